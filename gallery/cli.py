@@ -1,0 +1,62 @@
+"""`python -m gallery COMMAND`: a thin shell over the same loader and model the Pulumi program uses.
+
+Each command lives in its own module with `register(subparsers)`, which adds its parser and sets
+`func(args) -> exit code`. Exit codes: 0 fine, 1 the input is wrong, 2 blocking diff findings,
+3 our bug (with a request to report it).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from typing import Optional, Sequence
+
+from gallery import __version__
+from gallery.errors import EXIT_BUG, EXIT_USER, CatalogError, render
+
+# Modules that register subcommands, in the order `--help` lists them.
+COMMAND_MODULES = (
+    "gallery.commands.validate",
+    "gallery.commands.plan",
+    "gallery.commands.diff",
+    "gallery.commands.vhd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m gallery",
+        description="Azure Compute Gallery as code: validate, plan and diff images.yaml; check and upload VHDs.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # a command not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CatalogError as exc:
+        print(render(exc.problems, getattr(args, "format", "text") or "text"), file=sys.stderr
+              if getattr(args, "format", "text") != "json" else sys.stdout)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:  # noqa: BLE001 - the last line of defence: a bug, said to be one
+        print("internal error: this is a bug in the gallery tool, not in your input.\n"
+              "Please report it with the catalog (or a reduced copy) and this trace:\n", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_BUG

@@ -1,0 +1,261 @@
+"""The catalog model: frozen dataclasses built once from a validated images.yaml.
+
+Everything downstream (the Pulumi component, the offline plan, the diff, the uploader) takes these
+objects, never raw dicts. Derived facts (containers, blob names, effective target regions, `latest`)
+are computed here, once, by the loader.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping, Optional, Union
+
+_VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+INT32_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True, order=True)
+class SemVer:
+    """A gallery image version: Major.Minor.Patch, compared as integers (1.0.10 > 1.0.9)."""
+
+    major: int
+    minor: int
+    patch: int
+
+    @classmethod
+    def parse(cls, text: str) -> "SemVer":
+        """Parse `text`; raises ValueError unless it is exactly Major.Minor.Patch without leading zeros."""
+        m = _VERSION.match(text) if isinstance(text, str) else None
+        if not m:
+            raise ValueError(f"{text!r} is not Major.Minor.Patch")
+        return cls(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+    @property
+    def fits_int32(self) -> bool:
+        return all(0 <= p <= INT32_MAX for p in (self.major, self.minor, self.patch))
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a node starts in the catalog file (1-based line and column)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class TargetRegion:
+    """One effective replication target of a version (defaults already applied)."""
+
+    name: str
+    replicas: int
+    storage_account_type: str
+
+
+@dataclass(frozen=True)
+class DataDisk:
+    lun: int
+    caching: str
+    blob: str  # blob name inside the definition's container
+
+
+@dataclass(frozen=True)
+class VhdSource:
+    """VHD page blobs in the family's container, named by the seeds' convention (or explicitly)."""
+
+    container: str
+    os_blob: str
+    os_disk_caching: str
+    data_disks: tuple[DataDisk, ...] = ()
+    captured: Optional[dt.date] = None
+    sequence: int = 0
+
+    kind = "vhd"
+
+    @property
+    def blobs(self) -> tuple[str, ...]:
+        return (self.os_blob,) + tuple(d.blob for d in self.data_disks)
+
+
+# Source kinds given as an Azure resource id, mapped to the catalog key that names them.
+RESOURCE_SOURCE_KINDS = ("managedImage", "galleryImageVersion", "virtualMachine", "snapshot")
+
+
+@dataclass(frozen=True)
+class ResourceSource:
+    """A source given by Azure resource id: a managed image, a VM, a snapshot or another gallery version."""
+
+    kind: str  # one of RESOURCE_SOURCE_KINDS
+    id: str
+
+
+Source = Union[VhdSource, ResourceSource]
+
+
+@dataclass(frozen=True)
+class ImageVersion:
+    version: SemVer
+    source: Source
+    target_regions: tuple[TargetRegion, ...]  # effective; the home region is always among them
+    storage_account_type: str  # default storage type of the version (regions may override)
+    replication_mode: str  # Full | Shallow
+    exclude_from_latest: bool
+    end_of_life: Optional[dt.date]
+    allow_deletion_of_replicated_locations: bool
+    path: str  # e.g. images[0].versions[1]
+    pos: Pos
+
+    @property
+    def name(self) -> str:
+        return str(self.version)
+
+    @property
+    def replica_count(self) -> int:
+        """The version-wide replica count Azure wants: the home (first) region's count."""
+        return self.target_regions[0].replicas
+
+    def is_retired(self, today: dt.date) -> bool:
+        """Retired = excluded from latest, or past its end of life: safe to delete."""
+        return self.exclude_from_latest or (self.end_of_life is not None and self.end_of_life < today)
+
+
+@dataclass(frozen=True)
+class Identifier:
+    publisher: str
+    offer: str
+    sku: str
+
+
+@dataclass(frozen=True)
+class Range:
+    min: Optional[int] = None
+    max: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Recommended:
+    vcpus: Optional[Range] = None
+    memory_gb: Optional[Range] = None
+
+
+@dataclass(frozen=True)
+class PurchasePlan:
+    name: str
+    publisher: str
+    product: str
+
+
+@dataclass(frozen=True)
+class ImageDefinition:
+    name: str
+    family: str
+    container: str  # derived: storage.containerPattern with {family}
+    os_type: str  # Linux | Windows
+    os_state: str  # Generalized | Specialized
+    hyper_v_generation: str  # V1 | V2
+    architecture: str  # x64 | Arm64
+    security_type: str
+    accelerated_networking: Optional[bool]
+    disk_controller_types: tuple[str, ...]
+    identifier: Identifier
+    description: Optional[str]
+    eula: Optional[str]
+    privacy_statement_uri: Optional[str]
+    release_note_uri: Optional[str]
+    recommended: Optional[Recommended]
+    disallowed_disk_types: tuple[str, ...]
+    purchase_plan: Optional[PurchasePlan]
+    end_of_life: Optional[dt.date]
+    versions: tuple[ImageVersion, ...]
+    path: str
+    pos: Pos
+
+    @property
+    def latest(self) -> Optional[ImageVersion]:
+        """The version VMs get for `latest`: the highest (as integers) not excluded from latest."""
+        eligible = [v for v in self.versions if not v.exclude_from_latest]
+        return max(eligible, key=lambda v: v.version) if eligible else None
+
+    def version(self, name: str) -> Optional[ImageVersion]:
+        return next((v for v in self.versions if v.name == name), None)
+
+
+@dataclass(frozen=True)
+class Storage:
+    account: str
+    sku: str
+    container_pattern: str
+
+
+@dataclass(frozen=True)
+class SharedWith:
+    subscriptions: tuple[str, ...] = ()
+    tenants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Community:
+    public_name_prefix: str
+    publisher_uri: str
+    publisher_contact: str
+    eula: str
+
+
+@dataclass(frozen=True)
+class AccessGrant:
+    principal_id: str
+    role: str  # as written in the catalog
+    role_definition_guid: str  # resolved from a built-in role name, or the GUID as written
+    principal_type: Optional[str]
+    path: str
+
+
+@dataclass(frozen=True)
+class Gallery:
+    name: str
+    description: Optional[str]
+    sharing: str  # private | groups | community
+    shared_with: SharedWith
+    community: Optional[Community]
+    soft_delete: bool
+    access: tuple[AccessGrant, ...]
+
+
+@dataclass(frozen=True)
+class Replication:
+    regions: tuple[str, ...]
+    replicas: int
+    storage_account_type: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A validated images.yaml, with `{stack}` substituted and every default applied."""
+
+    stack: str
+    resource_group: str
+    location: str
+    tags: Mapping[str, str]
+    storage: Storage
+    gallery: Gallery
+    replication: Replication
+    images: tuple[ImageDefinition, ...]
+    source_file: str = "images.yaml"
+    warnings: tuple = field(default=(), compare=False)  # tuple[Problem, ...] that did not block
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))
+
+    @property
+    def containers(self) -> dict[str, str]:
+        """Family -> blob container name, one container per OS family in use."""
+        return {img.family: img.container for img in self.images}
+
+    def image(self, name: str) -> Optional[ImageDefinition]:
+        return next((i for i in self.images if i.name == name), None)
