@@ -55,6 +55,7 @@ class TargetRegion:
     name: str
     replicas: int
     storage_account_type: str
+    path: str = field(default="", compare=False)  # where it is written (or defaulted from)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class DataDisk:
     lun: int
     caching: str
     blob: str  # blob name inside the definition's container
+    path: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,9 @@ class ImageVersion:
     exclude_from_latest: bool
     end_of_life: Optional[dt.date]
     allow_deletion_of_replicated_locations: bool
-    path: str  # e.g. images[0].versions[1]
-    pos: Pos
+    # Where it is written: for messages and annotations only, so moving it is not a change.
+    path: str = field(compare=False)  # e.g. images[0].versions[1]
+    pos: Pos = field(compare=False)
 
     @property
     def name(self) -> str:
@@ -172,8 +175,8 @@ class ImageDefinition:
     purchase_plan: Optional[PurchasePlan]
     end_of_life: Optional[dt.date]
     versions: tuple[ImageVersion, ...]
-    path: str
-    pos: Pos
+    path: str = field(compare=False)
+    pos: Pos = field(compare=False)
 
     @property
     def latest(self) -> Optional[ImageVersion]:
@@ -212,7 +215,7 @@ class AccessGrant:
     role: str  # as written in the catalog
     role_definition_guid: str  # resolved from a built-in role name, or the GUID as written
     principal_type: Optional[str]
-    path: str
+    path: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,7 @@ class Catalog:
     gallery: Gallery
     replication: Replication
     images: tuple[ImageDefinition, ...]
-    source_file: str = "images.yaml"
+    source_file: str = field(default="images.yaml", compare=False)
     warnings: tuple = field(default=(), compare=False)  # tuple[Problem, ...] that did not block
 
     def __post_init__(self) -> None:

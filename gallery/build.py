@@ -1,0 +1,214 @@
+"""Build the catalog model from schema-valid data: `{stack}` substitution, defaults, derived facts.
+
+The input has passed the JSON Schema, so shapes and enums are right; what can still be wrong here
+(an impossible date, an unknown placeholder, a VHD source that mixes the naming convention with
+explicit blob names) is reported as a located Problem and the build carries on, so that the rules
+can still report everything else in the same run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Optional
+
+from gallery import naming, regions
+from gallery.errors import Problem
+from gallery.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, Identifier, ImageDefinition,
+                           ImageVersion, Pos, PurchasePlan, Range, Recommended, Replication,
+                           ResourceSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
+                           RESOURCE_SOURCE_KINDS)
+from gallery.roles import resolve_role
+from gallery.yamlload import Document
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class Builder:
+    def __init__(self, doc: Document, stack: str):
+        self.doc = doc
+        self.stack = stack
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str, rule: str, hint: Optional[str] = None) -> None:
+        self.problems.append(self.doc.problem(path, message, rule, hint=hint))
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def sub(self, value: str, path: str, allowed: tuple[str, ...] = ("stack",)) -> str:
+        """Replace {stack}; any other placeholder (outside `allowed`) is a mistake worth an error."""
+        for name in _PLACEHOLDER.findall(value):
+            if name not in allowed:
+                known = ", ".join("{" + a + "}" for a in allowed)
+                self.fail(path, f"unknown placeholder {{{name}}} in {value!r}", "catalog.placeholder",
+                          hint=f"only {known} is replaced here")
+        return value.replace("{stack}", self.stack)
+
+    def date(self, value: Optional[str], path: str) -> Optional[dt.date]:
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(path, f"{value!r} is not a calendar date", "catalog.date", hint="write a real date as YYYY-MM-DD")
+            return None
+
+    def pos(self, path: str) -> Pos:
+        return Pos(*self.doc.locate(path))
+
+    # -- the catalog -------------------------------------------------------------------------------
+
+    def catalog(self) -> Catalog:
+        d = self.doc.data
+        location = regions.normalize(d["location"])
+        st = d["storage"]
+        storage = Storage(account=self.sub(st["account"], "storage.account"),
+                          sku=st.get("sku", "Standard_LRS"),
+                          container_pattern=self.sub(st.get("containerPattern", "{family}-vhds"),
+                                                     "storage.containerPattern", ("stack", "family")))
+        rep = d.get("replication", {})
+        replication = Replication(
+            regions=tuple(regions.normalize(r) for r in rep.get("regions", [location])),
+            replicas=rep.get("replicas", 1),
+            storage_account_type=rep.get("storageAccountType", "Standard_LRS"),
+            mode=rep.get("mode", "Full"))
+        tags = {k: self.sub(str(v), f"tags.{k}") for k, v in (d.get("tags") or {}).items()}
+        images = tuple(self.image(img, f"images[{i}]", storage, replication, location)
+                       for i, img in enumerate(d["images"]))
+        return Catalog(stack=self.stack,
+                       resource_group=self.sub(d["resourceGroup"], "resourceGroup"),
+                       location=location, tags=tags, storage=storage, gallery=self.gallery(d["gallery"]),
+                       replication=replication, images=images, source_file=self.doc.file)
+
+    def gallery(self, g: dict) -> Gallery:
+        sw = g.get("sharedWith", {})
+        com = g.get("community")
+        access = []
+        for i, a in enumerate(g.get("access", [])):
+            path = f"gallery.access[{i}]"
+            guid = resolve_role(a["role"])
+            if guid is None:
+                self.fail(f"{path}.role", f"'{a['role']}' is not a built-in role this tool knows, nor a role "
+                          "definition GUID", "access.role", hint=_role_hint(a["role"]))
+            access.append(AccessGrant(principal_id=a["principalId"].lower(), role=a["role"],
+                                      role_definition_guid=guid or "", principal_type=a.get("principalType"),
+                                      path=path))
+        return Gallery(
+            name=self.sub(g["name"], "gallery.name"),
+            description=self.sub(g["description"], "gallery.description") if "description" in g else None,
+            sharing=g.get("sharing", "private"),
+            shared_with=SharedWith(tuple(s.lower() for s in sw.get("subscriptions", [])),
+                                   tuple(t.lower() for t in sw.get("tenants", []))),
+            community=Community(com["publicNamePrefix"], com["publisherUri"], com["publisherContact"],
+                                com["eula"]) if com else None,
+            soft_delete=g.get("softDelete", False),
+            access=tuple(access))
+
+    def image(self, img: dict, path: str, storage: Storage, rep: Replication, home: str) -> ImageDefinition:
+        family = img.get("family", img["osType"].lower())
+        container = naming.container_name(storage.container_pattern, family)
+        rec = img.get("recommended")
+        plan = img.get("purchasePlan")
+        ident = img["identifier"]
+        versions = tuple(self.version(v, f"{path}.versions[{j}]", img["name"], container, rep, home)
+                         for j, v in enumerate(img.get("versions", [])))
+        # Azure writes the disk controller feature as "SCSI, NVMe": keep that order so it never diffs.
+        controllers = tuple(c for c in ("SCSI", "NVMe") if c in img.get("diskControllerTypes", ["SCSI"]))
+        return ImageDefinition(
+            name=img["name"], family=family, container=container, os_type=img["osType"],
+            os_state=img["osState"], hyper_v_generation=img["hyperVGeneration"],
+            architecture=img.get("architecture", "x64"), security_type=img.get("securityType", "Standard"),
+            accelerated_networking=img.get("acceleratedNetworking", False),
+            disk_controller_types=controllers,
+            identifier=Identifier(ident["publisher"], ident["offer"], ident["sku"]),
+            description=img.get("description"), eula=img.get("eula"),
+            privacy_statement_uri=img.get("privacyStatementUri"), release_note_uri=img.get("releaseNoteUri"),
+            recommended=Recommended(_range(rec.get("vCPUs")), _range(rec.get("memoryGB"))) if rec else None,
+            disallowed_disk_types=tuple(img.get("disallowedDiskTypes", [])),
+            purchase_plan=PurchasePlan(plan["name"], plan["publisher"], plan["product"]) if plan else None,
+            end_of_life=self.date(img.get("endOfLife"), f"{path}.endOfLife"),
+            versions=versions, path=path, pos=self.pos(path))
+
+    def version(self, v: dict, path: str, image: str, container: str, rep: Replication,
+                home: str) -> ImageVersion:
+        replicas = v.get("replicas", rep.replicas)
+        sat = v.get("storageAccountType", rep.storage_account_type)
+        targets = []
+        if "regions" in v:
+            for k, r in enumerate(v["regions"]):
+                rpath = f"{path}.regions[{k}]"
+                if isinstance(r, str):
+                    targets.append(TargetRegion(regions.normalize(r), replicas, sat, rpath))
+                else:
+                    targets.append(TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
+                                                r.get("storageAccountType", sat), rpath))
+        else:
+            for k, name in enumerate(rep.regions):
+                targets.append(TargetRegion(name, replicas, sat, f"replication.regions[{k}]"))
+        # The home region first: it is the version's own location and Azure lists it first.
+        targets.sort(key=lambda t: t.name != home)
+        return ImageVersion(
+            version=SemVer.parse(v["version"]), source=self.source(v["source"], f"{path}.source", image, container),
+            target_regions=tuple(targets), storage_account_type=sat,
+            replication_mode=v.get("mode", rep.mode),
+            exclude_from_latest=v.get("excludeFromLatest", False),
+            end_of_life=self.date(v.get("endOfLife"), f"{path}.endOfLife"),
+            allow_deletion_of_replicated_locations=v.get("allowDeletionOfReplicatedLocations", True),
+            path=path, pos=self.pos(path))
+
+    def source(self, s: dict, path: str, image: str, container: str):
+        for kind in RESOURCE_SOURCE_KINDS:
+            if kind in s:
+                return ResourceSource(kind, s[kind])
+        vhd: dict[str, Any] = s["vhd"]
+        path = f"{path}.vhd"
+        captured = self.date(vhd.get("captured"), f"{path}.captured")
+        seq = vhd.get("sequence", 0)
+        explicit = vhd.get("osDiskBlob")
+        if "captured" in vhd and explicit is not None:
+            self.fail(f"{path}.osDiskBlob", "give either captured (blob names by the convention) or osDiskBlob "
+                      "(explicit names), not both", "vhd.naming")
+        elif "captured" not in vhd and explicit is None:
+            self.fail(path, "a VHD source needs captured (the capture date that names the blobs) or "
+                      "osDiskBlob (an explicit blob name)", "vhd.naming")
+        if "sequence" in vhd and explicit is not None:
+            self.fail(f"{path}.sequence", "sequence only applies to blob names made from captured",
+                      "vhd.naming")
+        disks = []
+        for k, dd in enumerate(vhd.get("dataDisks", [])):
+            dpath = f"{path}.dataDisks[{k}]"
+            if explicit is not None and "blob" not in dd:
+                self.fail(dpath, "with osDiskBlob, each data disk needs its blob name too", "vhd.naming",
+                          hint="add blob: <name>.vhd, or use captured for both")
+            if explicit is None and "blob" in dd:
+                self.fail(f"{dpath}.blob", "an explicit data disk blob needs osDiskBlob instead of captured",
+                          "vhd.naming")
+            if captured is not None and explicit is None:
+                blob = naming.data_disk_blob_name(image, dd["lun"], captured, seq)
+            else:
+                blob = dd.get("blob", "")
+            disks.append(DataDisk(dd["lun"], dd.get("caching", "None"), blob, dpath))
+        if explicit is not None:
+            os_blob = explicit
+        elif captured is not None:
+            os_blob = naming.os_blob_name(image, captured, seq)
+        else:
+            os_blob = ""
+        return VhdSource(container=container, os_blob=os_blob,
+                         os_disk_caching=vhd.get("osDiskCaching", "ReadWrite"),
+                         data_disks=tuple(disks), captured=captured if explicit is None else None,
+                         sequence=seq)
+
+
+def _range(r: Optional[dict]) -> Optional[Range]:
+    return Range(r.get("min"), r.get("max")) if r else None
+
+
+def _role_hint(role: str) -> str:
+    import difflib
+
+    from gallery.roles import BUILTIN_ROLES
+
+    close = difflib.get_close_matches(role, list(BUILTIN_ROLES), n=1, cutoff=0.5)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "use one of: " + ", ".join(BUILTIN_ROLES) + "; or the GUID of a custom role definition"

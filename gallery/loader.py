@@ -1,0 +1,65 @@
+"""The one loader: images.yaml -> YAML with positions -> JSON Schema -> model -> rules -> Catalog.
+
+The CLI, the Pulumi program, the plan, the diff and the tests all call `load_catalog`, so what
+`validate` accepts is exactly what deploys.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+from gallery import rules
+from gallery.build import Builder
+from gallery.errors import CatalogError, Problem
+from gallery.model import Catalog
+from gallery.schema import validate_schema
+from gallery.yamlload import load_yaml
+
+DEFAULT_STACK = "dev"
+
+
+def load_catalog(path: str | os.PathLike, stack: str = DEFAULT_STACK, *,
+                 display_name: Optional[str] = None) -> Catalog:
+    """Load and validate a catalog file. Raises CatalogError listing every problem found.
+
+    `display_name` names the file in messages (e.g. `origin/main:images.yaml` for a git revision).
+    """
+    name = display_name or str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CatalogError([Problem(name, 0, 0, "", "no such file", "file.missing",
+                                    hint="give the path of a catalog, e.g. images.yaml")]) from None
+    except IsADirectoryError:
+        raise CatalogError([Problem(name, 0, 0, "", "is a directory, not a catalog file", "file.missing")]) from None
+    except OSError as exc:
+        raise CatalogError([Problem(name, 0, 0, "", f"cannot be read: {exc.strerror}", "file.unreadable")]) from None
+    return load_catalog_text(data, name, stack)
+
+
+def load_catalog_text(data: str | bytes, file: str, stack: str = DEFAULT_STACK) -> Catalog:
+    """Like load_catalog, for catalog text that is already in memory."""
+    doc = load_yaml(data, file)
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else f"a single value ({doc.data!r:.40})"
+        raise CatalogError([doc.problem("", f"the catalog must be a mapping of keys (resourceGroup, location, "
+                                            f"storage, gallery, images), not {kind}", "schema.type")])
+    problems = validate_schema(doc)
+    if any(p.severity == "error" for p in problems):
+        # The rules need the right shape: stop here, with every shape problem reported at once.
+        raise CatalogError(problems)
+    builder = Builder(doc, stack)
+    catalog = builder.catalog()
+    problems += builder.problems + rules.check(catalog, doc)
+    if any(p.severity == "error" for p in problems):
+        raise CatalogError(problems)
+    return _with_warnings(catalog, problems)
+
+
+def _with_warnings(catalog: Catalog, problems: list[Problem]) -> Catalog:
+    from dataclasses import replace
+
+    from gallery.errors import sort_problems
+
+    return replace(catalog, warnings=tuple(sort_problems(problems))) if problems else catalog

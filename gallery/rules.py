@@ -1,0 +1,385 @@
+"""The catalog's semantic rules: what Azure enforces (and mocks do not), checked before deployment.
+
+Each rule is a small function over the built model that yields `Finding`s; `check(catalog, doc)`
+runs them all and locates each finding in the file. Facts and limits come from
+../shared/data/azure-rules.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Optional
+
+from gallery import naming, regions
+from gallery.errors import Problem
+from gallery.model import Catalog, ImageVersion, ResourceSource, VhdSource
+from gallery.yamlload import Document
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    message: str
+    rule: str
+    hint: Optional[str] = None
+    severity: str = "error"
+
+
+Rule = Callable[[Catalog], Iterable[Finding]]
+RULES: list[Rule] = []
+
+TRUSTED_OR_CONFIDENTIAL = {"TrustedLaunch", "TrustedLaunchSupported", "ConfidentialVM", "ConfidentialVmSupported",
+                           "TrustedLaunchAndConfidentialVmSupported"}
+PRIVATE_ONLY_SECURITY = {"TrustedLaunch": "TrustedLaunchSupported", "ConfidentialVM": "ConfidentialVmSupported"}
+MAX_STORAGE_TAGS = 15
+
+
+def rule(fn: Rule) -> Rule:
+    RULES.append(fn)
+    return fn
+
+
+def _versions(cat: Catalog) -> Iterator[tuple[str, ImageVersion]]:
+    for img in cat.images:
+        for v in img.versions:
+            yield img.name, v
+
+
+# -- names -------------------------------------------------------------------------------------------
+
+def _name(path: str, what: str, value: str, problem: Optional[str], rule_id: str) -> Iterator[Finding]:
+    if problem:
+        yield Finding(path, f"{what} '{value}' {problem}", rule_id)
+
+
+@rule
+def resource_group_name(cat: Catalog) -> Iterator[Finding]:
+    yield from _name("resourceGroup", "resource group name", cat.resource_group,
+                     naming.check_resource_group_name(cat.resource_group), "name.resource-group")
+
+
+@rule
+def storage_account_name(cat: Catalog) -> Iterator[Finding]:
+    yield from _name("storage.account", "storage account name", cat.storage.account,
+                     naming.check_storage_account_name(cat.storage.account), "name.storage-account")
+
+
+@rule
+def container_names(cat: Catalog) -> Iterator[Finding]:
+    for img in cat.images:
+        problem = naming.check_container_name(img.container)
+        if problem:
+            yield Finding(f"{img.path}.family" if img.family else "storage.containerPattern",
+                          f"the VHD container '{img.container}' (storage.containerPattern with family "
+                          f"'{img.family}') {problem}", "name.container")
+            return  # one report is enough: every image of that family would repeat it
+
+
+@rule
+def gallery_name(cat: Catalog) -> Iterator[Finding]:
+    yield from _name("gallery.name", "gallery name", cat.gallery.name,
+                     naming.check_gallery_name(cat.gallery.name), "name.gallery")
+
+
+@rule
+def definition_names(cat: Catalog) -> Iterator[Finding]:
+    for img in cat.images:
+        yield from _name(f"{img.path}.name", "image definition name", img.name,
+                         naming.check_definition_name(img.name), "name.definition")
+
+
+@rule
+def identifier_parts(cat: Catalog) -> Iterator[Finding]:
+    for img in cat.images:
+        for part in ("publisher", "offer", "sku"):
+            value = getattr(img.identifier, part)
+            yield from _name(f"{img.path}.identifier.{part}", f"identifier {part}", value,
+                             naming.check_identifier_part(part, value), "name.identifier")
+
+
+@rule
+def blob_names(cat: Catalog) -> Iterator[Finding]:
+    for _, v in _versions(cat):
+        if isinstance(v.source, VhdSource):
+            for blob in v.source.blobs:
+                problem = naming.check_blob_name(blob) if blob else None
+                if problem:
+                    yield Finding(f"{v.path}.source.vhd", f"blob name '{blob[:40]}...' {problem}", "name.blob")
+
+
+# -- uniqueness --------------------------------------------------------------------------------------
+
+@rule
+def unique_definition_names(cat: Catalog) -> Iterator[Finding]:
+    seen: dict[str, str] = {}
+    for img in cat.images:
+        key = img.name.lower()  # Azure resource names are case-insensitive
+        if key in seen:
+            yield Finding(f"{img.path}.name", f"image definition '{img.name}' is defined twice "
+                          f"(first at {seen[key]})", "definition.duplicate",
+                          hint="give each definition its own name (names are case-insensitive)")
+        else:
+            seen[key] = img.path
+
+
+@rule
+def unique_identifiers(cat: Catalog) -> Iterator[Finding]:
+    seen: dict[tuple, str] = {}
+    for img in cat.images:
+        ident = img.identifier
+        key = (ident.publisher.lower(), ident.offer.lower(), ident.sku.lower())
+        if key in seen:
+            yield Finding(f"{img.path}.identifier", f"the identifier {ident.publisher}/{ident.offer}/{ident.sku} "
+                          f"is already used by {seen[key]}", "definition.duplicate-identifier",
+                          hint="publisher/offer/sku must be unique within a gallery")
+        else:
+            seen[key] = img.name
+
+
+@rule
+def unique_versions(cat: Catalog) -> Iterator[Finding]:
+    for img in cat.images:
+        seen: dict[object, str] = {}
+        for v in img.versions:
+            if v.version in seen:
+                yield Finding(f"{v.path}.version", f"version {v.version} of '{img.name}' is listed twice "
+                              f"(first at {seen[v.version]})", "version.duplicate")
+            else:
+                seen[v.version] = v.path
+
+
+@rule
+def version_int32(cat: Catalog) -> Iterator[Finding]:
+    for _, v in _versions(cat):
+        if not v.version.fits_int32:
+            yield Finding(f"{v.path}.version", f"version {v.version} has a part larger than 2147483647",
+                          "version.overflow", hint="each of Major, Minor and Patch must fit in 32 bits")
+
+
+@rule
+def unique_vhd_blobs(cat: Catalog) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], str] = {}
+    for img in cat.images:
+        for v in img.versions:
+            if not isinstance(v.source, VhdSource):
+                continue
+            for blob in v.source.blobs:
+                if not blob:
+                    continue
+                key = (v.source.container, blob)
+                if key in seen and seen[key] != f"{img.name} {v.version}":
+                    yield Finding(f"{v.path}.source.vhd", f"the VHD blob {v.source.container}/{blob} is already "
+                                  f"the source of {seen[key]}", "vhd.shared-blob",
+                                  hint="each capture is published once; a new capture on the same day "
+                                       "takes the next sequence")
+                seen.setdefault(key, f"{img.name} {v.version}")
+
+
+@rule
+def unique_luns(cat: Catalog) -> Iterator[Finding]:
+    for _, v in _versions(cat):
+        if isinstance(v.source, VhdSource):
+            seen: set[int] = set()
+            for d in v.source.data_disks:
+                if d.lun in seen:
+                    yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is used twice in version {v.version}",
+                                  "vhd.duplicate-lun", hint="each data disk needs its own LUN")
+                seen.add(d.lun)
+
+
+# -- regions and replication ---------------------------------------------------------------------------
+
+def _region(path: str, name: str) -> Iterator[Finding]:
+    if not regions.is_region(name):
+        close = regions.suggest(name)
+        yield Finding(path, f"'{name}' is not an Azure region", "region.unknown",
+                      hint=f"did you mean '{close}'?" if close else "see `az account list-locations -o table`")
+
+
+@rule
+def known_regions(cat: Catalog) -> Iterator[Finding]:
+    yield from _region("location", cat.location)
+    for k, name in enumerate(cat.replication.regions):
+        yield from _region(f"replication.regions[{k}]", name)
+    for _, v in _versions(cat):
+        for t in v.target_regions:
+            if t.path.startswith("images"):
+                yield from _region(t.path, t.name)
+
+
+@rule
+def unique_regions(cat: Catalog) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for k, name in enumerate(cat.replication.regions):
+        if name in seen:
+            yield Finding(f"replication.regions[{k}]", f"region '{name}' is listed twice", "region.duplicate")
+        seen.add(name)
+    for _, v in _versions(cat):
+        seen = set()
+        for t in v.target_regions:
+            if t.name in seen and t.path.startswith("images"):
+                yield Finding(t.path, f"region '{t.name}' is listed twice for version {v.version}",
+                              "region.duplicate", hint="Azure rejects duplicate target regions "
+                              "('West Europe' and 'westeurope' are the same region)")
+            seen.add(t.name)
+
+
+@rule
+def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
+    for _, v in _versions(cat):
+        if cat.location not in {t.name for t in v.target_regions}:
+            where = f"{v.path}.regions" if any(t.path.startswith("images") for t in v.target_regions) \
+                else "replication.regions"
+            yield Finding(where, f"version {v.version} does not replicate to the home region '{cat.location}'",
+                          "region.home-missing",
+                          hint=f"add {cat.location}: Azure adds it anyway, and every later preview shows a diff")
+            if where == "replication.regions":
+                return
+
+
+@rule
+def shallow_replication(cat: Catalog) -> Iterator[Finding]:
+    for _, v in _versions(cat):
+        if v.replication_mode != "Shallow":
+            continue
+        if len({t.name for t in v.target_regions}) > 1:
+            yield Finding(v.path, f"version {v.version} uses Shallow replication, which keeps the image in the "
+                          "home region only", "replication.shallow", hint="replicate to one region, or use mode: Full")
+        elif any(t.replicas != 1 for t in v.target_regions):
+            yield Finding(v.path, f"version {v.version} uses Shallow replication, which allows exactly one replica",
+                          "replication.shallow", hint="set replicas: 1, or use mode: Full")
+
+
+# -- security, generation, architecture -------------------------------------------------------------
+
+@rule
+def generation_requirements(cat: Catalog) -> Iterator[Finding]:
+    for img in cat.images:
+        if img.hyper_v_generation != "V1":
+            continue
+        if img.security_type in TRUSTED_OR_CONFIDENTIAL:
+            yield Finding(f"{img.path}.securityType", f"securityType {img.security_type} needs hyperVGeneration V2",
+                          "security.needs-gen2", hint="use hyperVGeneration: V2, or securityType: Standard")
+        if img.architecture == "Arm64":
+            yield Finding(f"{img.path}.architecture", "Arm64 images need hyperVGeneration V2",
+                          "architecture.needs-gen2")
+        if "NVMe" in img.disk_controller_types:
+            yield Finding(f"{img.path}.diskControllerTypes", "the NVMe disk controller needs hyperVGeneration V2",
+                          "disk-controller.needs-gen2")
+
+
+@rule
+def shared_gallery_security(cat: Catalog) -> Iterator[Finding]:
+    if cat.gallery.sharing == "private":
+        return
+    for img in cat.images:
+        better = PRIVATE_ONLY_SECURITY.get(img.security_type)
+        if better:
+            yield Finding(f"{img.path}.securityType", f"securityType {img.security_type} is only allowed in private "
+                          f"galleries; this gallery is shared ({cat.gallery.sharing})",
+                          "security.shared-gallery", hint=f"use {better}")
+
+
+@rule
+def arm64_source(cat: Catalog) -> Iterator[Finding]:
+    for img in cat.images:
+        if img.architecture != "Arm64":
+            continue
+        for v in img.versions:
+            if isinstance(v.source, ResourceSource) and v.source.kind == "managedImage":
+                yield Finding(f"{v.path}.source.managedImage", "an Arm64 version cannot come from a managed image",
+                              "architecture.arm64-managed-image", hint="publish from a VHD, snapshot or VM instead")
+
+
+# -- sharing and access --------------------------------------------------------------------------------
+
+@rule
+def sharing_consistency(cat: Catalog) -> Iterator[Finding]:
+    g = cat.gallery
+    has_shared_with = bool(g.shared_with.subscriptions or g.shared_with.tenants)
+    if has_shared_with and g.sharing != "groups":
+        yield Finding("gallery.sharedWith", f"sharedWith needs sharing: groups (sharing is {g.sharing})",
+                      "sharing.shared-with", hint="set sharing: groups, or remove sharedWith")
+    if g.sharing == "groups" and not has_shared_with:
+        yield Finding("gallery.sharing", "sharing: groups, but sharedWith lists no subscription or tenant",
+                      "sharing.groups-empty", severity="warning",
+                      hint="add subscriptions or tenants to gallery.sharedWith")
+    if g.community is not None and g.sharing != "community":
+        yield Finding("gallery.community", f"community settings need sharing: community (sharing is {g.sharing})",
+                      "sharing.community", hint="set sharing: community, or remove community")
+    if g.sharing == "community" and g.community is None:
+        yield Finding("gallery.sharing", "sharing: community needs the community block (publicNamePrefix, "
+                      "publisherUri, publisherContact, eula)", "sharing.community")
+
+
+@rule
+def unique_access(cat: Catalog) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], str] = {}
+    for a in cat.gallery.access:
+        key = (a.principal_id, a.role_definition_guid)
+        if a.role_definition_guid and key in seen:
+            yield Finding(a.path, f"principal {a.principal_id} gets role '{a.role}' twice (also at {seen[key]})",
+                          "access.duplicate")
+        seen.setdefault(key, a.path)
+
+
+@rule
+def storage_tag_limit(cat: Catalog) -> Iterator[Finding]:
+    if len(cat.tags) > MAX_STORAGE_TAGS:
+        yield Finding("tags", f"{len(cat.tags)} tags, but storage accounts take at most {MAX_STORAGE_TAGS}",
+                      "tags.limit")
+
+
+# -- dates and ranges ----------------------------------------------------------------------------------
+
+@rule
+def end_of_life_after_capture(cat: Catalog) -> Iterator[Finding]:
+    for _, v in _versions(cat):
+        captured = v.source.captured if isinstance(v.source, VhdSource) else None
+        if v.end_of_life and captured and v.end_of_life < captured:
+            yield Finding(f"{v.path}.endOfLife", f"end of life {v.end_of_life} is before the capture date {captured}",
+                          "version.end-of-life")
+
+
+@rule
+def version_end_of_life_past(cat: Catalog) -> Iterator[Finding]:
+    today = dt.date.today()
+    for _, v in _versions(cat):
+        if v.end_of_life and v.end_of_life < today and not v.exclude_from_latest:
+            yield Finding(f"{v.path}.endOfLife", f"version {v.version} is past its end of life ({v.end_of_life}) "
+                          "but still eligible for latest", "version.past-end-of-life", severity="warning",
+                          hint="set excludeFromLatest: true, or retire the version")
+
+
+@rule
+def latest_exists(cat: Catalog) -> Iterator[Finding]:
+    for img in cat.images:
+        if img.versions and img.latest is None:
+            yield Finding(f"{img.path}.versions", f"every version of '{img.name}' is excluded from latest, so "
+                          "VMs asking for the latest version get none", "definition.no-latest", severity="warning")
+
+
+@rule
+def recommended_ranges(cat: Catalog) -> Iterator[Finding]:
+    for img in cat.images:
+        rec = img.recommended
+        if rec is None:
+            continue
+        for key, r in (("vCPUs", rec.vcpus), ("memoryGB", rec.memory_gb)):
+            if r and r.min is not None and r.max is not None and r.min > r.max:
+                yield Finding(f"{img.path}.recommended.{key}", f"min {r.min} is larger than max {r.max}",
+                              "definition.recommended-range")
+
+
+def check(cat: Catalog, doc: Document, rules: Iterable[Rule] = RULES) -> list[Problem]:
+    """Run every rule; each finding becomes a Problem located in `doc`."""
+    problems = []
+    for fn in rules:
+        for f in fn(cat):
+            problems.append(doc.problem(f.path, f.message, f.rule, hint=f.hint, severity=f.severity))
+    return problems
+
+
+def rules_by_id() -> dict[str, Rule]:
+    return {fn.__name__: fn for fn in RULES}
+

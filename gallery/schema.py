@@ -1,0 +1,172 @@
+"""JSON Schema validation of a loaded catalog, with messages a person can act on.
+
+The schema (gallery/schema/catalog.schema.json, draft 2020-12) is the one editors use. jsonschema
+finds every violation; this module turns each into a located Problem: unknown keys get a "did you
+mean", enums list their values, and wherever YAML typed an unquoted value as a number, boolean or
+null while the catalog wants text, the message shows what YAML read and how to quote it.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from gallery.errors import Problem
+from gallery.yamlload import Document, child_path
+
+SCHEMA_FILE = "schema/catalog.schema.json"
+_JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "object": "a mapping (key: value lines)", "array": "a list", "null": "empty"}
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(resources.files("gallery").joinpath(SCHEMA_FILE).read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema())
+
+
+def validate_schema(doc: Document) -> list[Problem]:
+    """Every schema violation in `doc`, as located problems (empty when the catalog has the right shape)."""
+    problems: list[Problem] = []
+    for error in _validator().iter_errors(doc.data):
+        problems.extend(_translate(error, doc))
+    return problems
+
+
+def path_of(error: ValidationError) -> str:
+    path = ""
+    for part in error.absolute_path:
+        path = child_path(path, part)
+    return path
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return "the boolean " + str(value).lower()
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
+    path = path_of(error)
+    keyword = error.validator
+    sch = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    custom = sch.get("x-message")
+
+    if keyword == "additionalProperties" and isinstance(value, dict):
+        allowed = list(sch.get("properties", {}))
+        for key in value:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) or \
+                [a for a in allowed if a.lower() == str(key).lower()]
+            hint = f"did you mean '{close[0]}'?" if close else ("allowed keys: " + ", ".join(allowed))
+            yield doc.problem(child_path(path, key), f"unknown key '{key}'", "schema.unknown-key",
+                              hint=hint, at_key=True)
+        return
+    if keyword == "required":
+        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        for key in missing:
+            desc = sch.get("properties", {}).get(key, {}).get("description", "")
+            yield doc.problem(path, f"missing required key '{key}'", "schema.required",
+                              hint=desc or None, at_key=True)
+        return
+    if keyword == "type":
+        yield _type_problem(error, doc, path, sch)
+        return
+    if keyword == "enum":
+        options = [str(v) for v in error.validator_value]
+        hint = "one of: " + ", ".join(options)
+        if isinstance(value, str):
+            same = [o for o in options if o.lower() == value.lower()]
+            close = same or difflib.get_close_matches(value, options, n=1, cutoff=0.5)
+            if close:
+                hint = f"did you mean '{close[0]}'? ({hint})"
+        elif path in doc.typed_text:
+            hint = f'YAML read `{doc.typed_text[path]}` as {describe(value)}; quote it. ({hint})'
+        yield doc.problem(path, f"{_show(value, doc, path)} is not an allowed value", "schema.enum", hint=hint)
+        return
+    if keyword in ("anyOf", "oneOf"):
+        best = best_match(error.context) if error.context else None
+        if best is not None and isinstance(value, dict):
+            yield from _translate(best, doc)
+            return
+        yield doc.problem(path, custom or f"{describe(value)} is not valid here", f"schema.{keyword}",
+                          hint=sch.get("description"))
+        return
+    message = custom or _generic(keyword, error, value)
+    yield doc.problem(path, message, f"schema.{keyword}", hint=None if custom else sch.get("description"))
+
+
+def _show(value: Any, doc: Document, path: str) -> str:
+    return f"'{value}'" if isinstance(value, str) else describe(value)
+
+
+def _type_problem(error: ValidationError, doc: Document, path: str, sch: dict) -> Problem:
+    value = error.instance
+    wanted = error.validator_value
+    wanted_list = wanted if isinstance(wanted, list) else [wanted]
+    expected = " or ".join(_JSON_TYPES.get(w, w) for w in wanted_list)
+    typed = doc.typed_text.get(path)
+    if "string" in wanted_list and typed is not None:
+        if value is None:
+            msg = f"is empty, but {expected} is expected"
+            hint = "write a value after the colon, or remove the key"
+        else:
+            msg = f"YAML read `{typed}` as {describe(value)}, but text is expected"
+            hint = f'quote it: "{typed}"'
+        return doc.problem(path, msg, "schema.type", hint=hint)
+    if value is None:
+        return doc.problem(path, f"is empty, but {expected} is expected", "schema.type",
+                           hint="write a value after the colon, or remove the key")
+    return doc.problem(path, f"expected {expected}, got {describe(value)}", "schema.type",
+                       hint=sch.get("description"))
+
+
+def _generic(keyword: str, error: ValidationError, value: Any) -> str:
+    v = error.validator_value
+    if keyword == "minimum":
+        return f"must be at least {v} (it is {value})"
+    if keyword == "maximum":
+        return f"must be at most {v} (it is {value})"
+    if keyword == "minLength":
+        return "must not be empty" if v == 1 else f"must be at least {v} characters long"
+    if keyword == "maxLength":
+        return f"must be at most {v} characters long (it has {len(value)})"
+    if keyword == "minItems":
+        return "must not be an empty list" if v == 1 else f"must have at least {v} items"
+    if keyword == "maxItems":
+        return f"must have at most {v} items (it has {len(value)})"
+    if keyword == "uniqueItems":
+        seen, dup = set(), None
+        for item in value:
+            key = json.dumps(item, sort_keys=True)
+            if key in seen:
+                dup = item
+                break
+            seen.add(key)
+        return f"lists {dup!r} more than once"
+    if keyword == "pattern":
+        return f"{value!r} does not have the required form"
+    if keyword == "propertyNames":
+        return "a key is not valid here: " + error.message
+    if keyword in ("minProperties", "maxProperties"):
+        return error.message
+    return error.message
