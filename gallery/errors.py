@@ -27,7 +27,7 @@ class Problem:
     def text(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         subject = f"{self.path}: " if self.path else ""
-        hint = f" ({self.hint})" if self.hint else ""
+        hint = f"; {self.hint}" if self.hint else ""
         return f"{where}: {self.severity}: {subject}{self.message}{hint}"
 
     def github(self) -> str:
@@ -39,7 +39,7 @@ class Problem:
         if self.column:
             props.append(f"col={self.column}")
         props.append(f"title={_gh_prop(self.rule)}")
-        body = (f"{self.path}: " if self.path else "") + self.message + (f" ({self.hint})" if self.hint else "")
+        body = (f"{self.path}: " if self.path else "") + self.message + (f"; {self.hint}" if self.hint else "")
         return f"::{kind} {','.join(props)}::{_gh_data(body)}"
 
     def as_dict(self) -> dict:

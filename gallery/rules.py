@@ -226,15 +226,15 @@ def unique_regions(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
+    hint = f"add {cat.location}: Azure adds it anyway, and every later preview shows a diff"
+    if cat.location not in cat.replication.regions:
+        yield Finding("replication.regions", f"the default regions do not include the home region "
+                      f"'{cat.location}'", "region.home-missing", hint=hint)
     for _, v in _versions(cat):
-        if cat.location not in {t.name for t in v.target_regions}:
-            where = f"{v.path}.regions" if any(t.path.startswith("images") for t in v.target_regions) \
-                else "replication.regions"
-            yield Finding(where, f"version {v.version} does not replicate to the home region '{cat.location}'",
-                          "region.home-missing",
-                          hint=f"add {cat.location}: Azure adds it anyway, and every later preview shows a diff")
-            if where == "replication.regions":
-                return
+        explicit = any(t.path.startswith("images") for t in v.target_regions)
+        if explicit and cat.location not in {t.name for t in v.target_regions}:
+            yield Finding(f"{v.path}.regions", f"version {v.version} does not replicate to the home region "
+                          f"'{cat.location}'", "region.home-missing", hint=hint)
 
 
 @rule

@@ -36,10 +36,10 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def validate_schema(doc: Document) -> list[Problem]:
     """Every schema violation in `doc`, as located problems (empty when the catalog has the right shape)."""
-    problems: list[Problem] = []
+    problems: dict[Problem, None] = {}  # ordered and without repeats (jsonschema may say a thing twice)
     for error in _validator().iter_errors(doc.data):
-        problems.extend(_translate(error, doc))
-    return problems
+        problems.update(dict.fromkeys(_translate(error, doc)))
+    return list(problems)
 
 
 def path_of(error: ValidationError) -> str:
@@ -82,7 +82,9 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
                               hint=hint, at_key=True)
         return
     if keyword == "required":
-        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        # jsonschema reports each missing key as an error of its own, naming all required keys
+        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value
+                   and repr(k) in error.message]
         for key in missing:
             desc = sch.get("properties", {}).get(key, {}).get("description", "")
             yield doc.problem(path, f"missing required key '{key}'", "schema.required",
@@ -93,26 +95,41 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
         return
     if keyword == "enum":
         options = [str(v) for v in error.validator_value]
-        hint = "one of: " + ", ".join(options)
+        hint = "allowed: " + ", ".join(options)
         if isinstance(value, str):
             same = [o for o in options if o.lower() == value.lower()]
             close = same or difflib.get_close_matches(value, options, n=1, cutoff=0.5)
             if close:
-                hint = f"did you mean '{close[0]}'? ({hint})"
+                hint = f"did you mean '{close[0]}'? {hint}"
         elif path in doc.typed_text:
-            hint = f'YAML read `{doc.typed_text[path]}` as {describe(value)}; quote it. ({hint})'
+            hint = f'YAML read `{doc.typed_text[path]}` as {describe(value)}: quote it; {hint}'
         yield doc.problem(path, f"{_show(value, doc, path)} is not an allowed value", "schema.enum", hint=hint)
         return
     if keyword in ("anyOf", "oneOf"):
-        best = best_match(error.context) if error.context else None
-        if best is not None and isinstance(value, dict):
-            yield from _translate(best, doc)
+        branch = _matching_branch(error)
+        if branch:
+            for sub in branch:
+                yield from _translate(sub, doc)
             return
         yield doc.problem(path, custom or f"{describe(value)} is not valid here", f"schema.{keyword}",
                           hint=sch.get("description"))
         return
     message = custom or _generic(keyword, error, value)
-    yield doc.problem(path, message, f"schema.{keyword}", hint=None if custom else sch.get("description"))
+    hint = sch.get("description") if keyword in ("pattern", "minLength", "maxLength") and not custom else None
+    yield doc.problem(path, message, f"schema.{keyword}", hint=hint)
+
+
+def _matching_branch(error: ValidationError) -> list[ValidationError]:
+    """The errors of the anyOf/oneOf branch whose type fits the value (e.g. the mapping form of a region)."""
+    branches: dict[object, list[ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [errs for errs in branches.values()
+               if not any(e.validator == "type" and not e.relative_path for e in errs)]
+    if len(fitting) == 1:
+        return fitting[0]
+    best = best_match(error.context) if error.context else None
+    return [best] if best is not None and isinstance(error.instance, dict) else []
 
 
 def _show(value: Any, doc: Document, path: str) -> str:
@@ -137,7 +154,7 @@ def _type_problem(error: ValidationError, doc: Document, path: str, sch: dict) -
         return doc.problem(path, f"is empty, but {expected} is expected", "schema.type",
                            hint="write a value after the colon, or remove the key")
     return doc.problem(path, f"expected {expected}, got {describe(value)}", "schema.type",
-                       hint=sch.get("description"))
+                       hint=f"expected: {sch['description']}" if sch.get("description") else None)
 
 
 def _generic(keyword: str, error: ValidationError, value: Any) -> str:

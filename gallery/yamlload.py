@@ -88,7 +88,7 @@ def load_yaml(text_or_bytes: str | bytes, file: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise CatalogError([_syntax_problem(exc, file)]) from None
+        raise CatalogError([_syntax_problem(exc, file, text)]) from None
     except yaml.YAMLError as exc:
         raise CatalogError([Problem(file, 0, 0, "", f"not valid YAML: {exc}", "yaml.syntax")]) from None
     except RecursionError:
@@ -127,7 +127,7 @@ def _decode(text_or_bytes: str | bytes, file: str) -> str:
     return text
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     what = exc.problem or "invalid YAML"
@@ -136,7 +136,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
     if "expected a single document" in str(exc):
         what, context = "the file holds more than one YAML document", ""
         hint = "a catalog is one document: remove the extra '---'"
-    elif "\t" in what or "tab" in what:
+    elif exc.context and "flow" in exc.context:
+        hint = "inside [...] or {...}, quote values that contain braces, brackets, commas or ': '"
+    elif mark and "\t" in (text.splitlines()[mark.line:mark.line + 1] or [""])[0][:mark.column + 1]:
         hint = "indent with spaces, not tabs"
     return Problem(file, line, col, "", f"YAML syntax error: {what}{context}", "yaml.syntax", hint=hint)
 
@@ -204,7 +206,7 @@ class _Builder:
             value = getattr(self.constructor, method)(node)
         except (ValueError, yaml.YAMLError):
             return node.value
-        if node.style is None:  # plain (unquoted): YAML chose the type, perhaps not the user
+        if not node.style:  # plain (unquoted; libyaml says "", PyYAML None): YAML chose the type
             self.typed_text[path] = node.value
         return value
 
