@@ -97,16 +97,6 @@ def identifier_parts(cat: Catalog) -> Iterator[Finding]:
                              naming.check_identifier_part(part, value), "name.identifier")
 
 
-@rule
-def blob_names(cat: Catalog) -> Iterator[Finding]:
-    for _, v in _versions(cat):
-        if isinstance(v.source, VhdSource):
-            for blob in v.source.blobs:
-                problem = naming.check_blob_name(blob) if blob else None
-                if problem:
-                    yield Finding(f"{v.path}.source.vhd", f"blob name '{blob[:40]}...' {problem}", "name.blob")
-
-
 # -- uniqueness --------------------------------------------------------------------------------------
 
 @rule
