@@ -7,6 +7,7 @@ null while the catalog wants text, the message shows what YAML read and how to q
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from functools import lru_cache
@@ -34,8 +35,51 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema())
 
 
+@lru_cache(maxsize=1)
+def _fast_validator():
+    """fastjsonschema's compiled check of the same schema, or None when it is not installed.
+
+    Only a yes/no fast path: jsonschema (the reference) explains whatever it rejects. Formats are
+    dropped (jsonschema does not assert them either) and the dialect is declared draft-07, whose
+    meaning is the same for every keyword this schema uses; test_schema checks that the two agree.
+    """
+    try:
+        import fastjsonschema
+    except ImportError:  # pragma: no cover - it is a pinned dependency
+        return None
+    fast = copy.deepcopy(schema())
+    _drop_formats(fast)
+    fast["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return fastjsonschema.compile(fast), fastjsonschema.JsonSchemaException
+
+
+def _drop_formats(node: Any) -> None:
+    if isinstance(node, dict):
+        node.pop("format", None)
+        for value in node.values():
+            _drop_formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_formats(value)
+
+
+def is_valid_fast(data: Any) -> bool:
+    """True when the compiled validator accepts `data`."""
+    fast = _fast_validator()
+    if fast is None:
+        return _validator().is_valid(data)
+    check, rejected = fast
+    try:
+        check(data)
+    except rejected:
+        return False
+    return True
+
+
 def validate_schema(doc: Document) -> list[Problem]:
     """Every schema violation in `doc`, as located problems (empty when the catalog has the right shape)."""
+    if is_valid_fast(doc.data):
+        return []
     problems: dict[Problem, None] = {}  # ordered and without repeats (jsonschema may say a thing twice)
     for error in _validator().iter_errors(doc.data):
         problems.update(dict.fromkeys(_translate(error, doc)))

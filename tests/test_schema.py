@@ -1,0 +1,59 @@
+"""The JSON Schema itself, and the compiled fast path agreeing with jsonschema (the reference)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+
+from gallery import schema
+from gallery.errors import CatalogError
+from gallery.yamlload import load_yaml
+from tests.conftest import CATALOGS, ROOT
+from tests.test_loader_properties import mutated_data
+
+
+def _walk(node, path="#"):
+    if isinstance(node, dict):
+        yield path, node
+        for k, v in node.items():
+            yield from _walk(v, f"{path}/{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, f"{path}/{i}")
+
+
+def test_schema_is_valid_draft_2020_12():
+    s = schema.schema()
+    assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(s)
+
+
+def test_every_object_is_closed_and_every_property_described():
+    for path, node in _walk(schema.schema()):
+        if node.get("type") == "object" and "properties" in node:
+            assert node.get("additionalProperties") is False, path
+            for name, prop in node["properties"].items():
+                assert prop.get("description"), f"{path}/properties/{name} has no description"
+
+
+def test_example_catalog_points_editors_at_the_schema():
+    first = (ROOT / "images.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=gallery/schema/catalog.schema.json"
+    assert (ROOT / "gallery/schema/catalog.schema.json").is_file()
+
+
+def test_fast_path_agrees_with_jsonschema_on_every_test_catalog():
+    for path in sorted(CATALOGS.rglob("*.yaml")) + [ROOT / "images.yaml"]:
+        try:
+            data = load_yaml(path.read_bytes(), str(path)).data
+        except CatalogError:
+            continue
+        assert schema.is_valid_fast(data) == schema._validator().is_valid(data), path
+
+
+@settings(max_examples=300, deadline=dt.timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_data())
+def test_fast_path_agrees_with_jsonschema_on_mutated_catalogs(text):
+    data = load_yaml(text, "mutated.yaml").data
+    assert schema.is_valid_fast(data) == schema._validator().is_valid(data)
