@@ -1,0 +1,43 @@
+"""`python -m gallery plan [CATALOG] [--stack NAME] [--format text|json]`.
+
+Runs the real Pulumi program (`__main__.py`, the code `pulumi up` runs) under Pulumi's mock engine
+and prints every resource it would declare. Nothing reaches Azure. An invalid catalog gives the
+validator's errors and exit 1, and no resource.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from gallery.commands.validate import add_catalog_arguments
+from gallery.errors import EXIT_OK, render
+from gallery.plan import plan, render_text
+
+FORMATS = ("text", "json")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan", help="list the Azure resources the Pulumi program declares (offline)",
+                       description="Run the Pulumi program in-process under Pulumi's mock engine and print "
+                                   "every resource it declares: a tree like `pulumi preview`, or JSON records "
+                                   "(type, name, parent, inputs, dependsOn, options) sorted by type and name. "
+                                   "Exit 0 on success, 1 when the catalog is invalid.")
+    add_catalog_arguments(p)
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="a preview-like tree, or a JSON document {\"resources\": [...]} (default: text)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # A CatalogError propagates to gallery.cli, which prints the problems and exits 1.
+    result = plan(args.catalog, args.stack)
+    # Warnings do not block; they go to stderr so the JSON on stdout stays machine-readable.
+    if result.warnings:
+        print(render(list(result.warnings), "text"), file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(result.document(), indent=2))
+    else:
+        print(render_text(result.resources, stack=args.stack))
+    return EXIT_OK
+

@@ -1,0 +1,108 @@
+"""Image versions: the source, the replication targets and the options that keep them safe."""
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+from pulumi_azure_native import compute, resources, storage
+
+from gallery.components.definitions import arm_datetime
+from gallery.model import Catalog, ImageDefinition, ImageVersion, ResourceSource, VhdSource
+from gallery.naming import vhd_uri
+
+# Replication sizes the timeouts. Azure does not return from a create/update until every target
+# region holds its replicas: ~15 minutes for one region is common, hours for many, and
+# azure-native gives up after 120 minutes unless told otherwise (the version then exists in Azure
+# but not in the state). So: a generous floor, plus time per region and per replica.
+TIMEOUT_FLOOR_MINUTES = 6 * 60
+MINUTES_PER_REGION = 60
+MINUTES_PER_REPLICA = 20
+DELETE_MINUTES_PER_REGION = 30
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}h{rest}m" if rest else f"{hours}h"
+
+
+def version_timeouts(version: ImageVersion) -> pulumi.CustomTimeouts:
+    """create/update: max(6h, 1h per region + 20 min per replica); delete: max(1h, 30 min per region)."""
+    regions = len(version.target_regions)
+    replicas = sum(r.replicas for r in version.target_regions)
+    replicate = max(TIMEOUT_FLOOR_MINUTES, MINUTES_PER_REGION * regions + MINUTES_PER_REPLICA * replicas)
+    delete = max(60, DELETE_MINUTES_PER_REGION * regions)
+    return pulumi.CustomTimeouts(create=_duration(replicate), update=_duration(replicate),
+                                 delete=_duration(delete))
+
+
+def storage_profile(catalog: Catalog, source, account: Optional[storage.StorageAccount]
+                    ) -> compute.GalleryImageVersionStorageProfileArgs:
+    if isinstance(source, VhdSource):
+        # A VHD blob is `uri` + `storageAccountId`, never `source.id` (that means a managed resource).
+        def disk(blob: str) -> compute.GalleryDiskImageSourceArgs:
+            return compute.GalleryDiskImageSourceArgs(
+                uri=vhd_uri(catalog.storage.account, source.container, blob), storage_account_id=account.id)
+        return compute.GalleryImageVersionStorageProfileArgs(
+            os_disk_image=compute.GalleryOSDiskImageArgs(
+                host_caching=compute.HostCaching(source.os_disk_caching), source=disk(source.os_blob)),
+            data_disk_images=[
+                compute.GalleryDataDiskImageArgs(lun=d.lun, host_caching=compute.HostCaching(d.caching),
+                                                 source=disk(d.blob))
+                for d in source.data_disks] or None,
+        )
+    assert isinstance(source, ResourceSource)
+    if source.kind == "snapshot":  # a snapshot is a disk: it is the OS disk's source
+        return compute.GalleryImageVersionStorageProfileArgs(
+            os_disk_image=compute.GalleryOSDiskImageArgs(source=compute.GalleryDiskImageSourceArgs(id=source.id)))
+    if source.kind == "virtualMachine":
+        return compute.GalleryImageVersionStorageProfileArgs(
+            source=compute.GalleryArtifactVersionFullSourceArgs(virtual_machine_id=source.id))
+    # managedImage, galleryImageVersion
+    return compute.GalleryImageVersionStorageProfileArgs(
+        source=compute.GalleryArtifactVersionFullSourceArgs(id=source.id))
+
+
+def version_logical_name(component: str, image: ImageDefinition, version: ImageVersion) -> str:
+    return f"{component}-{image.name}-{version.name}"
+
+
+def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version: ImageVersion,
+                    group: resources.ResourceGroup, gallery: compute.Gallery,
+                    definition: compute.GalleryImage, account: storage.StorageAccount,
+                    containers: dict[str, storage.BlobContainer],
+                    parent: pulumi.Resource) -> compute.GalleryImageVersion:
+    is_vhd = isinstance(version.source, VhdSource)
+    return compute.GalleryImageVersion(
+        version_logical_name(name, image, version),
+        compute.GalleryImageVersionArgs(
+            gallery_image_version_name=version.name,
+            gallery_image_name=definition.name,
+            gallery_name=gallery.name,
+            resource_group_name=group.name,
+            location=catalog.location,  # the home region, which is also the first target region
+            storage_profile=storage_profile(catalog, version.source, account if is_vhd else None),
+            publishing_profile=compute.GalleryImageVersionPublishingProfileArgs(
+                target_regions=[
+                    compute.TargetRegionArgs(name=r.name, regional_replica_count=r.replicas,
+                                             storage_account_type=compute.StorageAccountType(r.storage_account_type))
+                    for r in version.target_regions],
+                replica_count=version.replica_count,
+                storage_account_type=compute.StorageAccountType(version.storage_account_type),
+                replication_mode=compute.ReplicationMode(version.replication_mode),
+                exclude_from_latest=version.exclude_from_latest,
+                end_of_life_date=arm_datetime(version.end_of_life),
+            ),
+            safety_profile=compute.GalleryImageVersionSafetyProfileArgs(
+                allow_deletion_of_replicated_locations=version.allow_deletion_of_replicated_locations),
+            tags=dict(catalog.tags),
+        ),
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            # The blobs live in the family's container: it must exist before Azure reads them.
+            depends_on=[containers[image.family]] if is_vhd else None,
+            custom_timeouts=version_timeouts(version),
+            # No replace_on_changes: the source, storage type and replication mode are fixed, but
+            # replacing a published version (same number, consumers pinned to it) is never the
+            # answer. Publish a new version; the PR diff blocks the change.
+        ),
+    )

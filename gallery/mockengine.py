@@ -1,0 +1,188 @@
+"""Run a Pulumi program in-process under Pulumi's mock engine and record what the engine would receive.
+
+The offline plan and the Pulumi tests share this module. `RecordingMonitor` sits where the Pulumi
+engine would be: every `RegisterResource` request (type, name, parent, serialized inputs,
+dependencies, protect, timeouts, ...) is recorded before the stock mock monitor answers it, so what
+we record is what `pulumi up` would send, not what our code meant to send.
+
+Each `run_program` call runs in a fresh `contextvars` context: Pulumi keeps its runtime settings,
+root stack and config in context variables, so nothing set here leaks into the caller, and the
+plan can run many times in one process (the diff plans two catalogs).
+"""
+from __future__ import annotations
+
+import contextvars
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.settings import SETTINGS, get_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+PROJECT = "image-gallery"
+FAKE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+FAKE_TENANT = "11111111-1111-1111-1111-111111111111"
+FAKE_CLIENT = "22222222-2222-2222-2222-222222222222"
+FAKE_OBJECT = "33333333-3333-3333-3333-333333333333"
+# What a dynamic resource's pickled provider is replaced by: the pickle is opaque, long and not stable.
+PROVIDER_MARKER = "<pickled dynamic provider>"
+
+_RG = "/subscriptions/{sub}/resourceGroups/{resourceGroupName}"
+_GALLERY = _RG + "/providers/Microsoft.Compute/galleries/{galleryName}"
+_ACCOUNT = _RG + "/providers/Microsoft.Storage/storageAccounts/{accountName}"
+# ARM id templates, so that mocked outputs look like what Azure returns.
+ARM_IDS = {
+    "azure-native:resources:ResourceGroup": _RG,
+    "azure-native:storage:StorageAccount": _ACCOUNT,
+    "azure-native:storage:BlobContainer": _ACCOUNT + "/blobServices/default/containers/{containerName}",
+    "azure-native:compute:Gallery": _GALLERY,
+    "azure-native:compute:GalleryImage": _GALLERY + "/images/{galleryImageName}",
+    "azure-native:compute:GalleryImageVersion": _GALLERY + "/images/{galleryImageName}/versions/{galleryImageVersionName}",
+    "azure-native:authorization:RoleAssignment": "{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
+}
+# The input that holds each type's physical name (azure-native exposes it as the `name` output).
+NAME_INPUTS = {
+    "azure-native:resources:ResourceGroup": "resourceGroupName",
+    "azure-native:storage:StorageAccount": "accountName",
+    "azure-native:storage:BlobContainer": "containerName",
+    "azure-native:compute:Gallery": "galleryName",
+    "azure-native:compute:GalleryImage": "galleryImageName",
+    "azure-native:compute:GalleryImageVersion": "galleryImageVersionName",
+    "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+}
+
+
+class AzureMocks(pulumi.runtime.Mocks):
+    """Plausible Azure answers: ARM ids built from the inputs, the physical name as `name`."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
+        inputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
+        if not args.custom:
+            return None, {}
+        outputs = dict(inputs)
+        template = ARM_IDS.get(args.typ)
+        name_key = NAME_INPUTS.get(args.typ)
+        if name_key and name_key in inputs:
+            outputs["name"] = inputs[name_key]
+        if args.typ == "azure-native:storage:StorageAccount":
+            account = inputs.get("accountName", args.name)
+            outputs["primaryEndpoints"] = {"blob": f"https://{account}.blob.core.windows.net/"}
+        if template:
+            try:
+                return template.format(sub=FAKE_SUBSCRIPTION, **inputs), outputs
+            except KeyError:
+                pass
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, Optional[list]]:
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {"subscriptionId": FAKE_SUBSCRIPTION, "tenantId": FAKE_TENANT,
+                    "clientId": FAKE_CLIENT, "objectId": FAKE_OBJECT}, []
+        raise NotImplementedError(f"the mock engine has no answer for the invoke {args.token}")
+
+
+@dataclass
+class Registration:
+    """One RegisterResource request, as the engine receives it (inputs deserialized, camelCase)."""
+
+    type: str
+    name: str
+    urn: str
+    parent_urn: str
+    custom: bool
+    inputs: dict
+    dependencies: list[str]  # URNs
+    protect: bool
+    retain_on_delete: bool
+    delete_before_replace: bool
+    replace_on_changes: list[str]
+    ignore_changes: list[str]
+    custom_timeouts: dict[str, str]
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The stock mock monitor, plus a record of every resource registration, in order."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks):
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request):  # noqa: N802 - the gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            inputs = rpc.deserialize_properties(request.object)
+            if "__provider" in inputs:
+                inputs["__provider"] = PROVIDER_MARKER
+            timeouts = request.customTimeouts
+            self.registrations.append(Registration(
+                type=request.type, name=request.name, urn=response.urn, parent_urn=request.parent,
+                custom=bool(request.custom), inputs=normalize(inputs),
+                dependencies=list(request.dependencies), protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                replace_on_changes=sorted(request.replaceOnChanges),
+                ignore_changes=sorted(request.ignoreChanges),
+                custom_timeouts={k: getattr(timeouts, k) for k in ("create", "update", "delete")
+                                 if getattr(timeouts, k)}))
+        return response
+
+
+def normalize(value: Any) -> Any:
+    """JSON-ready values: keys sorted, whole doubles as ints (Pulumi sends every number as a double)."""
+    if isinstance(value, Mapping):
+        return {str(k): normalize(value[k]) for k in sorted(value)}
+    if isinstance(value, (list, tuple)):
+        return [normalize(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    return json.loads(json.dumps(value, default=str))
+
+
+@dataclass
+class ProgramRun:
+    registrations: list[Registration]
+    outputs: dict = field(default_factory=dict)  # the stack outputs, resolved
+    stack_urn: str = ""
+
+
+def run_program(program: Callable[[], Any], *, stack: str, project: str = PROJECT,
+                config: Optional[Mapping[str, str]] = None,
+                mocks: Optional[pulumi.runtime.Mocks] = None) -> ProgramRun:
+    """Run `program` like `pulumi up` would, against the mock engine; return what it registered.
+
+    Exceptions from the program propagate (after the runtime has settled). `config` maps full keys
+    (`image-gallery:catalog`) to string values, like the engine's PULUMI_CONFIG.
+    """
+    ctx = contextvars.copy_context()
+    return ctx.run(_run, program, stack, project, dict(config or {}), mocks or AzureMocks())
+
+
+def _run(program, stack, project, config, mocks) -> ProgramRun:
+    # A fresh context starts from the caller's values: clear the root stack so set_mocks makes ours.
+    runtime_settings.ROOT.set(None)
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    SETTINGS.outputs = set()
+    set_all_config(config, [])
+    run = ProgramRun(registrations=monitor.registrations)
+
+    async def body() -> None:
+        program()
+        root = get_root_resource()
+        outputs = dict(getattr(root, "outputs", {}))
+        run.stack_urn = await root.urn.future()
+        # Wait for every exported value, so the plan shows real outputs and nothing is left pending.
+        resolved = await pulumi.Output.from_input(outputs).future(with_unknowns=True)
+        run.outputs = normalize(resolved or {})
+        root._finish()
+
+    _sync_await(run_pulumi_func(body))
+    return run
