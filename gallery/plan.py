@@ -137,13 +137,17 @@ def render_text(records: list[dict], stack: Optional[str] = None) -> str:
     return "\n".join(lines)
 
 
-_TYPE_ORDER = ("resources:ResourceGroup", "storage:StorageAccount", "storage:BlobContainer", "compute:Gallery",
-               "dynamic", "authorization:", "compute:GalleryImage", "compute:GalleryImageVersion")
+_TYPE_RANK = {"azure-native:resources:ResourceGroup": 0, "azure-native:storage:StorageAccount": 1,
+              "azure-native:storage:BlobContainer": 2, "azure-native:compute:Gallery": 3,
+              "pulumi-python:dynamic/gallery:GallerySharing": 4, "azure-native:authorization:RoleAssignment": 5,
+              "azure-native:compute:GalleryImage": 6, "azure-native:compute:GalleryImageVersion": 6}
 
 
 def _tree_order(rec: dict) -> tuple:
-    # Roughly the order the engine creates them in, then by name: easier to read than by type name.
-    t = rec["type"]
-    rank = next((i for i, key in enumerate(_TYPE_ORDER) if key in t and not
-                 (key == "compute:GalleryImage" and t.endswith("Version"))), len(_TYPE_ORDER))
-    return (rank, rec["name"])
+    # Roughly the order the engine creates them in; each definition followed by its versions,
+    # oldest first (versions compared as integers, like `latest`).
+    rank = _TYPE_RANK.get(rec["type"], len(_TYPE_RANK))
+    inputs = rec.get("inputs") or {}
+    version = inputs.get("galleryImageVersionName") if rec["type"].endswith("GalleryImageVersion") else None
+    numbers = tuple(int(p) if p.isdigit() else -1 for p in version.split(".")) if version else ()
+    return (rank, str(inputs.get("galleryImageName", "")) if rank == 6 else "", numbers, rec["name"])

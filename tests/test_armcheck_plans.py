@@ -1,0 +1,38 @@
+"""The plans of the example catalog and of every valid test catalog pass armcheck (Azure's REST API specs)."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+from gallery.plan import run_plan
+from tests.conftest import CATALOGS, ROOT, SHARED
+
+ARMCHECK = SHARED / "armcheck" / "armcheck.py"
+CATALOG_FILES = [ROOT / "images.yaml", *sorted((CATALOGS / "valid").glob("*.yaml")),
+                 *sorted((CATALOGS / "program").glob("*.yaml"))]
+
+
+@pytest.fixture(scope="module")
+def armcheck():
+    spec = importlib.util.spec_from_file_location("armcheck", ARMCHECK)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("armcheck", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("catalog", CATALOG_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_plan_passes_armcheck(armcheck, catalog, stack):
+    records = run_plan(catalog, stack)
+    report = armcheck.check(records)
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert report["errors"] == 0, "\n".join(f"{f['type']} {f['name']}: {f['path']}: {f['message']}" for f in errors)
+    # Warnings too: each one is a value Azure would ignore or accept only loosely.
+    assert report["warnings"] == 0, report["findings"]
+    # Everything Azure receives is checked; only our component and the sharing resource are not ARM PUTs.
+    assert set(report["skipped_types"]) <= {"gallery:index:ImageGallery",
+                                            "pulumi-python:dynamic/gallery:GallerySharing"}
+    assert report["checked"] == sum(1 for r in records if r["type"].startswith("azure-native:"))
