@@ -1,0 +1,50 @@
+"""`python -m gallery diff BASE HEAD [--stack NAME] [--format text|markdown|json|github] [--allow KIND...]`.
+
+What a change to the catalog will do to Azure, for the reviewer of a pull request. BASE and HEAD are
+catalog files or `REV:PATH` (e.g. `origin/main:images.yaml`). Exit 0: nothing blocking (or no
+change); 1: either side is invalid; 2: blocking findings that no `--allow` covers.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from gallery.diff.findings import KINDS, parse_allow
+from gallery.diff.render import render
+from gallery.diff.report import build_report
+from gallery.errors import EXIT_BLOCKED, EXIT_OK
+from gallery.loader import DEFAULT_STACK
+
+FORMATS = ("text", "markdown", "json", "github")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    blocking = ", ".join(k for k, v in KINDS.items() if v.severity == "blocking")
+    p = sub.add_parser(
+        "diff", help="what a catalog change will do to Azure (for pull-request reviews)",
+        description="Compare two catalogs (files, or REV:PATH such as origin/main:images.yaml) in the catalog's "
+                    "terms and resource by resource (their offline plans). Exit 0 when nothing blocks, 1 when "
+                    "either side is invalid, 2 when a destructive or impossible change is not allowed.",
+        epilog=f"Blocking kinds: {blocking}.")
+    p.add_argument("base", metavar="BASE", help="the catalog before the change: a file or REV:PATH")
+    p.add_argument("head", metavar="HEAD", help="the catalog after the change: a file or REV:PATH")
+    p.add_argument("--stack", default=DEFAULT_STACK,
+                   help=f"the Pulumi stack name that replaces {{stack}} on both sides (default: {DEFAULT_STACK})")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text, markdown (a PR comment), json, or github (workflow annotations) (default: text)")
+    p.add_argument("--allow", action="extend", nargs="+", default=[], metavar="KIND",
+                   help="let a blocking change through deliberately: a kind (version.removed), a family "
+                        "(version), or what it does (delete, replace, refused); repeat or separate with commas")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="judge end-of-life retirement on this date (default: today)")
+    p.add_argument("--no-plan", action="store_true",
+                   help="compare the catalogs only, not their offline plans (faster for very large catalogs)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    allow = parse_allow(args.allow)
+    report, head = build_report(args.base, args.head, stack=args.stack, allow=allow, today=args.today,
+                                with_plan=not args.no_plan)
+    print(render(report, args.format, head_file=head.annotate_as))
+    return EXIT_BLOCKED if report.blocking else EXIT_OK

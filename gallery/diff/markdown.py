@@ -1,0 +1,96 @@
+"""The diff as a pull-request comment: a summary table first, then details, destructive items first.
+
+GitHub cuts a comment at 65,536 characters. Blocks are added in order of importance while they fit;
+whatever does not fit is counted in a closing note, so the comment never ends mid-table and the
+blocking rows, which come first, are always there.
+"""
+from __future__ import annotations
+
+from gallery.diff.findings import BLOCK, Report, sort_findings
+from gallery.diff.render import COMMENT_LIMIT, ICONS, resource_counts, summary, value
+
+MARKER = "<!-- gallery-diff -->"  # lets a workflow find and update its own comment
+RESERVE = 400  # room for the closing note
+
+
+def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
+    findings = sort_findings(report.findings)
+    head = [MARKER, f"### Catalog diff: `{report.base}` → `{report.head}` (stack `{report.stack}`)", ""]
+    if not report.changed:
+        return "\n".join(head + ["No changes: nothing in Azure changes."])
+    verdict = (f"**⛔ Blocked: {len(report.blocking)} destructive or impossible change(s).**" if report.blocking
+               else "**✅ Nothing blocking.**")
+    head += [verdict + f" {summary(report)}.", ""]
+    rows = [f"| {ICONS[f.severity]} {f.severity}{' (allowed)' if f.allowed else ''} | `{f.kind}` | "
+            f"{_cell(f.message)} |" for f in findings]
+    blocks: list[tuple[str, str]] = []  # (text, what it is, for the note when it is left out)
+    if rows:
+        blocks.append(("| | Kind | Change |\n|---|---|---|", "table"))
+        blocks += [(r, "row") for r in rows]
+    detailed = [f for f in findings if f.details or f.hint]
+    if detailed:
+        blocks.append(("\n#### Details\n", "heading"))
+        blocks += [(_detail(f), "detail") for f in detailed]
+    if report.resources:
+        blocks.append((f"\n#### Resources (offline plan): {resource_counts(report.resources)}\n", "heading"))
+        blocks += [(_resource(r), "resource") for r in report.resources]
+    elif report.resources_note:
+        blocks.append((f"\n_Resources: {report.resources_note}._", "note"))
+    kinds = sorted({f.kind for f in report.blocking})
+    footer = [f"\n\nTo proceed deliberately, a release manager reruns the diff with `--allow {','.join(kinds)}`."] \
+        if kinds else []
+    return _fit(head, blocks, footer, limit)
+
+
+def _fit(head: list[str], blocks: list[tuple[str, str]], footer: list[str], limit: int) -> str:
+    out = "\n".join(head)
+    tail = "".join(footer)
+    budget = limit - len(tail) - RESERVE
+    left: dict[str, int] = {}
+    for text, what in blocks:
+        if what in left or len(out) + 1 + len(text) > budget:
+            left[what] = left.get(what, 0) + 1
+            continue
+        out += "\n" + text
+    if left:
+        parts = [f"{n} {'table row' if w == 'row' else w}{'s' if n > 1 else ''}" for w, n in left.items()
+                 if w in ("row", "detail", "resource")]
+        out += (f"\n\n_Cut to fit a PR comment ({limit:,} characters): {', '.join(parts) or 'some sections'} "
+                "not shown. Run `python -m gallery diff` locally, or use `--format json`, for everything._")
+    return out + tail
+
+
+def _detail(f) -> str:
+    icon = ICONS[f.severity]
+    lines = [f"<details{' open' if f.severity == BLOCK else ''}><summary>{icon} <code>{f.kind}</code> "
+             f"{_html(f.subject)}</summary>", ""]
+    lines += [f"- `{_tick(d.property)}`: {_code(value(d.before))} → {_code(value(d.after))}" for d in f.details]
+    if f.hint:
+        lines.append(f"- hint: {_cell(f.hint)}")
+    if f.where():
+        lines.append(f"- at `{_tick(f.where())}`")
+    return "\n".join(lines + ["", "</details>"])
+
+
+def _resource(r) -> str:
+    note = f" — {_cell(r.note)}" if r.note else ""
+    lines = [f"- **{r.label}** `{r.type}` `{r.name}`{note}"]
+    lines += [f"  - `{_tick(p.path)}`: {_code(value(p.before))} → {_code(value(p.after))}"
+              + (f" _({_cell(p.reason)})_" if p.reason else "") for p in r.properties]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _tick(text: str) -> str:
+    return text.replace("`", "'")
+
+
+def _code(text: str) -> str:
+    return f"`{_tick(text)}`"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,162 @@
+"""The resource-level diff: the offline plans of BASE and HEAD compared resource by resource.
+
+`pulumi preview` would show a change to a gallery resource's fixed property as an *update* (the
+provider has no replacement rules for them) that Azure then refuses with PropertyChangeNotAllowed.
+Here every changed property is classified from Azure's own rules (azure-rules.md, "What can change
+after creation"): an Azure name or placement -> replace; in the record's replaceOnChanges -> replace;
+fixed by Azure -> refused (an impossible update); anything else -> update in place.
+Resources are matched by type + logical name, which are stable catalog keys.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+from gallery.diff.findings import ACTION_RANK
+
+# Inputs that name or place the Azure resource: a different value is a different resource.
+IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accountName", "containerName",
+            "resourceGroupName", "roleAssignmentName", "location", "scope")
+
+# For the gallery resources Azure lists what may change; everything else is fixed.
+MUTABLE = {
+    "azure-native:compute:Gallery": ("description", "softDeletePolicy", "sharingProfile", "tags"),
+    "azure-native:compute:GalleryImage": ("description", "recommended", "endOfLifeDate", "releaseNoteUri", "tags"),
+    "azure-native:compute:GalleryImageVersion": (
+        "publishingProfile.targetRegions", "publishingProfile.replicaCount", "publishingProfile.excludeFromLatest",
+        "publishingProfile.endOfLifeDate", "safetyProfile", "tags"),
+}
+# Role assignments cannot be edited in Azure; the provider replaces them.
+REPLACED_BY_PROVIDER = {"azure-native:authorization:RoleAssignment": ("principalId", "roleDefinitionId", "principalType")}
+OPTIONS = ("parent", "protect", "retainOnDelete", "deleteBeforeReplace", "replaceOnChanges", "ignoreChanges",
+           "customTimeouts", "dependsOn")
+REFUSED = "fixed after creation: Azure answers PropertyChangeNotAllowed (the provider would try an update)"
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    path: str  # e.g. publishingProfile.targetRegions[northeurope].regionalReplicaCount
+    before: object
+    after: object
+    effect: str  # update | replace | refused
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    type: str
+    name: str
+    action: str  # create | update | replace | refused | delete
+    properties: tuple[PropertyChange, ...] = ()
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return "refused" if self.action == "refused" else self.action
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def compare_plans(base: list[dict], head: list[dict]) -> list[ResourceChange]:
+    """What applying HEAD's plan to BASE's deployed resources does, destructive first."""
+    before = {(r["type"], r["name"]): r for r in base if r.get("custom", True)}
+    after = {(r["type"], r["name"]): r for r in head if r.get("custom", True)}
+    changes = []
+    for key, rec in after.items():
+        old = before.get(key)
+        if old is None:
+            changes.append(ResourceChange(rec["type"], rec["name"], "create"))
+        elif old != rec:
+            change = _compare(old, rec)
+            if change is not None:
+                changes.append(change)
+    for key, old in before.items():
+        if key not in after:
+            changes.append(ResourceChange(old["type"], old["name"], "delete", note=_delete_note(old)))
+    return sorted(changes, key=lambda c: (ACTION_RANK[c.action], c.type, c.name))
+
+
+def _inputs(rec: dict) -> dict[str, object]:
+    # `__provider` and the like are the engine's own plumbing (a dynamic provider's pickled code).
+    return {k: v for k, v in flatten(rec.get("inputs") or {}).items() if not k.startswith("__")}
+
+
+def _delete_note(rec: dict) -> str:
+    if rec.get("protect"):
+        return "protected: Pulumi refuses to delete it until it is unprotected"
+    if rec.get("retainOnDelete"):
+        return "retainOnDelete: it leaves the stack but stays in Azure"
+    return ""
+
+
+def _compare(old: dict, new: dict) -> Optional[ResourceChange]:
+    props = []
+    a, b = _inputs(old), _inputs(new)
+    replace_on = tuple(new.get("replaceOnChanges") or ())
+    for path in sorted(a.keys() | b.keys()):
+        if a.get(path) != b.get(path):
+            effect, reason = classify(new["type"], path, a.get(path), b.get(path), path in a and path in b, replace_on)
+            props.append(PropertyChange(path, a.get(path), b.get(path), effect, reason))
+    for opt in OPTIONS:
+        if old.get(opt) != new.get(opt):
+            effect, reason = (("replace", "a new parent changes the URN: add an alias to keep the resource")
+                              if opt == "parent" else ("update", "a Pulumi option: nothing changes in Azure"))
+            props.append(PropertyChange(f"options.{opt}", old.get(opt), new.get(opt), effect, reason))
+    if not props:
+        return None
+    effects = {p.effect for p in props}
+    action = "replace" if "replace" in effects else "refused" if "refused" in effects else "update"
+    note = "protected: Pulumi refuses to replace it until it is unprotected" if action == "replace" and \
+        old.get("protect") else ""
+    return ResourceChange(new["type"], new["name"], action, tuple(props), note)
+
+
+def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple[str, ...]) -> tuple[str, str]:
+    """(effect, reason) of one changed input property."""
+    top = path.split(".")[0].split("[")[0]
+    if top in IDENTITY:
+        return "replace", f"{top} names or places the Azure resource: a new one is created, the old one deleted"
+    if any(r == "*" or _under(path, r) for r in replace_on):
+        return "replace", "in replaceOnChanges"
+    if any(_under(path, p) for p in REPLACED_BY_PROVIDER.get(rtype, ())):
+        return "replace", "cannot change in place: the provider replaces the resource"
+    if rtype == "azure-native:compute:Gallery" and path == "sharingProfile.permissions" and after == "Groups" and both:
+        return "refused", "Azure cannot switch an existing gallery to groups sharing"
+    mutable = MUTABLE.get(rtype)
+    if mutable is None:
+        return "update", ""
+    if rtype.endswith("GalleryImageVersion") and path.startswith("publishingProfile.targetRegions[") \
+            and path.endswith("].storageAccountType") and both:
+        return "refused", "the storage type of a region that has replicas is fixed"
+    if any(_under(path, p) for p in mutable):
+        return "update", ""
+    return "refused", REFUSED
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")
+
+
+def flatten(value, prefix: str = "") -> dict[str, object]:
+    """Nested inputs -> {dotted path: leaf}. Lists of objects with a unique `name` or `lun` are keyed by
+    it (targetRegions[northeurope]), so adding a region does not shift every region after it."""
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for k, v in value.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out if out or not prefix else {prefix: {}}
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        for key in ("name", "lun"):
+            ids = [v.get(key) for v in value]
+            if None not in ids and len(set(map(str, ids))) == len(ids):
+                out = {}
+                for v in value:
+                    rest = {k: x for k, x in v.items() if k != key}
+                    out.update(flatten(rest, f"{prefix}[{v[key]}]") if rest else {f"{prefix}[{v[key]}]": True})
+                return out
+        out = {}
+        for i, v in enumerate(value):
+            out.update(flatten(v, f"{prefix}[{i}]"))
+        return out
+    return {prefix: value}
