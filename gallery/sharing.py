@@ -11,37 +11,46 @@ DefaultAzureCredential (az login, ARM_*/AZURE_* variables, managed identity...).
 """
 from __future__ import annotations
 
+import types
 from typing import Any, Callable, Optional, Sequence
 
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider, UpdateResult
 
-SUBSCRIPTIONS = "Subscriptions"  # SharingProfileGroupTypes
-TENANTS = "AADTenants"
-# Moving the share to another gallery means removing it from the old one and adding it to the new.
-REPLACE_KEYS = ("subscriptionId", "resourceGroupName", "galleryName")
-
-
-def _ids(props: dict, key: str) -> list[str]:
-    return sorted({str(i).lower() for i in (props.get(key) or [])})
-
-
-def _groups(subscriptions: Sequence[str], tenants: Sequence[str]) -> list[tuple[str, list[str]]]:
-    groups = [(SUBSCRIPTIONS, list(subscriptions)), (TENANTS, list(tenants))]
-    return [(kind, ids) for kind, ids in groups if ids]
-
-
-def share_id(props: dict) -> str:
-    return (f"/subscriptions/{props['subscriptionId']}/resourceGroups/{props['resourceGroupName']}"
-            f"/providers/Microsoft.Compute/galleries/{props['galleryName']}/share")
 
 
 class GallerySharingProvider(ResourceProvider):
     """CRUD for the gallery's sharing groups. `client_factory(subscription_id)` is for tests."""
 
+    # Moving the share to another gallery means removing it from the old one and adding it to the new.
+    REPLACE_KEYS = ("subscriptionId", "resourceGroupName", "galleryName")
+
+    # Helpers live on the class: the provider is pickled by value (see GallerySharing), and
+    # module-level functions would be pickled by reference to this module.
+    @staticmethod
+    def _ids(props: dict, key: str) -> list[str]:
+        return sorted({str(i).lower() for i in (props.get(key) or [])})
+
+    @staticmethod
+    def _groups(subscriptions: Sequence[str], tenants: Sequence[str]) -> list[tuple[str, list[str]]]:
+        groups = [("Subscriptions", list(subscriptions)), ("AADTenants", list(tenants))]  # SharingProfileGroupTypes
+        return [(kind, ids) for kind, ids in groups if ids]
+
+    @classmethod
+    def _outs(cls, props: dict) -> dict:
+        return {"subscriptionId": props["subscriptionId"], "resourceGroupName": props["resourceGroupName"],
+                "galleryName": props["galleryName"], "subscriptions": cls._ids(props, "subscriptions"),
+                "tenants": cls._ids(props, "tenants")}
+
+    @staticmethod
+    def share_id(props: dict) -> str:
+        return (f"/subscriptions/{props['subscriptionId']}/resourceGroups/{props['resourceGroupName']}"
+                f"/providers/Microsoft.Compute/galleries/{props['galleryName']}/share")
+
     def __init__(self, client_factory: Optional[Callable[[str], Any]] = None):
-        super().__init__()
+        # Not super(): its __class__ cell would pickle this module's class by reference.
+        ResourceProvider.__init__(self)
         self._client_factory = client_factory
 
     def _client(self, subscription_id: str):
@@ -63,36 +72,58 @@ class GallerySharingProvider(ResourceProvider):
                                                     update).result()
 
     def create(self, props: dict) -> CreateResult:
-        self._share(props, "Add", _groups(_ids(props, "subscriptions"), _ids(props, "tenants")))
-        return CreateResult(id_=share_id(props), outs=_outs(props))
+        self._share(props, "Add", self._groups(self._ids(props, "subscriptions"), self._ids(props, "tenants")))
+        return CreateResult(id_=self.share_id(props), outs=self._outs(props))
 
     def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
-        replaces = [k for k in REPLACE_KEYS if olds.get(k) != news.get(k)]
-        changed = replaces + [k for k in ("subscriptions", "tenants") if _ids(olds, k) != _ids(news, k)]
+        replaces = [k for k in self.REPLACE_KEYS if olds.get(k) != news.get(k)]
+        changed = replaces + [k for k in ("subscriptions", "tenants") if self._ids(olds, k) != self._ids(news, k)]
         return DiffResult(changes=bool(changed), replaces=replaces, stables=[],
                           delete_before_replace=True)
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
-        removed = _groups(sorted(set(_ids(olds, "subscriptions")) - set(_ids(news, "subscriptions"))),
-                          sorted(set(_ids(olds, "tenants")) - set(_ids(news, "tenants"))))
-        added = _groups(sorted(set(_ids(news, "subscriptions")) - set(_ids(olds, "subscriptions"))),
-                        sorted(set(_ids(news, "tenants")) - set(_ids(olds, "tenants"))))
+        removed = self._groups(sorted(set(self._ids(olds, "subscriptions")) - set(self._ids(news, "subscriptions"))),
+                          sorted(set(self._ids(olds, "tenants")) - set(self._ids(news, "tenants"))))
+        added = self._groups(sorted(set(self._ids(news, "subscriptions")) - set(self._ids(olds, "subscriptions"))),
+                        sorted(set(self._ids(news, "tenants")) - set(self._ids(olds, "tenants"))))
         self._share(news, "Remove", removed)
         self._share(news, "Add", added)
-        return UpdateResult(outs=_outs(news))
+        return UpdateResult(outs=self._outs(news))
 
     def delete(self, _id: str, props: dict) -> None:
         from azure.core.exceptions import ResourceNotFoundError
         try:
-            self._share(props, "Remove", _groups(_ids(props, "subscriptions"), _ids(props, "tenants")))
+            self._share(props, "Remove", self._groups(self._ids(props, "subscriptions"), self._ids(props, "tenants")))
         except ResourceNotFoundError:
             pass  # the gallery is already gone, and its sharing with it
 
 
-def _outs(props: dict) -> dict:
-    return {"subscriptionId": props["subscriptionId"], "resourceGroupName": props["resourceGroupName"],
-            "galleryName": props["galleryName"], "subscriptions": _ids(props, "subscriptions"),
-            "tenants": _ids(props, "tenants")}
+def by_value(provider: ResourceProvider) -> ResourceProvider:
+    """A copy of `provider` whose class and methods claim to live in `__main__`, so dill pickles
+    their code (by value) instead of a reference to this module.
+
+    By reference, the dynamic-provider process would have to import this project, and renaming
+    the module would break every stack whose state holds the old pickle (pulumi/pulumi#7453;
+    Pulumi once did the same rewrite itself, pulumi/pulumi#7755).
+    """
+    cls = type(provider)
+    body = {k: _rehome(v) for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}
+    body["__module__"] = "__main__"
+    copy_cls = type(cls.__name__, cls.__bases__, body)
+    copy = copy_cls.__new__(copy_cls)
+    copy.__dict__.update(provider.__dict__)
+    return copy
+
+
+def _rehome(value: Any) -> Any:
+    if isinstance(value, (staticmethod, classmethod)):
+        return type(value)(_rehome(value.__func__))
+    if isinstance(value, types.FunctionType):
+        f = types.FunctionType(value.__code__, value.__globals__, value.__name__, value.__defaults__,
+                               value.__closure__)
+        f.__kwdefaults__, f.__module__, f.__qualname__ = value.__kwdefaults__, "__main__", value.__name__
+        return f
+    return value
 
 
 class GallerySharing(pulumi.dynamic.Resource, module="gallery", name="GallerySharing"):
@@ -104,7 +135,7 @@ class GallerySharing(pulumi.dynamic.Resource, module="gallery", name="GallerySha
     def __init__(self, name: str, *, subscription_id: pulumi.Input[str], resource_group_name: pulumi.Input[str],
                  gallery_name: pulumi.Input[str], subscriptions: Sequence[str], tenants: Sequence[str],
                  opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(GallerySharingProvider(), name, {
+        super().__init__(by_value(GallerySharingProvider()), name, {
             "subscriptionId": subscription_id,
             "resourceGroupName": resource_group_name,
             "galleryName": gallery_name,

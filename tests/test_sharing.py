@@ -1,14 +1,18 @@
 """The groups-sharing dynamic provider, against a fake ComputeManagementClient that records its calls."""
 from __future__ import annotations
 
-import base64
+import os
+import subprocess
+import sys
+import textwrap
 
-import dill
 import pytest
 from azure.core.exceptions import ResourceNotFoundError
 from azure.mgmt.compute.models import SharingUpdate
 
-from gallery.sharing import GallerySharingProvider
+from pulumi.dynamic.dynamic import serialize_provider
+
+from gallery.sharing import GallerySharingProvider, by_value
 
 SUB = "00000000-0000-0000-0000-000000000000"
 A, B, C = ("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d",
@@ -138,8 +142,17 @@ def test_other_errors_fail_the_operation():
         provider.create(props())
 
 
-def test_the_provider_pickles_without_credentials():
-    # Dynamic providers travel pickled in the state: no client, no credential may be inside.
-    provider = GallerySharingProvider()
-    restored = dill.loads(base64.b64decode(base64.b64encode(dill.dumps(provider, recurse=True))))
-    assert isinstance(restored, GallerySharingProvider) and restored._client_factory is None
+def test_the_provider_travels_by_value_without_this_project(tmp_path):
+    # The dynamic-provider process unpickles the provider from the state: it must not need to
+    # import `gallery` (nor hold a client or credential), so a refactor cannot break old stacks.
+    pickled = serialize_provider(by_value(GallerySharingProvider()))
+    script = textwrap.dedent(f"""
+        import base64, sys, dill
+        p = dill.loads(base64.b64decode({pickled!r}))
+        old = {{"subscriptionId": "s", "resourceGroupName": "r", "galleryName": "g", "subscriptions": ["a"]}}
+        d = p.diff("id", old, dict(old, subscriptions=["a", "b"]))
+        print(type(p).__name__, d.changes, d.replaces, p._client_factory, "gallery" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, check=True)
+    assert out.stdout.split() == ["GallerySharingProvider", "True", "[]", "None", "False"], out.stderr
