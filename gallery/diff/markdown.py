@@ -23,23 +23,23 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     head += [verdict + f" {summary(report)}.", ""]
     rows = [f"| {ICONS[f.severity]} {f.severity}{' (allowed)' if f.allowed else ''} | `{f.kind}` | "
             f"{_cell(f.message)} |" for f in findings]
-    blocks: list[tuple[str, str]] = []  # (text, what it is, for the note when it is left out)
-    if rows:
-        blocks.append(("| | Kind | Change |\n|---|---|---|", "table"))
-        blocks += [(r, "row") for r in rows]
+    # A section's heading travels with its first item, so a cut never leaves a heading without items.
+    blocks: list[tuple[str, str]] = _section("| | Kind | Change |\n|---|---|---|", rows, "row")
     detailed = [f for f in findings if f.details or f.hint]
-    if detailed:
-        blocks.append(("\n#### Details\n", "heading"))
-        blocks += [(_detail(f), "detail") for f in detailed]
+    blocks += _section("\n#### Details\n", [_detail(f) for f in detailed], "detail")
     if report.resources:
-        blocks.append((f"\n#### Resources (offline plan): {resource_counts(report.resources)}\n", "heading"))
-        blocks += [(_resource(r), "resource") for r in report.resources]
+        blocks += _section(f"\n#### Resources (offline plan): {resource_counts(report.resources)}\n",
+                           [_resource(r) for r in report.resources], "resource")
     elif report.resources_note:
         blocks.append((f"\n_Resources: {report.resources_note}._", "note"))
     kinds = sorted({f.kind for f in report.blocking})
     footer = [f"\n\nTo proceed deliberately, a release manager reruns the diff with `--allow {','.join(kinds)}`."] \
         if kinds else []
     return _fit(head, blocks, footer, limit)
+
+
+def _section(heading: str, items: list[str], what: str) -> list[tuple[str, str]]:
+    return [((heading + "\n" if i == 0 else "") + text, what) for i, text in enumerate(items)]
 
 
 def _fit(head: list[str], blocks: list[tuple[str, str]], footer: list[str], limit: int) -> str:

@@ -78,7 +78,7 @@ def render_text(report: Report) -> str:
             out.append(f"  {r.label:<8} {r.type} {r.name}" + (f" ({r.note})" if r.note else ""))
             out += [f"      {p.path}: {value(p.before)} → {value(p.after)}" + (f"  [{p.reason}]" if p.reason else "")
                     for p in r.properties]
-    elif report.resources_note:
+    elif report.resources_note and report.findings:
         out.append(f"resources: {report.resources_note}")
     out += blocked_footer(report)
     return "\n".join(out)
