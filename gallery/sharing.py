@@ -26,7 +26,7 @@ class GallerySharingProvider(ResourceProvider):
     # Moving the share to another gallery means removing it from the old one and adding it to the new.
     REPLACE_KEYS = ("subscriptionId", "resourceGroupName", "galleryName")
 
-    # Helpers live on the class: the provider is pickled by value (see GallerySharing), and
+    # Helpers live on the class: the provider is pickled by value (see by_value), and
     # module-level functions would be pickled by reference to this module.
     @staticmethod
     def _ids(props: dict, key: str) -> list[str]:
