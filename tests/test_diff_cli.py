@@ -131,7 +131,10 @@ def test_markdown_with_the_offline_plan(capsys):
     assert "| ⛔ blocking | `version.source-changed` | ubuntu 1.1.0: the source cannot change after publishing " \
            "(Azure: PropertyChangeNotAllowed) |" in out
     assert "- **refused** `azure-native:compute:GalleryImageVersion` `gallery-ubuntu-1.1.0`" in out
-    assert out[-1] == "To proceed deliberately, a release manager reruns the diff with `--allow version.source-changed`."
+    assert out[-1] == ("To proceed deliberately, a release manager adds the label(s) `allow:version.source-changed` "
+                       "to the pull request (locally: `--allow version.source-changed`).")
+    assert out[5:7] == ["| | Does | Kind | Count |", "|---|---|---|---|"]
+    assert out[7] == "| ⛔ blocking | refused | `version.source-changed` | 1 |"
 
 
 def test_markdown_is_cut_to_fit_a_comment_with_blocking_rows_first():
@@ -140,8 +143,11 @@ def test_markdown_is_cut_to_fit_a_comment_with_blocking_rows_first():
     findings.append(Finding("version.removed", "img 0.0.1", "img 0.0.1 is deleted", line=5000))
     text = render_markdown(Report("a.yaml", "b.yaml", "dev", findings), limit=20_000)
     assert len(text) <= 20_000
-    rows = [line for line in text.splitlines() if line.startswith("| ")]
-    assert rows[:2] == ["| | Kind | Change |", "| ⛔ blocking | `version.removed` | img 0.0.1 is deleted |"]
+    lines = text.splitlines()
+    assert lines[5:9] == ["| | Does | Kind | Count |", "|---|---|---|---|", "| ⛔ blocking | delete | `version.removed` | 1 |",
+                          "| ℹ️ info | create | `version.added` | 2000 |"]
+    table = lines.index("| | Kind | Change |")
+    assert lines[table + 2] == "| ⛔ blocking | `version.removed` | img 0.0.1 is deleted |"
     assert "not shown. Run `python -m gallery diff` locally, or use `--format json`, for everything._" in text
     assert "_Cut to fit a PR comment (20,000 characters): " in text
 

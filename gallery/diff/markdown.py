@@ -20,7 +20,7 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
         return "\n".join(head + ["No changes: nothing in Azure changes."])
     verdict = (f"**⛔ Blocked: {len(report.blocking)} destructive or impossible change(s).**" if report.blocking
                else "**✅ Nothing blocking.**")
-    head += [verdict + f" {summary(report)}.", ""]
+    head += [verdict + f" {summary(report)}.", ""] + _counts(findings)
     rows = [f"| {ICONS[f.severity]} {f.severity}{' (allowed)' if f.allowed else ''} | `{f.kind}` | "
             f"{_cell(f.message)} |" for f in findings]
     # A section's heading travels with its first item, so a cut never leaves a heading without items.
@@ -33,9 +33,21 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     elif report.resources_note:
         blocks.append((f"\n_Resources: {report.resources_note}._", "note"))
     kinds = sorted({f.kind for f in report.blocking})
-    footer = [f"\n\nTo proceed deliberately, a release manager reruns the diff with `--allow {','.join(kinds)}`."] \
-        if kinds else []
+    labels = ", ".join(f"`allow:{k}`" for k in kinds)
+    footer = [f"\n\nTo proceed deliberately, a release manager adds the label(s) {labels} to the pull request "
+              f"(locally: `--allow {','.join(kinds)}`)."] if kinds else []
     return _fit(head, blocks, footer, limit)
+
+
+def _counts(findings) -> list[str]:
+    """One row per kind: the summary table (there are a few dozen kinds at most, so it always fits)."""
+    counts: dict[str, list] = {}
+    for f in findings:
+        counts.setdefault(f.kind, [f, 0])[1] += 1
+    if not counts:
+        return []
+    rows = [f"| {ICONS[f.severity]} {f.severity} | {f.action} | `{kind}` | {n} |" for kind, (f, n) in counts.items()]
+    return ["| | Does | Kind | Count |", "|---|---|---|---|", *rows, ""]
 
 
 def _section(heading: str, items: list[str], what: str) -> list[tuple[str, str]]:
