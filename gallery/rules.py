@@ -314,6 +314,18 @@ def unique_access(cat: Catalog) -> Iterator[Finding]:
 
 
 @rule
+def access_principal_type(cat: Catalog) -> Iterator[Finding]:
+    for a in cat.gallery.access:
+        if a.principal_type is None:
+            # pulumi-azure-native sends principalType 'User' when it is not given, and Azure refuses
+            # the assignment (UnmatchedPrincipalType) when the object is a group or service principal.
+            yield Finding(a.path, "principalType is not given, so the assignment is sent as for a User; Azure "
+                          "refuses it if the principal is a group or service principal",
+                          "access.principal-type", severity="warning",
+                          hint="set principalType: User, Group or ServicePrincipal")
+
+
+@rule
 def storage_tag_limit(cat: Catalog) -> Iterator[Finding]:
     if len(cat.tags) > MAX_STORAGE_TAGS:
         yield Finding("tags", f"{len(cat.tags)} tags, but storage accounts take at most {MAX_STORAGE_TAGS}",
