@@ -24,8 +24,16 @@ COMMAND_MODULES = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error; here 2 means "blocking diff findings", so a typo exits 1."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m gallery",
         description="Azure Compute Gallery as code: validate, plan and diff images.yaml; check and upload VHDs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

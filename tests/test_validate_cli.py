@@ -95,3 +95,9 @@ def test_an_internal_error_exits_3_and_says_it_is_a_bug(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("internal error: this is a bug in the gallery tool, not in your input.")
     assert "ZeroDivisionError: boom" in err
+
+
+def test_a_usage_error_exits_1_not_2_which_means_blocked():
+    r = run("validate", "--format", "yaml")
+    assert r.returncode == 1
+    assert "error: argument --format: invalid choice: 'yaml'" in r.stderr
