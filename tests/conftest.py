@@ -9,7 +9,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CATALOGS = pathlib.Path(__file__).resolve().parent / "catalogs"
 SHARED = ROOT.parent / "shared"
 
-pytest_plugins: list[str] = ["tests.pulumi_mocks"]
+pytest_plugins: list[str] = ["tests.pulumi_mocks", "tests.azurite"]
 
 
 @pytest.fixture

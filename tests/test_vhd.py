@@ -9,6 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gallery import diskscan, vhd
 from gallery.cli import main
@@ -295,6 +297,29 @@ def test_scan_yields_only_non_zero_blocks_and_hashes_every_byte(tmp_path):
     assert all(p.data == content[p.offset:p.end] for p in pieces)
     assert digest.digest() == hashlib.md5(content).digest()
     assert sum(seen) == len(content)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 63), st.integers(1, 9000), st.sampled_from([b"\x01", b"\x00\x07"])),
+                max_size=8), st.integers(1, 64))
+def test_runs_cover_exactly_the_non_zero_blocks(writes, blocks):
+    size = blocks * diskscan.BLOCK - (512 if blocks > 1 else 0)
+    chunk = bytearray(size)
+    for block, length, pattern in writes:
+        start = min(block * diskscan.BLOCK + length % 777, size)
+        chunk[start:start + length] = (pattern * length)[:max(0, min(length, size - start))]
+    chunk = bytes(chunk)
+    pieces = list(diskscan._runs(1 << 30, chunk))
+    rebuilt = bytearray(size)
+    for p in pieces:
+        assert p.offset % 512 == 0 and len(p.data) % 512 == 0
+        rebuilt[p.offset - (1 << 30):p.end - (1 << 30)] = p.data
+    assert bytes(rebuilt) == chunk
+    zero = bytes(diskscan.BLOCK)
+    for p in pieces:  # minimal: no aligned all-zero block is sent
+        inner = p.data[(-(p.offset % diskscan.BLOCK)) % diskscan.BLOCK:]
+        assert all(inner[i:i + diskscan.BLOCK] != zero for i in range(0, len(inner) - diskscan.BLOCK + 1,
+                                                                           diskscan.BLOCK))
 
 
 def test_merge_and_covered():

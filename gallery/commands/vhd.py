@@ -7,11 +7,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
+import difflib
+import os
 import sys
 from pathlib import Path
 
-from gallery import vhd
+from gallery import naming, vhd
 from gallery.errors import EXIT_OK, EXIT_USER, Problem, render
+from gallery.loader import DEFAULT_STACK, load_catalog
+from gallery.model import VhdSource
 
 FORMATS = ("text", "json", "github")
 
@@ -36,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("raw", metavar="RAW")
     v.add_argument("out", metavar="OUT")
     v.set_defaults(func=run_convert)
+    register_upload(sub)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -94,3 +101,129 @@ def _inspect(name: str):
 def _fail(problem: Problem) -> int:
     print(problem.text(), file=sys.stderr)
     return EXIT_USER
+
+
+# -- upload ---------------------------------------------------------------------------------------
+
+def register_upload(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("upload", help="check a VHD and upload it as a page blob under the catalog's naming",
+                       description="Check FILE, then upload it as a page blob to the image's family container, "
+                                   "named <image>-os-YYYY-MM-DD[-ZZ].vhd (or <image>-datadisk-<lun>-...). Only "
+                                   "non-zero ranges are sent, in parallel. Never overwrites: the same disk "
+                                   "already there is reported, another one moves to the next -ZZ. Interrupted? "
+                                   "Run the same command again: it resumes. Auth: "
+                                   "AZURE_STORAGE_CONNECTION_STRING, else your Azure login "
+                                   "(DefaultAzureCredential) on the catalog's storage account.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--image", required=True, metavar="NAME", help="the image definition in the catalog")
+    p.add_argument("--captured", type=_date, metavar="YYYY-MM-DD",
+                   help="the capture date in the blob name (default: the file's modification date, so that a "
+                        "rerun on another day resumes the same blob)")
+    p.add_argument("--data-disk", type=int, metavar="LUN", help="upload a data disk with this LUN, not the OS disk")
+    p.add_argument("--catalog", default="images.yaml", metavar="PATH", help="the catalog (default: images.yaml)")
+    p.add_argument("--stack", default=DEFAULT_STACK, help=f"the stack that fills {{stack}} (default: {DEFAULT_STACK})")
+    p.add_argument("--workers", type=int, default=8, help="parallel put-page requests (default: 8)")
+    p.add_argument("--verify-download", action="store_true",
+                   help="also read the blob back (its written pages only) and compare its MD5")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (for CI): only the result")
+    p.set_defaults(func=run_upload)
+
+
+def run_upload(args: argparse.Namespace) -> int:
+    # The Azure SDK takes a while to import: only the upload command pays for it.
+    from azure.core.exceptions import AzureError  # noqa: PLC0415
+
+    from gallery import blobstore, upload  # noqa: PLC0415
+    report = _inspect(args.file)
+    if isinstance(report, Problem):
+        return _fail(report)
+    if not report.ok:
+        print(render(list(report.problems), "text"), file=sys.stderr)
+        print(f"{args.file}: not uploaded: Azure would reject it", file=sys.stderr)
+        return EXIT_USER
+    catalog = load_catalog(args.catalog, args.stack)
+    image = catalog.image(args.image)
+    if image is None:
+        names = [i.name for i in catalog.images]
+        near = difflib.get_close_matches(args.image, names, 1)
+        return _fail(Problem(args.catalog, 0, 0, "", f"has no image named {args.image!r}", "upload.image",
+                             hint=f"did you mean {near[0]!r}?" if near else "images: " + ", ".join(names)))
+    captured = args.captured or dt.date.fromtimestamp(os.stat(args.file).st_mtime)
+    if args.data_disk is None:
+        def name_for(seq): return naming.os_blob_name(image.name, captured, seq)
+    else:
+        def name_for(seq): return naming.data_disk_blob_name(image.name, args.data_disk, captured, seq)
+    service, how = blobstore.service_client(catalog.storage.account)
+    container = service.get_container_client(image.container)
+    where = f"{service.account_name}/{image.container}"
+    try:
+        with _progress(args.quiet, report.file_size) as progress:
+            result = upload.upload_vhd(container, name_for, args.file, workers=args.workers, progress=progress,
+                                       verify_download=args.verify_download)
+        os_blob_there = args.data_disk is None or container.get_blob_client(
+            naming.os_blob_name(image.name, captured, result.sequence)).exists()
+    except upload.UploadError as exc:
+        return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where}: {exc}", "upload.failed"))
+    except AzureError as exc:
+        message = blobstore.explain(exc)
+        if message is None:
+            raise
+        return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where} ({how}): {message}", "upload.azure"))
+    for note in result.skipped:
+        print(f"note: passed over {note}", file=sys.stderr)
+    print(_outcome(result, where))
+    print(_catalog_lines(catalog, image, captured, result, args.data_disk, os_blob_there))
+    return EXIT_OK
+
+
+def _outcome(r, where: str) -> str:
+    from gallery.upload import b64  # noqa: PLC0415
+    if r.outcome == "already-uploaded":
+        return f"already uploaded: {where}/{r.blob} holds this disk (same MD5 {b64(r.md5)}); nothing sent"
+    verb = "resumed and finished" if r.outcome == "resumed" else "uploaded"
+    return (f"{verb} {where}/{r.blob}: {vhd._human(r.sent_bytes)} sent ({vhd._human(r.data_bytes)} of non-zero "
+            f"data in a {vhd._human(r.size)} file) in {r.seconds:.1f} s; page blob verified, "
+            f"Content-MD5 {b64(r.md5)}")
+
+
+def _catalog_lines(catalog, image, captured, r, lun, os_blob_there: bool) -> str:
+    for version in image.versions:
+        if isinstance(version.source, VhdSource) and r.blob in version.source.blobs:
+            return f"{catalog.source_file} already references it: {version.path} (version {version.name})"
+    seq = f"\n            sequence: {r.sequence}" if r.sequence else ""
+    if lun is not None:
+        lines = (f"Add the data disk to the version whose source has captured: {captured}"
+                 + (f", sequence: {r.sequence}" if r.sequence else "") + f", under source.vhd:\n"
+                 f"            dataDisks:\n              - {{lun: {lun}, caching: None}}")
+        if not os_blob_there:
+            lines += (f"\nwarning: {naming.os_blob_name(image.name, captured, r.sequence)} is not uploaded yet: "
+                      "the OS disk of that version must have the same date and sequence")
+        return lines
+    top = max((v.version for v in image.versions), default=None)
+    suggestion = f"{top.major}.{top.minor + 1}.0" if top else "1.0.0"
+    return (f"Add the new version to {catalog.source_file}, under images: name: {image.name}, versions:\n"
+            f"      - version: {suggestion}" + (f"   # any Major.Minor.Patch above {top}" if top else "") + "\n"
+            f"        source:\n          vhd:\n            captured: {captured}{seq}\n"
+            f"            osDiskCaching: ReadWrite")
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool, total: int):
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,  # noqa: PLC0415
+                               TransferSpeedColumn)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(binary_units=True),
+               TransferSpeedColumn(), TimeRemainingColumn(), TextColumn("sent {task.fields[sent]}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("upload", total=total, sent="0 bytes")
+        yield lambda done, sent: bar.update(task, completed=done, sent=vhd._human(sent))
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-02") from None

@@ -1,0 +1,117 @@
+"""Blob storage access: clients authenticated like Azure tools, page-range reads, and `--check-blobs`."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from typing import Optional
+
+from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceNotFoundError,
+                                   ServiceRequestError)
+from azure.storage.blob import BlobClient, BlobServiceClient, BlobType
+
+from gallery import diskscan, vhd
+from gallery.errors import Problem
+from gallery.model import Catalog, VhdSource
+
+CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING"
+
+
+def service_client(account: str) -> tuple[BlobServiceClient, str]:
+    """A client for the catalog's storage account, and a phrase saying how it authenticates.
+
+    Like the Azure CLI and azcopy: a connection string in AZURE_STORAGE_CONNECTION_STRING wins (it
+    names its own account: CI secrets, Azurite); otherwise the account from the catalog with
+    DefaultAzureCredential (az login, a managed identity, workload identity in CI), which needs the
+    "Storage Blob Data Contributor" role on the account.
+    """
+    conn = os.environ.get(CONNECTION_STRING)
+    if conn:
+        client = BlobServiceClient.from_connection_string(conn)
+        return client, f"account {client.account_name} from {CONNECTION_STRING}"
+    from azure.identity import DefaultAzureCredential  # noqa: PLC0415 - slow to import, needed only here
+    # Each credential it tries logs its failure as a warning: one sentence from `explain` says it better.
+    logging.getLogger("azure.identity").setLevel(logging.ERROR)
+    url = f"https://{account}.blob.core.windows.net"
+    return BlobServiceClient(url, credential=DefaultAzureCredential()), f"account {account} with your Azure login"
+
+
+def explain(exc: Exception) -> Optional[str]:
+    """A sentence a user can act on for an Azure SDK error, or None for one that is our bug."""
+    if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
+        return (f"no Azure credential was found ({str(exc).splitlines()[0]}): run `az login`, or set "
+                f"{CONNECTION_STRING}")
+    if isinstance(exc, ServiceRequestError):
+        return f"the storage service cannot be reached: {exc}"
+    if isinstance(exc, HttpResponseError):
+        code = getattr(exc, "error_code", None) or exc.reason
+        if code == "ContainerNotFound":
+            return "the container does not exist: deploy the stack first (pulumi up creates the family containers)"
+        if code in ("AuthorizationPermissionMismatch", "AuthorizationFailure", "AuthenticationFailed"):
+            return (f"access denied ({code}): your identity needs the \"Storage Blob Data Contributor\" role "
+                    f"on the storage account, or set {CONNECTION_STRING}")
+        return f"the storage service refused: {code} (HTTP {exc.status_code})"
+    return None
+
+
+def page_ranges(blob: BlobClient) -> list[tuple[int, int]]:
+    """The blob's written pages as merged [start, end) ranges."""
+    return diskscan.merge((r.start, r.end + 1) for r in blob.list_page_ranges() if not r.cleared)
+
+
+def remote_md5(blob: BlobClient, size: int) -> bytes:
+    """MD5 of the whole blob, downloading only its written pages (unwritten pages read as zeros)."""
+    digest, pos = hashlib.md5(), 0
+    for start, end in page_ranges(blob):
+        _zeros(digest, start - pos)
+        for offset in range(start, end, diskscan.CHUNK):
+            n = min(diskscan.CHUNK, end - offset)
+            digest.update(blob.download_blob(offset=offset, length=n).readall())
+        pos = end
+    _zeros(digest, size - pos)
+    return digest.digest()
+
+
+def _zeros(digest, n: int) -> None:
+    zero = bytes(diskscan.CHUNK)
+    while n > 0:
+        digest.update(zero[:min(n, len(zero))])
+        n -= len(zero)
+
+
+def check_catalog_blobs(catalog: Catalog, service: BlobServiceClient) -> list[Problem]:
+    """Every VHD blob the catalog references: it exists, is a complete page blob, has a fixed VHD's size
+    and a valid footer. One Problem per bad blob, located at the version's source in the catalog."""
+    problems = []
+    for image in catalog.images:
+        for version in image.versions:
+            source = version.source
+            if not isinstance(source, VhdSource):
+                continue
+            blobs = [(f"{version.path}.source.vhd", source.os_blob)] + [
+                (d.path or f"{version.path}.source.vhd.dataDisks", d.blob) for d in source.data_disks]
+            for path, name in blobs:
+                message = _blob_problem(service.get_blob_client(source.container, name))
+                if message:
+                    problems.append(Problem(catalog.source_file, version.pos.line, version.pos.column, path,
+                                            f"blob {source.container}/{name} {message}", "blob.check"))
+    return problems
+
+
+def _blob_problem(blob: BlobClient) -> Optional[str]:
+    try:
+        props = blob.get_blob_properties()
+    except ResourceNotFoundError:
+        return "does not exist: upload it with python -m gallery upload"
+    if props.blob_type != BlobType.PAGEBLOB:
+        return f"is a {getattr(props.blob_type, 'value', props.blob_type)}, not a page blob: upload it again with " \
+            "python -m gallery upload"
+    if (props.metadata or {}).get("gallery_upload") == "incomplete":
+        return "is an unfinished upload: run the same python -m gallery upload command again to finish it"
+    if props.size < vhd.FOOTER_SIZE:
+        return f"is {props.size} bytes, too small to be a VHD"
+    tail = blob.download_blob(offset=props.size - vhd.FOOTER_SIZE, length=vhd.FOOTER_SIZE).readall()
+    report = vhd.judge(blob.blob_name, b"", tail, props.size)
+    if not report.ok:
+        return report.problems[0].message
+    return None

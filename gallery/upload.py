@@ -1,0 +1,192 @@
+"""The page-blob upload engine: a checked VHD file -> a complete, verified page blob, never overwriting.
+
+It takes plain arguments (a ContainerClient, a function from the -ZZ sequence to the blob name, the
+file), so that it knows nothing of catalogs or credentials. What makes it safe:
+
+* Names: the first sequence whose blob is free is used; a complete blob with the same MD5 means the
+  file is already uploaded; anything else there (another file, someone else's unfinished upload)
+  moves on to the next sequence. The blob is created with If-None-Match: *, so two uploaders racing
+  for one name cannot overwrite each other.
+* Resume: until the last page and the MD5 are in, the blob's metadata says `gallery_upload:
+  incomplete`, with a fingerprint of the source file. The same command again continues that blob
+  and sends only the pages it does not have yet.
+* Verification: every put carries its Content-MD5, which the service checks; at the end the blob's
+  page ranges must be exactly the file's non-zero ranges, and the MD5 of the whole disk is recorded
+  as the blob's Content-MD5 (and metadata) and read back.
+"""
+from __future__ import annotations
+
+import base64
+import concurrent.futures as cf
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.storage.blob import BlobClient, BlobType, ContainerClient, ContentSettings
+
+from gallery import diskscan, vhd
+from gallery.blobstore import page_ranges, remote_md5
+from gallery.naming import MAX_SEQUENCE
+
+STATE = "gallery_upload"  # metadata: "incomplete" until the blob is whole and verified, then "complete"
+SOURCE = "gallery_source"  # metadata: fingerprint of the file being uploaded (size, mtime, VHD unique id)
+MD5 = "gallery_md5"  # metadata: hex MD5 of the whole disk (also the blob's Content-MD5, in base64)
+
+
+class UploadError(Exception):
+    """The upload cannot go on for a reason the user can act on."""
+
+
+@dataclass
+class UploadResult:
+    blob: str
+    sequence: int
+    outcome: str  # uploaded | resumed | already-uploaded
+    size: int  # bytes of the page blob (disk + footer)
+    data_bytes: int = 0  # bytes of non-zero data in the file
+    sent_bytes: int = 0  # bytes sent in this run
+    seconds: float = 0.0
+    md5: str = ""  # hex
+    skipped: list[str] = field(default_factory=list)  # occupied names passed over, with why
+
+
+def fingerprint(path: str | os.PathLike) -> str:
+    """Identifies the file across runs without reading it: size, modification time, VHD unique id."""
+    st = os.stat(path)
+    report = vhd.inspect(path)
+    uid = report.footer.unique_id.hex() if report.footer else "-"
+    return f"{st.st_size}:{st.st_mtime_ns}:{uid}"
+
+
+def disk_md5(path: str | os.PathLike) -> str:
+    digest = hashlib.md5()
+    for _ in diskscan.scan(path, digest=digest):
+        pass
+    return digest.hexdigest()
+
+
+def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path: str | os.PathLike, *,
+               workers: int = 8, progress: Optional[Callable[[int, int], None]] = None,
+               verify_download: bool = False) -> UploadResult:
+    """Upload the (already checked) VHD `path` under the first usable name `name_for(0..99)`.
+
+    `progress(done, sent)` is called as bytes of the file are dealt with (done) and sent (sent).
+    """
+    size = os.stat(path).st_size
+    mark = fingerprint(path)
+    local_md5: Optional[str] = None
+    skipped: list[str] = []
+    for seq in range(MAX_SEQUENCE + 1):
+        name = name_for(seq)
+        blob = container.get_blob_client(name)
+        for _attempt in range(3):  # a lost creation race: look at the name again
+            try:
+                props = blob.get_blob_properties()
+            except ResourceNotFoundError:
+                try:
+                    blob.create_page_blob(size, metadata={STATE: "incomplete", SOURCE: mark},
+                                          match_condition=MatchConditions.IfMissing)
+                except ResourceExistsError:
+                    continue
+                return _send(blob, seq, path, size, mark, [], "uploaded", skipped, workers, progress,
+                             verify_download)
+            break
+        else:
+            raise UploadError(f"{name}: the name keeps changing hands; is another upload running?")
+        meta = props.metadata or {}
+        if props.blob_type != BlobType.PAGEBLOB:
+            skipped.append(f"{name}: a {_kind(props)}, not a page blob")
+        elif meta.get(STATE) == "incomplete":
+            if meta.get(SOURCE) == mark and props.size == size:
+                return _send(blob, seq, path, size, mark, page_ranges(blob), "resumed", skipped, workers,
+                             progress, verify_download)
+            skipped.append(f"{name}: an unfinished upload of another file (delete it if nobody is uploading it)")
+        elif props.size != size:
+            skipped.append(f"{name}: another disk ({props.size} bytes)")
+        else:
+            local_md5 = local_md5 or disk_md5(path)
+            stored = props.content_settings.content_md5
+            if stored and bytes(stored).hex() == local_md5:
+                return UploadResult(name, seq, "already-uploaded", size, md5=local_md5, skipped=skipped)
+            skipped.append(f"{name}: another disk of the same size" if stored else
+                           f"{name}: a page blob without an MD5 to compare with")
+    raise UploadError(f"every name from {name_for(0)} to {name_for(MAX_SEQUENCE)} is taken")
+
+
+def _send(blob: BlobClient, seq: int, path, size: int, mark: str, present: list[tuple[int, int]],
+          outcome: str, skipped: list[str], workers: int, progress, verify_download: bool) -> UploadResult:
+    started = time.monotonic()
+    digest = hashlib.md5()
+    result = UploadResult(blob.blob_name, seq, outcome, size, skipped=skipped)
+    local_ranges: list[tuple[int, int]] = []
+    lock = threading.Lock()
+    done = [0]
+    # Bounded in-flight work: the reader stays at most 2 x workers pieces (4 MiB each) ahead.
+    slots = threading.BoundedSemaphore(2 * workers)
+
+    def put(piece: diskscan.Piece) -> None:
+        try:
+            blob.upload_page(piece.data, offset=piece.offset, length=len(piece.data), validate_content=True)
+            with lock:
+                result.sent_bytes += len(piece.data)
+                if progress:
+                    progress(done[0], result.sent_bytes)
+        finally:
+            slots.release()
+
+    def scanned(n: int) -> None:
+        with lock:
+            done[0] += n
+            if progress:
+                progress(done[0], result.sent_bytes)
+
+    futures: list[cf.Future] = []
+    with cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="put-page") as pool:
+        try:
+            for piece in diskscan.scan(path, size, digest, scanned):
+                local_ranges.append((piece.offset, piece.end))
+                result.data_bytes += len(piece.data)
+                if diskscan.covered(piece.offset, piece.end, present):
+                    continue  # sent by an earlier run
+                slots.acquire()
+                futures.append(pool.submit(put, piece))
+                if len(futures) > 4 * workers:  # forget finished puts, raising the first failure
+                    for f in futures:
+                        if f.done():
+                            f.result()
+                    futures = [f for f in futures if not f.done()]
+            for f in cf.as_completed(futures):
+                f.result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    md5 = digest.digest()
+    result.md5 = md5.hex()
+    stored = page_ranges(blob)
+    if stored != diskscan.merge(local_ranges):
+        raise UploadError(f"{blob.blob_name}: the blob's pages do not match the file's data after the upload "
+                          f"({len(stored)} ranges stored, {len(diskscan.merge(local_ranges))} expected); it stays "
+                          "marked incomplete: run the same command again")
+    if verify_download and remote_md5(blob, size) != md5:
+        raise UploadError(f"{blob.blob_name}: the MD5 of the downloaded blob differs from the file's")
+    # The MD5 goes in first, the "complete" mark last: an interruption in between leaves it incomplete.
+    blob.set_http_headers(ContentSettings(content_type="application/octet-stream", content_md5=bytearray(md5)))
+    blob.set_blob_metadata({STATE: "complete", SOURCE: mark, MD5: md5.hex()})
+    props = blob.get_blob_properties()
+    if bytes(props.content_settings.content_md5 or b"") != md5 or props.metadata.get(STATE) != "complete":
+        raise UploadError(f"{blob.blob_name}: the recorded MD5 did not read back as written")
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _kind(props) -> str:
+    return getattr(props.blob_type, "value", props.blob_type)  # BlobType.BLOCKBLOB -> BlockBlob
+
+
+def b64(md5_hex: str) -> str:
+    return base64.b64encode(bytes.fromhex(md5_hex)).decode()

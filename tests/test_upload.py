@@ -1,0 +1,253 @@
+"""The upload engine and the `upload` command, against a real Azurite (the `azurite` fixture)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from azure.storage.blob import BlobServiceClient, ContainerClient
+
+from gallery import blobstore, naming, upload, vhd
+from gallery.cli import main
+from gallery.loader import load_catalog
+
+MIB = 1 << 20
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DAY = dt.date(2026, 11, 2)
+
+
+@pytest.fixture
+def container(azurite) -> ContainerClient:
+    """A fresh container of the session's Azurite, for one test."""
+    return BlobServiceClient.from_connection_string(azurite).create_container(f"t-{uuid.uuid4().hex[:12]}")
+
+
+def make_vhd(path, size=6 * MIB, writes=((MIB + 4096, b"a" * 5000), (3 * MIB, b"b" * 100),
+                                         (5 * MIB + 8192, b"c"))) -> bytes:
+    """A sparse fixed VHD; returns its bytes."""
+    with open(path, "wb") as f:
+        f.truncate(size)
+        for offset, data in writes:
+            f.seek(offset)
+            f.write(data)
+        f.seek(size)
+        f.write(vhd.make_footer(size))
+    return open(path, "rb").read()
+
+
+def os_name(seq: int) -> str:
+    return naming.os_blob_name("img", DAY, seq)
+
+
+def download(container, name) -> bytes:
+    return container.get_blob_client(name).download_blob().readall()
+
+
+# -- the engine -----------------------------------------------------------------------------------
+
+def test_a_sparse_vhd_uploads_byte_identical_sending_only_its_data(tmp_path, container):
+    content = make_vhd(tmp_path / "d.vhd")
+    result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd", workers=4)
+    assert (result.blob, result.outcome, result.size) == ("img-os-2026-11-02.vhd", "uploaded", 6 * MIB + 512)
+    # 4 KiB blocks: two for the 5000 bytes, one each for the "b"s and the "c", and the footer's 512 bytes.
+    assert (result.data_bytes, result.sent_bytes) == (4 * 4096 + 512, 4 * 4096 + 512)
+    assert download(container, result.blob) == content
+    props = container.get_blob_client(result.blob).get_blob_properties()
+    assert (props.blob_type, props.metadata[upload.STATE], bytes(props.content_settings.content_md5).hex(),
+            props.metadata[upload.MD5]) == ("PageBlob", "complete", result.md5, result.md5)
+    assert blobstore.remote_md5(container.get_blob_client(result.blob), result.size).hex() == result.md5
+
+
+def test_a_second_upload_of_the_same_file_sends_nothing(tmp_path, container):
+    make_vhd(tmp_path / "d.vhd")
+    first = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    etag = container.get_blob_client(first.blob).get_blob_properties().etag
+    again = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    assert (again.blob, again.outcome, again.sent_bytes, again.md5) == (first.blob, "already-uploaded", 0, first.md5)
+    assert container.get_blob_client(first.blob).get_blob_properties().etag == etag
+
+
+def test_a_different_file_on_the_same_day_gets_the_next_suffix(tmp_path, container):
+    make_vhd(tmp_path / "a.vhd")
+    other = make_vhd(tmp_path / "b.vhd", writes=((2 * MIB, b"other"),))
+    upload.upload_vhd(container, os_name, tmp_path / "a.vhd")
+    result = upload.upload_vhd(container, os_name, tmp_path / "b.vhd")
+    assert (result.blob, result.sequence, result.skipped) == (
+        "img-os-2026-11-02-01.vhd", 1, ["img-os-2026-11-02.vhd: another disk of the same size"])
+    assert download(container, result.blob) == other
+
+
+def test_occupied_names_are_passed_over_never_overwritten(tmp_path, container):
+    content = make_vhd(tmp_path / "d.vhd")
+    container.upload_blob(os_name(0), b"a block blob")
+    container.get_blob_client(os_name(1)).create_page_blob(MIB, metadata={upload.STATE: "incomplete",
+                                                                           upload.SOURCE: "someone else"})
+    result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    assert result.skipped == [
+        "img-os-2026-11-02.vhd: a BlockBlob, not a page blob",
+        "img-os-2026-11-02-01.vhd: an unfinished upload of another file (delete it if nobody is uploading it)"]
+    assert (result.blob, download(container, os_name(0))) == ("img-os-2026-11-02-02.vhd", b"a block blob")
+    assert download(container, result.blob) == content
+
+
+KILLER = """
+import os, signal, sys
+from azure.storage.blob import ContainerClient
+from gallery import upload
+connection_string, container, blob, path, puts = sys.argv[1:]
+sent = 0
+def hook(request):  # SIGKILL ourselves as put number puts + 1 is about to go out
+    global sent
+    if "comp=page" in request.http_request.url:
+        sent += 1
+        if sent > int(puts):
+            os.kill(os.getpid(), signal.SIGKILL)
+client = ContainerClient.from_connection_string(connection_string, container, raw_request_hook=hook)
+upload.upload_vhd(client, lambda seq: blob, path, workers=1)
+"""
+
+
+def test_an_upload_killed_half_way_resumes_and_completes_identical(tmp_path, container, azurite):
+    writes = [(i * 4 * MIB + 100 * i, bytes([i + 1]) * 3000) for i in range(6)]  # one 4 KiB block each
+    content = make_vhd(tmp_path / "d.vhd", 24 * MIB, writes)
+    killed = subprocess.run([sys.executable, "-c", KILLER, azurite, container.container_name, os_name(0),
+                             str(tmp_path / "d.vhd"), "3"], cwd=ROOT, capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+    blob = container.get_blob_client(os_name(0))
+    assert blob.get_blob_properties().metadata[upload.STATE] == "incomplete"
+    assert blobstore.page_ranges(blob) == [(0, 4096), (4 * MIB, 4 * MIB + 4096), (8 * MIB, 8 * MIB + 4096)]
+    # A half-uploaded blob is never taken for a complete one: a second file does not match it...
+    make_vhd(tmp_path / "other.vhd", 24 * MIB)
+    assert upload.upload_vhd(container, os_name, tmp_path / "other.vhd").blob == os_name(1)
+    # ...and the same command again finishes it, sending only what is missing.
+    result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    assert (result.blob, result.outcome, result.sent_bytes) == (os_name(0), "resumed", 3 * 4096 + 512)
+    assert download(container, os_name(0)) == content
+    assert blob.get_blob_properties().metadata[upload.STATE] == "complete"
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+CATALOG = """\
+resourceGroup: rg-images-{stack}
+location: westeurope
+storage:
+  account: stimages{stack}001
+  containerPattern: "{family}-%s"
+gallery:
+  name: gal_test_{stack}
+images:
+  - name: ubuntu-test
+    family: linux
+    osType: Linux
+    osState: Generalized
+    hyperVGeneration: V2
+    identifier: {publisher: Contoso, offer: ubuntu, sku: test}
+    versions:
+      - version: 1.0.0
+        source:
+          vhd:
+            captured: 2026-11-02
+            dataDisks: [{lun: 0}]
+"""
+
+
+@pytest.fixture
+def catalog(tmp_path, azurite, monkeypatch):
+    """A small catalog whose family container exists in Azurite; the command runs in tmp_path."""
+    token = uuid.uuid4().hex[:8]
+    (tmp_path / "images.yaml").write_text(CATALOG % token)
+    service = BlobServiceClient.from_connection_string(azurite)
+    container = service.create_container(f"linux-{token}")
+    monkeypatch.setenv(blobstore.CONNECTION_STRING, azurite)
+    monkeypatch.chdir(tmp_path)
+    return container
+
+
+def test_upload_command_names_the_blob_and_prints_the_catalog_lines(catalog, capsys):
+    make_vhd("a.vhd")
+    make_vhd("b.vhd", writes=((MIB, b"b"),))
+    assert main(["upload", "a.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--quiet"]) == 0
+    assert main(["upload", "b.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    md5 = upload.b64(upload.disk_md5("b.vhd"))
+    where = f"devstoreaccount1/{catalog.container_name}"
+    assert out.split("\n", 7)[7] == (
+        f"uploaded {where}/ubuntu-test-os-2026-11-21-01.vhd: 4608 bytes sent (4608 bytes of non-zero data in a "
+        f"6.0 MiB file) in {out.split(' in ')[-1].split(' s;')[0]} s; page blob verified, Content-MD5 {md5}\n"
+        "Add the new version to images.yaml, under images: name: ubuntu-test, versions:\n"
+        "      - version: 1.1.0   # any Major.Minor.Patch above 1.0.0\n"
+        "        source:\n"
+        "          vhd:\n"
+        "            captured: 2026-11-21\n"
+        "            sequence: 1\n"
+        "            osDiskCaching: ReadWrite\n")
+
+
+def test_upload_command_for_a_data_disk_and_a_referenced_blob(catalog, capsys):
+    make_vhd("d.vhd")
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "--data-disk", "1", "--captured", "2026-11-21",
+                 "-q"]) == 0
+    assert capsys.readouterr().out.split("\n", 1)[1] == (
+        "Add the data disk to the version whose source has captured: 2026-11-21, under source.vhd:\n"
+        "            dataDisks:\n"
+        "              - {lun: 1, caching: None}\n"
+        "warning: ubuntu-test-os-2026-11-21.vhd is not uploaded yet: the OS disk of that version must have the "
+        "same date and sequence\n")
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "--data-disk", "0", "--captured", "2026-11-02",
+                 "-q"]) == 0
+    assert capsys.readouterr().out.split("\n", 1)[1] == \
+        "images.yaml already references it: images[0].versions[0] (version 1.0.0)\n"
+
+
+def test_upload_refuses_a_file_azure_would_reject(catalog, capsys):
+    with open("disk.img", "wb") as f:
+        f.truncate(MIB)
+    assert main(["upload", "disk.img", "--image", "ubuntu-test"]) == 1
+    assert capsys.readouterr().err == (
+        "disk.img: error: has no VHD footer: it looks like a raw disk image (no partition table found); write "
+        "its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: python -m gallery vhd convert "
+        "disk.img disk-fixed.vhd\n"
+        "disk.img: not uploaded: Azure would reject it\n")
+    assert list(catalog.list_blobs()) == []
+
+
+def test_upload_names_an_unknown_image_and_a_missing_container(catalog, capsys):
+    make_vhd("d.vhd")
+    assert main(["upload", "d.vhd", "--image", "ubuntu-tset"]) == 1
+    assert capsys.readouterr().err == "images.yaml: error: has no image named 'ubuntu-tset'; did you mean " \
+                                      "'ubuntu-test'?\n"
+    catalog.delete_container()
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
+    assert capsys.readouterr().err == (
+        f"d.vhd: error: not uploaded to devstoreaccount1/{catalog.container_name} (account devstoreaccount1 from "
+        "AZURE_STORAGE_CONNECTION_STRING): the container does not exist: deploy the stack first (pulumi up "
+        "creates the family containers)\n")
+
+
+# -- --check-blobs --------------------------------------------------------------------------------
+
+def test_check_catalog_blobs_reports_each_bad_blob_at_its_version(catalog, azurite):
+    cat = load_catalog("images.yaml")
+    service = BlobServiceClient.from_connection_string(azurite)
+    os_blob, data_blob = cat.images[0].versions[0].source.blobs
+    assert [p.text() for p in blobstore.check_catalog_blobs(cat, service)] == [
+        f"images.yaml:16:9: error: images[0].versions[0].source.vhd: blob {catalog.container_name}/{os_blob} "
+        "does not exist: upload it with python -m gallery upload",
+        f"images.yaml:16:9: error: images[0].versions[0].source.vhd.dataDisks[0]: blob "
+        f"{catalog.container_name}/{data_blob} does not exist: upload it with python -m gallery upload"]
+    make_vhd("d.vhd")
+    upload.upload_vhd(catalog, lambda seq: os_blob, "d.vhd")
+    catalog.get_blob_client(data_blob).create_page_blob(3 * MIB, metadata={upload.STATE: "incomplete"})
+    problems = blobstore.check_catalog_blobs(cat, service)
+    assert [p.message for p in problems] == [
+        f"blob {catalog.container_name}/{data_blob} is an unfinished upload: run the same python -m gallery "
+        "upload command again to finish it"]
+    catalog.delete_blob(data_blob)
+    catalog.get_blob_client(data_blob).create_page_blob(3 * MIB)
+    assert [p.message for p in blobstore.check_catalog_blobs(cat, service)] == [
+        f"blob {catalog.container_name}/{data_blob} has no VHD footer: it looks like a raw disk image (no "
+        "partition table found)"]
