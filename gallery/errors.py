@@ -68,7 +68,7 @@ class CatalogError(Exception):
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.severity != "error", p.message))
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.severity != "error", p.path, p.message))
 
 
 def render(problems: Sequence[Problem], fmt: str) -> str:

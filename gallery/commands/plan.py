@@ -10,8 +10,10 @@ import argparse
 import json
 import sys
 
+from gallery.commands import blobcheck
 from gallery.commands.validate import add_catalog_arguments
 from gallery.errors import EXIT_OK, render
+from gallery.loader import load_catalog
 from gallery.plan import plan, render_text
 
 FORMATS = ("text", "json")
@@ -26,12 +28,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_catalog_arguments(p)
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="a preview-like tree, or a JSON document {\"resources\": [...]} (default: text)")
+    blobcheck.add_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # A CatalogError propagates to gallery.cli, which prints the problems and exits 1.
     result = plan(args.catalog, args.stack)
+    if args.check_blobs:
+        blobcheck.check_or_raise(load_catalog(args.catalog, args.stack))
     # Warnings do not block; they go to stderr so the JSON on stdout stays machine-readable.
     if result.warnings:
         print(render(list(result.warnings), "text"), file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gallery.commands import blobcheck
 from gallery.errors import EXIT_OK, EXIT_USER, CatalogError, render
 from gallery.loader import DEFAULT_STACK, load_catalog
 
@@ -25,12 +26,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_catalog_arguments(p)
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text lines, a JSON document, or GitHub Actions annotations (default: text)")
+    blobcheck.add_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         catalog = load_catalog(args.catalog, args.stack)
+        if args.check_blobs:
+            blobcheck.check_or_raise(catalog)
     except CatalogError as exc:
         _emit(render(exc.problems, args.format), args.format, error=True)
         return EXIT_USER
