@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery import naming, regions
 from gallery.errors import Problem
@@ -26,6 +26,7 @@ class Finding:
 
 
 Rule = Callable[[Catalog], Iterable[Finding]]
+T = TypeVar("T")
 RULES: list[Rule] = []
 
 TRUSTED_OR_CONFIDENTIAL = {"TrustedLaunch", "TrustedLaunchSupported", "ConfidentialVM", "ConfidentialVmSupported",
@@ -99,43 +100,43 @@ def identifier_parts(cat: Catalog) -> Iterator[Finding]:
 
 # -- uniqueness --------------------------------------------------------------------------------------
 
+def _repeats(items: Iterable[T], key: Callable[[T], object]) -> Iterator[tuple[T, T]]:
+    """(item, the earlier item with the same key) for every item whose key was seen before."""
+    first: dict[object, T] = {}
+    for item in items:
+        k = key(item)
+        if k in first:
+            yield item, first[k]
+        else:
+            first[k] = item
+
+
 @rule
 def unique_definition_names(cat: Catalog) -> Iterator[Finding]:
-    seen: dict[str, str] = {}
-    for img in cat.images:
-        key = img.name.lower()  # Azure resource names are case-insensitive
-        if key in seen:
-            yield Finding(f"{img.path}.name", f"image definition '{img.name}' is defined twice "
-                          f"(first at {seen[key]})", "definition.duplicate",
-                          hint="give each definition its own name (names are case-insensitive)")
-        else:
-            seen[key] = img.path
+    # Azure resource names are case-insensitive
+    for img, first in _repeats(cat.images, lambda i: i.name.lower()):
+        yield Finding(f"{img.path}.name", f"image definition '{img.name}' is defined twice (first at {first.path})",
+                      "definition.duplicate", hint="give each definition its own name (names are case-insensitive)")
 
 
 @rule
 def unique_identifiers(cat: Catalog) -> Iterator[Finding]:
-    seen: dict[tuple, str] = {}
-    for img in cat.images:
+    def triple(img):
+        return tuple(getattr(img.identifier, part).lower() for part in ("publisher", "offer", "sku"))
+
+    for img, first in _repeats(cat.images, triple):
         ident = img.identifier
-        key = (ident.publisher.lower(), ident.offer.lower(), ident.sku.lower())
-        if key in seen:
-            yield Finding(f"{img.path}.identifier", f"the identifier {ident.publisher}/{ident.offer}/{ident.sku} "
-                          f"is already used by {seen[key]}", "definition.duplicate-identifier",
-                          hint="publisher/offer/sku must be unique within a gallery")
-        else:
-            seen[key] = img.name
+        yield Finding(f"{img.path}.identifier", f"the identifier {ident.publisher}/{ident.offer}/{ident.sku} "
+                      f"is already used by {first.name}", "definition.duplicate-identifier",
+                      hint="publisher/offer/sku must be unique within a gallery")
 
 
 @rule
 def unique_versions(cat: Catalog) -> Iterator[Finding]:
     for img in cat.images:
-        seen: dict[object, str] = {}
-        for v in img.versions:
-            if v.version in seen:
-                yield Finding(f"{v.path}.version", f"version {v.version} of '{img.name}' is listed twice "
-                              f"(first at {seen[v.version]})", "version.duplicate")
-            else:
-                seen[v.version] = v.path
+        for v, first in _repeats(img.versions, lambda v: v.version):
+            yield Finding(f"{v.path}.version", f"version {v.version} of '{img.name}' is listed twice "
+                          f"(first at {first.path})", "version.duplicate")
 
 
 @rule
@@ -169,12 +170,9 @@ def unique_vhd_blobs(cat: Catalog) -> Iterator[Finding]:
 def unique_luns(cat: Catalog) -> Iterator[Finding]:
     for _, v in _versions(cat):
         if isinstance(v.source, VhdSource):
-            seen: set[int] = set()
-            for d in v.source.data_disks:
-                if d.lun in seen:
-                    yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is used twice in version {v.version}",
-                                  "vhd.duplicate-lun", hint="each data disk needs its own LUN")
-                seen.add(d.lun)
+            for d, _first in _repeats(v.source.data_disks, lambda d: d.lun):
+                yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is used twice in version {v.version}",
+                              "vhd.duplicate-lun", hint="each data disk needs its own LUN")
 
 
 # -- regions and replication ---------------------------------------------------------------------------
@@ -304,13 +302,10 @@ def sharing_consistency(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def unique_access(cat: Catalog) -> Iterator[Finding]:
-    seen: dict[tuple[str, str], str] = {}
-    for a in cat.gallery.access:
-        key = (a.principal_id, a.role_definition_guid)
-        if a.role_definition_guid and key in seen:
-            yield Finding(a.path, f"principal {a.principal_id} gets role '{a.role}' twice (also at {seen[key]})",
-                          "access.duplicate")
-        seen.setdefault(key, a.path)
+    known = [a for a in cat.gallery.access if a.role_definition_guid]  # unknown roles are reported already
+    for a, first in _repeats(known, lambda a: (a.principal_id, a.role_definition_guid)):
+        yield Finding(a.path, f"principal {a.principal_id} gets role '{a.role}' twice (also at {first.path})",
+                      "access.duplicate")
 
 
 @rule
