@@ -6,7 +6,8 @@ For a sparse fixed VHD (about 10% non-zero data, in random extents) and a fully 
 same size, it measures the bytes each upload sends (counted from the Content-Length of every
 request, the same way for both) and the wall time, and prints the ratios the issue asks for:
 bytes sent within 5% of the non-zero data, wall time at most a fifth of the plain upload (sparse),
-and no slower than the plain upload (dense). Files go to a temporary directory and are deleted.
+and no slower than the plain upload (dense); it exits 1 when a target is missed. Files go to a
+temporary directory and are deleted.
 """
 from __future__ import annotations
 
@@ -114,6 +115,15 @@ def main() -> None:
     for label, nonzero, ours_b, ours_t, plain_b, plain_t in rows:
         print(f"{label:<14}{nonzero / MIB:>13.1f}{ours_b / MIB:>10.1f}{ours_b / nonzero:>10.3f}{ours_t:>9.2f}"
               f"{plain_b / MIB:>11.1f}{plain_t:>9.2f}{ours_t / plain_t:>11.3f}")
+    (_, s_data, s_sent, s_t, _, s_plain), (_, _, _, d_t, _, d_plain) = rows
+    targets = [(f"sparse: bytes sent within 5% of the non-zero data ({s_sent / s_data:.3f})",
+                abs(s_sent / s_data - 1) <= 0.05),
+               (f"sparse: wall time at most 1/5 of the plain upload ({s_t / s_plain:.3f})", s_t / s_plain <= 0.2),
+               (f"dense: no slower than the plain upload ({d_t / d_plain:.3f})", d_t <= d_plain)]
+    print()
+    for text, ok in targets:
+        print(f"{'ok  ' if ok else 'MISS'} {text}")
+    sys.exit(0 if all(ok for _, ok in targets) else 1)
 
 
 if __name__ == "__main__":

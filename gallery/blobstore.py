@@ -36,8 +36,12 @@ def service_client(account: str) -> tuple[BlobServiceClient, str]:
     return BlobServiceClient(url, credential=DefaultAzureCredential()), f"account {account} with your Azure login"
 
 
-def explain(exc: Exception) -> Optional[str]:
-    """A sentence a user can act on for an Azure SDK error, or None for one that is our bug."""
+def explain(exc: Exception, connection_string: bool = False) -> Optional[str]:
+    """A sentence a user can act on for an Azure SDK error, or None for one that is our bug.
+
+    `connection_string`: whether the client came from AZURE_STORAGE_CONNECTION_STRING (a refusal then
+    means its key or SAS, not a missing role).
+    """
     if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
         return (f"no Azure credential was found ({str(exc).splitlines()[0]}): run `az login`, or set "
                 f"{CONNECTION_STRING}")
@@ -45,11 +49,15 @@ def explain(exc: Exception) -> Optional[str]:
         return f"the storage service cannot be reached: {exc}"
     if isinstance(exc, HttpResponseError):
         code = getattr(exc, "error_code", None) or exc.reason
+        code = getattr(code, "value", code)  # StorageErrorCode.X -> its REST name
         if code == "ContainerNotFound":
             return "the container does not exist: deploy the stack first (pulumi up creates the family containers)"
-        if code in ("AuthorizationPermissionMismatch", "AuthorizationFailure", "AuthenticationFailed"):
+        if code in ("AuthenticationFailed", "AuthorizationFailure", "AuthorizationPermissionMismatch"):
+            if connection_string:
+                return (f"access denied ({code}): the key or SAS token in {CONNECTION_STRING} is wrong, expired "
+                        "or lacks write permission")
             return (f"access denied ({code}): your identity needs the \"Storage Blob Data Contributor\" role "
-                    f"on the storage account, or set {CONNECTION_STRING}")
+                    f"on the storage account (and the account's firewall must let this machine in)")
         return f"the storage service refused: {code} (HTTP {exc.status_code})"
     return None
 
@@ -111,7 +119,9 @@ def _blob_problem(blob: BlobClient) -> Optional[str]:
     if props.size < vhd.FOOTER_SIZE:
         return f"is {props.size} bytes, too small to be a VHD"
     tail = blob.download_blob(offset=props.size - vhd.FOOTER_SIZE, length=vhd.FOOTER_SIZE).readall()
-    report = vhd.judge(blob.blob_name, b"", tail, props.size)
+    # The head tells the other formats apart; only a blob that is no fixed VHD needs it.
+    head = blob.download_blob(offset=0, length=min(4096, props.size)).readall() if tail[:8] != vhd.COOKIE else b""
+    report = vhd.judge(blob.blob_name, head, tail, props.size)
     if not report.ok:
         return report.problems[0].message
     return None

@@ -30,7 +30,7 @@ from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobType, ContainerClient, ContentSettings
 
 from gallery import diskscan, vhd
-from gallery.blobstore import page_ranges, remote_md5
+from gallery.blobstore import check_catalog_blobs, page_ranges, remote_md5  # noqa: F401 - re-exported
 from gallery.naming import MAX_SEQUENCE
 
 STATE = "gallery_upload"  # metadata: "incomplete" until the blob is whole and verified, then "complete"
@@ -171,7 +171,7 @@ def _send(blob: BlobClient, seq: int, path, size: int, mark: str, present: list[
     if stored != diskscan.merge(local_ranges):
         raise UploadError(f"{blob.blob_name}: the blob's pages do not match the file's data after the upload "
                           f"({len(stored)} ranges stored, {len(diskscan.merge(local_ranges))} expected); it stays "
-                          "marked incomplete: run the same command again")
+                          "marked incomplete: run the same command again, and if this comes back, delete the blob and upload anew")
     if verify_download and remote_md5(blob, size) != md5:
         raise UploadError(f"{blob.blob_name}: the MD5 of the downloaded blob differs from the file's")
     # The MD5 goes in first, the "complete" mark last: an interruption in between leaves it incomplete.

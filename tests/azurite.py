@@ -65,9 +65,11 @@ def running_azurite(location: pathlib.Path, timeout: float = 30.0) -> Iterator[s
         yield (f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={KEY};"
                f"BlobEndpoint={endpoint};")
     finally:
+        # A graceful stop waits for idle keep-alive connections to time out (seconds); the
+        # location is thrown away anyway, so after a short grace the emulator is killed.
         proc.terminate()
         try:
-            proc.wait(10)
+            proc.wait(1)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()

@@ -228,6 +228,16 @@ def test_upload_names_an_unknown_image_and_a_missing_container(catalog, capsys):
         "creates the family containers)\n")
 
 
+def test_upload_says_when_the_account_key_is_wrong(catalog, azurite, monkeypatch, capsys):
+    make_vhd("d.vhd")
+    monkeypatch.setenv(blobstore.CONNECTION_STRING, azurite.replace("AccountKey=Eby8", "AccountKey=Xby8"))
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
+    assert capsys.readouterr().err == (
+        f"d.vhd: error: not uploaded to devstoreaccount1/{catalog.container_name} (account devstoreaccount1 from "
+        "AZURE_STORAGE_CONNECTION_STRING): access denied (AuthorizationFailure): the key or SAS token in "
+        "AZURE_STORAGE_CONNECTION_STRING is wrong, expired or lacks write permission\n")
+
+
 # -- --check-blobs --------------------------------------------------------------------------------
 
 def test_check_catalog_blobs_reports_each_bad_blob_at_its_version(catalog, azurite):

@@ -162,10 +162,14 @@ def run_upload(args: argparse.Namespace) -> int:
                                        verify_download=args.verify_download)
         os_blob_there = args.data_disk is None or container.get_blob_client(
             naming.os_blob_name(image.name, captured, result.sequence)).exists()
+    except KeyboardInterrupt:
+        print(f"interrupted: the blob in {where} stays marked unfinished; run the same command again to resume",
+              file=sys.stderr)
+        return 130
     except upload.UploadError as exc:
         return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where}: {exc}", "upload.failed"))
     except AzureError as exc:
-        message = blobstore.explain(exc)
+        message = blobstore.explain(exc, how.endswith(blobstore.CONNECTION_STRING))
         if message is None:
             raise
         return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where} ({how}): {message}", "upload.azure"))
