@@ -71,7 +71,8 @@ def scan(path: str | os.PathLike, size: Optional[int] = None, digest=None,
                 if digest is not None:
                     digest.update(_ZERO_CHUNK if end - offset == CHUNK else bytes(end - offset))
             else:
-                chunk = os.pread(fd, end - offset, offset)
+                f.seek(offset)
+                chunk = f.read(end - offset)
                 if len(chunk) != end - offset:
                     raise OSError(f"{path} shrank while it was read")
                 if digest is not None:

@@ -93,7 +93,7 @@ class VhdReport:
 
     def summary(self) -> str:
         if self.ok:
-            return (f"{self.path}: ok: fixed VHD, {self.virtual_size} bytes ({_human(self.virtual_size)}) "
+            return (f"{self.path}: ok: fixed VHD, {self.virtual_size} bytes ({human_size(self.virtual_size)}) "
                     f"+ 512-byte footer, Azure will accept it")
         return f"{self.path}: rejected: {len(self.problems)} problem{'s' if len(self.problems) > 1 else ''}"
 
@@ -102,8 +102,9 @@ def inspect(path: str | os.PathLike) -> VhdReport:
     """Read the first 4 KiB and the last 512 bytes of `path` and judge it."""
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
-        head = os.pread(f.fileno(), 4096, 0)
-        tail = os.pread(f.fileno(), FOOTER_SIZE, size - FOOTER_SIZE) if size >= FOOTER_SIZE else b""
+        head = f.read(4096)  # seek + read, not os.pread: uploads start on Windows machines too
+        f.seek(max(size - FOOTER_SIZE, 0))
+        tail = f.read(FOOTER_SIZE) if size >= FOOTER_SIZE else b""
     return judge(str(path), head, tail, size)
 
 
@@ -171,7 +172,7 @@ def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
                  f"or qemu-img convert -f vpc -O raw {_q(name)} disk.raw && "
                  f"python -m gallery vhd convert disk.raw {_q(_fixed_name(name))}"))
     if virtual > MAX_VIRTUAL_SIZE:
-        problems.append(Problem(name, 0, 0, "", f"has a virtual size of {virtual} bytes ({_human(virtual)}); "
+        problems.append(Problem(name, 0, 0, "", f"has a virtual size of {virtual} bytes ({human_size(virtual)}); "
                                 f"gallery images must be under 2 TiB", "vhd.too-large",
                                 hint="shrink the file systems and the disk below 2 TiB before the upload"))
     return VhdReport(name, kind, size, virtual, footer, tuple(problems))
@@ -186,13 +187,16 @@ def write_fixed(src: str | os.PathLike, dst: str | os.PathLike) -> int:
     size = os.stat(src).st_size
     virtual = max(-(-size // MIB) * MIB, MIB)
     if virtual > MAX_VIRTUAL_SIZE:
-        raise ValueError(f"{src} is {_human(size)}; gallery images must be under 2 TiB")
+        raise ValueError(f"{src} is {human_size(size)}; gallery images must be under 2 TiB")
     with open(dst, "xb") as out:
         try:
             out.truncate(virtual)
             for piece in diskscan.scan(src):
-                os.pwrite(out.fileno(), piece.data, piece.offset)
-            os.pwrite(out.fileno(), make_footer(virtual), virtual)
+                out.seek(piece.offset)
+                out.write(piece.data)
+            out.seek(virtual)
+            out.write(make_footer(virtual))
+            out.flush()
             os.fsync(out.fileno())
         except BaseException:
             Path(dst).unlink(missing_ok=True)  # never leave a half-written VHD that looks valid
@@ -220,7 +224,7 @@ def _q(s: str) -> str:
     return shlex.quote(s)
 
 
-def _human(n: int) -> str:
+def human_size(n: int) -> str:
     for unit, size in (("TiB", TIB), ("GiB", GIB), ("MiB", MIB)):
         if n >= size:
             return f"{n / size:.1f} {unit}"

@@ -122,7 +122,7 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--data-disk", type=int, metavar="LUN", help="upload a data disk with this LUN, not the OS disk")
     p.add_argument("--catalog", default="images.yaml", metavar="PATH", help="the catalog (default: images.yaml)")
     p.add_argument("--stack", default=DEFAULT_STACK, help=f"the stack that fills {{stack}} (default: {DEFAULT_STACK})")
-    p.add_argument("--workers", type=int, default=8, help="parallel put-page requests (default: 8)")
+    p.add_argument("--workers", type=_positive, default=8, help="parallel put-page requests (default: 8)")
     p.add_argument("--verify-download", action="store_true",
                    help="also read the blob back (its written pages only) and compare its MD5")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (for CI): only the result")
@@ -185,8 +185,8 @@ def _outcome(r, where: str) -> str:
     if r.outcome == "already-uploaded":
         return f"already uploaded: {where}/{r.blob} holds this disk (same MD5 {b64(r.md5)}); nothing sent"
     verb = "resumed and finished" if r.outcome == "resumed" else "uploaded"
-    return (f"{verb} {where}/{r.blob}: {vhd._human(r.sent_bytes)} sent ({vhd._human(r.data_bytes)} of non-zero "
-            f"data in a {vhd._human(r.size)} file) in {r.seconds:.1f} s; page blob verified, "
+    return (f"{verb} {where}/{r.blob}: {vhd.human_size(r.sent_bytes)} sent ({vhd.human_size(r.data_bytes)} of non-zero "
+            f"data in a {vhd.human_size(r.size)} file) in {r.seconds:.1f} s; page blob verified, "
             f"Content-MD5 {b64(r.md5)}")
 
 
@@ -223,7 +223,13 @@ def _progress(quiet: bool, total: int):
                TransferSpeedColumn(), TimeRemainingColumn(), TextColumn("sent {task.fields[sent]}"))
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("upload", total=total, sent="0 bytes")
-        yield lambda done, sent: bar.update(task, completed=done, sent=vhd._human(sent))
+        yield lambda done, sent: bar.update(task, completed=done, sent=vhd.human_size(sent))
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def _date(text: str) -> dt.date:
