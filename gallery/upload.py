@@ -72,8 +72,8 @@ def disk_md5(path: str | os.PathLike) -> str:
 
 def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path: str | os.PathLike, *,
                workers: int = 8, progress: Optional[Callable[[int, int], None]] = None,
-               verify_download: bool = False) -> UploadResult:
-    """Upload the (already checked) VHD `path` under the first usable name `name_for(0..99)`.
+               verify_download: bool = False, first_sequence: int = 0) -> UploadResult:
+    """Upload the (already checked) VHD `path` under the first usable name `name_for(first_sequence..99)`.
 
     `progress(done, sent)` is called as bytes of the file are dealt with (done) and sent (sent).
     """
@@ -81,7 +81,7 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
     mark = fingerprint(path)
     local_md5: Optional[str] = None
     skipped: list[str] = []
-    for seq in range(MAX_SEQUENCE + 1):
+    for seq in range(first_sequence, MAX_SEQUENCE + 1):
         name = name_for(seq)
         blob = container.get_blob_client(name)
         for _attempt in range(3):  # a lost creation race: look at the name again
@@ -115,7 +115,7 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
                 return UploadResult(name, seq, "already-uploaded", size, md5=local_md5, skipped=skipped)
             skipped.append(f"{name}: another disk of the same size" if stored else
                            f"{name}: a page blob without an MD5 to compare with")
-    raise UploadError(f"every name from {name_for(0)} to {name_for(MAX_SEQUENCE)} is taken")
+    raise UploadError(f"every name from {name_for(first_sequence)} to {name_for(MAX_SEQUENCE)} is taken")
 
 
 def _send(blob: BlobClient, seq: int, path, size: int, mark: str, present: list[tuple[int, int]],

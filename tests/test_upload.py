@@ -50,8 +50,11 @@ def download(container, name) -> bytes:
 
 def test_a_sparse_vhd_uploads_byte_identical_sending_only_its_data(tmp_path, container):
     content = make_vhd(tmp_path / "d.vhd")
-    result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd", workers=4)
+    calls = []
+    result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd", workers=4,
+                               progress=lambda done, sent: calls.append((done, sent)))
     assert (result.blob, result.outcome, result.size) == ("img-os-2026-11-02.vhd", "uploaded", 6 * MIB + 512)
+    assert max(calls) == (result.size, result.sent_bytes)
     # 4 KiB blocks: two for the 5000 bytes, one each for the "b"s and the "c", and the footer's 512 bytes.
     assert (result.data_bytes, result.sent_bytes) == (4 * 4096 + 512, 4 * 4096 + 512)
     assert download(container, result.blob) == content
@@ -201,6 +204,23 @@ def test_upload_command_for_a_data_disk_and_a_referenced_blob(catalog, capsys):
                  "-q"]) == 0
     assert capsys.readouterr().out.split("\n", 1)[1] == \
         "images.yaml already references it: images[0].versions[0] (version 1.0.0)\n"
+
+
+def test_a_data_disk_takes_the_sequence_of_the_newest_os_disk_of_its_day(catalog, capsys):
+    make_vhd("os-a.vhd")
+    make_vhd("os-b.vhd", writes=((MIB, b"b"),))
+    make_vhd("data.vhd", writes=((MIB, b"data"),))
+    for name in ("os-a.vhd", "os-b.vhd"):
+        assert main(["upload", name, "--image", "ubuntu-test", "--captured", "2026-11-21", "-q"]) == 0
+    assert main(["upload", "data.vhd", "--image", "ubuntu-test", "--data-disk", "0", "--captured", "2026-11-21",
+                 "-q"]) == 0
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        "Add the data disk to the version whose source has captured: 2026-11-21, sequence: 1, under source.vhd:",
+        "            dataDisks:",
+        "              - {lun: 0, caching: None}"]
+    assert [b.name for b in catalog.list_blobs()] == [
+        "ubuntu-test-datadisk-0-2026-11-21-01.vhd", "ubuntu-test-os-2026-11-21-01.vhd",
+        "ubuntu-test-os-2026-11-21.vhd"]
 
 
 def test_upload_refuses_a_file_azure_would_reject(catalog, capsys):

@@ -157,9 +157,12 @@ def run_upload(args: argparse.Namespace) -> int:
     container = service.get_container_client(image.container)
     where = f"{service.account_name}/{image.container}"
     try:
+        # A data disk belongs with the OS disk of its version: both names share date and sequence, so
+        # the search starts at the newest OS disk captured that day.
+        first = 0 if args.data_disk is None else _newest_os_sequence(container, image.name, captured)
         with _progress(args.quiet, report.file_size) as progress:
             result = upload.upload_vhd(container, name_for, args.file, workers=args.workers, progress=progress,
-                                       verify_download=args.verify_download)
+                                       verify_download=args.verify_download, first_sequence=first)
         os_blob_there = args.data_disk is None or container.get_blob_client(
             naming.os_blob_name(image.name, captured, result.sequence)).exists()
     except KeyboardInterrupt:
@@ -178,6 +181,14 @@ def run_upload(args: argparse.Namespace) -> int:
     print(_outcome(result, where))
     print(_catalog_lines(catalog, image, captured, result, args.data_disk, os_blob_there))
     return EXIT_OK
+
+
+def _newest_os_sequence(container, image: str, captured: dt.date) -> int:
+    seq = 0
+    while seq < naming.MAX_SEQUENCE and container.get_blob_client(
+            naming.os_blob_name(image, captured, seq + 1)).exists():
+        seq += 1
+    return seq
 
 
 def _outcome(r, where: str) -> str:
