@@ -16,6 +16,7 @@ from typing import Any, Optional
 import yaml
 
 from gallery.loader import load_catalog
+from gallery.model import Catalog
 from gallery.mockengine import PROJECT, ProgramRun, Registration, run_program
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ class Plan:
     resources: list[dict]
     outputs: dict
     warnings: tuple = ()  # the catalog's non-blocking problems
+    model: Optional[Catalog] = None  # the validated catalog the program was run on
 
     def document(self) -> dict:
         return {"stack": self.stack, "catalog": self.catalog, "resources": self.resources, "outputs": self.outputs}
@@ -62,7 +64,7 @@ def plan(catalog_path: str | os.PathLike, stack: str = "dev") -> Plan:
     config[CATALOG_KEY] = str(path)
     run = run_program(lambda: runpy.run_path(str(PROGRAM), run_name="__main__"), stack=stack, config=config)
     return Plan(stack=stack, catalog=str(catalog_path), resources=records(run), outputs=run.outputs,
-                warnings=tuple(catalog.warnings))
+                warnings=tuple(catalog.warnings), model=catalog)
 
 
 def run_plan(catalog_path: str | os.PathLike, stack: str = "dev") -> list[dict]:

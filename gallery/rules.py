@@ -67,13 +67,13 @@ def storage_account_name(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def container_names(cat: Catalog) -> Iterator[Finding]:
+    reported: set[str] = set()
     for img in cat.images:
         problem = naming.check_container_name(img.container)
-        if problem:
-            yield Finding(f"{img.path}.family" if img.family else "storage.containerPattern",
-                          f"the VHD container '{img.container}' (storage.containerPattern with family "
-                          f"'{img.family}') {problem}", "name.container")
-            return  # one report is enough: every image of that family would repeat it
+        if problem and img.container not in reported:  # once per container, not per image of its family
+            reported.add(img.container)
+            yield Finding(f"{img.path}.family", f"the VHD container '{img.container}' (storage.containerPattern "
+                          f"with family '{img.family}') {problem}", "name.container")
 
 
 @rule

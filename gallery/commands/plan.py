@@ -13,7 +13,6 @@ import sys
 from gallery.commands import blobcheck
 from gallery.commands.validate import add_catalog_arguments
 from gallery.errors import EXIT_OK, render
-from gallery.loader import load_catalog
 from gallery.plan import plan, render_text
 
 FORMATS = ("text", "json")
@@ -36,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     # A CatalogError propagates to gallery.cli, which prints the problems and exits 1.
     result = plan(args.catalog, args.stack)
     if args.check_blobs:
-        blobcheck.check_or_raise(load_catalog(args.catalog, args.stack))
+        blobcheck.check_or_raise(result.model)
     # Warnings do not block; they go to stderr so the JSON on stdout stays machine-readable.
     if result.warnings:
         print(render(list(result.warnings), "text"), file=sys.stderr)
