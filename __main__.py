@@ -8,7 +8,7 @@ import pulumi
 
 from gallery.components import ImageGallery, ImageGalleryArgs
 from gallery.errors import CatalogError
-from gallery.loader import load_catalog
+from gallery.catalog.loader import load_catalog
 
 config = pulumi.Config()
 # Relative paths are relative to the project, wherever `pulumi` was started from.

@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 from gencatalog import generate  # noqa: E402
 
 from gallery.diff.catalog import diff_catalogs  # noqa: E402
-from gallery.loader import load_catalog  # noqa: E402
+from gallery.catalog.loader import load_catalog  # noqa: E402
 
 TARGET = 2.0
 

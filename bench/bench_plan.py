@@ -72,7 +72,7 @@ def floor_program(records: list[dict]):
 def _child(mode: str, path: str, out: str) -> None:
     """Runs in the measured process: prints seconds and peak RSS (MiB) as JSON."""
     if mode == "ours":
-        from gallery.plan import run_plan
+        from gallery.plan.run import run_plan
 
         t0 = time.perf_counter()
         records = run_plan(path)
@@ -81,7 +81,7 @@ def _child(mode: str, path: str, out: str) -> None:
         count = len(records)
         extra = {"chain": longest_chain(records), "version_waits": version_waits(records)}
     else:
-        from gallery.mockengine import run_program
+        from gallery.plan.engine import run_program
 
         records = json.loads(pathlib.Path(path).read_text())
         t0 = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Benchmark: `gallery.upload` against a plain `upload_blob(..., blob_type="PageBlob")`, both into Azurite.
+"""Benchmark: `gallery.vhd.upload` against a plain `upload_blob(..., blob_type="PageBlob")`, both into Azurite.
 
     .venv/bin/python bench/bench_upload.py [--size-gib 2] [--density 0.10] [--workdir DIR]
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from azure.storage.blob import BlobServiceClient  # noqa: E402
 
-from gallery import upload, vhd  # noqa: E402
+from gallery.vhd import upload, vhdfile as vhd  # noqa: E402
 from tests.azurite import running_azurite  # noqa: E402
 
 MIB = 1 << 20

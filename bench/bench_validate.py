@@ -23,7 +23,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 from gencatalog import generate  # noqa: E402
 
-from gallery.loader import load_catalog  # noqa: E402
+from gallery.catalog.loader import load_catalog  # noqa: E402
 
 TARGET = 2.0
 

@@ -16,8 +16,8 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi._utils import ContextProperty
 
 from gallery.components import ImageGallery, ImageGalleryArgs
-from gallery.mockengine import AzureMocks, ProgramRun, Registration, run_program
-from gallery.model import Catalog
+from gallery.plan.engine import AzureMocks, ProgramRun, Registration, run_program
+from gallery.catalog.model import Catalog
 
 
 class RecordingMocks(AzureMocks):

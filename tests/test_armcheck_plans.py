@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from gallery.errors import CatalogError
-from gallery.loader import load_catalog
-from gallery.plan import run_plan
+from gallery.catalog.loader import load_catalog
+from gallery.plan.run import run_plan
 from tests.conftest import CATALOGS, ROOT, SHARED
 
 ARMCHECK = SHARED / "armcheck" / "armcheck.py"

@@ -1,9 +1,9 @@
 """`validate --check-blobs` and `plan --check-blobs` against a real Azurite."""
 from __future__ import annotations
 
-from gallery import blobstore
+from gallery.vhd import blobstore
 from gallery.cli import main
-from gallery.loader import load_catalog
+from gallery.catalog.loader import load_catalog
 from tests.test_upload import catalog, make_vhd  # noqa: F401 - the fixture is used by name
 
 __all__ = ["catalog"]

@@ -9,9 +9,9 @@ import pulumi
 import pytest
 
 from gallery.components.access import ASSIGNMENT_NAMESPACE
-from gallery.loader import load_catalog
-from gallery.mockengine import FAKE_SUBSCRIPTION
-from gallery.naming import data_disk_blob_name, os_blob_name
+from gallery.catalog.loader import load_catalog
+from gallery.plan.engine import FAKE_SUBSCRIPTION
+from gallery.catalog.naming import data_disk_blob_name, os_blob_name
 from tests.conftest import CATALOGS, ROOT
 from tests.pulumi_mocks import by_name, of_type
 

@@ -15,8 +15,8 @@ import pytest
 from gallery.diff.catalog import diff_catalogs
 from gallery.diff.findings import apply_allow, parse_allow, sort_findings
 from gallery.errors import CatalogError
-from gallery.loader import load_catalog
-from gallery.model import SemVer
+from gallery.catalog.loader import load_catalog
+from gallery.catalog.model import SemVer
 
 DIFF = pathlib.Path(__file__).parent / "catalogs" / "diff"
 TODAY = dt.date(2026, 6, 1)

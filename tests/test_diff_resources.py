@@ -137,7 +137,7 @@ def test_flatten_keys_objects_by_name_or_lun_and_keeps_scalar_lists_whole():
 
 
 # The real offline plans (the Pulumi program under mocks) of the pairs under tests/catalogs/diff/.
-plan = pytest.importorskip("gallery.plan")
+plan = pytest.importorskip("gallery.plan.run")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from gallery.errors import CatalogError
-from gallery.loader import load_catalog
+from gallery.catalog.loader import load_catalog
 
 CATALOGS = pathlib.Path(__file__).parent / "catalogs"
 EXPECT = re.compile(r"^# expect: (.*)$", re.M)

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gallery.errors import CatalogError, Problem
-from gallery.loader import load_catalog_text
-from gallery.model import Catalog
+from gallery.catalog.loader import load_catalog_text
+from gallery.catalog.model import Catalog
 
 EXAMPLE = (pathlib.Path(__file__).resolve().parent.parent / "images.yaml").read_text("utf-8")
 EXAMPLE_DATA = yaml.safe_load(EXAMPLE)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gallery.loader import load_catalog
-from gallery.model import Pos, SemVer
+from gallery.catalog.loader import load_catalog
+from gallery.catalog.model import Pos, SemVer
 from tests.conftest import ROOT
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gallery import naming
+from gallery.catalog import naming
 
 D = dt.date(2026, 11, 2)
 

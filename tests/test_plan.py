@@ -8,8 +8,8 @@ import pytest
 
 from gallery import cli
 from gallery.errors import CatalogError
-from gallery.mockengine import PROVIDER_MARKER
-from gallery.plan import render_text, run_plan, stack_config
+from gallery.plan.engine import PROVIDER_MARKER
+from gallery.plan.run import render_text, run_plan, stack_config
 from tests.conftest import CATALOGS, ROOT
 
 EXAMPLE = ROOT / "images.yaml"
@@ -79,7 +79,7 @@ def test_stack_name_reaches_the_names():
 
 def test_invalid_catalog_raises_before_anything(monkeypatch):
     ran = []
-    monkeypatch.setattr("gallery.plan.run_program", lambda *a, **k: ran.append(1))
+    monkeypatch.setattr("gallery.plan.run.run_program", lambda *a, **k: ran.append(1))
     with pytest.raises(CatalogError) as info:
         run_plan(CATALOGS / "invalid" / "regions.yaml")
     assert any("'northeurop' is not an Azure region" in p.message for p in info.value.problems)

@@ -5,10 +5,10 @@ import pathlib
 
 import pytest
 
-from gallery import rules
-from gallery.build import Builder
-from gallery.schema import validate_schema
-from gallery.yamlload import load_yaml
+from gallery.catalog import rules
+from gallery.catalog.build import Builder
+from gallery.catalog.schema import validate_schema
+from gallery.catalog.yamlload import load_yaml
 from tests.conftest import CATALOGS, ROOT
 
 

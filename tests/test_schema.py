@@ -6,9 +6,9 @@ import datetime as dt
 import jsonschema
 from hypothesis import HealthCheck, given, settings
 
-from gallery import schema
+from gallery.catalog import schema
 from gallery.errors import CatalogError
-from gallery.yamlload import load_yaml
+from gallery.catalog.yamlload import load_yaml
 from tests.conftest import CATALOGS, ROOT
 from tests.test_loader_properties import mutated_data
 
@@ -39,8 +39,8 @@ def test_every_object_is_closed_and_every_property_described():
 
 def test_example_catalog_points_editors_at_the_schema():
     first = (ROOT / "images.yaml").read_text().splitlines()[0]
-    assert first == "# yaml-language-server: $schema=gallery/schema/catalog.schema.json"
-    assert (ROOT / "gallery/schema/catalog.schema.json").is_file()
+    assert first == "# yaml-language-server: $schema=gallery/catalog/schema/catalog.schema.json"
+    assert (ROOT / "gallery/catalog/schema/catalog.schema.json").is_file()
 
 
 def test_fast_path_agrees_with_jsonschema_on_every_test_catalog():

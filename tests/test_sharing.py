@@ -12,7 +12,7 @@ from azure.mgmt.compute.models import SharingUpdate
 
 from pulumi.dynamic.dynamic import serialize_provider
 
-from gallery.sharing import GallerySharingProvider, by_value
+from gallery.components.sharing import GallerySharingProvider, by_value
 
 SUB = "00000000-0000-0000-0000-000000000000"
 A, B, C = ("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d",

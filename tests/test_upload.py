@@ -10,9 +10,11 @@ import uuid
 import pytest
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
-from gallery import blobstore, naming, upload, vhd
+from gallery.vhd import blobstore, upload, vhdfile as vhd
+
+from gallery.catalog import naming
 from gallery.cli import main
-from gallery.loader import load_catalog
+from gallery.catalog.loader import load_catalog
 
 MIB = 1 << 20
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -99,7 +101,7 @@ def test_occupied_names_are_passed_over_never_overwritten(tmp_path, container):
 KILLER = """
 import os, signal, sys
 from azure.storage.blob import ContainerClient
-from gallery import upload
+from gallery.vhd import upload
 connection_string, container, blob, path, puts = sys.argv[1:]
 sent = 0
 def hook(request):  # SIGKILL ourselves as put number puts + 1 is about to go out

@@ -90,7 +90,7 @@ def test_an_internal_error_exits_3_and_says_it_is_a_bug(monkeypatch, capsys):
     def broken(*_a, **_k):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("gallery.commands.validate.load_catalog", broken)
+    monkeypatch.setattr("gallery.cli.validate.load_catalog", broken)
     assert cli.main(["validate"]) == 3
     err = capsys.readouterr().err
     assert err.startswith("internal error: this is a bug in the gallery tool, not in your input.")

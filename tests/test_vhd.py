@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gallery import diskscan, vhd
+from gallery.vhd import diskscan, vhdfile as vhd
 from gallery.cli import main
 
 MIB = 1 << 20

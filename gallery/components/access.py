@@ -6,8 +6,8 @@ import uuid
 import pulumi
 from pulumi_azure_native import authorization, compute
 
-from gallery.model import AccessGrant
-from gallery.roles import role_definition_id
+from gallery.catalog.model import AccessGrant
+from gallery.catalog.roles import role_definition_id
 
 # Namespace of the deterministic role-assignment names (uuid5): any fixed UUID works, it must never change.
 ASSIGNMENT_NAMESPACE = uuid.UUID("5b0c1d8e-4f0a-4c1e-9a52-6f3d2b7e9c10")

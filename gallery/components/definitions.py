@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 from pulumi_azure_native import compute, resources
 
-from gallery.model import Catalog, ImageDefinition, Range
+from gallery.catalog.model import Catalog, ImageDefinition, Range
 
 # Azure compares the DiskControllerTypes feature as text: `NVMe, SCSI` shows a change on every
 # deploy, so the value is always written in this order.

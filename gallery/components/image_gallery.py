@@ -17,8 +17,8 @@ from gallery.components.access import declare_access
 from gallery.components.definitions import declare_definition
 from gallery.components.storage import declare_storage
 from gallery.components.versions import declare_version
-from gallery.model import Catalog
-from gallery.sharing import GallerySharing
+from gallery.catalog.model import Catalog
+from gallery.components.sharing import GallerySharing
 
 TYPE = "gallery:index:ImageGallery"
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import resources, storage
 
-from gallery.model import Catalog
+from gallery.catalog.model import Catalog
 
 
 @dataclass

@@ -7,8 +7,8 @@ import pulumi
 from pulumi_azure_native import compute, resources, storage
 
 from gallery.components.definitions import arm_datetime
-from gallery.model import Catalog, ImageDefinition, ImageVersion, ResourceSource, VhdSource
-from gallery.naming import vhd_uri
+from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.naming import vhd_uri
 
 # Replication sizes the timeouts. Azure does not return from a create/update until every target
 # region holds its replicas: ~15 minutes for one region is common, hours for many, and

@@ -13,7 +13,7 @@ from typing import Callable, Optional
 
 from gallery.diff.findings import Detail, Finding
 from gallery.diff.versions import compare_versions, version_added, version_removed
-from gallery.model import Catalog, ImageDefinition
+from gallery.catalog.model import Catalog, ImageDefinition
 
 Locate = Callable[[str], tuple[int, int]]  # document path in HEAD -> (line, column)
 

@@ -12,7 +12,7 @@ from gallery.diff.catalog import diff_catalogs
 from gallery.diff.findings import Report, apply_allow
 from gallery.diff.sources import Side, read_side
 from gallery.errors import CatalogError, Problem
-from gallery.yamlload import load_yaml
+from gallery.catalog.yamlload import load_yaml
 
 
 def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset[str] = frozenset(),
@@ -51,9 +51,9 @@ def _locator(side: Side):
 
 def _plans(base: Side, head: Side, stack: str):
     try:
-        from gallery.plan import run_plan
+        from gallery.plan.run import run_plan
     except ModuleNotFoundError as exc:
-        if exc.name != "gallery.plan":
+        if exc.name != "gallery.plan.run":
             raise
         return None, "not compared: this version has no offline plan"
     from gallery.diff.resources import compare_plans

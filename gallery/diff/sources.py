@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from gallery.errors import CatalogError, Problem
-from gallery.loader import load_catalog_text
-from gallery.model import Catalog
+from gallery.catalog.loader import load_catalog_text
+from gallery.catalog.model import Catalog
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Optional, Protocol
 
 from gallery.diff.findings import Detail, Finding
-from gallery.model import Catalog, ImageDefinition, ImageVersion, TargetRegion
+from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, TargetRegion
 
 
 class Context(Protocol):

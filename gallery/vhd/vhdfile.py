@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from gallery import diskscan
+from gallery.vhd import diskscan
 from gallery.errors import Problem
 
 FOOTER_SIZE = 512

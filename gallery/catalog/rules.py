@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
-from gallery import naming, regions
+from gallery.catalog import naming, regions
 from gallery.errors import Problem
-from gallery.model import Catalog, ImageVersion, ResourceSource, VhdSource
-from gallery.yamlload import Document
+from gallery.catalog.model import Catalog, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.yamlload import Document
 
 
 @dataclass(frozen=True)

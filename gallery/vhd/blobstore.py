@@ -10,9 +10,9 @@ from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError,
                                    ServiceRequestError)
 from azure.storage.blob import BlobClient, BlobServiceClient, BlobType
 
-from gallery import diskscan, vhd
+from gallery.vhd import diskscan, vhdfile as vhd
 from gallery.errors import Problem
-from gallery.model import Catalog, VhdSource
+from gallery.catalog.model import Catalog, VhdSource
 
 CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING"
 

@@ -29,9 +29,9 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobType, ContainerClient, ContentSettings
 
-from gallery import diskscan, vhd
-from gallery.blobstore import check_catalog_blobs, page_ranges, remote_md5  # noqa: F401 - re-exported
-from gallery.naming import MAX_SEQUENCE
+from gallery.vhd import diskscan, vhdfile as vhd
+from gallery.vhd.blobstore import check_catalog_blobs, page_ranges, remote_md5  # noqa: F401 - re-exported
+from gallery.catalog.naming import MAX_SEQUENCE
 
 STATE = "gallery_upload"  # metadata: "incomplete" until the blob is whole and verified, then "complete"
 SOURCE = "gallery_source"  # metadata: fingerprint of the file being uploaded (size, mtime, VHD unique id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gallery.commands import blobcheck
+from gallery.cli import blobcheck
 from gallery.errors import EXIT_OK, EXIT_USER, CatalogError, render
-from gallery.loader import DEFAULT_STACK, load_catalog
+from gallery.catalog.loader import DEFAULT_STACK, load_catalog
 
 FORMATS = ("text", "json", "github")
 

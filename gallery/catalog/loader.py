@@ -9,12 +9,12 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from gallery import rules
-from gallery.build import Builder
+from gallery.catalog import rules
+from gallery.catalog.build import Builder
 from gallery.errors import CatalogError, Problem
-from gallery.model import Catalog
-from gallery.schema import validate_schema
-from gallery.yamlload import load_yaml
+from gallery.catalog.model import Catalog
+from gallery.catalog.schema import validate_schema
+from gallery.catalog.yamlload import load_yaml
 
 DEFAULT_STACK = "dev"
 

@@ -13,7 +13,7 @@ from gallery.diff.findings import KINDS, parse_allow
 from gallery.diff.render import render
 from gallery.diff.report import build_report
 from gallery.errors import EXIT_BLOCKED, EXIT_OK
-from gallery.loader import DEFAULT_STACK
+from gallery.catalog.loader import DEFAULT_STACK
 
 FORMATS = ("text", "markdown", "json", "github")
 

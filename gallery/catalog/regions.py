@@ -10,7 +10,7 @@ from typing import Optional
 
 @lru_cache(maxsize=1)
 def _regions() -> dict[str, dict]:
-    data = json.loads(resources.files("gallery").joinpath("data/azure-regions.json").read_text("utf-8"))
+    data = json.loads(resources.files("gallery.catalog").joinpath("data/azure-regions.json").read_text("utf-8"))
     return {r["name"]: r for r in data["regions"]}
 
 

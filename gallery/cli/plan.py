@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 
-from gallery.commands import blobcheck
-from gallery.commands.validate import add_catalog_arguments
+from gallery.cli import blobcheck
+from gallery.cli.validate import add_catalog_arguments
 from gallery.errors import EXIT_OK, render
-from gallery.plan import plan, render_text
+from gallery.plan.run import plan, render_text
 
 FORMATS = ("text", "json")
 

@@ -17,10 +17,10 @@ from gallery.errors import EXIT_BUG, EXIT_USER, CatalogError, render
 
 # Modules that register subcommands, in the order `--help` lists them.
 COMMAND_MODULES = (
-    "gallery.commands.validate",
-    "gallery.commands.plan",
-    "gallery.commands.diff",
-    "gallery.commands.vhd",
+    "gallery.cli.validate",
+    "gallery.cli.plan",
+    "gallery.cli.diff",
+    "gallery.cli.vhd",
 )
 
 

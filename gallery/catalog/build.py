@@ -11,14 +11,14 @@ import datetime as dt
 import re
 from typing import Any, Optional
 
-from gallery import naming, regions
+from gallery.catalog import naming, regions
 from gallery.errors import Problem
-from gallery.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, Identifier, ImageDefinition,
+from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, Identifier, ImageDefinition,
                            ImageVersion, Pos, PurchasePlan, Range, Recommended, Replication,
                            ResourceSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
-from gallery.roles import resolve_role
-from gallery.yamlload import Document
+from gallery.catalog.roles import resolve_role
+from gallery.catalog.yamlload import Document
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -206,7 +206,7 @@ def _range(r: Optional[dict]) -> Optional[Range]:
 def _role_hint(role: str) -> str:
     import difflib
 
-    from gallery.roles import BUILTIN_ROLES
+    from gallery.catalog.roles import BUILTIN_ROLES
 
     close = difflib.get_close_matches(role, list(BUILTIN_ROLES), n=1, cutoff=0.5)
     if close:

@@ -15,11 +15,11 @@ from typing import Any, Optional
 
 import yaml
 
-from gallery.loader import load_catalog
-from gallery.model import Catalog
-from gallery.mockengine import PROJECT, ProgramRun, Registration, run_program
+from gallery.catalog.loader import load_catalog
+from gallery.catalog.model import Catalog
+from gallery.plan.engine import PROJECT, ProgramRun, Registration, run_program
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROGRAM = PROJECT_DIR / "__main__.py"
 CATALOG_KEY = f"{PROJECT}:catalog"
 

@@ -14,10 +14,12 @@ import os
 import sys
 from pathlib import Path
 
-from gallery import naming, vhd
+from gallery.catalog import naming
+
+from gallery.vhd import vhdfile as vhd
 from gallery.errors import EXIT_OK, EXIT_USER, Problem, render
-from gallery.loader import DEFAULT_STACK, load_catalog
-from gallery.model import VhdSource
+from gallery.catalog.loader import DEFAULT_STACK, load_catalog
+from gallery.catalog.model import VhdSource
 
 FORMATS = ("text", "json", "github")
 
@@ -133,7 +135,7 @@ def run_upload(args: argparse.Namespace) -> int:
     # The Azure SDK takes a while to import: only the upload command pays for it.
     from azure.core.exceptions import AzureError  # noqa: PLC0415
 
-    from gallery import blobstore, upload  # noqa: PLC0415
+    from gallery.vhd import blobstore, upload  # noqa: PLC0415
     report = _inspect(args.file)
     if isinstance(report, Problem):
         return _fail(report)
@@ -192,7 +194,7 @@ def _newest_os_sequence(container, image: str, captured: dt.date) -> int:
 
 
 def _outcome(r, where: str) -> str:
-    from gallery.upload import b64  # noqa: PLC0415
+    from gallery.vhd.upload import b64  # noqa: PLC0415
     if r.outcome == "already-uploaded":
         return f"already uploaded: {where}/{r.blob} holds this disk (same MD5 {b64(r.md5)}); nothing sent"
     verb = "resumed and finished" if r.outcome == "resumed" else "uploaded"

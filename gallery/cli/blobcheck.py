@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from gallery.errors import CatalogError, Problem
-from gallery.model import Catalog, VhdSource
+from gallery.catalog.model import Catalog, VhdSource
 
 
 def add_argument(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +22,7 @@ def check_or_raise(catalog: Catalog) -> None:
     """Raise CatalogError listing every missing or broken blob, or the reason the account can't be read."""
     if not any(isinstance(v.source, VhdSource) for i in catalog.images for v in i.versions):
         return
-    from gallery import blobstore  # the Azure SDKs load only when blobs are checked
+    from gallery.vhd import blobstore  # the Azure SDKs load only when blobs are checked
 
     service, how = blobstore.service_client(catalog.storage.account)
     try:

@@ -1,6 +1,6 @@
 """JSON Schema validation of a loaded catalog, with messages a person can act on.
 
-The schema (gallery/schema/catalog.schema.json, draft 2020-12) is the one editors use. jsonschema
+The schema (gallery/catalog/schema/catalog.schema.json, draft 2020-12) is the one editors use. jsonschema
 finds every violation; this module turns each into a located Problem: unknown keys get a "did you
 mean", enums list their values, and wherever YAML typed an unquoted value as a number, boolean or
 null while the catalog wants text, the message shows what YAML read and how to quote it.
@@ -18,7 +18,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from gallery.errors import Problem
-from gallery.yamlload import Document, child_path
+from gallery.catalog.yamlload import Document, child_path
 
 SCHEMA_FILE = "schema/catalog.schema.json"
 _JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
@@ -27,7 +27,7 @@ _JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a numbe
 
 @lru_cache(maxsize=1)
 def schema() -> dict:
-    return json.loads(resources.files("gallery").joinpath(SCHEMA_FILE).read_text("utf-8"))
+    return json.loads(resources.files("gallery.catalog").joinpath(SCHEMA_FILE).read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -1,1 +1,0 @@
-"""The CLI subcommands, one module each (see gallery.cli)."""

@@ -1,0 +1,1 @@
+"""VHD files and their blobs: the fixed-VHD format, sparse scanning, the blob store, uploads."""
