@@ -1,15 +1,13 @@
-"""Shared test fixtures. Fixture modules of their own are listed in pytest_plugins."""
+"""Shared test fixtures. Fixture modules of their own live in tests/fixtures/ and are listed in pytest_plugins."""
 from __future__ import annotations
 
 import pathlib
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-CATALOGS = pathlib.Path(__file__).resolve().parent / "catalogs"
-SHARED = ROOT.parent / "shared"
+from tests.fixtures.paths import ROOT
 
-pytest_plugins: list[str] = ["tests.pulumi_mocks", "tests.azurite"]
+pytest_plugins: list[str] = ["tests.fixtures.pulumi_mocks", "tests.fixtures.azurite", "tests.fixtures.storage"]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from gallery.cli import main
 from gallery.diff.findings import Detail, Finding, Report
 from gallery.diff.markdown import MARKER, render_markdown
 
-DIFF = pathlib.Path(__file__).parent / "catalogs" / "diff"
+DIFF = pathlib.Path(__file__).resolve().parents[1] / "catalogs" / "diff"
 BASE = str(DIFF / "base.yaml")
 
 

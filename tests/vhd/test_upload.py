@@ -15,29 +15,14 @@ from gallery.vhd import blobstore, upload, vhdfile as vhd
 from gallery.catalog import naming
 from gallery.cli import main
 from gallery.catalog.loader import load_catalog
+from tests.fixtures.vhds import MIB, make_vhd
 
-MIB = 1 << 20
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DAY = dt.date(2026, 11, 2)
 
 
-@pytest.fixture
-def container(azurite) -> ContainerClient:
-    """A fresh container of the session's Azurite, for one test."""
-    return BlobServiceClient.from_connection_string(azurite).create_container(f"t-{uuid.uuid4().hex[:12]}")
 
 
-def make_vhd(path, size=6 * MIB, writes=((MIB + 4096, b"a" * 5000), (3 * MIB, b"b" * 100),
-                                         (5 * MIB + 8192, b"c"))) -> bytes:
-    """A sparse fixed VHD; returns its bytes."""
-    with open(path, "wb") as f:
-        f.truncate(size)
-        for offset, data in writes:
-            f.seek(offset)
-            f.write(data)
-        f.seek(size)
-        f.write(vhd.make_footer(size))
-    return open(path, "rb").read()
 
 
 def os_name(seq: int) -> str:
@@ -136,50 +121,18 @@ def test_an_upload_killed_half_way_resumes_and_completes_identical(tmp_path, con
 
 # -- the command ----------------------------------------------------------------------------------
 
-CATALOG = """\
-resourceGroup: rg-images-{stack}
-location: westeurope
-storage:
-  account: stimages{stack}001
-  containerPattern: "{family}-%s"
-gallery:
-  name: gal_test_{stack}
-images:
-  - name: ubuntu-test
-    family: linux
-    osType: Linux
-    osState: Generalized
-    hyperVGeneration: V2
-    identifier: {publisher: Contoso, offer: ubuntu, sku: test}
-    versions:
-      - version: 1.0.0
-        source:
-          vhd:
-            captured: 2026-11-02
-            dataDisks: [{lun: 0}]
-"""
 
 
-@pytest.fixture
-def catalog(tmp_path, azurite, monkeypatch):
-    """A small catalog whose family container exists in Azurite; the command runs in tmp_path."""
-    token = uuid.uuid4().hex[:8]
-    (tmp_path / "images.yaml").write_text(CATALOG % token)
-    service = BlobServiceClient.from_connection_string(azurite)
-    container = service.create_container(f"linux-{token}")
-    monkeypatch.setenv(blobstore.CONNECTION_STRING, azurite)
-    monkeypatch.chdir(tmp_path)
-    return container
 
 
-def test_upload_command_names_the_blob_and_prints_the_catalog_lines(catalog, capsys):
+def test_upload_command_names_the_blob_and_prints_the_catalog_lines(blob_catalog, capsys):
     make_vhd("a.vhd")
     make_vhd("b.vhd", writes=((MIB, b"b"),))
     assert main(["upload", "a.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--quiet"]) == 0
     assert main(["upload", "b.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--quiet"]) == 0
     out = capsys.readouterr().out
     md5 = upload.b64(upload.disk_md5("b.vhd"))
-    where = f"devstoreaccount1/{catalog.container_name}"
+    where = f"devstoreaccount1/{blob_catalog.container_name}"
     assert out.split("\n", 7)[7] == (
         f"uploaded {where}/ubuntu-test-os-2026-11-21-01.vhd: 4608 bytes sent (4608 bytes of non-zero data in a "
         f"6.0 MiB file) in {out.split(' in ')[-1].split(' s;')[0]} s; page blob verified, Content-MD5 {md5}\n"
@@ -192,7 +145,7 @@ def test_upload_command_names_the_blob_and_prints_the_catalog_lines(catalog, cap
         "            osDiskCaching: ReadWrite\n")
 
 
-def test_upload_command_for_a_data_disk_and_a_referenced_blob(catalog, capsys):
+def test_upload_command_for_a_data_disk_and_a_referenced_blob(blob_catalog, capsys):
     make_vhd("d.vhd")
     assert main(["upload", "d.vhd", "--image", "ubuntu-test", "--data-disk", "1", "--captured", "2026-11-21",
                  "-q"]) == 0
@@ -208,7 +161,7 @@ def test_upload_command_for_a_data_disk_and_a_referenced_blob(catalog, capsys):
         "images.yaml already references it: images[0].versions[0] (version 1.0.0)\n"
 
 
-def test_a_data_disk_takes_the_sequence_of_the_newest_os_disk_of_its_day(catalog, capsys):
+def test_a_data_disk_takes_the_sequence_of_the_newest_os_disk_of_its_day(blob_catalog, capsys):
     make_vhd("os-a.vhd")
     make_vhd("os-b.vhd", writes=((MIB, b"b"),))
     make_vhd("data.vhd", writes=((MIB, b"data"),))
@@ -220,12 +173,12 @@ def test_a_data_disk_takes_the_sequence_of_the_newest_os_disk_of_its_day(catalog
         "Add the data disk to the version whose source has captured: 2026-11-21, sequence: 1, under source.vhd:",
         "            dataDisks:",
         "              - {lun: 0, caching: None}"]
-    assert [b.name for b in catalog.list_blobs()] == [
+    assert [b.name for b in blob_catalog.list_blobs()] == [
         "ubuntu-test-datadisk-0-2026-11-21-01.vhd", "ubuntu-test-os-2026-11-21-01.vhd",
         "ubuntu-test-os-2026-11-21.vhd"]
 
 
-def test_upload_refuses_a_file_azure_would_reject(catalog, capsys):
+def test_upload_refuses_a_file_azure_would_reject(blob_catalog, capsys):
     with open("disk.img", "wb") as f:
         f.truncate(MIB)
     assert main(["upload", "disk.img", "--image", "ubuntu-test"]) == 1
@@ -234,52 +187,52 @@ def test_upload_refuses_a_file_azure_would_reject(catalog, capsys):
         "its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: python -m gallery vhd convert "
         "disk.img disk-fixed.vhd\n"
         "disk.img: not uploaded: Azure would reject it\n")
-    assert list(catalog.list_blobs()) == []
+    assert list(blob_catalog.list_blobs()) == []
 
 
-def test_upload_names_an_unknown_image_and_a_missing_container(catalog, capsys):
+def test_upload_names_an_unknown_image_and_a_missing_container(blob_catalog, capsys):
     make_vhd("d.vhd")
     assert main(["upload", "d.vhd", "--image", "ubuntu-tset"]) == 1
     assert capsys.readouterr().err == "images.yaml: error: has no image named 'ubuntu-tset'; did you mean " \
                                       "'ubuntu-test'?\n"
-    catalog.delete_container()
+    blob_catalog.delete_container()
     assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
     assert capsys.readouterr().err == (
-        f"d.vhd: error: not uploaded to devstoreaccount1/{catalog.container_name} (account devstoreaccount1 from "
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name} (account devstoreaccount1 from "
         "AZURE_STORAGE_CONNECTION_STRING): the container does not exist: deploy the stack first (pulumi up "
         "creates the family containers)\n")
 
 
-def test_upload_says_when_the_account_key_is_wrong(catalog, azurite, monkeypatch, capsys):
+def test_upload_says_when_the_account_key_is_wrong(blob_catalog, azurite, monkeypatch, capsys):
     make_vhd("d.vhd")
     monkeypatch.setenv(blobstore.CONNECTION_STRING, azurite.replace("AccountKey=Eby8", "AccountKey=Xby8"))
     assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
     assert capsys.readouterr().err == (
-        f"d.vhd: error: not uploaded to devstoreaccount1/{catalog.container_name} (account devstoreaccount1 from "
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name} (account devstoreaccount1 from "
         "AZURE_STORAGE_CONNECTION_STRING): access denied (AuthorizationFailure): the key or SAS token in "
         "AZURE_STORAGE_CONNECTION_STRING is wrong, expired or lacks write permission\n")
 
 
 # -- --check-blobs --------------------------------------------------------------------------------
 
-def test_check_catalog_blobs_reports_each_bad_blob_at_its_version(catalog, azurite):
+def test_check_catalog_blobs_reports_each_bad_blob_at_its_version(blob_catalog, azurite):
     cat = load_catalog("images.yaml")
     service = BlobServiceClient.from_connection_string(azurite)
     os_blob, data_blob = cat.images[0].versions[0].source.blobs
     assert [p.text() for p in blobstore.check_catalog_blobs(cat, service)] == [
-        f"images.yaml:16:9: error: images[0].versions[0].source.vhd: blob {catalog.container_name}/{os_blob} "
+        f"images.yaml:16:9: error: images[0].versions[0].source.vhd: blob {blob_catalog.container_name}/{os_blob} "
         "does not exist: upload it with python -m gallery upload",
         f"images.yaml:16:9: error: images[0].versions[0].source.vhd.dataDisks[0]: blob "
-        f"{catalog.container_name}/{data_blob} does not exist: upload it with python -m gallery upload"]
+        f"{blob_catalog.container_name}/{data_blob} does not exist: upload it with python -m gallery upload"]
     make_vhd("d.vhd")
-    upload.upload_vhd(catalog, lambda seq: os_blob, "d.vhd")
-    catalog.get_blob_client(data_blob).create_page_blob(3 * MIB, metadata={upload.STATE: "incomplete"})
+    upload.upload_vhd(blob_catalog, lambda seq: os_blob, "d.vhd")
+    blob_catalog.get_blob_client(data_blob).create_page_blob(3 * MIB, metadata={upload.STATE: "incomplete"})
     problems = blobstore.check_catalog_blobs(cat, service)
     assert [p.message for p in problems] == [
-        f"blob {catalog.container_name}/{data_blob} is an unfinished upload: run the same python -m gallery "
+        f"blob {blob_catalog.container_name}/{data_blob} is an unfinished upload: run the same python -m gallery "
         "upload command again to finish it"]
-    catalog.delete_blob(data_blob)
-    catalog.get_blob_client(data_blob).create_page_blob(3 * MIB)
+    blob_catalog.delete_blob(data_blob)
+    blob_catalog.get_blob_client(data_blob).create_page_blob(3 * MIB)
     assert [p.message for p in blobstore.check_catalog_blobs(cat, service)] == [
-        f"blob {catalog.container_name}/{data_blob} has no VHD footer: it looks like a raw disk image (no "
+        f"blob {blob_catalog.container_name}/{data_blob} has no VHD footer: it looks like a raw disk image (no "
         "partition table found)"]

@@ -281,7 +281,7 @@ def test_vhd_check_runs_as_a_module(here):
 
 def _root():
     import pathlib
-    return pathlib.Path(__file__).resolve().parent.parent
+    return pathlib.Path(__file__).resolve().parents[2]
 
 
 # -- the scanner ----------------------------------------------------------------------------------

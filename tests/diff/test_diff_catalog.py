@@ -18,7 +18,7 @@ from gallery.errors import CatalogError
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import SemVer
 
-DIFF = pathlib.Path(__file__).parent / "catalogs" / "diff"
+DIFF = pathlib.Path(__file__).resolve().parents[1] / "catalogs" / "diff"
 TODAY = dt.date(2026, 6, 1)
 
 

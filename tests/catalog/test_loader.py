@@ -14,7 +14,7 @@ import pytest
 from gallery.errors import CatalogError
 from gallery.catalog.loader import load_catalog
 
-CATALOGS = pathlib.Path(__file__).parent / "catalogs"
+CATALOGS = pathlib.Path(__file__).resolve().parents[1] / "catalogs"
 EXPECT = re.compile(r"^# expect: (.*)$", re.M)
 
 

@@ -12,8 +12,8 @@ from gallery.components.access import ASSIGNMENT_NAMESPACE
 from gallery.catalog.loader import load_catalog
 from gallery.plan.engine import FAKE_SUBSCRIPTION
 from gallery.catalog.naming import data_disk_blob_name, os_blob_name
-from tests.conftest import CATALOGS, ROOT
-from tests.pulumi_mocks import by_name, of_type
+from tests.fixtures.paths import CATALOGS, ROOT
+from tests.fixtures.pulumi_mocks import by_name, of_type
 
 PROGRAM = CATALOGS / "program"
 EXAMPLE = ROOT / "images.yaml"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import Pos, SemVer
-from tests.conftest import ROOT
+from tests.fixtures.paths import ROOT
 
 
 def test_versions_compare_as_integers_not_text():

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from gallery.catalog import schema
 from gallery.errors import CatalogError
 from gallery.catalog.yamlload import load_yaml
-from tests.conftest import CATALOGS, ROOT
-from tests.test_loader_properties import mutated_data
+from tests.fixtures.paths import CATALOGS, ROOT
+from tests.fixtures.strategies import mutated_data
 
 
 def _walk(node, path="#"):

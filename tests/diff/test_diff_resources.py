@@ -11,7 +11,7 @@ import pytest
 
 from gallery.diff.resources import compare_plans, flatten
 
-DIFF = pathlib.Path(__file__).parent / "catalogs" / "diff"
+DIFF = pathlib.Path(__file__).resolve().parents[1] / "catalogs" / "diff"
 VERSION = "azure-native:compute:GalleryImageVersion"
 IMAGE = "azure-native:compute:GalleryImage"
 GALLERY = "azure-native:compute:Gallery"

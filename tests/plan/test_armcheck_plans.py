@@ -9,7 +9,7 @@ import pytest
 from gallery.errors import CatalogError
 from gallery.catalog.loader import load_catalog
 from gallery.plan.run import run_plan
-from tests.conftest import CATALOGS, ROOT, SHARED
+from tests.fixtures.paths import CATALOGS, ROOT, SHARED
 
 ARMCHECK = SHARED / "armcheck" / "armcheck.py"
 CATALOG_FILES = [ROOT / "images.yaml", *sorted((CATALOGS / "valid").glob("*.yaml")),

@@ -4,25 +4,24 @@ from __future__ import annotations
 from gallery.vhd import blobstore
 from gallery.cli import main
 from gallery.catalog.loader import load_catalog
-from tests.test_upload import catalog, make_vhd  # noqa: F401 - the fixture is used by name
-
-__all__ = ["catalog"]
+from tests.fixtures.vhds import make_vhd
 
 
-def test_validate_check_blobs_exits_1_naming_each_missing_blob(catalog, capsys):  # noqa: F811
+
+def test_validate_check_blobs_exits_1_naming_each_missing_blob(blob_catalog, capsys):
     assert main(["validate"]) == 0  # offline, the catalog is fine
     capsys.readouterr()
     assert main(["validate", "--check-blobs"]) == 1
     err = capsys.readouterr().err.splitlines()
     os_blob, data_blob = load_catalog("images.yaml").images[0].versions[0].source.blobs
     assert err == [
-        f"images.yaml:16:9: error: images[0].versions[0].source.vhd: blob {catalog.container_name}/{os_blob} "
+        f"images.yaml:16:9: error: images[0].versions[0].source.vhd: blob {blob_catalog.container_name}/{os_blob} "
         "does not exist: upload it with python -m gallery upload",
         f"images.yaml:16:9: error: images[0].versions[0].source.vhd.dataDisks[0]: blob "
-        f"{catalog.container_name}/{data_blob} does not exist: upload it with python -m gallery upload"]
+        f"{blob_catalog.container_name}/{data_blob} does not exist: upload it with python -m gallery upload"]
 
 
-def test_check_blobs_passes_once_the_blobs_are_uploaded(catalog, capsys):  # noqa: F811
+def test_check_blobs_passes_once_the_blobs_are_uploaded(blob_catalog, capsys):
     cat = load_catalog("images.yaml")
     version = cat.images[0].versions[0]
     make_vhd("os.vhd")
@@ -38,7 +37,7 @@ def test_check_blobs_passes_once_the_blobs_are_uploaded(catalog, capsys):  # noq
     assert "to create" in capsys.readouterr().out
 
 
-def test_check_blobs_says_when_the_account_cannot_be_read(catalog, monkeypatch, capsys):  # noqa: F811
+def test_check_blobs_says_when_the_account_cannot_be_read(blob_catalog, monkeypatch, capsys):
     monkeypatch.setenv(blobstore.CONNECTION_STRING,
                        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=d3Jvbmc=;"
                        "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;")

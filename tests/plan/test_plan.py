@@ -10,7 +10,7 @@ from gallery import cli
 from gallery.errors import CatalogError
 from gallery.plan.engine import PROVIDER_MARKER
 from gallery.plan.run import render_text, run_plan, stack_config
-from tests.conftest import CATALOGS, ROOT
+from tests.fixtures.paths import CATALOGS, ROOT
 
 EXAMPLE = ROOT / "images.yaml"
 VERSION = "azure-native:compute:GalleryImageVersion"

@@ -9,7 +9,7 @@ from gallery.catalog import rules
 from gallery.catalog.build import Builder
 from gallery.catalog.schema import validate_schema
 from gallery.catalog.yamlload import load_yaml
-from tests.conftest import CATALOGS, ROOT
+from tests.fixtures.paths import CATALOGS, ROOT
 
 
 def _models():

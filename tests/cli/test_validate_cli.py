@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from gallery import cli
-from tests.conftest import CATALOGS, ROOT
+from tests.fixtures.paths import CATALOGS, ROOT
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
