@@ -4,7 +4,7 @@
     python bench/bench_plan.py [--sizes 200,2000,5000]
 
 For each size, a synthetic catalog (bench/gencatalog.py) is planned in a fresh process:
-- ours:  gallery.plan.run_plan(catalog): load and validate the catalog, run __main__.py (the
+- ours:  gallery.plan.run.run_plan(catalog): load and validate the catalog, declare it (gallery.program, the
          ImageGallery component) under the mock engine, record every registration;
 - floor: the very same resources (the types, names, inputs, parents, dependencies and options that
          our plan recorded, saved to JSON beforehand) declared directly with the pulumi-azure-native

@@ -13,7 +13,8 @@ import sys
 from gallery.cli import blobcheck
 from gallery.cli.validate import add_catalog_arguments
 from gallery.errors import EXIT_OK, render
-from gallery.plan.run import plan, render_text
+from gallery.plan.run import plan
+from gallery.plan.text import render_text
 
 FORMATS = ("text", "json")
 

@@ -1,4 +1,4 @@
 """The Pulumi components that turn a validated catalog into Azure resources."""
-from gallery.components.image_gallery import TYPE, ImageGallery, ImageGalleryArgs
+from gallery.components.image_gallery import TYPE, GalleryOutputs, ImageGallery, ImageGalleryArgs, Selection
 
-__all__ = ["TYPE", "ImageGallery", "ImageGalleryArgs"]
+__all__ = ["TYPE", "GalleryOutputs", "ImageGallery", "ImageGalleryArgs", "Selection"]

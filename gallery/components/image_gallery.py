@@ -7,8 +7,8 @@ reordering images.yaml renames nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, fields
+from typing import Any, Mapping, Optional
 
 import pulumi
 from pulumi_azure_native import authorization, compute, resources
@@ -29,19 +29,54 @@ SHARING_PERMISSIONS = {
 }
 
 
+@dataclass(frozen=True)
+class Selection:
+    """A part of the catalog to declare: these definitions and, of them, these versions.
+
+    The resource group, storage, gallery, sharing and role assignments are always declared. The review
+    diff plans only what a change touches this way; `pulumi up` always declares the whole catalog.
+    """
+
+    definitions: frozenset[str]  # image names
+    versions: frozenset[tuple[str, str]]  # (image name, version)
+
+
 @dataclass
 class ImageGalleryArgs:
-    catalog: Catalog  # validated by gallery.loader.load_catalog: every default applied
+    catalog: Catalog  # validated by gallery.catalog.loader.load_catalog: every default applied
+    only: Optional[Selection] = None  # None: the whole catalog
+
+
+@dataclass(frozen=True)
+class GalleryOutputs:
+    """What a VM or scale-set stack needs to find its image. Each field is also a stack output, under
+    its camelCase name (`resource_group_name` -> `resourceGroupName`), registered and exported from here.
+    """
+
+    resource_group_name: pulumi.Output[str]
+    gallery_name: pulumi.Output[str]
+    gallery_id: pulumi.Output[str]
+    storage_account_name: pulumi.Output[str]
+    storage_account_id: pulumi.Output[str]
+    containers: Mapping[str, pulumi.Output[str]]  # {family: container name}
+    definition_ids: Mapping[str, pulumi.Output[str]]  # {image: definition id}
+    version_ids: Mapping[str, Mapping[str, pulumi.Output[str]]]  # {image: {version: id}}
+    # `latest` is the highest version (compared as integers) not excluded from latest: what Azure gives.
+    latest_versions: Mapping[str, str]  # {image: version}
+    latest_version_ids: Mapping[str, pulumi.Output[str]]  # {image: version id}
+
+    def exports(self) -> dict[str, Any]:
+        """{stack output name: value}, in declaration order."""
+        return {_camel(f.name): getattr(self, f.name) for f in fields(self)}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 class ImageGallery(pulumi.ComponentResource):
-    """The catalog's resources. Outputs are what a VM or scale-set stack needs to find its image.
-
-    resource_group_name, gallery_name, gallery_id, storage_account_name, storage_account_id,
-    containers {family: container}, definition_ids {image: id}, version_ids {image: {version: id}},
-    latest_versions {image: version} and latest_version_ids {image: id}: `latest` is the highest
-    version (compared as integers) not excluded from latest, the one Azure gives for `latest`.
-    """
+    """The catalog's resources; `outputs` (GalleryOutputs) is what consumers need to find an image."""
 
     def __init__(self, name: str, args: ImageGalleryArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(TYPE, name, None, opts)
@@ -92,35 +127,30 @@ class ImageGallery(pulumi.ComponentResource):
 
         self.definitions: dict[str, compute.GalleryImage] = {}
         self.versions: dict[str, dict[str, compute.GalleryImageVersion]] = {}
+        only = args.only
         for image in catalog.images:
+            if only is not None and image.name not in only.definitions:
+                continue
             definition = declare_definition(name, catalog, image, group, self.gallery, self)
             self.definitions[image.name] = definition
             self.versions[image.name] = {
                 version.name: declare_version(name, catalog, image, version, group, self.gallery, definition,
                                               self.storage.account, self.storage.containers, self)
-                for version in image.versions}
+                for version in image.versions
+                if only is None or (image.name, version.name) in only.versions}
 
-        latest = {image.name: image.latest.name for image in catalog.images if image.latest}
-        self.resource_group_name = group.name
-        self.gallery_name = self.gallery.name
-        self.gallery_id = self.gallery.id
-        self.storage_account_name = self.storage.account.name
-        self.storage_account_id = self.storage.account.id
-        self.containers = {family: c.name for family, c in self.storage.containers.items()}
-        self.definition_ids = {image: d.id for image, d in self.definitions.items()}
-        self.version_ids = {image: {v: r.id for v, r in versions.items()}
-                            for image, versions in self.versions.items()}
-        self.latest_versions = latest
-        self.latest_version_ids = {image: self.versions[image][v].id for image, v in latest.items()}
-        self.register_outputs({
-            "resourceGroupName": self.resource_group_name,
-            "galleryName": self.gallery_name,
-            "galleryId": self.gallery_id,
-            "storageAccountName": self.storage_account_name,
-            "storageAccountId": self.storage_account_id,
-            "containers": self.containers,
-            "definitionIds": self.definition_ids,
-            "versionIds": self.version_ids,
-            "latestVersions": self.latest_versions,
-            "latestVersionIds": self.latest_version_ids,
-        })
+        latest = {image.name: image.latest.name for image in catalog.images
+                  if image.latest and image.latest.name in self.versions.get(image.name, {})}
+        self.outputs = GalleryOutputs(
+            resource_group_name=group.name,
+            gallery_name=self.gallery.name,
+            gallery_id=self.gallery.id,
+            storage_account_name=self.storage.account.name,
+            storage_account_id=self.storage.account.id,
+            containers={family: c.name for family, c in self.storage.containers.items()},
+            definition_ids={image: d.id for image, d in self.definitions.items()},
+            version_ids={image: {v: r.id for v, r in versions.items()} for image, versions in self.versions.items()},
+            latest_versions=latest,
+            latest_version_ids={image: self.versions[image][v].id for image, v in latest.items()},
+        )
+        self.register_outputs(self.outputs.exports())

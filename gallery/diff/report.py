@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
+from gallery.catalog.model import Catalog
+from gallery.catalog.yamlload import load_yaml
 from gallery.diff.catalog import diff_catalogs
 from gallery.diff.findings import Report, apply_allow
+from gallery.diff.scope import changed
 from gallery.diff.sources import Side, read_side
-from gallery.errors import CatalogError, Problem
-from gallery.catalog.yamlload import load_yaml
+from gallery.errors import CatalogError
 
 
 def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset[str] = frozenset(),
@@ -28,11 +30,11 @@ def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset
             problems += exc.problems
     if problems:
         raise CatalogError(problems)
-    base, head = sides
+    head = sides[1]
     findings = diff_catalogs(catalogs[0], catalogs[1], today=today, locate=_locator(head))
     report = Report(base_spec, head_spec, stack, apply_allow(findings, allow))
     if with_plan:
-        report.resources, report.resources_note = _plans(base, head, stack)
+        report.resources, report.resources_note = _plans(*catalogs)
     else:
         report.resources_note = "not compared (--no-plan)"
     return report, head
@@ -49,21 +51,10 @@ def _locator(side: Side):
     return locate
 
 
-def _plans(base: Side, head: Side, stack: str):
-    try:
-        from gallery.plan.run import run_plan
-    except ModuleNotFoundError as exc:
-        if exc.name != "gallery.plan.run":
-            raise
-        return None, "not compared: this version has no offline plan"
-    from gallery.diff.resources import compare_plans
+def _plans(base: Catalog, head: Catalog):
+    """Both catalogs planned, as far as the change reaches (see gallery.diff.scope), and compared."""
+    from gallery.diff.resources import compare_plans  # the mock engine loads only when plans are compared
+    from gallery.plan.run import plan_catalog
 
-    plans = []
-    for side in (base, head):
-        with side.on_disk() as path:
-            try:
-                plans.append(run_plan(path, stack))
-            except CatalogError as exc:  # validated above, so only a file the plan reads on its own
-                raise CatalogError([Problem(side.spec, p.line, p.column, p.path, p.message, p.rule, p.severity,
-                                            p.hint) for p in exc.problems]) from None
-    return compare_plans(*plans), ""
+    only = changed(base, head)
+    return compare_plans(plan_catalog(base, only=only).resources, plan_catalog(head, only=only).resources), ""

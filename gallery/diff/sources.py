@@ -7,13 +7,11 @@ Problems are user errors (exit 1), named after the side as the user wrote it.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 from gallery.errors import CatalogError, Problem
 from gallery.catalog.loader import load_catalog_text
@@ -34,20 +32,6 @@ class Side:
 
     def load(self, stack: str) -> Catalog:
         return load_catalog_text(self.data, self.spec, stack)
-
-    @contextlib.contextmanager
-    def on_disk(self) -> Iterator[Path]:
-        """A path holding this side's text, for tools that take a file (the offline plan)."""
-        if self.path is not None:
-            yield self.path
-            return
-        fd, name = tempfile.mkstemp(prefix="gallery-diff-", suffix=".yaml")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(self.data)
-            yield Path(name)
-        finally:
-            os.unlink(name)
 
 
 def read_side(spec: str) -> Side:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import runpy
 import uuid
 
 import pulumi
 import pytest
 
+from gallery import program
 from gallery.components.access import ASSIGNMENT_NAMESPACE
 from gallery.catalog.loader import load_catalog
 from gallery.plan.engine import FAKE_SUBSCRIPTION
@@ -310,9 +310,11 @@ def test_outputs_give_latest_as_integers(pulumi_mocks):
     assert wide.outputs["latestVersions"] == {"fleet": "3.0.0"}, "3.0.1 is excluded from latest"
 
 
-def test_main_exports_what_consumers_need(pulumi_mocks):
-    config = {"image-gallery:catalog": str(EXAMPLE)}
-    run = pulumi_mocks.run(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"), config=config)
+def test_the_program_exports_what_consumers_need(pulumi_mocks):
+    run = pulumi_mocks.component(load_catalog(EXAMPLE, "dev"))
+    assert list(run.outputs) == sorted(["resourceGroupName", "galleryName", "galleryId", "storageAccountName",
+                                        "storageAccountId", "containers", "definitionIds", "versionIds",
+                                        "latestVersions", "latestVersionIds"])
     gallery_id = f"{SUB_RG}/rg-images-dev/providers/Microsoft.Compute/galleries/gal_platform_dev"
     assert run.outputs["resourceGroupName"] == "rg-images-dev"
     assert run.outputs["galleryName"] == "gal_platform_dev"
@@ -328,15 +330,15 @@ def test_main_exports_what_consumers_need(pulumi_mocks):
         f"{gallery_id}/images/windows-2022-datacenter/versions/2026.11.0")
 
 
-def test_main_refuses_an_invalid_catalog_before_declaring_anything(pulumi_mocks):
-    config = {"image-gallery:catalog": str(CATALOGS / "invalid" / "regions.yaml")}
+def test_the_program_refuses_an_invalid_catalog_before_declaring_anything(pulumi_mocks):
+    config = {"image-gallery:catalog": "tests/catalogs/invalid/regions.yaml"}
     runs = []
 
-    def program():
+    def main():
         runs.append(1)
-        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+        program.declare(program.load(ROOT, pulumi.Config(), pulumi.get_stack()))
     with pytest.raises(pulumi.RunError) as info:
-        pulumi_mocks.run(program, config=config)
+        pulumi_mocks.run(main, config=config)
     assert runs == [1]
     assert "regions.yaml:17:44: error: images[0].versions[0].regions[2]: 'northeurop' is not an Azure region" in str(
         info.value)

@@ -9,7 +9,8 @@ import pytest
 from gallery import cli
 from gallery.errors import CatalogError
 from gallery.plan.engine import PROVIDER_MARKER
-from gallery.plan.run import render_text, run_plan, stack_config
+from gallery.plan.run import plan, run_plan, stack_config
+from gallery.plan.text import render_text
 from tests.fixtures.paths import CATALOGS, ROOT
 
 EXAMPLE = ROOT / "images.yaml"
@@ -24,7 +25,8 @@ def example_plan() -> list[dict]:
 def test_plan_json_is_what_the_program_sends(example_plan, pulumi_mocks):
     # An independent witness: Pulumi's public Mocks API (new_resource) while __main__.py runs.
     config = {"image-gallery:catalog": str(EXAMPLE)}
-    pulumi_mocks.run(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"), config=config)
+    run = pulumi_mocks.run(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"), config=config)
+    assert run.outputs == plan(EXAMPLE, "dev").outputs
     seen = sorted((a.typ, a.name, json.dumps({k: (PROVIDER_MARKER if k == "__provider" else v)
                                               for k, v in a.inputs.items()}, sort_keys=True))
                   for a in pulumi_mocks.mocks.created)

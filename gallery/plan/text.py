@@ -1,0 +1,65 @@
+"""The plan as text: a tree like `pulumi preview` prints, with what a reviewer should notice."""
+from __future__ import annotations
+
+from typing import Optional
+
+from gallery.plan.engine import PROJECT
+
+
+def markers(record: dict) -> list[str]:
+    """What a reviewer should notice about a resource's options."""
+    out = []
+    if record.get("protect"):
+        out.append("protected")
+    if record.get("retainOnDelete"):
+        out.append("retained on delete")
+    if record.get("replaceOnChanges"):
+        out.append("replaces on " + ",".join(record["replaceOnChanges"]))
+    timeouts = record.get("customTimeouts") or {}
+    if timeouts:
+        out.append("timeouts " + " ".join(f"{k}={v}" for k, v in timeouts.items()))
+    return out
+
+
+def render_text(records: list[dict], stack: Optional[str] = None) -> str:
+    """A tree like `pulumi preview` prints: type, name, markers; then the summary."""
+    children: dict[Optional[str], list[dict]] = {}
+    for rec in records:
+        children.setdefault(rec.get("parent"), []).append(rec)
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(parent: Optional[str], prefix: str) -> None:
+        kids = sorted(children.get(parent, []), key=_tree_order)
+        for i, rec in enumerate(kids):
+            last = i == len(kids) - 1
+            branch = "" if parent is None and stack is None else ("└─ " if last else "├─ ")
+            rows.append((prefix + branch + rec["type"], rec["name"], ", ".join(markers(rec))))
+            walk(rec["name"], prefix + ("" if not branch else ("   " if last else "│  ")))
+
+    if stack is not None:
+        rows.append(("pulumi:pulumi:Stack", f"{PROJECT}-{stack}", ""))
+    walk(None, "")
+    width_type = max((len(t) for t, _, _ in rows), default=4)
+    width_name = max((len(n) for _, n, _ in rows), default=4)
+    lines = [f"     {'Type':<{width_type}}  {'Name':<{width_name}}  Info"]
+    for t, n, info in rows:
+        lines.append(f" +   {t:<{width_type}}  {n:<{width_name}}  {info}".rstrip())
+    count = len(records) + (1 if stack is not None else 0)
+    lines += ["", "Resources:", f"    + {count} to create"]
+    return "\n".join(lines)
+
+
+_TYPE_RANK = {"azure-native:resources:ResourceGroup": 0, "azure-native:storage:StorageAccount": 1,
+              "azure-native:storage:BlobContainer": 2, "azure-native:compute:Gallery": 3,
+              "pulumi-python:dynamic/gallery:GallerySharing": 4, "azure-native:authorization:RoleAssignment": 5,
+              "azure-native:compute:GalleryImage": 6, "azure-native:compute:GalleryImageVersion": 6}
+
+
+def _tree_order(rec: dict) -> tuple:
+    # Roughly the order the engine creates them in; each definition followed by its versions,
+    # oldest first (versions compared as integers, like `latest`).
+    rank = _TYPE_RANK.get(rec["type"], len(_TYPE_RANK))
+    inputs = rec.get("inputs") or {}
+    version = inputs.get("galleryImageVersionName") if rec["type"].endswith("GalleryImageVersion") else None
+    numbers = tuple(int(p) if p.isdigit() else -1 for p in version.split(".")) if version else ()
+    return (rank, str(inputs.get("galleryImageName", "")) if rank == 6 else "", numbers, rec["name"])
