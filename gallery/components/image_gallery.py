@@ -31,14 +31,15 @@ SHARING_PERMISSIONS = {
 
 @dataclass(frozen=True)
 class Selection:
-    """A part of the catalog to declare: these definitions and, of them, these versions.
+    """A part of the catalog to declare: these definitions, and these versions.
 
-    The resource group, storage, gallery, sharing and role assignments are always declared. The review
-    diff plans only what a change touches this way; `pulumi up` always declares the whole catalog.
+    The resource group, storage, gallery, sharing and role assignments are always declared; a version
+    whose definition is not selected names it without depending on it. The review diff plans only what
+    a change touches this way (both sides with the same selection); `pulumi up` declares everything.
     """
 
     definitions: frozenset[str]  # image names
-    versions: frozenset[tuple[str, str]]  # (image name, version)
+    versions: frozenset[tuple[str, str]]  # (image name, version), of any image
 
 
 @dataclass
@@ -129,15 +130,18 @@ class ImageGallery(pulumi.ComponentResource):
         self.versions: dict[str, dict[str, compute.GalleryImageVersion]] = {}
         only = args.only
         for image in catalog.images:
-            if only is not None and image.name not in only.definitions:
+            versions = [v for v in image.versions if only is None or (image.name, v.name) in only.versions]
+            if only is None or image.name in only.definitions:
+                self.definitions[image.name] = declare_definition(name, catalog, image, group, self.gallery, self)
+                definition: pulumi.Input[str] = self.definitions[image.name].name
+            elif versions:
+                definition = image.name  # not declared in this selection: its versions name it
+            else:
                 continue
-            definition = declare_definition(name, catalog, image, group, self.gallery, self)
-            self.definitions[image.name] = definition
             self.versions[image.name] = {
                 version.name: declare_version(name, catalog, image, version, group, self.gallery, definition,
                                               self.storage.account, self.storage.containers, self)
-                for version in image.versions
-                if only is None or (image.name, version.name) in only.versions}
+                for version in versions}
 
         latest = {image.name: image.latest.name for image in catalog.images
                   if image.latest and image.latest.name in self.versions.get(image.name, {})}

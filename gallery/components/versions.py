@@ -68,7 +68,7 @@ def version_logical_name(component: str, image: ImageDefinition, version: ImageV
 
 def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version: ImageVersion,
                     group: resources.ResourceGroup, gallery: compute.Gallery,
-                    definition: compute.GalleryImage, account: storage.StorageAccount,
+                    definition: pulumi.Input[str], account: storage.StorageAccount,
                     containers: dict[str, storage.BlobContainer],
                     parent: pulumi.Resource) -> compute.GalleryImageVersion:
     is_vhd = isinstance(version.source, VhdSource)
@@ -76,7 +76,7 @@ def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version
         version_logical_name(name, image, version),
         compute.GalleryImageVersionArgs(
             gallery_image_version_name=version.name,
-            gallery_image_name=definition.name,
+            gallery_image_name=definition,  # the definition's name: its resource's output, so it comes first
             gallery_name=gallery.name,
             resource_group_name=group.name,
             location=catalog.location,  # the home region, which is also the first target region

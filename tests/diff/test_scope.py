@@ -33,13 +33,20 @@ def test_planning_only_the_change_equals_comparing_full_plans(base, head):
     assert compare_plans(head_part, base_part) == compare_plans(head_full, base_full), head
 
 
-def test_a_version_change_plans_that_version_and_its_definition_only(base):
+def test_a_version_change_plans_that_version_only(base):
     base_catalog, base_full = base
     only = changed(base_catalog, load_catalog(DIFF / "version-excluded.yaml"))
-    assert only == Selection(frozenset({"ubuntu"}), frozenset({("ubuntu", "1.1.0")}))
-    names = {r["name"] for r in plan_catalog(base_catalog, only=only).resources}
-    assert names == {r["name"] for r in base_full} - {"gallery-ubuntu-1.0.0", "gallery-windows",
-                                                      "gallery-windows-1.0.0"}
+    assert only == Selection(frozenset(), frozenset({("ubuntu", "1.1.0")}))
+    part = {r["name"]: r for r in plan_catalog(base_catalog, only=only).resources}
+    assert part.keys() == {r["name"] for r in base_full} - {"gallery-ubuntu", "gallery-ubuntu-1.0.0",
+                                                            "gallery-windows", "gallery-windows-1.0.0"}
+    assert part["gallery-ubuntu-1.1.0"]["inputs"]["galleryImageName"] == "ubuntu"
+
+
+def test_a_definition_change_plans_it_with_all_its_versions(base):
+    base_catalog, _ = base
+    only = changed(base_catalog, load_catalog(DIFF / "definition-updated.yaml"))
+    assert only == Selection(frozenset({"ubuntu"}), frozenset({("ubuntu", "1.0.0"), ("ubuntu", "1.1.0")}))
 
 
 def test_a_change_outside_the_images_plans_everything(base):
