@@ -1,9 +1,10 @@
 """One error type for everything a user can fix, and the exit codes that go with it."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Optional, Sequence
+
+from gallery.annotations import annotation
 
 EXIT_OK = 0
 EXIT_USER = 1  # the input is wrong: fix the file
@@ -32,26 +33,12 @@ class Problem:
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in the PR."""
-        kind = "error" if self.severity == "error" else "warning"
-        props = [f"file={_gh_prop(self.file)}"]
-        if self.line:
-            props.append(f"line={self.line}")
-        if self.column:
-            props.append(f"col={self.column}")
-        props.append(f"title={_gh_prop(self.rule)}")
         body = (f"{self.path}: " if self.path else "") + self.message + (f"; {self.hint}" if self.hint else "")
-        return f"::{kind} {','.join(props)}::{_gh_data(body)}"
+        return annotation("error" if self.severity == "error" else "warning", body, file=self.file,
+                          line=self.line, column=self.column, title=self.rule)
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _gh_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(s: str) -> str:
-    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
 class CatalogError(Exception):
@@ -69,15 +56,3 @@ class CatalogError(Exception):
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.severity != "error", p.path, p.message))
-
-
-def render(problems: Sequence[Problem], fmt: str) -> str:
-    """Render problems as text lines, GitHub annotations or a JSON document."""
-    if fmt == "json":
-        errors = sum(p.severity == "error" for p in problems)
-        return json.dumps({"valid": errors == 0, "errors": errors,
-                           "warnings": len(problems) - errors,
-                           "problems": [p.as_dict() for p in problems]}, indent=2)
-    if fmt == "github":
-        return "\n".join(p.github() for p in problems)
-    return "\n".join(p.text() for p in problems)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from gallery.cli import output
 from gallery.diff.findings import KINDS, parse_allow
+from gallery.diff.markdown import render_invalid
 from gallery.diff.render import render
 from gallery.diff.report import build_report
-from gallery.errors import EXIT_BLOCKED, EXIT_OK
+from gallery.errors import EXIT_BLOCKED, EXIT_OK, CatalogError
 from gallery.catalog.loader import DEFAULT_STACK
 
 FORMATS = ("text", "markdown", "json", "github")
@@ -44,7 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     allow = parse_allow(args.allow)
-    report, head = build_report(args.base, args.head, stack=args.stack, allow=allow, today=args.today,
-                                with_plan=not args.no_plan)
-    print(render(report, args.format, head_file=head.annotate_as))
+    try:
+        report, head = build_report(args.base, args.head, stack=args.stack, allow=allow, today=args.today,
+                                    with_plan=not args.no_plan)
+    except CatalogError as exc:
+        if args.format == output.MARKDOWN:  # the PR comment says why nothing was compared
+            output.emit(render_invalid(args.base, args.head, args.stack, exc.errors), output.MARKDOWN)
+        raise
+    output.emit(render(report, args.format, head_file=head.annotate_as), args.format)
     return EXIT_BLOCKED if report.blocking else EXIT_OK

@@ -13,7 +13,8 @@ import traceback
 from typing import Optional, Sequence
 
 from gallery import __version__
-from gallery.errors import EXIT_BUG, EXIT_USER, CatalogError, render
+from gallery.cli import output
+from gallery.errors import EXIT_BUG, EXIT_USER, CatalogError
 
 # Modules that register subcommands, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -55,8 +56,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return args.func(args)
     except CatalogError as exc:
-        print(render(exc.problems, getattr(args, "format", "text") or "text"), file=sys.stderr
-              if getattr(args, "format", "text") != "json" else sys.stdout)
+        output.report_problems(exc.problems, getattr(args, "format", None) or output.TEXT)
         return EXIT_USER
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from gallery.cli import blobcheck
+from gallery.cli import blobcheck, output
 from gallery.cli.validate import add_catalog_arguments
-from gallery.errors import EXIT_OK, render
+from gallery.errors import EXIT_OK
 from gallery.plan.run import plan
 from gallery.plan.text import render_text
 
@@ -38,11 +37,10 @@ def run(args: argparse.Namespace) -> int:
     if args.check_blobs:
         blobcheck.check_or_raise(result.model)
     # Warnings do not block; they go to stderr so the JSON on stdout stays machine-readable.
-    if result.warnings:
-        print(render(list(result.warnings), "text"), file=sys.stderr)
-    if args.format == "json":
-        print(json.dumps(result.document(), indent=2))
+    output.report_problems(result.warnings)
+    if args.format == output.JSON:
+        output.emit(json.dumps(result.document(), indent=2), output.JSON)
     else:
-        print(render_text(result.resources, stack=args.stack))
+        output.emit(render_text(result.resources, stack=args.stack))
     return EXIT_OK
 

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from gallery.cli import blobcheck
-from gallery.errors import EXIT_OK, EXIT_USER, CatalogError, render
+from gallery.cli import blobcheck, output
+from gallery.errors import EXIT_OK, EXIT_USER, CatalogError
 from gallery.catalog.loader import DEFAULT_STACK, load_catalog
 
 FORMATS = ("text", "json", "github")
@@ -36,23 +35,14 @@ def run(args: argparse.Namespace) -> int:
         if args.check_blobs:
             blobcheck.check_or_raise(catalog)
     except CatalogError as exc:
-        _emit(render(exc.problems, args.format), args.format, error=True)
+        output.report_problems(exc.problems, args.format)
         return EXIT_USER
-    if args.format == "json":
-        _emit(render(list(catalog.warnings), "json"), "json")
-    else:
-        if catalog.warnings:
-            _emit(render(list(catalog.warnings), args.format), args.format, error=True)
-        if args.format == "text":
-            versions = sum(len(i.versions) for i in catalog.images)
-            print(f"{args.catalog}: valid ({len(catalog.images)} image definitions, {versions} versions, "
-                  f"stack {catalog.stack}" + (f", {len(catalog.warnings)} warnings" if catalog.warnings else "") + ")")
+    if args.format == output.JSON:  # the document says "valid" even without warnings
+        output.emit(output.problems(catalog.warnings, output.JSON), output.JSON)
+        return EXIT_OK
+    output.report_problems(catalog.warnings, args.format)
+    if args.format == output.TEXT:
+        versions = sum(len(i.versions) for i in catalog.images)
+        output.emit(f"{args.catalog}: valid ({len(catalog.images)} image definitions, {versions} versions, "
+                    f"stack {catalog.stack}" + (f", {len(catalog.warnings)} warnings" if catalog.warnings else "") + ")")
     return EXIT_OK
-
-
-def _emit(text: str, fmt: str, error: bool = False) -> None:
-    if not text:
-        return
-    # JSON and annotations are machine output: stdout. Human diagnostics go to stderr.
-    stream = sys.stdout if fmt in ("json", "github") or not error else sys.stderr
-    print(text, file=stream)

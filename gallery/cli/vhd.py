@@ -17,7 +17,8 @@ from pathlib import Path
 from gallery.catalog import naming
 
 from gallery.vhd import vhdfile as vhd
-from gallery.errors import EXIT_OK, EXIT_USER, Problem, render
+from gallery.cli import output
+from gallery.errors import EXIT_OK, EXIT_USER, Problem
 from gallery.catalog.loader import DEFAULT_STACK, load_catalog
 from gallery.catalog.model import VhdSource
 
@@ -58,13 +59,11 @@ def run_check(args: argparse.Namespace) -> int:
         problems.extend(report.problems)
         if report.ok:
             lines.append(report.summary())
-    if args.format == "json":
-        print(render(problems, "json"))
+    if args.format == output.JSON:
+        output.emit(output.problems(problems, output.JSON), output.JSON)
     else:
-        for line in lines:
-            print(line)
-        if problems:
-            print(render(problems, args.format), file=sys.stdout if args.format == "github" else sys.stderr)
+        output.emit("\n".join(lines))
+        output.report_problems(problems, args.format)
     return EXIT_USER if problems else EXIT_OK
 
 
@@ -140,7 +139,7 @@ def run_upload(args: argparse.Namespace) -> int:
     if isinstance(report, Problem):
         return _fail(report)
     if not report.ok:
-        print(render(list(report.problems), "text"), file=sys.stderr)
+        output.report_problems(report.problems)
         print(f"{args.file}: not uploaded: Azure would reject it", file=sys.stderr)
         return EXIT_USER
     catalog = load_catalog(args.catalog, args.stack)

@@ -6,11 +6,24 @@ blocking rows, which come first, are always there.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 from gallery.diff.findings import BLOCK, Report, sort_findings
-from gallery.diff.render import COMMENT_LIMIT, ICONS, resource_counts, summary, value
+from gallery.errors import Problem
+from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, summary, value
 
 MARKER = "<!-- gallery-diff -->"  # lets a workflow find and update its own comment
 RESERVE = 400  # room for the closing note
+
+
+def render_invalid(base: str, head: str, stack: str, problems: Sequence[Problem], limit: int = COMMENT_LIMIT) -> str:
+    """The PR comment when a side does not validate: nothing can be compared, here is why."""
+    head_lines = [MARKER, f"### Catalog diff: `{base}` → `{head}` (stack `{stack}`)", "",
+                  f"**❌ Not compared: the catalog is invalid ({len(problems)} problem(s)).** "
+                  "Fix these and push again (`gallery validate` shows the same list):", ""]
+    rows = [(f"- `{p.file}:{p.line}:{p.column}` {p.severity}: " if p.line else f"- `{p.file}` {p.severity}: ")
+            + _cell((f"{p.path}: " if p.path else "") + p.message + (f"; {p.hint}" if p.hint else "")) for p in problems]
+    return _fit(head_lines, [(row, "problem") for row in rows], [], limit)
 
 
 def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
@@ -66,7 +79,7 @@ def _fit(head: list[str], blocks: list[tuple[str, str]], footer: list[str], limi
         out += "\n" + text
     if left:
         parts = [f"{n} {'table row' if w == 'row' else w}{'s' if n > 1 else ''}" for w, n in left.items()
-                 if w in ("row", "detail", "resource")]
+                 if w in ("row", "detail", "resource", "problem")]
         out += (f"\n\n_Cut to fit a PR comment ({limit:,} characters): {', '.join(parts) or 'some sections'} "
                 "not shown. Run `python -m gallery diff` locally, or use `--format json`, for everything._")
     return out + tail

@@ -95,6 +95,20 @@ def test_an_invalid_side_gives_the_validators_errors_and_exit_1(capsys):
                                   "did you mean 'regions'?") == 2  # both sides are reported
 
 
+def test_an_invalid_side_in_markdown_still_comments_why_nothing_was_compared(capsys):
+    invalid = catalog("invalid.yaml")
+    code, out, err = run(capsys, BASE, invalid, "--format", "markdown")
+    assert code == 1
+    assert out == [
+        MARKER, f"### Catalog diff: `{BASE}` → `{invalid}` (stack `dev`)", "",
+        "**❌ Not compared: the catalog is invalid (2 problem(s)).** Fix these and push again (`gallery validate` "
+        "shows the same list):", "",
+        f"- `{invalid}:15:18` error: images[0].versions[0].version: YAML read `1.1` as the number 1.1, but text is "
+        "expected; quote it: \"1.1\"",
+        f"- `{invalid}:17:9` error: images[0].versions[0].regoins: unknown key 'regoins'; did you mean 'regions'?"]
+    assert f"{invalid}:17:9: error: images[0].versions[0].regoins" in err
+
+
 def test_the_end_of_life_is_judged_on_the_given_day(capsys):
     code, out, _ = run(capsys, BASE, catalog("version-removed.yaml"), "--no-plan", "--today", "2999-01-02")
     assert code == 0
