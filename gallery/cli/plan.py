@@ -41,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
     if args.format == output.JSON:
         output.emit(json.dumps(result.document(), indent=2), output.JSON)
     else:
-        output.emit(render_text(result.resources, stack=args.stack))
+        output.emit(render_text(result.resources, stack=args.stack, outputs=result.outputs))
     return EXIT_OK
 

@@ -1,9 +1,10 @@
 """The plan as text: a tree like `pulumi preview` prints, with what a reviewer should notice."""
 from __future__ import annotations
 
-from typing import Optional
+import json
+from typing import Any, Optional
 
-from gallery.plan.engine import PROJECT
+from gallery.plan.engine import FAKE_SUBSCRIPTION, PROJECT
 
 
 def markers(record: dict) -> list[str]:
@@ -21,8 +22,9 @@ def markers(record: dict) -> list[str]:
     return out
 
 
-def render_text(records: list[dict], stack: Optional[str] = None) -> str:
-    """A tree like `pulumi preview` prints: type, name, markers; then the summary."""
+def render_text(records: list[dict], stack: Optional[str] = None, outputs: Optional[dict] = None) -> str:
+    """What `pulumi preview` prints: a header naming project and stack, the tree (type, name, markers),
+    the stack outputs (ids show a placeholder subscription), then the summary."""
     children: dict[Optional[str], list[dict]] = {}
     for rec in records:
         children.setdefault(rec.get("parent"), []).append(rec)
@@ -41,12 +43,34 @@ def render_text(records: list[dict], stack: Optional[str] = None) -> str:
     walk(None, "")
     width_type = max((len(t) for t, _, _ in rows), default=4)
     width_name = max((len(n) for _, n, _ in rows), default=4)
-    lines = [f"     {'Type':<{width_type}}  {'Name':<{width_name}}  Info"]
+    lines = [] if stack is None else [
+        f"Previewing update ({stack}) of project {PROJECT}, offline: Pulumi's mock engine, nothing reaches Azure", ""]
+    lines.append(f"     {'Type':<{width_type}}  {'Name':<{width_name}}  Info")
     for t, n, info in rows:
         lines.append(f" +   {t:<{width_type}}  {n:<{width_name}}  {info}".rstrip())
+    if outputs:
+        lines += ["", f"Outputs (ids in subscription {FAKE_SUBSCRIPTION}, a placeholder):"]
+        lines += _mapping(outputs, "    ")
     count = len(records) + (1 if stack is not None else 0)
     lines += ["", "Resources:", f"    + {count} to create"]
     return "\n".join(lines)
+
+
+def _mapping(values: dict, indent: str) -> list[str]:
+    """Keys aligned, nested maps in braces, the way `pulumi preview` prints outputs."""
+    width = max((len(k) for k in values), default=0)
+    out = []
+    for key, value in values.items():
+        out += _value(f"{indent}{key:<{width}}: ", value, indent)
+    return out
+
+
+def _value(prefix: str, value: Any, indent: str) -> list[str]:
+    if isinstance(value, dict) and value:
+        return [prefix + "{", *_mapping(value, indent + "    "), indent + "}"]
+    if isinstance(value, list) and value:
+        return [prefix + "[", *_mapping({f"[{i}]": v for i, v in enumerate(value)}, indent + "    "), indent + "]"]
+    return [prefix + json.dumps(value)]
 
 
 _TYPE_RANK = {"azure-native:resources:ResourceGroup": 0, "azure-native:storage:StorageAccount": 1,

@@ -100,8 +100,9 @@ def test_stack_config_is_read_from_the_stack_file(tmp_path):
 def test_text_render_is_a_tree_with_markers_and_summary(example_plan):
     text = render_text(example_plan, stack="dev")
     lines = text.splitlines()
-    assert lines[1].split() == ["+", "pulumi:pulumi:Stack", "image-gallery-dev"]
-    assert lines[2].split() == ["+", "└─", "gallery:index:ImageGallery", "gallery"]
+    assert lines[0] == "Previewing update (dev) of project image-gallery, offline: Pulumi's mock engine, nothing reaches Azure"
+    assert lines[3].split() == ["+", "pulumi:pulumi:Stack", "image-gallery-dev"]
+    assert lines[4].split() == ["+", "└─", "gallery:index:ImageGallery", "gallery"]
     row = next(line for line in lines if " gallery-gallery " in line)
     assert "azure-native:compute:Gallery" in row and row.endswith("protected")
     row = next(line for line in lines if " gallery-container-linux " in line)
@@ -119,10 +120,17 @@ def test_cli_json(capsys):
     assert doc["outputs"]["latestVersions"]["ubuntu-22.04-gen2"] == "1.1.0"
 
 
-def test_cli_text(capsys):
+def test_cli_text_ends_with_outputs_and_the_summary_like_pulumi_preview(capsys):
     assert cli.main(["plan", str(CATALOGS / "valid" / "minimal.yaml"), "--stack", "qa"]) == 0
-    out = capsys.readouterr().out
-    assert "image-gallery-qa" in out and out.rstrip().endswith("+ 8 to create")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Previewing update (qa) of project image-gallery")
+    gallery_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-min-qa/providers/" \
+                 "Microsoft.Compute/galleries/gal_min_qa"
+    start = lines.index("Outputs (ids in subscription 00000000-0000-0000-0000-000000000000, a placeholder):")
+    assert lines[start + 1:start + 5] == [
+        "    containers        : {", '        linux: "linux-vhds"', "    }", "    definitionIds     : {"]
+    assert f'    galleryId         : "{gallery_id}"' in lines[start:]
+    assert lines[-3:] == ["", "Resources:", "    + 8 to create"]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
