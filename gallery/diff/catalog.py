@@ -9,7 +9,7 @@ Everything is matched through dicts, so two 10,000-version catalogs compare in l
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from gallery.diff.findings import Detail, Finding
 from gallery.diff.versions import compare_versions, version_added, version_removed
@@ -36,80 +36,78 @@ MUTABLE_DEFINITION = (
 def diff_catalogs(base: Catalog, head: Catalog, *, today: Optional[dt.date] = None,
                   locate: Optional[Locate] = None) -> list[Finding]:
     """Every catalog-level finding of BASE -> HEAD, unsorted. `today` judges retirement."""
-    today = today or dt.date.today()
-    ctx = _Context(base, head, today, locate)
-    ctx.top_level()
-    ctx.definitions()
-    return ctx.findings
+    ctx = _Context(base, head, today or dt.date.today(), locate)
+    return [*ctx.top_level(), *ctx.definitions()]
 
 
 class _Context:
+    """What every comparison needs: both catalogs, the day that judges retirement, where HEAD's keys are."""
+
     def __init__(self, base: Catalog, head: Catalog, today: dt.date, locate: Optional[Locate]):
         self.base, self.head, self.today, self._locate = base, head, today, locate
-        self.findings: list[Finding] = []
 
-    def at(self, kind: str, subject: str, message: str, path: str, **kw) -> None:
+    def at(self, kind: str, subject: str, message: str, path: str, **kw) -> Finding:
         """A finding about a top-level key, located in HEAD through the document (only when needed)."""
         line, col = self._locate(path) if self._locate else (0, 0)
-        self.findings.append(Finding(kind, subject, message, self.head.source_file, line, col, path, **kw))
+        return Finding(kind, subject, message, self.head.source_file, line, col, path, **kw)
 
-    def top_level(self) -> None:
+    def top_level(self) -> Iterator[Finding]:
         b, h = self.base, self.head
         if b.resource_group != h.resource_group:
-            self.at("resource-group.changed", "resource group",
+            yield self.at("resource-group.changed", "resource group",
                     f"resource group {b.resource_group} → {h.resource_group}: everything is deleted and created "
                     "again in the new group, every published version included", "resourceGroup",
                     details=(Detail("resourceGroup", b.resource_group, h.resource_group),))
         if b.location != h.location:
-            self.at("location.changed", "location",
+            yield self.at("location.changed", "location",
                     f"home region {b.location} → {h.location}: the storage account, the gallery and every "
                     "definition and version are deleted and created again", "location",
                     details=(Detail("location", b.location, h.location),))
         if dict(b.tags) != dict(h.tags):
-            self.at("tags.changed", "tags", "tags change on every resource (in place)", "tags",
+            yield self.at("tags.changed", "tags", "tags change on every resource (in place)", "tags",
                     details=_dict_details("tags", dict(b.tags), dict(h.tags)))
         if b.storage.account != h.storage.account:
-            self.at("storage.renamed", "storage account",
+            yield self.at("storage.renamed", "storage account",
                     f"storage account {b.storage.account} → {h.storage.account}: a new account is created and "
                     "the old one, with every uploaded VHD, is deleted", "storage.account",
                     hint="keep the account name; upload to a new account by hand if you must move",
                     details=(Detail("account", b.storage.account, h.storage.account),))
         if b.storage.sku != h.storage.sku:
-            self.at("storage.sku-changed", "storage account",
+            yield self.at("storage.sku-changed", "storage account",
                     f"storage SKU {b.storage.sku} → {h.storage.sku}; Azure converts some SKUs in place and "
                     "refuses others (Standard ↔ Premium)", "storage.sku",
                     details=(Detail("sku", b.storage.sku, h.storage.sku),))
-        self.containers()
-        self.gallery()
+        yield from self.containers()
+        yield from self.gallery()
 
-    def containers(self) -> None:
+    def containers(self) -> Iterator[Finding]:
         before, after = self.base.containers, self.head.containers
         for family in sorted(before.keys() | after.keys()):
             old, new = before.get(family), after.get(family)
             if old == new:
                 continue
             if old and new:
-                self.at("container.renamed", f"container {old}",
+                yield self.at("container.renamed", f"container {old}",
                         f"the {family} VHD container {old} → {new}: the old container and the VHDs in it are "
                         "deleted", "storage.containerPattern", details=(Detail("container", old, new),),
                         hint="keep containerPattern and the family names as they are")
             elif old:
-                self.at("container.removed", f"container {old}",
+                yield self.at("container.removed", f"container {old}",
                         f"no image of family {family} is left, so the container {old} and the VHDs in it are "
                         "deleted", "images", details=(Detail("container", old, None),))
             else:
-                self.at("container.added", f"container {new}", f"new VHD container {new} for family {family}",
+                yield self.at("container.added", f"container {new}", f"new VHD container {new} for family {family}",
                         "storage.containerPattern", details=(Detail("container", None, new),))
 
-    def gallery(self) -> None:
+    def gallery(self) -> Iterator[Finding]:
         b, h = self.base.gallery, self.head.gallery
         if b.name != h.name:
-            self.at("gallery.renamed", "gallery",
+            yield self.at("gallery.renamed", "gallery",
                     f"gallery {b.name} → {h.name}: a new gallery is created and the old one is deleted with every "
                     "definition and version in it", "gallery.name", details=(Detail("name", b.name, h.name),),
                     hint="keep the gallery name; a gallery cannot be renamed in Azure")
         if h.sharing == "groups" and b.sharing != "groups" and b.name == h.name:
-            self.at("gallery.sharing-groups-on-existing", "gallery",
+            yield self.at("gallery.sharing-groups-on-existing", "gallery",
                     f"sharing {b.sharing} → groups: Azure cannot switch an existing gallery to groups sharing",
                     "gallery.sharing", details=(Detail("sharing", b.sharing, h.sharing),),
                     hint="create a new gallery with sharing: groups and publish the images there")
@@ -120,71 +118,71 @@ class _Context:
                 details += _set_details(f"sharedWith.{key}", old, new)
             if b.community != h.community:
                 details.append(Detail("community", _text(b.community), _text(h.community)))
-            self.at("gallery.sharing-changed", "gallery", "who can use the images changes", "gallery.sharing",
+            yield self.at("gallery.sharing-changed", "gallery", "who can use the images changes", "gallery.sharing",
                     details=tuple(details))
         if b.access != h.access:
             grants = lambda g: [f"{a.principal_id} {a.role}" for a in g.access]  # noqa: E731
-            self.at("gallery.access-changed", "gallery", "role assignments on the gallery change",
+            yield self.at("gallery.access-changed", "gallery", "role assignments on the gallery change",
                     "gallery.access", details=tuple(_set_details("access", grants(b), grants(h))))
         details = [Detail(k, getattr(b, a), getattr(h, a)) for k, a in
                    (("description", "description"), ("softDelete", "soft_delete")) if getattr(b, a) != getattr(h, a)]
         if details:
-            self.at("gallery.updated", "gallery", "gallery properties change in place", "gallery",
+            yield self.at("gallery.updated", "gallery", "gallery properties change in place", "gallery",
                     details=tuple(details))
 
-    def definitions(self) -> None:
+    def definitions(self) -> Iterator[Finding]:
         base = {i.name: i for i in self.base.images}
         head = {i.name: i for i in self.head.images}
         gone = [i for i in self.base.images if i.name not in head]
         new = [i for i in self.head.images if i.name not in base]
         renames = _pair_renames(gone, new)
         for old, img in renames.items():
-            self.renamed(base[old], img)
+            yield from self.renamed(base[old], img)
         renamed_to = {i.name for i in renames.values()}
         for img in self.head.images:
             if img.name in base:
-                self.definition(base[img.name], img)
+                yield from self.definition(base[img.name], img)
             elif img.name not in renamed_to:
-                self.added(img)
+                yield from self.added(img)
         for img in gone:
             if img.name not in renames:
-                self.removed(img)
+                yield from self.removed(img)
 
-    def added(self, img: ImageDefinition) -> None:
+    def added(self, img: ImageDefinition) -> Iterator[Finding]:
         latest = img.latest
-        self.findings.append(Finding(
+        yield Finding(
             "definition.added", f"image {img.name}",
             f"new image definition {img.name} with {_count(len(img.versions), 'version')}"
             + (f"; latest is {latest.version}" if latest else "; no version is eligible for latest"),
-            self.head.source_file, img.pos.line, img.pos.column, img.path))
+            self.head.source_file, img.pos.line, img.pos.column, img.path)
         for v in img.versions:
-            version_added(self, img, v)
+            yield version_added(self, img, v)
 
-    def removed(self, img: ImageDefinition) -> None:
-        self.findings.append(Finding(
+    def removed(self, img: ImageDefinition) -> Iterator[Finding]:
+        yield Finding(
             "definition.removed", f"image {img.name}",
             f"image definition {img.name} is deleted with its {_count(len(img.versions), 'version')}",
             self.base.source_file, img.pos.line, img.pos.column, img.path,
-            hint="VMs and scale sets that reference it can no longer scale out or re-image"))
+            hint="VMs and scale sets that reference it can no longer scale out or re-image")
         for v in img.versions:
-            version_removed(self, img, v, None)
+            yield version_removed(self, img, v, None)
 
-    def renamed(self, old: ImageDefinition, img: ImageDefinition) -> None:
+    def renamed(self, old: ImageDefinition, img: ImageDefinition) -> Iterator[Finding]:
         # Everything is created again under the new name, so fixed properties may differ: list them.
         fixed = tuple(Detail(k, _text(getattr(old, a)), _text(getattr(img, a)))
                       for k, a in FIXED_DEFINITION if getattr(old, a) != getattr(img, a))
         vhd = any(v.source.kind == "vhd" for v in img.versions)
-        self.findings.append(Finding(
+        yield Finding(
             "definition.renamed", f"image {old.name}",
             f"image definition {old.name} → {img.name}: it is deleted and created again under the new name, "
             f"with its {_count(len(old.versions), 'version')} re-published",
             self.head.source_file, img.pos.line, img.pos.column, img.path,
             details=(Detail("name", old.name, img.name),) + fixed,
             hint="keep the name; to move to a new name, add the new definition and retire the old one first"
-                 + ("; VHD blob names follow the image name, so the new name needs new uploads" if vhd else "")))
-        self.definition(old, img, recreated=True)
+                 + ("; VHD blob names follow the image name, so the new name needs new uploads" if vhd else ""))
+        yield from self.definition(old, img, recreated=True)
 
-    def definition(self, old: ImageDefinition, img: ImageDefinition, recreated: bool = False) -> None:
+    def definition(self, old: ImageDefinition, img: ImageDefinition, recreated: bool = False) -> Iterator[Finding]:
         """`recreated`: a rename deletes and creates everything again, so nothing fixed is refused."""
         if old == img:
             return
@@ -193,19 +191,19 @@ class _Context:
                                       for k, a in FIXED_DEFINITION if getattr(old, a) != getattr(img, a)]
         if fixed:
             names = ", ".join(d.property for d in fixed)
-            self.findings.append(Finding(
+            yield Finding(
                 "definition.replaced", f"image {img.name}",
                 f"{names} of image {img.name} cannot change after creation (Azure: PropertyChangeNotAllowed); "
                 f"this needs a new definition, and its {_count(len(old.versions), 'version')} with it",
                 *where, details=tuple(fixed),
-                hint="add a new image definition (new name and identifier) and publish versions there"))
+                hint="add a new image definition (new name and identifier) and publish versions there")
         mutable = [Detail(k, _text(getattr(old, a)), _text(getattr(img, a)))
                    for k, a in MUTABLE_DEFINITION if getattr(old, a) != getattr(img, a)]
         if mutable:
-            self.findings.append(Finding("definition.updated", f"image {img.name}",
-                                         f"image {img.name} changes in place", *where, details=tuple(mutable)))
+            yield Finding("definition.updated", f"image {img.name}", f"image {img.name} changes in place", *where,
+                          details=tuple(mutable))
         if old.versions != img.versions:
-            compare_versions(self, old, img, recreated)
+            yield from compare_versions(self, old, img, recreated)
 
 
 def _pair_renames(gone: list[ImageDefinition], new: list[ImageDefinition]) -> dict[str, ImageDefinition]:

@@ -8,20 +8,21 @@ so only a version retired first (excluded from latest, or past its end of life) 
 """
 from __future__ import annotations
 
-from typing import Optional, Protocol
+import datetime as dt
+from typing import Iterator, Optional, Protocol
 
-from gallery.diff.findings import Detail, Finding
 from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, TargetRegion
+from gallery.diff.findings import Detail, Finding
 
 
 class Context(Protocol):
     base: Catalog
     head: Catalog
-    today: object
-    findings: list[Finding]
+    today: dt.date
 
 
-def compare_versions(ctx: Context, old: ImageDefinition, img: ImageDefinition, recreated: bool = False) -> None:
+def compare_versions(ctx: Context, old: ImageDefinition, img: ImageDefinition,
+                     recreated: bool = False) -> Iterator[Finding]:
     """Versions of one definition present in BASE (`old`) and HEAD (`img`), matched by version number.
 
     `recreated`: the definition is renamed, so every version is published again and nothing is refused.
@@ -31,75 +32,74 @@ def compare_versions(ctx: Context, old: ImageDefinition, img: ImageDefinition, r
     for v in img.versions:
         prev = before.get(v.version)
         if prev is None:
-            version_added(ctx, img, v)
+            yield version_added(ctx, img, v)
         elif prev != v and not recreated:
-            _changed(ctx, img, prev, v)
+            yield from _changed(ctx, img, prev, v)
     for v in old.versions:
         if v.version not in after:
-            version_removed(ctx, old, v, img)
-    _latest(ctx, old, img)
+            yield version_removed(ctx, old, v, img)
+    yield from _latest(ctx, old, img)
 
 
-def version_added(ctx: Context, img: ImageDefinition, v: ImageVersion) -> None:
+def version_added(ctx: Context, img: ImageDefinition, v: ImageVersion) -> Finding:
     note = " (excluded from latest)" if v.exclude_from_latest else ""
-    ctx.findings.append(Finding(
+    return Finding(
         "version.added", f"{img.name} {v.version}",
         f"{img.name} {v.version} is published to {_regions(v.target_regions)}{note}",
         ctx.head.source_file, v.pos.line, v.pos.column, v.path,
-        details=(Detail("source", None, describe_source(v.source)),)))
+        details=(Detail("source", None, describe_source(v.source)),))
 
 
-def version_removed(ctx: Context, old: ImageDefinition, v: ImageVersion, img: Optional[ImageDefinition]) -> None:
+def version_removed(ctx: Context, old: ImageDefinition, v: ImageVersion, img: Optional[ImageDefinition]) -> Finding:
     """`img` is the definition in HEAD when it still exists: the finding points there, else at BASE."""
     where = ((ctx.head.source_file, img.pos.line, img.pos.column, img.path) if img is not None
              else (ctx.base.source_file, v.pos.line, v.pos.column, v.path))
     if v.is_retired(ctx.today):
         why = "excluded from latest" if v.exclude_from_latest else f"end of life {v.end_of_life} has passed"
-        ctx.findings.append(Finding("version.removed-retired", f"{old.name} {v.version}",
-                                    f"{old.name} {v.version} is deleted (retired: {why})", *where))
-        return
+        return Finding("version.removed-retired", f"{old.name} {v.version}",
+                       f"{old.name} {v.version} is deleted (retired: {why})", *where)
     eol = f"its end of life {v.end_of_life} has not passed" if v.end_of_life else "it has no end of life"
-    ctx.findings.append(Finding(
+    return Finding(
         "version.removed", f"{old.name} {v.version}",
         f"{old.name} {v.version} is deleted but was not retired first (it is not excluded from latest and {eol})",
         *where,
         hint="retire it first: set excludeFromLatest: true (or an endOfLife that has passed) in one change, "
-             "delete it in a later one"))
+             "delete it in a later one")
 
 
-def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVersion) -> None:
+def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVersion) -> Iterator[Finding]:
     subject = f"{img.name} {v.version}"
 
-    def add(kind: str, message: str, details, hint: Optional[str] = None) -> None:
-        ctx.findings.append(Finding(kind, subject, f"{subject}: {message}", ctx.head.source_file,
-                                    v.pos.line, v.pos.column, v.path, tuple(details), hint))
+    def add(kind: str, message: str, details, hint: Optional[str] = None) -> Finding:
+        return Finding(kind, subject, f"{subject}: {message}", ctx.head.source_file,
+                       v.pos.line, v.pos.column, v.path, tuple(details), hint)
 
     if prev.source != v.source:
-        add("version.source-changed", "the source cannot change after publishing (Azure: PropertyChangeNotAllowed)",
+        yield add("version.source-changed", "the source cannot change after publishing (Azure: PropertyChangeNotAllowed)",
             [Detail("source", describe_source(prev.source), describe_source(v.source))],
             "publish a new version with the new source instead")
     fixed = [Detail(k, getattr(prev, a), getattr(v, a))
              for k, a in (("storageAccountType", "storage_account_type"), ("mode", "replication_mode"))
              if getattr(prev, a) != getattr(v, a)]
     if fixed:
-        add("version.replication-changed",
+        yield add("version.replication-changed",
             f"{', '.join(d.property for d in fixed)} cannot change after publishing", fixed,
             "publish a new version with the new replication settings")
-    _regions_changed(add, prev, v)
+    yield from _regions_changed(add, prev, v)
     updated = [Detail(k, _plain(getattr(prev, a)), _plain(getattr(v, a))) for k, a in (
         ("excludeFromLatest", "exclude_from_latest"), ("endOfLife", "end_of_life"),
         ("allowDeletionOfReplicatedLocations", "allow_deletion_of_replicated_locations"))
         if getattr(prev, a) != getattr(v, a)]
     if updated:
-        add("version.updated", "changes in place", updated)
+        yield add("version.updated", "changes in place", updated)
 
 
-def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> None:
+def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Finding]:
     before = {r.name: r for r in prev.target_regions}
     after = {r.name: r for r in v.target_regions}
     dropped = [Detail(f"regions[{n}]", _region(r), None) for n, r in before.items() if n not in after]
     if dropped and not v.allow_deletion_of_replicated_locations:
-        add("version.region-removal-refused",
+        yield add("version.region-removal-refused",
             f"{', '.join(d.property[8:-1] for d in dropped)} cannot be removed while "
             "allowDeletionOfReplicatedLocations is false (Azure refuses)", dropped,
             "set allowDeletionOfReplicatedLocations: true on the version")
@@ -110,16 +110,16 @@ def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> None:
                for n, r in after.items() if n in before and before[n].storage_account_type != r.storage_account_type
                and (before[n].storage_account_type, r.storage_account_type) != follows]
     if storage:
-        add("version.region-storage-changed", "the storage type of a region that has replicas cannot change",
+        yield add("version.region-storage-changed", "the storage type of a region that has replicas cannot change",
             storage, "publish a new version with the new storage type")
     moved = dropped + [Detail(f"regions[{n}]", None, _region(r)) for n, r in after.items() if n not in before]
     moved += [Detail(f"regions[{n}].replicas", before[n].replicas, r.replicas)
               for n, r in after.items() if n in before and before[n].replicas != r.replicas]
     if moved:
-        add("version.regions-changed", "replication changes in place", moved)
+        yield add("version.regions-changed", "replication changes in place", moved)
 
 
-def _latest(ctx: Context, old: ImageDefinition, img: ImageDefinition) -> None:
+def _latest(ctx: Context, old: ImageDefinition, img: ImageDefinition) -> Iterator[Finding]:
     a, b = old.latest, img.latest
     va, vb = (a.version if a else None), (b.version if b else None)
     if va == vb:
@@ -131,9 +131,9 @@ def _latest(ctx: Context, old: ImageDefinition, img: ImageDefinition) -> None:
         message += ": every version is excluded from latest, so deployments that ask for latest fail"
     elif lowered:
         message += " (a lower version: VMs that ask for latest get an older image)"
-    ctx.findings.append(Finding("latest.lowered" if lowered else "latest.changed", f"image {img.name}", message,
-                                ctx.head.source_file, (b or img).pos.line, (b or img).pos.column,
-                                (b or img).path, (Detail("latest", text(va), text(vb)),)))
+    yield Finding("latest.lowered" if lowered else "latest.changed", f"image {img.name}", message,
+                  ctx.head.source_file, (b or img).pos.line, (b or img).pos.column,
+                  (b or img).path, (Detail("latest", text(va), text(vb)),))
 
 
 def describe_source(source) -> str:
