@@ -18,9 +18,15 @@ from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Ga
                            ResourceSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
 from gallery.catalog.roles import resolve_role
+from gallery.catalog.schema import defaults
 from gallery.catalog.yamlload import Document
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _opt(node: dict, key: str, default_path: str) -> Any:
+    """node[key], or the schema's default for it."""
+    return node[key] if key in node else defaults()[default_path]
 
 
 class Builder:
@@ -62,15 +68,15 @@ class Builder:
         location = regions.normalize(d["location"])
         st = d["storage"]
         storage = Storage(account=self.sub(st["account"], "storage.account"),
-                          sku=st.get("sku", "Standard_LRS"),
-                          container_pattern=self.sub(st.get("containerPattern", "{family}-vhds"),
+                          sku=_opt(st, "sku", "storage.sku"),
+                          container_pattern=self.sub(_opt(st, "containerPattern", "storage.containerPattern"),
                                                      "storage.containerPattern", ("stack", "family")))
         rep = d.get("replication", {})
         replication = Replication(
             regions=tuple(regions.normalize(r) for r in rep.get("regions", [location])),
-            replicas=rep.get("replicas", 1),
-            storage_account_type=rep.get("storageAccountType", "Standard_LRS"),
-            mode=rep.get("mode", "Full"))
+            replicas=_opt(rep, "replicas", "replication.replicas"),
+            storage_account_type=_opt(rep, "storageAccountType", "replication.storageAccountType"),
+            mode=_opt(rep, "mode", "replication.mode"))
         tags = {k: self.sub(str(v), f"tags.{k}") for k, v in (d.get("tags") or {}).items()}
         images = tuple(self.image(img, f"images[{i}]", storage, replication, location)
                        for i, img in enumerate(d["images"]))
@@ -95,12 +101,12 @@ class Builder:
         return Gallery(
             name=self.sub(g["name"], "gallery.name"),
             description=self.sub(g["description"], "gallery.description") if "description" in g else None,
-            sharing=g.get("sharing", "private"),
+            sharing=_opt(g, "sharing", "gallery.sharing"),
             shared_with=SharedWith(tuple(s.lower() for s in sw.get("subscriptions", [])),
                                    tuple(t.lower() for t in sw.get("tenants", []))),
             community=Community(com["publicNamePrefix"], com["publisherUri"], com["publisherContact"],
                                 com["eula"]) if com else None,
-            soft_delete=g.get("softDelete", False),
+            soft_delete=_opt(g, "softDelete", "gallery.softDelete"),
             access=tuple(access))
 
     def image(self, img: dict, path: str, storage: Storage, rep: Replication, home: str) -> ImageDefinition:
@@ -112,12 +118,13 @@ class Builder:
         versions = tuple(self.version(v, f"{path}.versions[{j}]", img["name"], container, rep, home)
                          for j, v in enumerate(img.get("versions", [])))
         # Azure writes the disk controller feature as "SCSI, NVMe": keep that order so it never diffs.
-        controllers = tuple(c for c in ("SCSI", "NVMe") if c in img.get("diskControllerTypes", ["SCSI"]))
+        controllers = tuple(c for c in ("SCSI", "NVMe") if c in _opt(img, "diskControllerTypes", "image.diskControllerTypes"))
         return ImageDefinition(
             name=img["name"], family=family, container=container, os_type=img["osType"],
             os_state=img["osState"], hyper_v_generation=img["hyperVGeneration"],
-            architecture=img.get("architecture", "x64"), security_type=img.get("securityType", "Standard"),
-            accelerated_networking=img.get("acceleratedNetworking", False),
+            architecture=_opt(img, "architecture", "image.architecture"),
+            security_type=_opt(img, "securityType", "image.securityType"),
+            accelerated_networking=_opt(img, "acceleratedNetworking", "image.acceleratedNetworking"),
             disk_controller_types=controllers,
             identifier=Identifier(ident["publisher"], ident["offer"], ident["sku"]),
             description=img.get("description"), eula=img.get("eula"),
@@ -150,9 +157,10 @@ class Builder:
             version=SemVer.parse(v["version"]), source=self.source(v["source"], f"{path}.source", image, container),
             target_regions=tuple(targets), storage_account_type=sat,
             replication_mode=v.get("mode", rep.mode),
-            exclude_from_latest=v.get("excludeFromLatest", False),
+            exclude_from_latest=_opt(v, "excludeFromLatest", "version.excludeFromLatest"),
             end_of_life=self.date(v.get("endOfLife"), f"{path}.endOfLife"),
-            allow_deletion_of_replicated_locations=v.get("allowDeletionOfReplicatedLocations", True),
+            allow_deletion_of_replicated_locations=_opt(v, "allowDeletionOfReplicatedLocations",
+                                                        "version.allowDeletionOfReplicatedLocations"),
             path=path, pos=self.pos(path))
 
     def source(self, s: dict, path: str, image: str, container: str):
@@ -162,7 +170,7 @@ class Builder:
         vhd: dict[str, Any] = s["vhd"]
         path = f"{path}.vhd"
         captured = self.date(vhd.get("captured"), f"{path}.captured")
-        seq = vhd.get("sequence", 0)
+        seq = _opt(vhd, "sequence", "vhdSource.sequence")
         explicit = vhd.get("osDiskBlob")
         if "captured" in vhd and explicit is not None:
             self.fail(f"{path}.osDiskBlob", "give either captured (blob names by the convention) or osDiskBlob "
@@ -186,7 +194,7 @@ class Builder:
                 blob = naming.data_disk_blob_name(image, dd["lun"], captured, seq)
             else:
                 blob = dd.get("blob", "")
-            disks.append(DataDisk(dd["lun"], dd.get("caching", "None"), blob, dpath))
+            disks.append(DataDisk(dd["lun"], _opt(dd, "caching", "dataDisk.caching"), blob, dpath))
         if explicit is not None:
             os_blob = explicit
         elif captured is not None:
@@ -194,7 +202,7 @@ class Builder:
         else:
             os_blob = ""
         return VhdSource(container=container, os_blob=os_blob,
-                         os_disk_caching=vhd.get("osDiskCaching", "ReadWrite"),
+                         os_disk_caching=_opt(vhd, "osDiskCaching", "vhdSource.osDiskCaching"),
                          data_disks=tuple(disks), captured=captured if explicit is None else None,
                          sequence=seq)
 

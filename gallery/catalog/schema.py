@@ -31,6 +31,27 @@ def schema() -> dict:
 
 
 @lru_cache(maxsize=1)
+def defaults() -> dict[str, Any]:
+    """The schema's `default` values, by dotted path: "storage.sku", "image.architecture" (a $defs name first).
+
+    The one place defaults are written: build.py applies these, and the catalog reference shows them.
+    """
+    found: dict[str, Any] = {}
+
+    def walk(node: dict, prefix: str) -> None:
+        for key, sub in node.get("properties", {}).items():
+            if "default" in sub:
+                found[prefix + key] = sub["default"]
+            walk(sub, f"{prefix}{key}.")
+
+    root = schema()
+    walk(root, "")
+    for name, sub in root["$defs"].items():
+        walk(sub, f"{name}.")
+    return found
+
+
+@lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema())
 
@@ -50,7 +71,9 @@ def _fast_validator():
     fast = copy.deepcopy(schema())
     _drop_formats(fast)
     fast["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(fast), fastjsonschema.JsonSchemaException
+    # use_default=False: the compiled check must not write the schema's defaults into the document
+    # (build.py applies them, and a default written in would look like a value the user gave).
+    return fastjsonschema.compile(fast, use_default=False), fastjsonschema.JsonSchemaException
 
 
 def _drop_formats(node: Any) -> None:
