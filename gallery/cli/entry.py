@@ -35,18 +35,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m gallery",
+        # `gallery` (the console script) or `python -m gallery`, as the user typed it
+        prog="python -m gallery" if sys.argv and sys.argv[0].endswith("__main__.py") else "gallery",
         description="Azure Compute Gallery as code: validate, plan and diff images.yaml; check and upload VHDs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # a command not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 
