@@ -132,12 +132,6 @@ def check_resource_group_name(name: str) -> Optional[str]:
     return None
 
 
-def check_blob_name(name: str) -> Optional[str]:
-    if not 1 <= len(name) <= 1024:
-        return f"must be 1-1024 characters long (it has {len(name)})"
-    return None
-
-
 def _describe_bad(name: str, allowed: str) -> str:
     bad = sorted({c for c in name if c not in allowed})
     return "not allowed: " + " ".join(repr(c) for c in bad)

@@ -23,17 +23,9 @@ def is_region(name: str) -> bool:
     return name in _regions()
 
 
-def display_name(name: str) -> str:
-    return _regions()[name]["displayName"]
-
-
 def suggest(name: str) -> Optional[str]:
     """The closest region name, for a 'did you mean'."""
     key = normalize(name)
     names = list(_regions())
     match = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
     return match[0] if match else None
-
-
-def all_regions() -> list[str]:
-    return sorted(_regions())

@@ -376,7 +376,3 @@ def check(cat: Catalog, doc: Document, rules: Iterable[Rule] = RULES) -> list[Pr
             problems.append(doc.problem(f.path, f.message, f.rule, hint=f.hint, severity=f.severity))
     return problems
 
-
-def rules_by_id() -> dict[str, Rule]:
-    return {fn.__name__: fn for fn in RULES}
-

@@ -207,7 +207,6 @@ def test_git_revision_removed_definition_is_located_in_the_revision(repo, capsys
 
 
 def test_git_revision_with_the_offline_plan(repo, capsys):
-    pytest.importorskip("gallery.plan.run")
     shutil.copy(DIFF / "version-added.yaml", repo / "images.yaml")
     code, out, _ = run(capsys, "main:images.yaml", "images.yaml")
     assert code == 0

@@ -94,8 +94,7 @@ def test_gallery_inputs_for_groups_sharing(example):
         "subscriptionId": FAKE_SUBSCRIPTION, "resourceGroupName": "rg-images-dev", "galleryName": "gal_platform_dev",
         "subscriptions": ["6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d"],
         "tenants": ["9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e"]}, s.urn
-    assert s.dependencies == [g.urn, by_name(example)["gallery-rg"].urn] or set(s.dependencies) == {
-        g.urn, by_name(example)["gallery-rg"].urn}, s.urn
+    assert sorted(s.dependencies) == sorted([g.urn, by_name(example)["gallery-rg"].urn]), s.urn
 
 
 def test_community_gallery(pulumi_mocks):

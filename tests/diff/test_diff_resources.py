@@ -10,6 +10,7 @@ import pathlib
 import pytest
 
 from gallery.diff.resources import compare_plans, flatten
+from gallery.plan import run as plan
 
 DIFF = pathlib.Path(__file__).resolve().parents[1] / "catalogs" / "diff"
 VERSION = "azure-native:compute:GalleryImageVersion"
@@ -137,7 +138,6 @@ def test_flatten_keys_objects_by_name_or_lun_and_keeps_scalar_lists_whole():
 
 
 # The real offline plans (the Pulumi program under mocks) of the pairs under tests/catalogs/diff/.
-plan = pytest.importorskip("gallery.plan.run")
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,10 @@ from gallery.plan.run import run_plan
 from tests.fixtures.paths import CATALOGS, ROOT, SHARED
 
 ARMCHECK = SHARED / "armcheck" / "armcheck.py"
+pytestmark = pytest.mark.skipif(
+    not ARMCHECK.exists(),
+    reason=f"armcheck (Azure's REST API specs) is not beside this clone at {ARMCHECK}: "
+           "CI and the developers' machines have it; a clone from the public repository does not")
 CATALOG_FILES = [ROOT / "images.yaml", *sorted((CATALOGS / "valid").glob("*.yaml")),
                  *sorted((CATALOGS / "program").glob("*.yaml"))]
 
