@@ -7,7 +7,8 @@ import pytest
 
 from tests.fixtures.paths import ROOT
 
-pytest_plugins: list[str] = ["tests.fixtures.pulumi_mocks", "tests.fixtures.azurite", "tests.fixtures.storage"]
+pytest_plugins: list[str] = ["tests.fixtures.pulumi_mocks", "tests.fixtures.azurite", "tests.fixtures.storage",
+                             "tests.fixtures.arm"]
 
 
 @pytest.fixture
