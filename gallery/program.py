@@ -10,6 +10,7 @@ from typing import Optional
 
 import pulumi
 
+from gallery.azure.target import resolve_target
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import Catalog
 from gallery.components import ImageGallery, ImageGalleryArgs, Selection
@@ -35,7 +36,9 @@ def load(project_dir: Path, config: pulumi.Config, stack: str) -> Catalog:
 
 def declare(catalog: Catalog, only: Optional[Selection] = None) -> ImageGallery:
     """Declare the catalog (or the `only` part of it) and export the component's outputs."""
-    gallery = ImageGallery(COMPONENT_NAME, ImageGalleryArgs(catalog=catalog, only=only))
+    # The sharing calls go to the cloud the provider deploys to (`azure-native:environment`).
+    arm = resolve_target(cloud=pulumi.Config("azure-native").get("environment"))
+    gallery = ImageGallery(COMPONENT_NAME, ImageGalleryArgs(catalog=catalog, only=only, arm=arm))
     for key, value in gallery.outputs.exports().items():
         pulumi.export(key, value)
     return gallery

@@ -18,7 +18,8 @@ from gallery.components.definitions import declare_definition
 from gallery.components.storage import declare_storage
 from gallery.components.versions import declare_version
 from gallery.catalog.model import Catalog
-from gallery.components.sharing import GallerySharing
+from gallery.components.sharing import GalleryCommunity, GallerySharing
+from gallery.azure.target import ArmTarget, resolve_target
 
 TYPE = "gallery:index:ImageGallery"
 
@@ -46,6 +47,9 @@ class Selection:
 class ImageGalleryArgs:
     catalog: Catalog  # validated by gallery.catalog.loader.load_catalog: every default applied
     only: Optional[Selection] = None  # None: the whole catalog
+    # Where the sharing resources call ARM: the stack's cloud (azure-native:environment) or a loopback
+    # endpoint; None resolves it from the environment (ARM_ENVIRONMENT, GALLERY_ARM_ENDPOINT).
+    arm: Optional[ArmTarget] = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,10 @@ class GalleryOutputs:
     # `latest` is the highest version (compared as integers) not excluded from latest: what Azure gives.
     latest_versions: Mapping[str, str]  # {image: version}
     latest_version_ids: Mapping[str, pulumi.Output[str]]  # {image: version id}
+    # Whether Azure has published the gallery to the community, and the public name(s) consumers use
+    # (`sharingProfile.communityGalleryInfo.publicNames`); False and [] for other galleries.
+    community_sharing_enabled: pulumi.Input[bool]
+    community_public_names: pulumi.Input[list]
 
     def exports(self) -> dict[str, Any]:
         """{stack output name: value}, in declaration order."""
@@ -118,12 +126,20 @@ class ImageGallery(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=True))
 
         client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        target = args.arm or resolve_target()
         self.sharing: Optional[GallerySharing] = None
+        self.community: Optional[GalleryCommunity] = None
         if spec.sharing == "groups":
             self.sharing = GallerySharing(
-                f"{name}-sharing", subscription_id=client.subscription_id, resource_group_name=group.name,
-                gallery_name=self.gallery.name, subscriptions=spec.shared_with.subscriptions,
-                tenants=spec.shared_with.tenants, opts=child)
+                f"{name}-sharing", target=target, subscription_id=client.subscription_id,
+                resource_group_name=group.name, gallery_name=self.gallery.name,
+                subscriptions=spec.shared_with.subscriptions, tenants=spec.shared_with.tenants, opts=child)
+        elif spec.sharing == "community" and community:
+            self.community = GalleryCommunity(
+                f"{name}-community", target=target, subscription_id=client.subscription_id,
+                resource_group_name=group.name, gallery_name=self.gallery.name,
+                public_name_prefix=community.public_name_prefix, publisher_uri=community.publisher_uri,
+                publisher_contact=community.publisher_contact, eula=community.eula, opts=child)
         self.role_assignments = declare_access(name, spec.access, self.gallery, client.subscription_id, self)
 
         self.definitions: dict[str, compute.GalleryImage] = {}
@@ -156,5 +172,7 @@ class ImageGallery(pulumi.ComponentResource):
             version_ids={image: {v: r.id for v, r in versions.items()} for image, versions in self.versions.items()},
             latest_versions=latest,
             latest_version_ids={image: self.versions[image][v].id for image, v in latest.items()},
+            community_sharing_enabled=self.community.communityGalleryEnabled if self.community else False,
+            community_public_names=self.community.publicNames if self.community else [],
         )
         self.register_outputs(self.outputs.exports())

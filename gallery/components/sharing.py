@@ -1,101 +1,149 @@
-"""Direct sharing (`sharing: groups`): the subscriptions and tenants a gallery is shared with.
+"""The gallery's sharing beyond what azure-native declares: groups members, and community publishing.
 
-pulumi-azure-native has no resource for this (the gallery's `sharingProfile.groups` is output-only);
-Azure exposes it as `POST .../galleries/{gallery}/share`, in azure-mgmt-compute
-`gallery_sharing_profile.begin_update`. This dynamic resource manages exactly the groups it is
-given: create adds them, update adds and removes the difference, delete removes them again.
+pulumi-azure-native declares the gallery's `sharingProfile.permissions` (and community info) but has no
+resource for `POST .../galleries/{gallery}/share`, the action that adds and removes groups members and
+that publishes a community gallery (Azure's `EnableCommunity`; a gallery with `permissions: Community`
+is not public until then). Two dynamic resources make those calls, through gallery.azure.sharing:
 
-The provider is pickled into the stack (that is how dynamic providers travel), so it holds no
-client or credential: both are made inside each method, with azure-identity's
-DefaultAzureCredential (az login, ARM_*/AZURE_* variables, managed identity...).
+- `GallerySharing` (`sharing: groups`): create adds the members, update adds and removes the difference,
+  delete removes them, read reports the members Azure really has (so `pulumi refresh` sees drift and the
+  next `up` puts back what the catalog says);
+- `GalleryCommunity` (`sharing: community`): create and update enable community sharing and record the
+  public names Azure gives; delete resets the sharing profile (Azure refuses to delete a gallery that is
+  still shared, and Pulumi deletes this child before its gallery); read reports whether Azure has it
+  enabled, so a gallery unpublished outside Pulumi is published again by the next `up`.
+
+The providers are pickled into the stack (that is how dynamic providers travel) and hold only plain
+values: the ARM target (cloud endpoint and login authority, or a loopback endpoint). Clients and
+credentials are made inside each call, where gallery.azure is imported: unpickling and `diff` need
+nothing of this project, the calls need it installed in the stack's virtualenv (`./dev setup` does).
 """
 from __future__ import annotations
 
 import types
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi.dynamic
-from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider, UpdateResult
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+
+from gallery.azure.target import ArmTarget
+
+# Moving a share to another gallery means resetting the old one and sharing the new.
+GALLERY_KEYS = ("subscriptionId", "resourceGroupName", "galleryName")
+COMMUNITY_KEYS = ("publicNamePrefix", "publisherUri", "publisherContact", "eula")
 
 
+class _ArmProvider(ResourceProvider):
+    """What both providers share: the ARM target they call, and the gallery they call about."""
 
-class GallerySharingProvider(ResourceProvider):
-    """CRUD for the gallery's sharing groups. `client_factory(subscription_id)` is for tests."""
+    def __init__(self, target: ArmTarget):
+        # Not super(): its __class__ cell would pickle this module's class by reference.
+        ResourceProvider.__init__(self)
+        self._target = {"endpoint": target.endpoint, "authority": target.authority, "cloud": target.cloud}
 
-    # Moving the share to another gallery means removing it from the old one and adding it to the new.
-    REPLACE_KEYS = ("subscriptionId", "resourceGroupName", "galleryName")
-
-    # Helpers live on the class: the provider is pickled by value (see by_value), and
-    # module-level functions would be pickled by reference to this module.
-    @staticmethod
-    def _ids(props: dict, key: str) -> list[str]:
-        return sorted({str(i).lower() for i in (props.get(key) or [])})
-
-    @staticmethod
-    def _groups(subscriptions: Sequence[str], tenants: Sequence[str]) -> list[tuple[str, list[str]]]:
-        groups = [("Subscriptions", list(subscriptions)), ("AADTenants", list(tenants))]  # SharingProfileGroupTypes
-        return [(kind, ids) for kind, ids in groups if ids]
-
-    @classmethod
-    def _outs(cls, props: dict) -> dict:
-        return {"subscriptionId": props["subscriptionId"], "resourceGroupName": props["resourceGroupName"],
-                "galleryName": props["galleryName"], "subscriptions": cls._ids(props, "subscriptions"),
-                "tenants": cls._ids(props, "tenants")}
+    def _client(self, props: dict):
+        from gallery.azure.client import compute_client
+        from gallery.azure.target import ArmTarget
+        return compute_client(ArmTarget(**self._target), props["subscriptionId"])
 
     @staticmethod
     def share_id(props: dict) -> str:
         return (f"/subscriptions/{props['subscriptionId']}/resourceGroups/{props['resourceGroupName']}"
                 f"/providers/Microsoft.Compute/galleries/{props['galleryName']}/share")
 
-    def __init__(self, client_factory: Optional[Callable[[str], Any]] = None):
-        # Not super(): its __class__ cell would pickle this module's class by reference.
-        ResourceProvider.__init__(self)
-        self._client_factory = client_factory
+    @staticmethod
+    def _gallery(props: dict) -> dict:
+        return {k: props[k] for k in ("subscriptionId", "resourceGroupName", "galleryName")}
 
-    def _client(self, subscription_id: str):
-        if self._client_factory is not None:
-            return self._client_factory(subscription_id)
-        from azure.identity import DefaultAzureCredential
-        from azure.mgmt.compute import ComputeManagementClient
-        return ComputeManagementClient(DefaultAzureCredential(), subscription_id)
+    def _read_state(self, props: dict):
+        from gallery.azure.sharing import read_sharing
+        return read_sharing(self._client(props), props["resourceGroupName"], props["galleryName"])
 
-    def _share(self, props: dict, operation: str, groups: list[tuple[str, list[str]]]) -> None:
-        if not groups:
-            return
-        from azure.mgmt.compute.models import SharingProfileGroup, SharingUpdate
-        update = SharingUpdate(operation_type=operation,
-                               groups=[SharingProfileGroup(type=kind, ids=ids) for kind, ids in groups])
-        client = self._client(props["subscriptionId"])
-        # The operation is long-running; wait for it, so a failure fails the deployment.
-        client.gallery_sharing_profile.begin_update(props["resourceGroupName"], props["galleryName"],
-                                                    update).result()
+    def _update(self, props: dict, operation: str, subscriptions: Sequence[str] = (),
+                tenants: Sequence[str] = ()) -> None:
+        from gallery.azure.sharing import update_sharing
+        update_sharing(self._client(props), props["resourceGroupName"], props["galleryName"], operation,
+                       subscriptions, tenants)
+
+
+class GallerySharingProvider(_ArmProvider):
+    """CRUD and read for the members of a `sharing: groups` gallery."""
+
+    @staticmethod
+    def _ids(props: dict, key: str) -> list[str]:
+        return sorted({str(i).lower() for i in (props.get(key) or [])})
+
+    def _outs(self, props: dict) -> dict:
+        return {**self._gallery(props), "subscriptions": self._ids(props, "subscriptions"),
+                "tenants": self._ids(props, "tenants")}
 
     def create(self, props: dict) -> CreateResult:
-        self._share(props, "Add", self._groups(self._ids(props, "subscriptions"), self._ids(props, "tenants")))
+        self._update(props, "Add", self._ids(props, "subscriptions"), self._ids(props, "tenants"))
         return CreateResult(id_=self.share_id(props), outs=self._outs(props))
 
     def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
-        replaces = [k for k in self.REPLACE_KEYS if olds.get(k) != news.get(k)]
+        replaces = [k for k in GALLERY_KEYS if olds.get(k) != news.get(k)]
         changed = replaces + [k for k in ("subscriptions", "tenants") if self._ids(olds, k) != self._ids(news, k)]
-        return DiffResult(changes=bool(changed), replaces=replaces, stables=[],
-                          delete_before_replace=True)
+        return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=True)
 
     def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
-        removed = self._groups(sorted(set(self._ids(olds, "subscriptions")) - set(self._ids(news, "subscriptions"))),
-                          sorted(set(self._ids(olds, "tenants")) - set(self._ids(news, "tenants"))))
-        added = self._groups(sorted(set(self._ids(news, "subscriptions")) - set(self._ids(olds, "subscriptions"))),
-                        sorted(set(self._ids(news, "tenants")) - set(self._ids(olds, "tenants"))))
-        self._share(news, "Remove", removed)
-        self._share(news, "Add", added)
+        gone = {k: sorted(set(self._ids(olds, k)) - set(self._ids(news, k))) for k in ("subscriptions", "tenants")}
+        new = {k: sorted(set(self._ids(news, k)) - set(self._ids(olds, k))) for k in ("subscriptions", "tenants")}
+        self._update(news, "Remove", gone["subscriptions"], gone["tenants"])
+        self._update(news, "Add", new["subscriptions"], new["tenants"])
         return UpdateResult(outs=self._outs(news))
 
+    def read(self, id_: str, props: dict) -> ReadResult:
+        state = self._read_state(props)
+        return ReadResult(id_=id_, outs={**self._gallery(props), "subscriptions": list(state.subscriptions),
+                                         "tenants": list(state.tenants)})
+
     def delete(self, _id: str, props: dict) -> None:
-        from azure.core.exceptions import ResourceNotFoundError
+        from gallery.azure.errors import ArmError
         try:
-            self._share(props, "Remove", self._groups(self._ids(props, "subscriptions"), self._ids(props, "tenants")))
-        except ResourceNotFoundError:
-            pass  # the gallery is already gone, and its sharing with it
+            self._update(props, "Remove", self._ids(props, "subscriptions"), self._ids(props, "tenants"))
+        except ArmError as exc:
+            if exc.status != 404:
+                raise  # a gone gallery has taken its sharing with it
+
+
+class GalleryCommunityProvider(_ArmProvider):
+    """Publishes a `sharing: community` gallery (EnableCommunity) and resets it before it goes."""
+
+    def _published(self, props: dict) -> dict:
+        self._update(props, "EnableCommunity")
+        state = self._read_state(props)
+        return {**self._gallery(props), **{k: props.get(k) for k in COMMUNITY_KEYS},
+                "communityGalleryEnabled": state.community_enabled, "publicNames": list(state.public_names)}
+
+    def create(self, props: dict) -> CreateResult:
+        return CreateResult(id_=self.share_id(props), outs=self._published(props))
+
+    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
+        replaces = [k for k in GALLERY_KEYS if olds.get(k) != news.get(k)]
+        changed = replaces + [k for k in COMMUNITY_KEYS if olds.get(k) != news.get(k)]
+        if olds.get("communityGalleryEnabled") is False:  # refresh found it unpublished outside Pulumi
+            changed.append("communityGalleryEnabled")
+        return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=True)
+
+    def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
+        # The gallery's own update (azure-native) has already sent the new community info; publishing
+        # again makes Azure take it, and publishes a gallery that was unpublished outside Pulumi.
+        return UpdateResult(outs=self._published(news))
+
+    def read(self, id_: str, props: dict) -> ReadResult:
+        state = self._read_state(props)
+        return ReadResult(id_=id_, outs={**props, "communityGalleryEnabled": state.community_enabled,
+                                         "publicNames": list(state.public_names)})
+
+    def delete(self, _id: str, props: dict) -> None:
+        from gallery.azure.errors import ArmError
+        try:
+            self._update(props, "Reset")
+        except ArmError as exc:
+            if exc.status != 404:
+                raise
 
 
 def by_value(provider: ResourceProvider) -> ResourceProvider:
@@ -107,9 +155,13 @@ def by_value(provider: ResourceProvider) -> ResourceProvider:
     Pulumi once did the same rewrite itself, pulumi/pulumi#7755).
     """
     cls = type(provider)
-    body = {k: _rehome(v) for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}
+    body: dict[str, Any] = {}
+    # The classes between ResourceProvider and `cls` are flattened into one, so no base class of this
+    # module is pickled by reference either.
+    for klass in reversed(cls.__mro__[:cls.__mro__.index(ResourceProvider)]):
+        body.update({k: _rehome(v) for k, v in vars(klass).items() if k not in ("__dict__", "__weakref__")})
     body["__module__"] = "__main__"
-    copy_cls = type(cls.__name__, cls.__bases__, body)
+    copy_cls = type(cls.__name__, (ResourceProvider,), body)
     copy = copy_cls.__new__(copy_cls)
     copy.__dict__.update(provider.__dict__)
     return copy
@@ -126,19 +178,40 @@ def _rehome(value: Any) -> Any:
     return value
 
 
+def _gallery_props(subscription_id, resource_group_name, gallery_name) -> dict:
+    return {"subscriptionId": subscription_id, "resourceGroupName": resource_group_name, "galleryName": gallery_name}
+
+
 class GallerySharing(pulumi.dynamic.Resource, module="gallery", name="GallerySharing"):
     """The subscriptions and tenants a `sharing: groups` gallery is shared with."""
 
     subscriptions: pulumi.Output[list]
     tenants: pulumi.Output[list]
 
-    def __init__(self, name: str, *, subscription_id: pulumi.Input[str], resource_group_name: pulumi.Input[str],
-                 gallery_name: pulumi.Input[str], subscriptions: Sequence[str], tenants: Sequence[str],
-                 opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(by_value(GallerySharingProvider()), name, {
-            "subscriptionId": subscription_id,
-            "resourceGroupName": resource_group_name,
-            "galleryName": gallery_name,
+    def __init__(self, name: str, *, target: ArmTarget, subscription_id: pulumi.Input[str],
+                 resource_group_name: pulumi.Input[str], gallery_name: pulumi.Input[str],
+                 subscriptions: Sequence[str], tenants: Sequence[str], opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(by_value(GallerySharingProvider(target)), name, {
+            **_gallery_props(subscription_id, resource_group_name, gallery_name),
             "subscriptions": sorted(s.lower() for s in subscriptions),
             "tenants": sorted(t.lower() for t in tenants),
+        }, opts)
+
+
+class GalleryCommunity(pulumi.dynamic.Resource, module="gallery", name="GalleryCommunity"):
+    """Community sharing of a `sharing: community` gallery, published (and reset before the gallery goes)."""
+
+    # Dynamic resources name their outputs as their props (camelCase here).
+    communityGalleryEnabled: pulumi.Output[bool]
+    publicNames: pulumi.Output[list]
+
+    def __init__(self, name: str, *, target: ArmTarget, subscription_id: pulumi.Input[str],
+                 resource_group_name: pulumi.Input[str], gallery_name: pulumi.Input[str], public_name_prefix: str,
+                 publisher_uri: str, publisher_contact: str, eula: str,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(by_value(GalleryCommunityProvider(target)), name, {
+            **_gallery_props(subscription_id, resource_group_name, gallery_name),
+            "publicNamePrefix": public_name_prefix, "publisherUri": publisher_uri,
+            "publisherContact": publisher_contact, "eula": eula,
+            "communityGalleryEnabled": None, "publicNames": None,  # outputs, known after create
         }, opts)

@@ -73,6 +73,10 @@ class AzureMocks(pulumi.runtime.Mocks):
         if args.typ == "azure-native:storage:StorageAccount":
             account = inputs.get("accountName", args.name)
             outputs["primaryEndpoints"] = {"blob": f"https://{account}.blob.core.windows.net/"}
+        if args.typ == "pulumi-python:dynamic/gallery:GalleryCommunity":
+            # What Azure reports once it has published the gallery: its public name is the prefix and a GUID.
+            outputs.update(communityGalleryEnabled=True,
+                           publicNames=[f"{inputs['publicNamePrefix']}-{FAKE_SUBSCRIPTION}"])
         if template:
             try:
                 return template.format(sub=FAKE_SUBSCRIPTION, **inputs), outputs

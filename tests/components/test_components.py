@@ -27,6 +27,7 @@ DEFINITION = "azure-native:compute:GalleryImage"
 VERSION = "azure-native:compute:GalleryImageVersion"
 ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 SHARING = "pulumi-python:dynamic/gallery:GallerySharing"
+COMMUNITY = "pulumi-python:dynamic/gallery:GalleryCommunity"
 SUB_RG = f"/subscriptions/{FAKE_SUBSCRIPTION}/resourceGroups"
 
 
@@ -105,6 +106,16 @@ def test_community_gallery(pulumi_mocks):
         "publisherContact": "images@contoso.example", "eula": "https://contoso.example/eula"}}, g.urn
     assert g.inputs["softDeletePolicy"] == {"isSoftDeleteEnabled": True}, g.urn
     assert of_type(run, SHARING) == [], "only `sharing: groups` galleries get a sharing resource"
+    # The gallery is not public until Azure's EnableCommunity: the GalleryCommunity resource sends it.
+    [c] = of_type(run, COMMUNITY)
+    assert c.name == "gallery-community", c.urn
+    assert {k: v for k, v in c.inputs.items() if k != "__provider"} == {
+        "subscriptionId": FAKE_SUBSCRIPTION, "resourceGroupName": "rg-comm-dev", "galleryName": "gal_comm_dev",
+        "publicNamePrefix": "contoso", "publisherUri": "https://contoso.example",
+        "publisherContact": "images@contoso.example", "eula": "https://contoso.example/eula"}, c.urn
+    assert g.urn in c.dependencies, "published only once the gallery exists, and reset before it is deleted"
+    assert run.outputs["communitySharingEnabled"] is True
+    assert run.outputs["communityPublicNames"] == [f"contoso-{FAKE_SUBSCRIPTION}"]
 
 
 def test_role_assignments_resolve_roles_and_have_deterministic_names(example, pulumi_mocks):
@@ -313,7 +324,8 @@ def test_the_program_exports_what_consumers_need(pulumi_mocks):
     run = pulumi_mocks.component(load_catalog(EXAMPLE, "dev"))
     assert list(run.outputs) == sorted(["resourceGroupName", "galleryName", "galleryId", "storageAccountName",
                                         "storageAccountId", "containers", "definitionIds", "versionIds",
-                                        "latestVersions", "latestVersionIds"])
+                                        "latestVersions", "latestVersionIds", "communitySharingEnabled",
+                                        "communityPublicNames"])
     gallery_id = f"{SUB_RG}/rg-images-dev/providers/Microsoft.Compute/galleries/gal_platform_dev"
     assert run.outputs["resourceGroupName"] == "rg-images-dev"
     assert run.outputs["galleryName"] == "gal_platform_dev"
@@ -327,6 +339,7 @@ def test_the_program_exports_what_consumers_need(pulumi_mocks):
                                              "legacy-erp-app-known-good": "1.0.0"}
     assert run.outputs["latestVersionIds"]["windows-2022-datacenter"] == (
         f"{gallery_id}/images/windows-2022-datacenter/versions/2026.11.0")
+    assert (run.outputs["communitySharingEnabled"], run.outputs["communityPublicNames"]) == (False, [])
 
 
 def test_the_program_refuses_an_invalid_catalog_before_declaring_anything(pulumi_mocks):

@@ -1,4 +1,4 @@
-"""The groups-sharing dynamic provider, against a fake ComputeManagementClient that records its calls."""
+"""The sharing dynamic providers, through the real azure-mgmt-compute client, against the local ARM endpoint."""
 from __future__ import annotations
 
 import os
@@ -7,152 +7,186 @@ import sys
 import textwrap
 
 import pytest
-from azure.core.exceptions import ResourceNotFoundError
-from azure.mgmt.compute.models import SharingUpdate
-
 from pulumi.dynamic.dynamic import serialize_provider
 
-from gallery.components.sharing import GallerySharingProvider, by_value
+from gallery.azure.errors import ArmError
+from gallery.azure.target import resolve_target
+from gallery.components.sharing import GalleryCommunityProvider, GallerySharingProvider, by_value
+from tests.fixtures.arm import API_VERSION, SUBSCRIPTION
 
-SUB = "00000000-0000-0000-0000-000000000000"
 A, B, C = ("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d",
            "8b3c4d5e-6f7a-4b8c-9d0e-2f3a4b5c6d7e")
 T1, T2 = "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e", "aa8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e"
+RG, GALLERY = "rg-images-dev", "gal_platform_dev"
+SHARE = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Compute/galleries/{GALLERY}"
+         "/share")
+COMMUNITY = {"publicNamePrefix": "contoso", "publisherUri": "https://contoso.example",
+             "publisherContact": "images@contoso.example", "eula": "https://contoso.example/eula"}
 
 
-class _Poller:
-    def __init__(self, error: Exception | None = None):
-        self.error = error
-        self.waited = False
-
-    def result(self):
-        self.waited = True
-        if self.error:
-            raise self.error
-
-
-class FakeSharingProfile:
-    def __init__(self, calls: list, error: Exception | None = None):
-        self.calls, self.error = calls, error
-        self.pollers: list[_Poller] = []
-
-    def begin_update(self, resource_group_name, gallery_name, sharing_update):
-        assert isinstance(sharing_update, SharingUpdate), type(sharing_update)
-        self.calls.append((resource_group_name, gallery_name, sharing_update.operation_type,
-                           [(g.type, list(g.ids)) for g in sharing_update.groups]))
-        self.pollers.append(_Poller(self.error))
-        return self.pollers[-1]
-
-
-class FakeClient:
-    """Stands in for ComputeManagementClient: only the one operation the provider uses."""
-
-    def __init__(self, subscription_id: str, calls: list, error: Exception | None = None):
-        self.subscription_id = subscription_id
-        self.gallery_sharing_profile = FakeSharingProfile(calls, error)
-
-
-@pytest.fixture
-def fake():
-    calls: list = []
-    clients: list[FakeClient] = []
-
-    def factory(subscription_id: str) -> FakeClient:
-        clients.append(FakeClient(subscription_id, calls))
-        return clients[-1]
-    return GallerySharingProvider(client_factory=factory), calls, clients
-
-
-def props(subscriptions=(A, B), tenants=(T1,), gallery="gal_platform_dev") -> dict:
-    return {"subscriptionId": SUB, "resourceGroupName": "rg-images-dev", "galleryName": gallery,
+def groups_props(subscriptions=(A, B), tenants=(T1,), gallery=GALLERY) -> dict:
+    return {"subscriptionId": SUBSCRIPTION, "resourceGroupName": RG, "galleryName": gallery,
             "subscriptions": list(subscriptions), "tenants": list(tenants)}
 
 
-def test_create_adds_subscriptions_and_tenants_and_waits(fake):
-    provider, calls, clients = fake
-    result = provider.create(props())
-    assert calls == [("rg-images-dev", "gal_platform_dev", "Add", [("Subscriptions", [A, B]), ("AADTenants", [T1])])]
-    assert [c.subscription_id for c in clients] == [SUB]
-    assert clients[0].gallery_sharing_profile.pollers[0].waited is True, "the long-running operation must finish"
-    assert result.id == (f"/subscriptions/{SUB}/resourceGroups/rg-images-dev/providers/Microsoft.Compute"
-                         "/galleries/gal_platform_dev/share")
-    assert result.outs["subscriptions"] == [A, B] and result.outs["tenants"] == [T1]
+def community_props(**change) -> dict:
+    return {"subscriptionId": SUBSCRIPTION, "resourceGroupName": RG, "galleryName": GALLERY, **COMMUNITY, **change}
 
 
-def test_create_with_nothing_to_share_calls_nothing(fake):
-    provider, calls, _ = fake
-    provider.create(props(subscriptions=(), tenants=()))
-    assert calls == []
+def posts(arm) -> list:
+    assert all(r.path == SHARE and r.query == {"api-version": API_VERSION} for r in arm.calls("POST"))
+    return [r.body for r in arm.calls("POST")]
 
 
-def test_diff_ignores_order_and_case(fake):
-    provider, _, _ = fake
-    result = provider.diff("id", props(), props(subscriptions=(B.upper(), A)))
-    assert result.changes is False and result.replaces == []
+@pytest.fixture
+def groups(arm):
+    arm.add_gallery(RG, GALLERY, sharing="Groups")
+    return GallerySharingProvider(resolve_target())
 
 
-def test_diff_of_members_is_an_update(fake):
-    provider, _, _ = fake
-    result = provider.diff("id", props(), props(subscriptions=(A, C)))
-    assert result.changes is True and result.replaces == []
+@pytest.fixture
+def community(arm):
+    arm.add_gallery(RG, GALLERY, sharing="Community", community=COMMUNITY)
+    return GalleryCommunityProvider(resolve_target())
 
 
-def test_diff_of_gallery_is_a_replacement(fake):
-    provider, _, _ = fake
-    result = provider.diff("id", props(), props(gallery="gal_other"))
-    assert result.changes is True and result.replaces == ["galleryName"] and result.delete_before_replace is True
+# -- groups ----------------------------------------------------------------------------------------------
+
+def test_create_adds_subscriptions_and_tenants_as_azures_example_does(arm, groups):
+    result = groups.create(groups_props())
+    assert posts(arm) == [{"operationType": "Add", "groups": [{"type": "Subscriptions", "ids": [A, B]},
+                                                              {"type": "AADTenants", "ids": [T1]}]}]
+    assert result.id == SHARE
+    assert (result.outs["subscriptions"], result.outs["tenants"]) == ([A, B], [T1])
+    assert groups.read(SHARE, groups_props()).outs == groups_props()  # Azure has what was sent
 
 
-def test_update_removes_then_adds_only_the_difference(fake):
-    provider, calls, _ = fake
-    result = provider.update("id", props(subscriptions=(A, B), tenants=(T1,)),
-                             props(subscriptions=(A, C), tenants=(T2,)))
-    assert calls == [
-        ("rg-images-dev", "gal_platform_dev", "Remove", [("Subscriptions", [B]), ("AADTenants", [T1])]),
-        ("rg-images-dev", "gal_platform_dev", "Add", [("Subscriptions", [C]), ("AADTenants", [T2])]),
-    ]
-    assert result.outs["subscriptions"] == [A, C] and result.outs["tenants"] == [T2]
+def test_create_with_nothing_to_share_calls_nothing(arm, groups):
+    groups.create(groups_props(subscriptions=(), tenants=()))
+    assert arm.requests == []
 
 
-def test_update_with_only_additions_does_not_remove(fake):
-    provider, calls, _ = fake
-    provider.update("id", props(subscriptions=(A,), tenants=()), props(subscriptions=(A, B), tenants=()))
-    assert calls == [("rg-images-dev", "gal_platform_dev", "Add", [("Subscriptions", [B])])]
+def test_diff_ignores_order_and_case(groups):
+    result = groups.diff("id", groups_props(), groups_props(subscriptions=(B.upper(), A)))
+    assert (result.changes, result.replaces) == (False, [])
 
 
-def test_delete_removes_what_it_shared(fake):
-    provider, calls, _ = fake
-    provider.delete("id", props())
-    assert calls == [("rg-images-dev", "gal_platform_dev", "Remove", [("Subscriptions", [A, B]), ("AADTenants", [T1])])]
+def test_diff_of_members_is_an_update_and_of_the_gallery_a_replacement(groups):
+    assert groups.diff("id", groups_props(), groups_props(subscriptions=(A, C))).changes is True
+    moved = groups.diff("id", groups_props(), groups_props(gallery="gal_other"))
+    assert (moved.changes, moved.replaces, moved.delete_before_replace) == (True, ["galleryName"], True)
 
 
-def test_delete_of_a_gone_gallery_succeeds():
-    calls: list = []
-    provider = GallerySharingProvider(
-        client_factory=lambda sub: FakeClient(sub, calls, ResourceNotFoundError("gallery not found")))
-    provider.delete("id", props())
-    assert [c[2] for c in calls] == ["Remove"]
+def test_update_removes_then_adds_only_the_difference(arm, groups):
+    groups.create(groups_props(subscriptions=(A, B), tenants=(T1,)))
+    result = groups.update("id", groups_props(subscriptions=(A, B), tenants=(T1,)),
+                           groups_props(subscriptions=(A, C), tenants=(T2,)))
+    assert posts(arm)[1:] == [
+        {"operationType": "Remove", "groups": [{"type": "Subscriptions", "ids": [B]}, {"type": "AADTenants", "ids": [T1]}]},
+        {"operationType": "Add", "groups": [{"type": "Subscriptions", "ids": [C]}, {"type": "AADTenants", "ids": [T2]}]}]
+    assert (result.outs["subscriptions"], result.outs["tenants"]) == ([A, C], [T2])
+    assert groups.read(SHARE, groups_props()).outs == groups_props(subscriptions=(A, C), tenants=(T2,))
 
 
-def test_other_errors_fail_the_operation():
-    calls: list = []
-    provider = GallerySharingProvider(
-        client_factory=lambda sub: FakeClient(sub, calls, RuntimeError("AuthorizationFailed")))
-    with pytest.raises(RuntimeError, match="AuthorizationFailed"):
-        provider.create(props())
+def test_refresh_sees_members_changed_outside_pulumi_and_up_puts_the_catalog_back(arm, groups):
+    groups.create(groups_props(subscriptions=(A,), tenants=()))
+    profile = arm.gallery(RG, GALLERY)["properties"]["sharingProfile"]
+    profile["groups"] = [{"type": "Subscriptions", "ids": [A, C]}]  # someone ran `az sig share add`
+    refreshed = groups.read(SHARE, groups_props(subscriptions=(A,), tenants=())).outs
+    assert refreshed["subscriptions"] == [A, C]
+    wanted = groups_props(subscriptions=(A,), tenants=())
+    assert groups.diff(SHARE, refreshed, wanted).changes is True
+    groups.update(SHARE, refreshed, wanted)
+    assert posts(arm)[-1] == {"operationType": "Remove", "groups": [{"type": "Subscriptions", "ids": [C]}]}
+    assert groups.read(SHARE, wanted).outs["subscriptions"] == [A]
 
 
-def test_the_provider_travels_by_value_without_this_project(tmp_path):
-    # The dynamic-provider process unpickles the provider from the state: it must not need to
-    # import `gallery` (nor hold a client or credential), so a refactor cannot break old stacks.
-    pickled = serialize_provider(by_value(GallerySharingProvider()))
+def test_delete_removes_what_it_shared_and_a_gone_gallery_is_no_error(arm, groups):
+    groups.create(groups_props())
+    groups.delete(SHARE, groups_props())
+    assert posts(arm)[-1]["operationType"] == "Remove"
+    assert groups.read(SHARE, groups_props()).outs["subscriptions"] == []
+    arm.galleries.clear()
+    groups.delete(SHARE, groups_props())  # 404: nothing left to unshare
+
+
+def test_a_refused_share_names_the_role(arm, groups):
+    arm.fail("POST", r"/share$", 403, "AuthorizationFailed", "no share/action")
+    with pytest.raises(ArmError, match=r"cannot share gallery gal_platform_dev: Azure refused the caller "
+                       r"\(AuthorizationFailed: no share/action\); the identity needs Owner or Compute Gallery "
+                       r"Sharing Admin on the gallery"):
+        groups.create(groups_props())
+
+
+# -- community -------------------------------------------------------------------------------------------
+
+def test_create_publishes_the_gallery_and_records_its_public_name(arm, community):
+    result = community.create(community_props())
+    assert posts(arm) == [{"operationType": "EnableCommunity"}]  # Gallery_EnableCommunityGallery
+    name = arm.gallery(RG, GALLERY)["properties"]["sharingProfile"]["communityGalleryInfo"]["publicNames"][0]
+    assert result.id == SHARE
+    assert result.outs == {**community_props(), "communityGalleryEnabled": True, "publicNames": [name]}
+    assert name.startswith("contoso-")
+
+
+def test_refresh_sees_a_gallery_unpublished_outside_pulumi_and_up_publishes_it_again(arm, community):
+    created = community.create(community_props()).outs
+    arm.gallery(RG, GALLERY)["properties"]["sharingProfile"]["communityGalleryInfo"]["communityGalleryEnabled"] = False
+    refreshed = community.read(SHARE, created).outs
+    assert refreshed["communityGalleryEnabled"] is False
+    assert community.diff(SHARE, refreshed, community_props()).changes is True
+    assert community.diff(SHARE, created, community_props()).changes is False
+    assert community.update(SHARE, refreshed, community_props()).outs["communityGalleryEnabled"] is True
+    assert posts(arm) == [{"operationType": "EnableCommunity"}] * 2
+
+
+def test_changed_community_info_is_published_again(arm, community):
+    created = community.create(community_props()).outs
+    diff = community.diff(SHARE, created, community_props(eula="https://contoso.example/eula-2"))
+    assert (diff.changes, diff.replaces) == (True, [])
+    community.update(SHARE, created, community_props(eula="https://contoso.example/eula-2"))
+    assert posts(arm)[-1] == {"operationType": "EnableCommunity"}
+
+
+def test_delete_resets_the_sharing_profile_first(arm, community):
+    community.create(community_props())
+    community.delete(SHARE, community_props())
+    assert posts(arm)[-1] == {"operationType": "Reset"}  # Gallery_ResetSharingProfile
+    assert arm.gallery(RG, GALLERY)["properties"]["sharingProfile"] == {"permissions": "Private"}
+    arm.galleries.clear()
+    community.delete(SHARE, community_props())  # the gallery is gone already: nothing to reset
+
+
+def test_a_refused_publication_names_the_role(arm, community):
+    arm.fail("POST", r"/share$", 403, "AuthorizationFailed", "no share/action")
+    with pytest.raises(ArmError, match=r"^cannot enable community sharing of gallery gal_platform_dev: Azure "
+                       r"refused the caller .*the identity needs Owner or Compute Gallery Sharing Admin"):
+        community.create(community_props())
+
+
+def test_the_calls_go_to_the_target_the_provider_was_given(arm, monkeypatch):
+    """The provider keeps its target: a later change of the environment does not move its calls."""
+    arm.add_gallery(RG, GALLERY, sharing="Groups")
+    provider = GallerySharingProvider(resolve_target())
+    monkeypatch.setenv("GALLERY_ARM_ENDPOINT", "http://127.0.0.1:9")
+    provider.create(groups_props())
+    assert len(arm.calls("POST")) == 1
+
+
+@pytest.mark.parametrize("provider, props", [(GallerySharingProvider, groups_props()),
+                                             (GalleryCommunityProvider, community_props())])
+def test_the_providers_travel_by_value_without_this_project(tmp_path, provider, props):
+    # The dynamic-provider process unpickles the provider from the state: unpickling it and diffing
+    # must not import `gallery` (nor hold a client or credential), so a refactor cannot break old stacks.
+    pickled = serialize_provider(by_value(provider(resolve_target("public", environ={}))))
     script = textwrap.dedent(f"""
         import base64, sys, dill
         p = dill.loads(base64.b64decode({pickled!r}))
-        old = {{"subscriptionId": "s", "resourceGroupName": "r", "galleryName": "g", "subscriptions": ["a"]}}
-        d = p.diff("id", old, dict(old, subscriptions=["a", "b"]))
-        print(type(p).__name__, d.changes, d.replaces, p._client_factory, "gallery" in sys.modules)
+        old = {props!r}
+        d = p.diff("id", old, dict(old, galleryName="other"))
+        print(type(p).__name__, d.changes, d.replaces, p._target["endpoint"], "gallery" in sys.modules)
     """)
     out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, check=True)
-    assert out.stdout.split() == ["GallerySharingProvider", "True", "[]", "None", "False"], out.stderr
+    assert out.stdout.split() == [provider.__name__, "True", "['galleryName']", "https://management.azure.com",
+                                  "False"], out.stderr

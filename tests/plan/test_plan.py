@@ -127,9 +127,10 @@ def test_cli_text_ends_with_outputs_and_the_summary_like_pulumi_preview(capsys):
     gallery_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-min-qa/providers/" \
                  "Microsoft.Compute/galleries/gal_min_qa"
     start = lines.index("Outputs (ids in subscription 00000000-0000-0000-0000-000000000000, a placeholder):")
-    assert lines[start + 1:start + 5] == [
-        "    containers        : {", '        linux: "linux-vhds"', "    }", "    definitionIds     : {"]
-    assert f'    galleryId         : "{gallery_id}"' in lines[start:]
+    assert lines[start + 1:start + 7] == [
+        "    communityPublicNames   : []", "    communitySharingEnabled: false",
+        "    containers             : {", '        linux: "linux-vhds"', "    }", "    definitionIds          : {"]
+    assert f'    galleryId              : "{gallery_id}"' in lines[start:]
     assert lines[-3:] == ["", "Resources:", "    + 8 to create"]
 
 
