@@ -135,3 +135,9 @@ def check_resource_group_name(name: str) -> Optional[str]:
 def _describe_bad(name: str, allowed: str) -> str:
     bad = sorted({c for c in name if c not in allowed})
     return "not allowed: " + " ".join(repr(c) for c in bad)
+
+
+def camel(name: str) -> str:
+    """A model field's name as the catalog and Azure write it: public_name_prefix -> publicNamePrefix."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

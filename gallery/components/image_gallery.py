@@ -18,6 +18,7 @@ from gallery.components.definitions import declare_definition
 from gallery.components.storage import declare_storage
 from gallery.components.versions import declare_version
 from gallery.catalog.model import Catalog
+from gallery.catalog.naming import camel
 from gallery.components.sharing import GalleryCommunity, GallerySharing
 from gallery.azure.target import ArmTarget, resolve_target
 
@@ -76,12 +77,8 @@ class GalleryOutputs:
 
     def exports(self) -> dict[str, Any]:
         """{stack output name: value}, in declaration order."""
-        return {_camel(f.name): getattr(self, f.name) for f in fields(self)}
+        return {camel(f.name): getattr(self, f.name) for f in fields(self)}
 
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 class ImageGallery(pulumi.ComponentResource):

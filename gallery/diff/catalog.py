@@ -14,6 +14,7 @@ from typing import Callable, Iterator, Optional
 from gallery.diff.findings import Detail, Finding
 from gallery.diff.versions import compare_versions, version_added, version_removed
 from gallery.catalog.model import Catalog, ImageDefinition
+from gallery.catalog.naming import camel
 
 Locate = Callable[[str], tuple[int, int]]  # document path in HEAD -> (line, column)
 
@@ -106,20 +107,18 @@ class _Context:
                     f"gallery {b.name} → {h.name}: a new gallery is created and the old one is deleted with every "
                     "definition and version in it", "gallery.name", details=(Detail("name", b.name, h.name),),
                     hint="keep the gallery name; a gallery cannot be renamed in Azure")
-        if h.sharing == "groups" and b.sharing != "groups" and b.name == h.name:
-            yield self.at("gallery.sharing-groups-on-existing", "gallery",
-                    f"sharing {b.sharing} → groups: Azure cannot switch an existing gallery to groups sharing",
-                    "gallery.sharing", details=(Detail("sharing", b.sharing, h.sharing),),
-                    hint="create a new gallery with sharing: groups and publish the images there")
-        elif b.sharing != h.sharing or b.shared_with != h.shared_with or b.community != h.community:
-            details = [Detail("sharing", b.sharing, h.sharing)] if b.sharing != h.sharing else []
-            for key in ("subscriptions", "tenants"):
-                old, new = getattr(b.shared_with, key), getattr(h.shared_with, key)
-                details += _set_details(f"sharedWith.{key}", old, new)
-            if b.community != h.community:
-                details.append(Detail("community", _text(b.community), _text(h.community)))
+        details = [Detail("sharing", b.sharing, h.sharing)] if b.sharing != h.sharing else []
+        for key in ("subscriptions", "tenants"):
+            details += _set_details(f"sharedWith.{key}", getattr(b.shared_with, key), getattr(h.shared_with, key))
+        if b.community != h.community:
+            details.append(Detail("community", _text(b.community), _text(h.community)))
+        if b.sharing != h.sharing and b.name == h.name:
+            kind, message, hint = _SHARING_TRANSITIONS[(b.sharing, h.sharing)]
+            yield self.at(kind, "gallery", f"sharing {b.sharing} → {h.sharing}: {message}", "gallery.sharing",
+                          details=tuple(details), hint=hint.format(gallery=h.name, group=self.head.resource_group))
+        elif details:
             yield self.at("gallery.sharing-changed", "gallery", "who can use the images changes", "gallery.sharing",
-                    details=tuple(details))
+                          details=tuple(details))
         if b.access != h.access:
             grants = lambda g: [f"{a.principal_id} {a.role}" for a in g.access]  # noqa: E731
             yield self.at("gallery.access-changed", "gallery", "role assignments on the gallery change",
@@ -242,6 +241,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+
 def _text(value) -> object:
     """A readable rendering of a model value for before → after."""
     if value is None or isinstance(value, (str, bool, int)):
@@ -251,7 +251,40 @@ def _text(value) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     if hasattr(value, "__dataclass_fields__"):
-        parts = [f"{k}={_text(getattr(value, k))}" for k in value.__dataclass_fields__ if getattr(value, k) is not None
-                 and k != "path"]
+        # Shown with the catalog's camelCase key names (public_name_prefix -> publicNamePrefix).
+        parts = [f"{camel(k)}={_text(getattr(value, k))}" for k in value.__dataclass_fields__
+                 if getattr(value, k) is not None and k != "path"]
         return "{" + ", ".join(parts) + "}"
     return str(value)
+
+
+# Changes of `sharing` on an existing gallery, as Azure allows them (kind, message, hint). Azure cannot
+# switch an existing gallery to groups, and refuses to change the sharing of a gallery that is still
+# shared until it is reset; `pulumi up` updates the gallery before it deletes the old share resource, so
+# the reset must come first, by hand ("Share images using a community gallery": `az sig share reset`).
+_RESET_FIRST = ("reset the sharing first (`az sig share reset --gallery-name {gallery} --resource-group {group}`), "
+                "then `pulumi refresh`, then deploy this change")
+_TO_GROUPS = ("Azure cannot switch an existing gallery to groups sharing",
+              "create a new gallery with sharing: groups and publish the images there")
+_SHARING_TRANSITIONS = {
+    ("private", "groups"): ("gallery.sharing-groups-on-existing", *_TO_GROUPS),
+    ("community", "groups"): ("gallery.sharing-groups-on-existing", *_TO_GROUPS),
+    ("private", "community"): (
+        "gallery.sharing-made-public",
+        "the gallery is published to every Azure user (EnableCommunity) once it is deployed",
+        "every image in it becomes usable by anyone in Azure; the deploying identity needs Owner or Compute "
+        "Gallery Sharing Admin on the gallery"),
+    ("community", "private"): (
+        "gallery.sharing-community-to-private",
+        "Azure refuses to make a gallery private while it is shared with the community, and the deployment "
+        "would update the gallery before it resets the sharing",
+        _RESET_FIRST + "; consumers lose the public name"),
+    ("groups", "private"): (
+        "gallery.sharing-groups-to-private",
+        "Azure refuses to make a gallery private while it is shared with groups, and the deployment would "
+        "update the gallery before it removes the groups", _RESET_FIRST),
+    ("groups", "community"): (
+        "gallery.sharing-groups-to-community",
+        "Azure refuses to change the sharing of a gallery still shared with groups, and the deployment would "
+        "update the gallery before it removes the groups", _RESET_FIRST),
+}

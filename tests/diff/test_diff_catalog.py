@@ -113,6 +113,10 @@ CASES = {
         "0:0 blocking gallery.sharing-groups-on-existing: sharing private → groups: Azure cannot switch an "
         "existing gallery to groups sharing",
     ],
+    "gallery-community.yaml": [
+        "0:0 warning gallery.sharing-made-public: sharing private → community: the gallery is published to every "
+        "Azure user (EnableCommunity) once it is deployed",
+    ],
     "gallery-access.yaml": [
         "0:0 warning gallery.access-changed: role assignments on the gallery change",
         "0:0 info gallery.updated: gallery properties change in place",
@@ -162,12 +166,32 @@ def test_every_head_here_is_covered():
     ("definition-renamed-by-versions.yaml", "definition.renamed",
      ["name: windows → windows-server", "identifier: {publisher=Contoso, offer=windows, sku=2022} → "
                                         "{publisher=Contoso, offer=windows, sku=2022-g2}"]),
-    ("gallery-groups.yaml", "gallery.sharing-groups-on-existing", ["sharing: private → groups"]),
+    ("gallery-groups.yaml", "gallery.sharing-groups-on-existing",
+     ["sharing: private → groups", "sharedWith.subscriptions: None → 6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"]),
+    ("gallery-community.yaml", "gallery.sharing-made-public",
+     ["sharing: private → community", "community: None → {publicNamePrefix=contoso, "
+      "publisherUri=https://contoso.example, publisherContact=images@contoso.example, "
+      "eula=https://contoso.example/eula}"]),
     ("gallery-access.yaml", "gallery.access-changed", ["access: None → 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f Reader"]),
     ("storage-renamed.yaml", "storage.renamed", ["account: stdiffdev001 → stdiffdev002"]),
 ])
 def test_details_say_before_and_after(head, kind, expected):
     assert details(head, kind) == expected
+
+
+@pytest.mark.parametrize("base, head, kind", [
+    ("gallery-community.yaml", "base.yaml", "gallery.sharing-community-to-private"),
+    ("gallery-groups.yaml", "base.yaml", "gallery.sharing-groups-to-private"),
+    ("gallery-groups.yaml", "gallery-community.yaml", "gallery.sharing-groups-to-community"),
+    ("gallery-community.yaml", "gallery-groups.yaml", "gallery.sharing-groups-on-existing"),
+])
+def test_leaving_a_shared_state_is_refused_until_the_sharing_is_reset(base, head, kind):
+    found = [f for f in diff_catalogs(load_catalog(DIFF / base), load_catalog(DIFF / head), today=TODAY)
+             if f.kind.startswith("gallery.sharing")]
+    assert [(f.kind, f.severity) for f in found] == [(kind, "blocking")]
+    if kind != "gallery.sharing-groups-on-existing":
+        assert found[0].hint.startswith("reset the sharing first (`az sig share reset --gallery-name gal_diff_dev "
+                                        "--resource-group rg-diff-dev`), then `pulumi refresh`, then deploy")
 
 
 def test_a_version_past_its_end_of_life_is_retired():
