@@ -42,6 +42,10 @@ def arm_error(exc: Exception, doing: str, *, role: Optional[str] = None) -> ArmE
     if isinstance(exc, ResourceNotFoundError) or status == 404:
         return ArmError(f"cannot {doing}: not found ({code or 'NotFound'}: {detail})",
                         "check the subscription, resource group and names", status=404, code=code)
+    if status == 401:
+        return ArmError(f"cannot {doing}: Azure did not accept the credential ({code or 'Unauthorized'}: {detail})",
+                        "sign in again (`az login`), or check the token (GALLERY_ARM_TOKEN for a local endpoint)",
+                        status=401, code=code)
     if status == 403 or code in ("AuthorizationFailed", "LinkedAuthorizationFailed"):
         need = f"Owner or {role}" if role else "a role that allows it (Reader at least)"
         return ArmError(f"cannot {doing}: Azure refused the caller ({code or 'Forbidden'}: {detail})",

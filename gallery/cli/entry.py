@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 
 from gallery import __version__
 from gallery.cli import output
+from gallery.azure.errors import ArmError
 from gallery.errors import EXIT_BUG, EXIT_USER, CatalogError
 
 # Modules that register subcommands, in the order `--help` lists them.
@@ -52,6 +53,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return args.func(args)
     except CatalogError as exc:
         output.report_problems(exc.problems, getattr(args, "format", None) or output.TEXT)
+        return EXIT_USER
+    except ArmError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

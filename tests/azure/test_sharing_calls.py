@@ -126,3 +126,11 @@ def test_a_static_token_is_sent_to_the_local_endpoint(arm, monkeypatch):
     assert read_sharing(compute_client(resolve_target(), SUBSCRIPTION), "rg-images", "gal_platform").permissions \
         == "Private"
     assert arm.requests[-1].headers["Authorization"] == "Bearer local-secret"
+
+
+def test_a_missing_token_is_said_to_be_one(arm, client):
+    arm.add_gallery("rg-images", "gal_platform")
+    arm.token = "local-secret"
+    with pytest.raises(ArmError, match=r"^cannot read the sharing of gallery gal_platform: Azure did not accept "
+                       r"the credential \(AuthenticationFailed: "):
+        read_sharing(client, "rg-images", "gal_platform")
