@@ -119,8 +119,11 @@ def _blob_problem(blob: BlobClient) -> Optional[str]:
     if props.size < vhd.FOOTER_SIZE:
         return f"is {props.size} bytes, too small to be a VHD"
     tail = blob.download_blob(offset=props.size - vhd.FOOTER_SIZE, length=vhd.FOOTER_SIZE).readall()
-    # The head tells the other formats apart; only a blob that is no fixed VHD needs it.
-    head = blob.download_blob(offset=0, length=min(4096, props.size)).readall() if tail[:8] != vhd.COOKIE else b""
+    head = b""
+    if tail[:8] != vhd.COOKIE:  # only a blob that is no fixed VHD needs its head (other formats) and more tail
+        head = blob.download_blob(offset=0, length=min(4096, props.size)).readall()
+        n = min(vhd.TAIL_SIZE, props.size)
+        tail = blob.download_blob(offset=props.size - n, length=n).readall()
     report = vhd.judge(blob.blob_name, head, tail, props.size)
     if not report.ok:
         return report.problems[0].message

@@ -236,3 +236,16 @@ def test_check_catalog_blobs_reports_each_bad_blob_at_its_version(blob_catalog, 
     assert [p.message for p in blobstore.check_catalog_blobs(cat, service)] == [
         f"blob {blob_catalog.container_name}/{data_blob} has no VHD footer: it looks like a raw disk image (no "
         "partition table found)"]
+
+
+def test_check_catalog_blobs_names_a_padded_vhd_blob(blob_catalog, azurite):
+    cat = load_catalog("images.yaml")
+    os_blob = cat.images[0].versions[0].source.os_blob
+    content = make_vhd("d.vhd") + bytes(512)
+    page = blob_catalog.get_blob_client(os_blob)
+    page.create_page_blob(len(content), metadata={upload.STATE: "complete"})
+    page.upload_page(content[-4 * MIB:], offset=len(content) - 4 * MIB, length=4 * MIB)
+    service = BlobServiceClient.from_connection_string(azurite)
+    assert [p.message for p in blobstore.check_catalog_blobs(cat, service)][0] == (
+        f"blob {blob_catalog.container_name}/{os_blob} has its VHD footer 512 bytes before its end: 512 bytes were "
+        "added after the disk's footer (a padded copy?)")

@@ -327,3 +327,44 @@ def test_merge_and_covered():
     assert ranges == [(0, 8), (10, 30)]
     assert (diskscan.covered(0, 8, ranges), diskscan.covered(11, 30, ranges), diskscan.covered(7, 11, ranges),
             diskscan.covered(30, 31, ranges)) == (True, True, False, False)
+
+
+# -- cut short or padded: never called raw --------------------------------------------------------
+
+COPY_AGAIN = "copy or export the disk again"
+
+
+def test_a_vhd_cut_short_is_not_called_raw(here):
+    fixed_vhd("disk.vhd", 4 * MIB)
+    with open("disk.vhd", "rb") as src, open("cut.vhd", "wb") as dst:
+        dst.write(src.read(4 * MIB - 456))  # like `head -c`: the footer and the disk's last bytes are gone
+    assert messages("cut.vhd") == [
+        "cut.vhd: error: is 4193848 bytes, not a whole number of 512-byte sectors, and has no VHD footer at its "
+        "end: a VHD cut short (an interrupted copy?) or a padded file; " + COPY_AGAIN]
+
+
+def test_a_vhd_cut_inside_its_footer_is_named(here):
+    fixed_vhd("disk.vhd", 4 * MIB)
+    os.truncate("disk.vhd", 4 * MIB + 300)
+    assert messages("disk.vhd") == [
+        "disk.vhd: error: ends 300 bytes into its VHD footer: a VHD whose last 212 bytes were cut off (an "
+        "interrupted copy?); " + COPY_AGAIN]
+
+
+@pytest.mark.parametrize("extra", [100, 512, 4096])
+def test_a_padded_vhd_is_not_called_raw(here, extra):
+    fixed_vhd("disk.vhd", 4 * MIB)
+    with open("disk.vhd", "ab") as f:
+        f.write(b"\0" * extra)
+    assert messages("disk.vhd") == [
+        f"disk.vhd: error: has its VHD footer {extra} bytes before its end: {extra} bytes were added after the "
+        "disk's footer (a padded copy?); " + COPY_AGAIN]
+
+
+def test_vhd_check_of_a_cut_vhd_does_not_suggest_convert(here, capsys):
+    fixed_vhd("disk.vhd", 4 * MIB)
+    os.truncate("disk.vhd", 4 * MIB - 456)
+    assert main(["vhd", "check", "disk.vhd"]) == 1
+    assert capsys.readouterr().err == (
+        "disk.vhd: error: is 4193848 bytes, not a whole number of 512-byte sectors, and has no VHD footer at its "
+        "end: a VHD cut short (an interrupted copy?) or a padded file; copy or export the disk again\n")
