@@ -15,7 +15,7 @@ import struct
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from gallery.vhd import diskscan
 from gallery.errors import Problem
@@ -110,13 +110,19 @@ def inspect(path: str | os.PathLike) -> VhdReport:
         head = f.read(4096)  # seek + read, not os.pread: uploads start on Windows machines too
         f.seek(max(size - TAIL_SIZE, 0))
         tail = f.read(TAIL_SIZE)
-    return judge(str(path), head, tail, size)
+    return judge(str(path), head, tail, size, taken=os.path.exists)
 
 
-def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
+def judge(name: str, head: bytes, tail: bytes, size: int,
+          taken: Callable[[str], bool] = lambda path: False) -> VhdReport:
     """The pure part of `inspect`: a verdict from the file's first bytes, its last bytes (at least the
-    last 512, up to TAIL_SIZE to recognise a padded file) and its size."""
-    fixed_cmd, qemu_cmd = _convert_hint(name)
+    last 512, up to TAIL_SIZE to recognise a padded file) and its size.
+
+    `taken(path)` says whether a file exists: a hint's command never writes over one (`inspect` asks
+    the file system; a blob's check, which shows no hints, need not).
+    """
+    fixed_name = _free_name(_fixed_name(name), taken)
+    fixed_cmd, qemu_cmd = _convert_hint(name, fixed_name)
 
     def report(kind, message, rule, hint=None, footer=None, virtual=None):
         problem = Problem(name, 0, 0, "", message, rule, hint=hint)
@@ -149,7 +155,7 @@ def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
                  else "an MBR partition table" if head[510:512] == b"\x55\xaa" else "no partition table")
         return report("raw", f"has no VHD footer: it looks like a raw disk image ({table} found)", "vhd.raw",
                       f"write its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: "
-                      f"python -m gallery vhd convert {_q(name)} {_q(_fixed_name(name))}")
+                      f"python -m gallery vhd convert {_q(name)} {_q(fixed_name)}")
     footer = Footer.parse(last)
     kind = DISK_TYPES.get(footer.disk_type, "unknown")
     virtual = footer.current_size
@@ -165,7 +171,7 @@ def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
         return report(kind, "is a differencing VHD, which holds only the changes to a parent disk; Azure needs "
                       "one self-contained fixed-size VHD", "vhd.differencing",
                       f"merge it with its parent into a fixed VHD on Windows: Convert-VHD -Path {_q(name)} "
-                      f"-DestinationPath {_q(_fixed_name(name))} -VHDType Fixed", footer, virtual)
+                      f"-DestinationPath {_q(fixed_name)} -VHDType Fixed", footer, virtual)
     if kind == "unknown":
         return report(kind, f"has disk type {footer.disk_type} in its VHD footer, which is none of 2 (fixed), "
                       "3 (dynamic) or 4 (differencing)", "vhd.disk-type", "copy or export the disk again",
@@ -183,11 +189,12 @@ def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
         # qemu-img without force_size=on rounds the size down to a CHS geometry: the classic cause.
         cause = "qemu-img wrote it without -o force_size=on: convert the original again with that option, or " \
             if footer.creator_app == b"qemu" else ""
+        raw = _q(_free_name(str(Path(name).with_suffix(".raw")), taken))
         problems.append(Problem(
             name, 0, 0, "", f"has a virtual size of {virtual} bytes, not a multiple of 1 MiB", "vhd.alignment",
             hint=f"{cause}round it up to {rounded} bytes: Resize-VHD -Path {_q(name)} -SizeBytes {rounded} on Windows, "
-                 f"or qemu-img convert -f vpc -O raw {_q(name)} disk.raw && "
-                 f"python -m gallery vhd convert disk.raw {_q(_fixed_name(name))}"))
+                 f"or qemu-img convert -f vpc -O raw {_q(name)} {raw} && "
+                 f"python -m gallery vhd convert {raw} {_q(fixed_name)}"))
     if virtual > MAX_VIRTUAL_SIZE:
         problems.append(Problem(name, 0, 0, "", f"has a virtual size of {virtual} bytes ({human_size(virtual)}); "
                                 f"gallery images must be under 2 TiB", "vhd.too-large",
@@ -238,20 +245,30 @@ def write_fixed(src: str | os.PathLike, dst: str | os.PathLike) -> int:
     return virtual
 
 
-def _convert_hint(name: str):
+def _convert_hint(name: str, fixed_name: str):
+    src, dst = _q(name), _q(fixed_name)
+
     def hint(fmt: str) -> str:
-        src, dst = _q(name), _q(_fixed_name(name))
         return (f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {src} {dst}"
                 f" (on Windows: Convert-VHD -Path {src} -DestinationPath {dst} -VHDType Fixed)")
     def hint_qemu_only(fmt: str) -> str:
-        return f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {_q(name)} " \
-               f"{_q(_fixed_name(name))}"
+        return f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {src} {dst}"
     return hint, hint_qemu_only
 
 
 def _fixed_name(name: str) -> str:
     p = Path(name)
     return str(p.with_name(p.stem + "-fixed.vhd"))
+
+
+def _free_name(name: str, taken: Callable[[str], bool]) -> str:
+    """`name`, or the first of name-2, name-3, ... (before the extension) that is not `taken`."""
+    p, n = Path(name), 2
+    candidate = name
+    while taken(candidate):
+        candidate = str(p.with_name(f"{p.stem}-{n}{p.suffix}"))
+        n += 1
+    return candidate
 
 
 def _q(s: str) -> str:

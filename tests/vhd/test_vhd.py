@@ -192,7 +192,7 @@ def test_qemu_without_force_size_gets_its_cause_named(here, qemu_img):
         "chs.vhd: error: has a virtual size of 10514432 bytes, not a multiple of 1 MiB; qemu-img wrote it "
         "without -o force_size=on: convert the original again with that option, or round it up to 11534336 "
         "bytes: Resize-VHD -Path chs.vhd -SizeBytes 11534336 on Windows, or qemu-img convert -f vpc -O raw "
-        "chs.vhd disk.raw && python -m gallery vhd convert disk.raw chs-fixed.vhd"]
+        "chs.vhd chs.raw && python -m gallery vhd convert chs.raw chs-fixed.vhd"]
 
 
 def test_empty_disk_is_rejected(here):
@@ -368,3 +368,25 @@ def test_vhd_check_of_a_cut_vhd_does_not_suggest_convert(here, capsys):
     assert capsys.readouterr().err == (
         "disk.vhd: error: is 4193848 bytes, not a whole number of 512-byte sectors, and has no VHD footer at its "
         "end: a VHD cut short (an interrupted copy?) or a padded file; copy or export the disk again\n")
+
+
+# -- hints never write over a file ----------------------------------------------------------------
+
+def test_a_hint_names_a_free_output_file(here, qemu_img):
+    sparse_raw("disk.raw", 4 * MIB)
+    subprocess.run([qemu_img, "convert", "-f", "raw", "-O", "qcow2", "disk.raw", "os.qcow2"], check=True)
+    for taken in ("os-fixed.vhd", "os-fixed-2.vhd"):
+        open(taken, "wb").close()
+    assert messages("os.qcow2") == [
+        "os.qcow2: error: is a QCOW2 image; Azure accepts only fixed-size VHD; convert it: qemu-img convert -f qcow2 "
+        "-O vpc -o subformat=fixed,force_size=on os.qcow2 os-fixed-3.vhd"]
+
+
+def test_the_alignment_hint_names_free_intermediate_and_output_files(here):
+    fixed_vhd("os.vhd", 2 * MIB + 512)
+    for taken in ("os-fixed.vhd", "os.raw"):
+        open(taken, "wb").close()
+    assert messages("os.vhd") == [
+        "os.vhd: error: has a virtual size of 2097664 bytes, not a multiple of 1 MiB; round it up to 3145728 "
+        "bytes: Resize-VHD -Path os.vhd -SizeBytes 3145728 on Windows, or qemu-img convert -f vpc -O raw "
+        "os.vhd os-2.raw && python -m gallery vhd convert os-2.raw os-fixed-2.vhd"]
