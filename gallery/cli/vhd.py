@@ -120,7 +120,8 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--captured", type=_date, metavar="YYYY-MM-DD",
                    help="the capture date in the blob name (default: the file's modification date, so that a "
                         "rerun on another day resumes the same blob)")
-    p.add_argument("--data-disk", type=int, metavar="LUN", help="upload a data disk with this LUN, not the OS disk")
+    p.add_argument("--data-disk", type=_lun, metavar="LUN",
+                   help="upload a data disk with this LUN (0 to 63), not the OS disk")
     p.add_argument("--catalog", default="images.yaml", metavar="PATH", help="the catalog (default: images.yaml)")
     p.add_argument("--stack", default=DEFAULT_STACK, help=f"the stack that fills {{stack}} (default: {DEFAULT_STACK})")
     p.add_argument("--workers", type=_positive, default=8, help="parallel put-page requests (default: 8)")
@@ -242,6 +243,20 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
     return int(text)
+
+
+def _lun(text: str) -> int:
+    """A data disk's LUN, in the range the catalog schema allows: checked before anything is sent."""
+    from gallery.catalog import schema  # noqa: PLC0415 - the schema loads only for --data-disk
+    bounds = schema.schema()["$defs"]["dataDisk"]["properties"]["lun"]
+    low, high = bounds["minimum"], bounds["maximum"]
+    try:
+        lun = int(text)
+    except ValueError:
+        lun = None
+    if lun is None or not low <= lun <= high:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a data disk LUN: a LUN is a whole number from {low} to {high}")
+    return lun
 
 
 def _date(text: str) -> dt.date:

@@ -249,3 +249,15 @@ def test_check_catalog_blobs_names_a_padded_vhd_blob(blob_catalog, azurite):
     assert [p.message for p in blobstore.check_catalog_blobs(cat, service)][0] == (
         f"blob {blob_catalog.container_name}/{os_blob} has its VHD footer 512 bytes before its end: 512 bytes were "
         "added after the disk's footer (a padded copy?)")
+
+
+@pytest.mark.parametrize("lun", ["-1", "64", "one"])
+def test_upload_refuses_a_lun_out_of_range_before_sending_anything(blob_catalog, capsys, lun):
+    make_vhd("d.vhd")
+    with pytest.raises(SystemExit) as stop:
+        main(["upload", "d.vhd", "--image", "ubuntu-test", "--data-disk", lun, "-q"])
+    assert stop.value.code == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"python -m gallery upload: error: argument --data-disk: {lun!r} is not a data disk LUN: a LUN is a whole "
+        "number from 0 to 63")
+    assert list(blob_catalog.list_blobs()) == []
