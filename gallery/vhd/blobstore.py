@@ -10,8 +10,8 @@ from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError,
                                    ServiceRequestError)
 from azure.storage.blob import BlobClient, BlobServiceClient, BlobType
 
-from gallery.vhd import diskscan, vhdfile as vhd
-from gallery.errors import Problem
+from gallery.vhd import connstr, diskscan, vhdfile as vhd
+from gallery.errors import CatalogError, Problem
 from gallery.catalog.model import Catalog, VhdSource
 
 CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING"
@@ -21,12 +21,19 @@ def service_client(account: str) -> tuple[BlobServiceClient, str]:
     """A client for the catalog's storage account, and a phrase saying how it authenticates.
 
     Like the Azure CLI and azcopy: a connection string in AZURE_STORAGE_CONNECTION_STRING wins (it
-    names its own account: CI secrets, Azurite); otherwise the account from the catalog with
+    names its own account: CI secrets, Azurite; a malformed one raises CatalogError); otherwise the account from the catalog with
     DefaultAzureCredential (az login, a managed identity, workload identity in CI), which needs the
     "Storage Blob Data Contributor" role on the account.
     """
     conn = os.environ.get(CONNECTION_STRING)
     if conn:
+        wrong = connstr.problem(conn)
+        if wrong:
+            raise CatalogError([Problem(
+                CONNECTION_STRING, 0, 0, "", wrong, "storage.connection-string",
+                hint="copy the storage account's connection string again (the portal's Access keys, or az storage "
+                     f"account show-connection-string --name ACCOUNT), or unset {CONNECTION_STRING} to use your "
+                     "Azure login")])
         client = BlobServiceClient.from_connection_string(conn)
         return client, f"account {client.account_name} from {CONNECTION_STRING}"
     from azure.identity import DefaultAzureCredential  # noqa: PLC0415 - slow to import, needed only here
