@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import http
 import logging
 import os
 from typing import Optional
@@ -65,8 +66,23 @@ def explain(exc: Exception, connection_string: bool = False) -> Optional[str]:
                         "or lacks write permission")
             return (f"access denied ({code}): your identity needs the \"Storage Blob Data Contributor\" role "
                     f"on the storage account (and the account's firewall must let this machine in)")
-        return f"the storage service refused: {code} (HTTP {exc.status_code})"
+        said = service_message(exc)
+        return f"the storage service refused: {code} (HTTP {exc.status_code})" + (f": {said}" if said else "")
     return None
+
+
+def service_message(exc) -> str:
+    """The service's own words for a refusal: the <Message> of the error body, or the status line's reason
+    (a HEAD request has no body), without the RequestId/Time lines; "" when it said nothing more."""
+    text = (exc.message or "").split("\nRequestId:")[0].split("\nErrorCode:")[0].strip()
+    if text.startswith("Operation returned an invalid status"):  # azure-core's words for a body-less error
+        text = (exc.reason or "").strip()
+    code = getattr(exc, "error_code", None)
+    try:
+        phrase = http.HTTPStatus(exc.status_code).phrase  # "Bad Request" says nothing the code does not
+    except ValueError:
+        phrase = ""
+    return "" if text in ("", phrase, getattr(code, "value", code)) else text
 
 
 def page_ranges(blob: BlobClient) -> list[tuple[int, int]]:

@@ -261,3 +261,20 @@ def test_upload_refuses_a_lun_out_of_range_before_sending_anything(blob_catalog,
         f"python -m gallery upload: error: argument --data-disk: {lun!r} is not a data disk LUN: a LUN is a whole "
         "number from 0 to 63")
     assert list(blob_catalog.list_blobs()) == []
+
+
+def test_a_refusal_shows_the_services_own_message(blob_catalog, own_azurite, monkeypatch, capsys):
+    # Azurite as it starts by default refuses an SDK newer than itself; only its message says why.
+    strict = own_azurite(skip_api_version_check=False)
+    monkeypatch.setenv(blobstore.CONNECTION_STRING, strict.connection_string)
+    make_vhd("d.vhd")
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
+    err = capsys.readouterr().err
+    api = err.split("The API version ")[1].split(" ")[0]
+    assert err == (
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name} (account devstoreaccount1 from "
+        "AZURE_STORAGE_CONNECTION_STRING): the storage service refused: InvalidHeaderValue (HTTP 400): The API "
+        f"version {api} is not supported by Azurite. Please upgrade Azurite to latest version and retry. If you are "
+        "using Azurite in Visual Studio, please check you have installed latest Visual Studio patch. Azurite command "
+        "line parameter \"--skipApiVersionCheck\" or Visual Studio Code configuration \"Skip Api Version Check\" can "
+        "skip this error.\n")
