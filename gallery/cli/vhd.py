@@ -162,9 +162,10 @@ def run_upload(args: argparse.Namespace) -> int:
         # A data disk belongs with the OS disk of its version: both names share date and sequence, so
         # the search starts at the newest OS disk captured that day.
         first = 0 if args.data_disk is None else _newest_os_sequence(container, image.name, captured)
-        with _progress(args.quiet, report.file_size) as progress:
+        with _progress(args.quiet, report.file_size) as (progress, on_retry):
             result = upload.upload_vhd(container, name_for, args.file, workers=args.workers, progress=progress,
-                                       verify_download=args.verify_download, first_sequence=first)
+                                       on_retry=on_retry, verify_download=args.verify_download,
+                                       first_sequence=first)
         os_blob_there = args.data_disk is None or container.get_blob_client(
             naming.os_blob_name(image.name, captured, result.sequence)).exists()
     except KeyboardInterrupt:
@@ -174,7 +175,7 @@ def run_upload(args: argparse.Namespace) -> int:
     except upload.UploadError as exc:
         return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where}: {exc}", "upload.failed"))
     except AzureError as exc:
-        message = blobstore.explain(exc, how.endswith(blobstore.CONNECTION_STRING))
+        message = blobstore.explain(exc, how.endswith(blobstore.CONNECTION_STRING), resumable=True)
         if message is None:
             raise
         return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where} ({how}): {message}", "upload.azure"))
@@ -226,17 +227,24 @@ def _catalog_lines(catalog, image, captured, r, lun, os_blob_there: bool) -> str
 
 @contextlib.contextmanager
 def _progress(quiet: bool, total: int):
-    if quiet or not sys.stderr.isatty():
-        yield None
+    """(progress(done, sent), on_retry(note)) for the upload: a bar on a terminal; without one, each retry
+    as a line (a CI log shows why the upload waits); nothing with --quiet."""
+    if quiet:
+        yield None, None
+        return
+    if not sys.stderr.isatty():
+        yield None, lambda note: print(note, file=sys.stderr)
         return
     from rich.console import Console  # noqa: PLC0415
     from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,  # noqa: PLC0415
                                TransferSpeedColumn)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(binary_units=True),
-               TransferSpeedColumn(), TimeRemainingColumn(), TextColumn("sent {task.fields[sent]}"))
+               TransferSpeedColumn(), TimeRemainingColumn(), TextColumn("sent {task.fields[sent]}"),
+               TextColumn("{task.fields[note]}"))
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("upload", total=total, sent="0 bytes")
-        yield lambda done, sent: bar.update(task, completed=done, sent=vhd.human_size(sent))
+        task = bar.add_task("upload", total=total, sent="0 bytes", note="")
+        yield (lambda done, sent: bar.update(task, completed=done, sent=vhd.human_size(sent), note=""),
+               lambda note: bar.update(task, note=note))
 
 
 def _positive(text: str) -> int:

@@ -8,10 +8,10 @@ import os
 from typing import Optional
 
 from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceNotFoundError,
-                                   ServiceRequestError)
+                                   ServiceRequestError, ServiceResponseError)
 from azure.storage.blob import BlobClient, BlobServiceClient, BlobType
 
-from gallery.vhd import connstr, diskscan, vhdfile as vhd
+from gallery.vhd import connstr, diskscan, retries, vhdfile as vhd
 from gallery.errors import CatalogError, Problem
 from gallery.catalog.model import Catalog, VhdSource
 
@@ -22,9 +22,10 @@ def service_client(account: str) -> tuple[BlobServiceClient, str]:
     """A client for the catalog's storage account, and a phrase saying how it authenticates.
 
     Like the Azure CLI and azcopy: a connection string in AZURE_STORAGE_CONNECTION_STRING wins (it
-    names its own account: CI secrets, Azurite; a malformed one raises CatalogError); otherwise the account from the catalog with
-    DefaultAzureCredential (az login, a managed identity, workload identity in CI), which needs the
-    "Storage Blob Data Contributor" role on the account.
+    names its own account: CI secrets, Azurite; a malformed one raises CatalogError); otherwise the
+    account from the catalog with DefaultAzureCredential (az login, a managed identity, workload
+    identity in CI), which needs the "Storage Blob Data Contributor" role on the account. Requests are
+    retried as `retries.policy()` says.
     """
     conn = os.environ.get(CONNECTION_STRING)
     if conn:
@@ -35,26 +36,31 @@ def service_client(account: str) -> tuple[BlobServiceClient, str]:
                 hint="copy the storage account's connection string again (the portal's Access keys, or az storage "
                      f"account show-connection-string --name ACCOUNT), or unset {CONNECTION_STRING} to use your "
                      "Azure login")])
-        client = BlobServiceClient.from_connection_string(conn)
+        client = BlobServiceClient.from_connection_string(conn, retry_policy=retries.policy(),
+                                                          connection_timeout=retries.CONNECT_TIMEOUT)
         return client, f"account {client.account_name} from {CONNECTION_STRING}"
     from azure.identity import DefaultAzureCredential  # noqa: PLC0415 - slow to import, needed only here
     # Each credential it tries logs its failure as a warning: one sentence from `explain` says it better.
     logging.getLogger("azure.identity").setLevel(logging.ERROR)
     url = f"https://{account}.blob.core.windows.net"
-    return BlobServiceClient(url, credential=DefaultAzureCredential()), f"account {account} with your Azure login"
+    client = BlobServiceClient(url, credential=DefaultAzureCredential(), retry_policy=retries.policy(),
+                               connection_timeout=retries.CONNECT_TIMEOUT)
+    return client, f"account {account} with your Azure login"
 
 
-def explain(exc: Exception, connection_string: bool = False) -> Optional[str]:
+def explain(exc: Exception, connection_string: bool = False, resumable: bool = False) -> Optional[str]:
     """A sentence a user can act on for an Azure SDK error, or None for one that is our bug.
 
     `connection_string`: whether the client came from AZURE_STORAGE_CONNECTION_STRING (a refusal then
-    means its key or SAS, not a missing role).
+    means its key or SAS, not a missing role). `resumable`: an upload, which a rerun continues.
     """
     if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
         return (f"no Azure credential was found ({str(exc).splitlines()[0]}): run `az login`, or set "
                 f"{CONNECTION_STRING}")
-    if isinstance(exc, ServiceRequestError):
-        return f"the storage service cannot be reached: {exc}"
+    if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
+        return (f"the storage service cannot be reached ({retries.reason(exc)}; gave up after {retries.RETRIES} "
+                "retries)" + ("; run the same command again once it can be reached: the upload resumes where it "
+                              "stopped" if resumable else ""))
     if isinstance(exc, HttpResponseError):
         code = getattr(exc, "error_code", None) or exc.reason
         code = getattr(code, "value", code)  # StorageErrorCode.X -> its REST name

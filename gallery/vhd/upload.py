@@ -17,10 +17,8 @@ file), so that it knows nothing of catalogs or credentials. What makes it safe:
 from __future__ import annotations
 
 import base64
-import concurrent.futures as cf
 import hashlib
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -29,7 +27,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobType, ContainerClient, ContentSettings
 
-from gallery.vhd import diskscan, vhdfile as vhd
+from gallery.vhd import diskscan, sender, vhdfile as vhd
 from gallery.vhd.blobstore import check_catalog_blobs, page_ranges, remote_md5  # noqa: F401 - re-exported
 from gallery.catalog.naming import MAX_SEQUENCE
 
@@ -72,10 +70,12 @@ def disk_md5(path: str | os.PathLike) -> str:
 
 def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path: str | os.PathLike, *,
                workers: int = 8, progress: Optional[Callable[[int, int], None]] = None,
-               verify_download: bool = False, first_sequence: int = 0) -> UploadResult:
+               on_retry: Optional[Callable[[str], None]] = None, verify_download: bool = False,
+               first_sequence: int = 0) -> UploadResult:
     """Upload the (already checked) VHD `path` under the first usable name `name_for(first_sequence..99)`.
 
-    `progress(done, sent)` is called as bytes of the file are dealt with (done) and sent (sent).
+    `progress(done, sent)` is called as bytes of the file are dealt with (done) and sent (sent);
+    `on_retry(note)` as a put is retried.
     """
     size = os.stat(path).st_size
     mark = fingerprint(path)
@@ -93,7 +93,7 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
                                           match_condition=MatchConditions.IfMissing)
                 except ResourceExistsError:
                     continue
-                return _send(blob, seq, path, size, mark, [], "uploaded", skipped, workers, progress,
+                return _send(blob, seq, path, size, mark, [], "uploaded", skipped, workers, progress, on_retry,
                              verify_download)
             break
         else:
@@ -104,7 +104,7 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
         elif meta.get(STATE) == "incomplete":
             if meta.get(SOURCE) == mark and props.size == size:
                 return _send(blob, seq, path, size, mark, page_ranges(blob), "resumed", skipped, workers,
-                             progress, verify_download)
+                             progress, on_retry, verify_download)
             skipped.append(f"{name}: an unfinished upload of another file (delete it if nobody is uploading it)")
         elif props.size != size:
             skipped.append(f"{name}: another disk ({props.size} bytes)")
@@ -119,58 +119,17 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
 
 
 def _send(blob: BlobClient, seq: int, path, size: int, mark: str, present: list[tuple[int, int]],
-          outcome: str, skipped: list[str], workers: int, progress, verify_download: bool) -> UploadResult:
+          outcome: str, skipped: list[str], workers: int, progress, on_retry, verify_download: bool) -> UploadResult:
     started = time.monotonic()
-    digest = hashlib.md5()
     result = UploadResult(blob.blob_name, seq, outcome, size, skipped=skipped)
-    local_ranges: list[tuple[int, int]] = []
-    lock = threading.Lock()
-    done = [0]
-    # Bounded in-flight work: the reader stays at most 2 x workers pieces (4 MiB each) ahead.
-    slots = threading.BoundedSemaphore(2 * workers)
-
-    def put(piece: diskscan.Piece) -> None:
-        try:
-            blob.upload_page(piece.data, offset=piece.offset, length=len(piece.data), validate_content=True)
-            with lock:
-                result.sent_bytes += len(piece.data)
-                if progress:
-                    progress(done[0], result.sent_bytes)
-        finally:
-            slots.release()
-
-    def scanned(n: int) -> None:
-        with lock:
-            done[0] += n
-            if progress:
-                progress(done[0], result.sent_bytes)
-
-    futures: list[cf.Future] = []
-    with cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="put-page") as pool:
-        try:
-            for piece in diskscan.scan(path, size, digest, scanned):
-                local_ranges.append((piece.offset, piece.end))
-                result.data_bytes += len(piece.data)
-                if diskscan.covered(piece.offset, piece.end, present):
-                    continue  # sent by an earlier run
-                slots.acquire()
-                futures.append(pool.submit(put, piece))
-                if len(futures) > 4 * workers:  # forget finished puts, raising the first failure
-                    for f in futures:
-                        if f.done():
-                            f.result()
-                    futures = [f for f in futures if not f.done()]
-            for f in cf.as_completed(futures):
-                f.result()
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    md5 = digest.digest()
+    sent = sender.send(blob, path, size, present, workers=workers, progress=progress, on_retry=on_retry)
+    result.data_bytes, result.sent_bytes = sent.data_bytes, sent.sent_bytes
+    md5 = sent.md5
     result.md5 = md5.hex()
     stored = page_ranges(blob)
-    if stored != diskscan.merge(local_ranges):
+    if stored != sent.ranges:
         raise UploadError(f"{blob.blob_name}: the blob's pages do not match the file's data after the upload "
-                          f"({len(stored)} ranges stored, {len(diskscan.merge(local_ranges))} expected); it stays "
+                          f"({len(stored)} ranges stored, {len(sent.ranges)} expected); it stays "
                           "marked incomplete: run the same command again, and if this comes back, delete the blob and upload anew")
     if verify_download and remote_md5(blob, size) != md5:
         raise UploadError(f"{blob.blob_name}: the MD5 of the downloaded blob differs from the file's")

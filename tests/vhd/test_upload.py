@@ -10,11 +10,12 @@ import uuid
 import pytest
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
-from gallery.vhd import blobstore, upload, vhdfile as vhd
+from gallery.vhd import blobstore, retries, upload, vhdfile as vhd
 
 from gallery.catalog import naming
 from gallery.cli import main
 from gallery.catalog.loader import load_catalog
+from tests.fixtures.storage import CATALOG
 from tests.fixtures.vhds import MIB, make_vhd
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -278,3 +279,42 @@ def test_a_refusal_shows_the_services_own_message(blob_catalog, own_azurite, mon
         "using Azurite in Visual Studio, please check you have installed latest Visual Studio patch. Azurite command "
         "line parameter \"--skipApiVersionCheck\" or Visual Studio Code configuration \"Skip Api Version Check\" can "
         "skip this error.\n")
+
+
+# -- storage gone ---------------------------------------------------------------------------------
+
+def test_retries_are_bounded_to_under_a_minute():
+    # The SDK's default took about 57 s per request, and an upload went through it once per queued put.
+    assert retries.worst_case_seconds(retries.policy()) == 55.0
+    assert retries.RETRIES == 4
+
+
+def test_storage_gone_mid_upload_stops_after_one_retry_cycle_with_the_resume_hint(
+        tmp_path, own_azurite, fast_retries, monkeypatch, capsys):
+    service = own_azurite()
+    token = uuid.uuid4().hex[:8]
+    (tmp_path / "images.yaml").write_text(CATALOG % token)
+    BlobServiceClient.from_connection_string(service.connection_string).create_container(f"linux-{token}")
+    monkeypatch.setenv(blobstore.CONNECTION_STRING, service.connection_string)
+    monkeypatch.chdir(tmp_path)
+    make_vhd("d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
+    real = upload.upload_vhd
+
+    def stop_after_the_first_put(*args, **kwargs):  # the storage goes away once a put is in
+        def progress(done, sent):
+            if sent:
+                service.stop()
+        return real(*args, **{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(upload, "upload_vhd", stop_after_the_first_put)
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "--workers", "1"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    # One put went through the retries, and the others were never sent.
+    assert err[-5:] == [
+        "retrying (1/4) after: Connection refused",
+        "retrying (2/4) after: Connection refused",
+        "retrying (3/4) after: Connection refused",
+        "retrying (4/4) after: Connection refused",
+        f"d.vhd: error: not uploaded to devstoreaccount1/linux-{token} (account devstoreaccount1 from "
+        "AZURE_STORAGE_CONNECTION_STRING): the storage service cannot be reached (Connection refused; gave up after "
+        "4 retries); run the same command again once it can be reached: the upload resumes where it stopped"]
