@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import difflib
 import os
@@ -18,6 +17,7 @@ from gallery.catalog import naming
 
 from gallery.vhd import vhdfile as vhd
 from gallery.cli import output
+from gallery.cli.progress import upload_progress
 from gallery.errors import EXIT_OK, EXIT_USER, Problem
 from gallery.catalog.loader import DEFAULT_STACK, load_catalog
 from gallery.catalog.model import VhdSource
@@ -162,7 +162,7 @@ def run_upload(args: argparse.Namespace) -> int:
         # A data disk belongs with the OS disk of its version: both names share date and sequence, so
         # the search starts at the newest OS disk captured that day.
         first = 0 if args.data_disk is None else _newest_os_sequence(container, image.name, captured)
-        with _progress(args.quiet, report.file_size) as (progress, on_retry):
+        with upload_progress(args.quiet, report.file_size) as (progress, on_retry):
             result = upload.upload_vhd(container, name_for, args.file, workers=args.workers, progress=progress,
                                        on_retry=on_retry, verify_download=args.verify_download,
                                        first_sequence=first)
@@ -223,28 +223,6 @@ def _catalog_lines(catalog, image, captured, r, lun, os_blob_there: bool) -> str
             f"      - version: {suggestion}" + (f"   # any Major.Minor.Patch above {top}" if top else "") + "\n"
             f"        source:\n          vhd:\n            captured: {captured}{seq}\n"
             f"            osDiskCaching: ReadWrite")
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool, total: int):
-    """(progress(done, sent), on_retry(note)) for the upload: a bar on a terminal; without one, each retry
-    as a line (a CI log shows why the upload waits); nothing with --quiet."""
-    if quiet:
-        yield None, None
-        return
-    if not sys.stderr.isatty():
-        yield None, lambda note: print(note, file=sys.stderr)
-        return
-    from rich.console import Console  # noqa: PLC0415
-    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,  # noqa: PLC0415
-                               TransferSpeedColumn)
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(binary_units=True),
-               TransferSpeedColumn(), TimeRemainingColumn(), TextColumn("sent {task.fields[sent]}"),
-               TextColumn("{task.fields[note]}"))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("upload", total=total, sent="0 bytes", note="")
-        yield (lambda done, sent: bar.update(task, completed=done, sent=vhd.human_size(sent), note=""),
-               lambda note: bar.update(task, note=note))
 
 
 def _positive(text: str) -> int:

@@ -31,12 +31,15 @@ def send(blob: BlobClient, path: str | os.PathLike, size: int, present: list[tup
          progress: Optional[Callable[[int, int], None]] = None,
          on_retry: Optional[Callable[[str], None]] = None, **request_options) -> Sent:
     """Put the non-zero pieces of the first `size` bytes of `path` that `present` (merged ranges the blob
-    holds already) does not cover. `progress(done, sent)` follows the work; `on_retry(note)` hears of
+    holds already) does not cover. `progress(done, sent)` follows the work (bytes of the disk dealt with,
+    bytes acknowledged by the service); `on_retry(note)` hears of
     each retried request; `request_options` (a lease) go with every put."""
     sent = Sent()
     digest = hashlib.md5()
     lock = threading.Lock()
-    done = [0]
+    # `done` counts bytes dealt with for good: zeros and pages the blob has once their chunk is read,
+    # data once the service acknowledges its put. `queued`: data of the chunk being read, sent but not yet.
+    done, queued = [0], [0]
     failed = threading.Event()
     slots = threading.BoundedSemaphore(2 * workers)
     if on_retry is not None:
@@ -50,6 +53,7 @@ def send(blob: BlobClient, path: str | os.PathLike, size: int, present: list[tup
                              **request_options)
             with lock:
                 sent.sent_bytes += len(piece.data)
+                done[0] += len(piece.data)
                 if progress:
                     progress(done[0], sent.sent_bytes)
         except BaseException:
@@ -60,7 +64,8 @@ def send(blob: BlobClient, path: str | os.PathLike, size: int, present: list[tup
 
     def scanned(n: int) -> None:
         with lock:
-            done[0] += n
+            done[0] += n - queued[0]
+            queued[0] = 0
             if progress:
                 progress(done[0], sent.sent_bytes)
 
@@ -76,6 +81,8 @@ def send(blob: BlobClient, path: str | os.PathLike, size: int, present: list[tup
                 slots.acquire()
                 if failed.is_set():
                     break
+                with lock:
+                    queued[0] += len(piece.data)
                 futures.append(pool.submit(put, piece))
                 futures = [f for f in futures if not f.done() or f.exception() is not None]
         except BaseException:

@@ -74,7 +74,8 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
                first_sequence: int = 0) -> UploadResult:
     """Upload the (already checked) VHD `path` under the first usable name `name_for(first_sequence..99)`.
 
-    `progress(done, sent)` is called as bytes of the file are dealt with (done) and sent (sent);
+    `progress(done, sent)` is called as bytes of the disk are dealt with for good (done: zeros once read,
+    data once the service acknowledged it) and acknowledged (sent);
     `on_retry(note)` as a put is retried.
     """
     size = os.stat(path).st_size

@@ -5,6 +5,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import threading
 import uuid
 
 import pytest
@@ -318,3 +319,28 @@ def test_storage_gone_mid_upload_stops_after_one_retry_cycle_with_the_resume_hin
         f"d.vhd: error: not uploaded to devstoreaccount1/linux-{token} (account devstoreaccount1 from "
         "AZURE_STORAGE_CONNECTION_STRING): the storage service cannot be reached (Connection refused; gave up after "
         "4 retries); run the same command again once it can be reached: the upload resumes where it stopped"]
+
+
+def test_progress_counts_data_once_the_service_acknowledged_it(tmp_path, container, azurite):
+    # Each 4 MiB chunk holds one 4 KiB block of data; the first put is held until chunk 0 was read.
+    make_vhd(tmp_path / "d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
+    chunk_read = threading.Event()
+
+    def hold_the_first_put(request):
+        if "comp=page" in request.http_request.url and not chunk_read.is_set():
+            chunk_read.wait(10)
+
+    client = ContainerClient.from_connection_string(azurite, container.container_name,
+                                                    raw_request_hook=hold_the_first_put)
+    calls = []
+
+    def progress(done, sent):
+        calls.append((done, sent))
+        if done:
+            chunk_read.set()
+
+    result = upload.upload_vhd(client, os_name, tmp_path / "d.vhd", workers=1, progress=progress)
+    # Chunk 0 read, its data still unacknowledged: only its zeros are done.
+    assert calls[0] == (4 * MIB - 4096, 0)
+    assert calls[-1] == (16 * MIB + 512, 4 * 4096 + 512) == (result.size, result.sent_bytes)
+    assert all(sent <= done for done, sent in calls)
