@@ -27,7 +27,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobType, ContainerClient, ContentSettings
 
-from gallery.vhd import diskscan, sender, vhdfile as vhd
+from gallery.vhd import diskscan, lease, sender, vhdfile as vhd
 from gallery.vhd.blobstore import check_catalog_blobs, page_ranges, remote_md5  # noqa: F401 - re-exported
 from gallery.catalog.naming import MAX_SEQUENCE
 
@@ -78,8 +78,8 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
     data once the service acknowledged it) and acknowledged (sent);
     `on_retry(note)` as a put is retried.
     """
-    size = os.stat(path).st_size
-    mark = fingerprint(path)
+    job = _Job(path, os.stat(path).st_size, fingerprint(path), container.account_name, workers, progress, on_retry,
+               verify_download)
     local_md5: Optional[str] = None
     skipped: list[str] = []
     for seq in range(first_sequence, MAX_SEQUENCE + 1):
@@ -90,12 +90,11 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
                 props = blob.get_blob_properties()
             except ResourceNotFoundError:
                 try:
-                    blob.create_page_blob(size, metadata={STATE: "incomplete", SOURCE: mark},
+                    blob.create_page_blob(job.size, metadata={STATE: "incomplete", SOURCE: job.mark},
                                           match_condition=MatchConditions.IfMissing)
                 except ResourceExistsError:
                     continue
-                return _send(blob, seq, path, size, mark, [], "uploaded", skipped, workers, progress, on_retry,
-                             verify_download)
+                return _send(job, blob, seq, "uploaded", skipped, resume=False)
             break
         else:
             raise UploadError(f"{name}: the name keeps changing hands; is another upload running?")
@@ -103,27 +102,56 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
         if props.blob_type != BlobType.PAGEBLOB:
             skipped.append(f"{name}: a {_kind(props)}, not a page blob")
         elif meta.get(STATE) == "incomplete":
-            if meta.get(SOURCE) == mark and props.size == size:
-                return _send(blob, seq, path, size, mark, page_ranges(blob), "resumed", skipped, workers,
-                             progress, on_retry, verify_download)
+            if meta.get(SOURCE) == job.mark and props.size == job.size:
+                return _send(job, blob, seq, "resumed", skipped, resume=True)
             skipped.append(f"{name}: an unfinished upload of another file (delete it if nobody is uploading it)")
-        elif props.size != size:
+        elif props.size != job.size:
             skipped.append(f"{name}: another disk ({props.size} bytes)")
         else:
             local_md5 = local_md5 or disk_md5(path)
             stored = props.content_settings.content_md5
             if stored and bytes(stored).hex() == local_md5:
-                return UploadResult(name, seq, "already-uploaded", size, md5=local_md5, skipped=skipped)
+                return UploadResult(name, seq, "already-uploaded", job.size, md5=local_md5, skipped=skipped)
             skipped.append(f"{name}: another disk of the same size" if stored else
                            f"{name}: a page blob without an MD5 to compare with")
     raise UploadError(f"every name from {name_for(first_sequence)} to {name_for(MAX_SEQUENCE)} is taken")
 
 
-def _send(blob: BlobClient, seq: int, path, size: int, mark: str, present: list[tuple[int, int]],
-          outcome: str, skipped: list[str], workers: int, progress, on_retry, verify_download: bool) -> UploadResult:
+@dataclass(frozen=True)
+class _Job:
+    """What every step of one upload needs to know."""
+
+    path: str | os.PathLike
+    size: int
+    mark: str
+    account: str
+    workers: int
+    progress: Optional[Callable[[int, int], None]]
+    on_retry: Optional[Callable[[str], None]]
+    verify_download: bool
+
+
+def _send(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str], resume: bool) -> UploadResult:
+    """Send what the blob lacks and mark it complete, holding its lease throughout."""
+    try:
+        with lease.held(blob) as held:
+            return _send_leased(job, blob, seq, outcome, skipped, resume, held)
+    except lease.Leased:
+        raise UploadError(
+            f"{blob.blob_name}: another upload of this file is in progress (the blob is leased): let it finish. If "
+            f"none is running (an upload that was killed holds the lease for up to {lease.LEASE_SECONDS} s), run "
+            f"the same command again in a minute, or break the lease: az storage blob lease break --account-name "
+            f"{job.account} --container-name {blob.container_name} --blob-name {blob.blob_name}") from None
+
+
+def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str], resume: bool,
+                 held) -> UploadResult:
     started = time.monotonic()
-    result = UploadResult(blob.blob_name, seq, outcome, size, skipped=skipped)
-    sent = sender.send(blob, path, size, present, workers=workers, progress=progress, on_retry=on_retry)
+    result = UploadResult(blob.blob_name, seq, outcome, job.size, skipped=skipped)
+    # The pages are read under the lease: no other upload can add to them from here on.
+    present = page_ranges(blob) if resume else []
+    sent = sender.send(blob, job.path, job.size, present, workers=job.workers, progress=job.progress,
+                       on_retry=job.on_retry, lease=held)
     result.data_bytes, result.sent_bytes = sent.data_bytes, sent.sent_bytes
     md5 = sent.md5
     result.md5 = md5.hex()
@@ -132,11 +160,12 @@ def _send(blob: BlobClient, seq: int, path, size: int, mark: str, present: list[
         raise UploadError(f"{blob.blob_name}: the blob's pages do not match the file's data after the upload "
                           f"({len(stored)} ranges stored, {len(sent.ranges)} expected); it stays "
                           "marked incomplete: run the same command again, and if this comes back, delete the blob and upload anew")
-    if verify_download and remote_md5(blob, size) != md5:
+    if job.verify_download and remote_md5(blob, job.size) != md5:
         raise UploadError(f"{blob.blob_name}: the MD5 of the downloaded blob differs from the file's")
     # The MD5 goes in first, the "complete" mark last: an interruption in between leaves it incomplete.
-    blob.set_http_headers(ContentSettings(content_type="application/octet-stream", content_md5=bytearray(md5)))
-    blob.set_blob_metadata({STATE: "complete", SOURCE: mark, MD5: md5.hex()})
+    blob.set_http_headers(ContentSettings(content_type="application/octet-stream", content_md5=bytearray(md5)),
+                          lease=held)
+    blob.set_blob_metadata({STATE: "complete", SOURCE: job.mark, MD5: md5.hex()}, lease=held)
     props = blob.get_blob_properties()
     if bytes(props.content_settings.content_md5 or b"") != md5 or props.metadata.get(STATE) != "complete":
         raise UploadError(f"{blob.blob_name}: the recorded MD5 did not read back as written")

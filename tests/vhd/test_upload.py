@@ -9,7 +9,7 @@ import threading
 import uuid
 
 import pytest
-from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.storage.blob import BlobLeaseClient, BlobServiceClient, ContainerClient
 
 from gallery.vhd import blobstore, retries, upload, vhdfile as vhd
 
@@ -90,12 +90,12 @@ import os, signal, sys
 from azure.storage.blob import ContainerClient
 from gallery.vhd import upload
 connection_string, container, blob, path, puts = sys.argv[1:]
-sent = 0
-def hook(request):  # SIGKILL ourselves as put number puts + 1 is about to go out
-    global sent
-    if "comp=page" in request.http_request.url:
-        sent += 1
-        if sent > int(puts):
+ranges = set()
+def hook(request):  # SIGKILL ourselves as a put of range number puts + 1 is about to go out
+    if "comp=page&" in request.http_request.url + "&":  # a put, not comp=pagelist
+        # Distinct ranges, not requests: a put the SDK retries (a slow answer under load) counts once.
+        ranges.add(request.http_request.headers["x-ms-range"])
+        if len(ranges) > int(puts):
             os.kill(os.getpid(), signal.SIGKILL)
 client = ContainerClient.from_connection_string(connection_string, container, raw_request_hook=hook)
 upload.upload_vhd(client, lambda seq: blob, path, workers=1)
@@ -114,7 +114,16 @@ def test_an_upload_killed_half_way_resumes_and_completes_identical(tmp_path, con
     # A half-uploaded blob is never taken for a complete one: a second file does not match it...
     make_vhd(tmp_path / "other.vhd", 24 * MIB)
     assert upload.upload_vhd(container, os_name, tmp_path / "other.vhd").blob == os_name(1)
-    # ...and the same command again finishes it, sending only what is missing.
+    # The killed upload still holds the blob's lease: a rerun says so, and how to break it...
+    with pytest.raises(upload.UploadError) as leased:
+        upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    assert str(leased.value) == (
+        f"{os_name(0)}: another upload of this file is in progress (the blob is leased): let it finish. If none is "
+        "running (an upload that was killed holds the lease for up to 60 s), run the same command again in a "
+        "minute, or break the lease: az storage blob lease break --account-name devstoreaccount1 --container-name "
+        f"{container.container_name} --blob-name {os_name(0)}")
+    BlobLeaseClient(blob).break_lease(lease_break_period=0)
+    # ...and once it is broken, the same command again finishes it, sending only what is missing.
     result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
     assert (result.blob, result.outcome, result.sent_bytes) == (os_name(0), "resumed", 3 * 4096 + 512)
     assert download(container, os_name(0)) == content
@@ -344,3 +353,29 @@ def test_progress_counts_data_once_the_service_acknowledged_it(tmp_path, contain
     assert calls[0] == (4 * MIB - 4096, 0)
     assert calls[-1] == (16 * MIB + 512, 4 * 4096 + 512) == (result.size, result.sent_bytes)
     assert all(sent <= done for done, sent in calls)
+
+
+# -- one upload at a time -------------------------------------------------------------------------
+
+def test_a_second_upload_of_the_same_file_meanwhile_exits_1_sending_nothing(blob_catalog, capsys):
+    make_vhd("d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
+    name = naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), 0)
+    second = []
+
+    def start_another_when_a_put_is_in(done, sent):
+        if sent and not second:
+            second.append(main(["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q"]))
+
+    first = upload.upload_vhd(blob_catalog, lambda seq: naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), seq),
+                              "d.vhd", workers=1, progress=start_another_when_a_put_is_in)
+    assert second == [1]
+    assert capsys.readouterr().err == (
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name}: {name}: another upload of "
+        "this file is in progress (the blob is leased): let it finish. If none is running (an upload that was killed "
+        "holds the lease for up to 60 s), run the same command again in a minute, or break the lease: az storage blob "
+        f"lease break --account-name devstoreaccount1 --container-name {blob_catalog.container_name} --blob-name "
+        f"{name}\n")
+    # The first upload sent everything once and let go of the blob.
+    assert (first.blob, first.outcome, first.sent_bytes) == (name, "uploaded", 4 * 4096 + 512)
+    props = blob_catalog.get_blob_client(name).get_blob_properties()
+    assert (props.metadata[upload.STATE], props.lease.state) == ("complete", "available")
