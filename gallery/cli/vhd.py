@@ -198,7 +198,8 @@ def _outcome(r, where: str) -> str:
     from gallery.vhd.upload import b64  # noqa: PLC0415
     if r.outcome == "already-uploaded":
         return f"already uploaded: {where}/{r.blob} holds this disk (same MD5 {b64(r.md5)}); nothing sent"
-    verb = "resumed and finished" if r.outcome == "resumed" else "uploaded"
+    verb = {"resumed": "resumed and finished", "restarted": "started over (the file had changed since the "
+            "unfinished upload) and uploaded"}.get(r.outcome, "uploaded")
     return (f"{verb} {where}/{r.blob}: {vhd.human_size(r.sent_bytes)} sent ({vhd.human_size(r.data_bytes)} of non-zero "
             f"data in a {vhd.human_size(r.size)} file) in {r.seconds:.1f} s; page blob verified, "
             f"Content-MD5 {b64(r.md5)}")

@@ -8,8 +8,13 @@ file), so that it knows nothing of catalogs or credentials. What makes it safe:
   moves on to the next sequence. The blob is created with If-None-Match: *, so two uploaders racing
   for one name cannot overwrite each other.
 * Resume: until the last page and the MD5 are in, the blob's metadata says `gallery_upload:
-  incomplete`, with a fingerprint of the source file. The same command again continues that blob
-  and sends only the pages it does not have yet.
+  incomplete`, with a fingerprint of the source file (size, mtime, device, inode, VHD id). The same
+  command again continues that blob and sends only the pages it does not have yet.
+* A file that changes while it uploads (a disk still being written) is caught by its fingerprint,
+  taken again at the end: the blob is never marked complete. A rerun from the same place (machine
+  and path, recorded as a hash) finds a fingerprint that differs and starts the blob over: no page
+  of the old content is trusted.
+* One at a time: the blob is leased while it uploads (lease.py); a second run of it stops.
 * Verification: every put carries its Content-MD5, which the service checks; at the end the blob's
   page ranges must be exactly the file's non-zero ranges, and the MD5 of the whole disk is recorded
   as the blob's Content-MD5 (and metadata) and read back.
@@ -19,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -32,7 +38,8 @@ from gallery.vhd.blobstore import check_catalog_blobs, page_ranges, remote_md5  
 from gallery.catalog.naming import MAX_SEQUENCE
 
 STATE = "gallery_upload"  # metadata: "incomplete" until the blob is whole and verified, then "complete"
-SOURCE = "gallery_source"  # metadata: fingerprint of the file being uploaded (size, mtime, VHD unique id)
+SOURCE = "gallery_source"  # metadata: fingerprint of the file being uploaded (size, mtime, device, inode, VHD id)
+ORIGIN = "gallery_origin"  # metadata: which file on which machine (a hash), to know it again once it changed
 MD5 = "gallery_md5"  # metadata: hex MD5 of the whole disk (also the blob's Content-MD5, in base64)
 
 
@@ -40,11 +47,15 @@ class UploadError(Exception):
     """The upload cannot go on for a reason the user can act on."""
 
 
+class FileChanged(UploadError):
+    """The file changed while it was uploaded: what was sent mixes old and new content."""
+
+
 @dataclass
 class UploadResult:
     blob: str
     sequence: int
-    outcome: str  # uploaded | resumed | already-uploaded
+    outcome: str  # uploaded | resumed | restarted | already-uploaded
     size: int  # bytes of the page blob (disk + footer)
     data_bytes: int = 0  # bytes of non-zero data in the file
     sent_bytes: int = 0  # bytes sent in this run
@@ -54,11 +65,20 @@ class UploadResult:
 
 
 def fingerprint(path: str | os.PathLike) -> str:
-    """Identifies the file across runs without reading it: size, modification time, VHD unique id."""
+    """Identifies the file's content without reading it: size, modification time, device and inode (a file
+    replaced by another one), VHD unique id. Taken at the start of an upload and again before the blob is
+    marked complete; a blob whose pages came from another fingerprint is never resumed."""
     st = os.stat(path)
     report = vhd.inspect(path)
     uid = report.footer.unique_id.hex() if report.footer else "-"
-    return f"{st.st_size}:{st.st_mtime_ns}:{uid}"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_dev}:{st.st_ino}:{uid}"
+
+
+def origin(path: str | os.PathLike) -> str:
+    """The file's place (this machine, its real path) as a hash: an unfinished upload from the same place
+    with another fingerprint is this file, changed since, and is started over rather than passed over."""
+    place = f"{socket.gethostname()}\0{os.path.realpath(path)}"
+    return hashlib.sha256(place.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def disk_md5(path: str | os.PathLike) -> str:
@@ -78,8 +98,8 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
     data once the service acknowledged it) and acknowledged (sent);
     `on_retry(note)` as a put is retried.
     """
-    job = _Job(path, os.stat(path).st_size, fingerprint(path), container.account_name, workers, progress, on_retry,
-               verify_download)
+    job = _Job(path, os.stat(path).st_size, fingerprint(path), origin(path), container.account_name, workers,
+               progress, on_retry, verify_download)
     local_md5: Optional[str] = None
     skipped: list[str] = []
     for seq in range(first_sequence, MAX_SEQUENCE + 1):
@@ -90,11 +110,11 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
                 props = blob.get_blob_properties()
             except ResourceNotFoundError:
                 try:
-                    blob.create_page_blob(job.size, metadata={STATE: "incomplete", SOURCE: job.mark},
+                    blob.create_page_blob(job.size, metadata=job.incomplete,
                                           match_condition=MatchConditions.IfMissing)
                 except ResourceExistsError:
                     continue
-                return _send(job, blob, seq, "uploaded", skipped, resume=False)
+                return _send(job, blob, seq, "uploaded", skipped)
             break
         else:
             raise UploadError(f"{name}: the name keeps changing hands; is another upload running?")
@@ -103,7 +123,9 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
             skipped.append(f"{name}: a {_kind(props)}, not a page blob")
         elif meta.get(STATE) == "incomplete":
             if meta.get(SOURCE) == job.mark and props.size == job.size:
-                return _send(job, blob, seq, "resumed", skipped, resume=True)
+                return _send(job, blob, seq, "resumed", skipped)
+            if meta.get(ORIGIN) == job.origin:  # this file, changed since: none of its pages can be trusted
+                return _send(job, blob, seq, "restarted", skipped)
             skipped.append(f"{name}: an unfinished upload of another file (delete it if nobody is uploading it)")
         elif props.size != job.size:
             skipped.append(f"{name}: another disk ({props.size} bytes)")
@@ -124,18 +146,24 @@ class _Job:
     path: str | os.PathLike
     size: int
     mark: str
+    origin: str
     account: str
     workers: int
     progress: Optional[Callable[[int, int], None]]
     on_retry: Optional[Callable[[str], None]]
     verify_download: bool
 
+    @property
+    def incomplete(self) -> dict[str, str]:
+        """The metadata of a blob this job is filling."""
+        return {STATE: "incomplete", SOURCE: self.mark, ORIGIN: self.origin}
 
-def _send(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str], resume: bool) -> UploadResult:
+
+def _send(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str]) -> UploadResult:
     """Send what the blob lacks and mark it complete, holding its lease throughout."""
     try:
         with lease.held(blob) as held:
-            return _send_leased(job, blob, seq, outcome, skipped, resume, held)
+            return _send_leased(job, blob, seq, outcome, skipped, held)
     except lease.Leased:
         raise UploadError(
             f"{blob.blob_name}: another upload of this file is in progress (the blob is leased): let it finish. If "
@@ -144,14 +172,23 @@ def _send(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str
             f"{job.account} --container-name {blob.container_name} --blob-name {blob.blob_name}") from None
 
 
-def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str], resume: bool,
-                 held) -> UploadResult:
+def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str], held) -> UploadResult:
     started = time.monotonic()
     result = UploadResult(blob.blob_name, seq, outcome, job.size, skipped=skipped)
+    if outcome == "restarted":  # pages of the file's old content: clear them all, fit the new size
+        blob.set_blob_metadata(job.incomplete, lease=held)
+        if blob.get_blob_properties().size != job.size:
+            blob.resize_blob(job.size, lease=held)
+        blob.clear_page(0, job.size, lease=held)
     # The pages are read under the lease: no other upload can add to them from here on.
-    present = page_ranges(blob) if resume else []
-    sent = sender.send(blob, job.path, job.size, present, workers=job.workers, progress=job.progress,
-                       on_retry=job.on_retry, lease=held)
+    present = page_ranges(blob) if outcome == "resumed" else []
+    try:
+        sent = sender.send(blob, job.path, job.size, present, workers=job.workers, progress=job.progress,
+                           on_retry=job.on_retry, lease=held)
+    except OSError:  # e.g. "shrank while it was read"
+        _check_unchanged(job, blob)
+        raise
+    _check_unchanged(job, blob)  # before the checks below blame the blob for a file that changed
     result.data_bytes, result.sent_bytes = sent.data_bytes, sent.sent_bytes
     md5 = sent.md5
     result.md5 = md5.hex()
@@ -162,6 +199,7 @@ def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: l
                           "marked incomplete: run the same command again, and if this comes back, delete the blob and upload anew")
     if job.verify_download and remote_md5(blob, job.size) != md5:
         raise UploadError(f"{blob.blob_name}: the MD5 of the downloaded blob differs from the file's")
+    _check_unchanged(job, blob)  # and once more just before the blob is called complete
     # The MD5 goes in first, the "complete" mark last: an interruption in between leaves it incomplete.
     blob.set_http_headers(ContentSettings(content_type="application/octet-stream", content_md5=bytearray(md5)),
                           lease=held)
@@ -171,6 +209,20 @@ def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: l
         raise UploadError(f"{blob.blob_name}: the recorded MD5 did not read back as written")
     result.seconds = time.monotonic() - started
     return result
+
+
+def _check_unchanged(job: _Job, blob: BlobClient) -> None:
+    """Raise FileChanged when the file is no longer the one whose fingerprint the upload began with."""
+    try:
+        now = fingerprint(job.path)
+    except OSError:
+        now = "gone"
+    if now != job.mark:
+        raise FileChanged(
+            f"{blob.blob_name}: the file changed while it was uploaded (its size, modification time or inode is not "
+            "what it was at the start): the disk is still being written. Let it settle (shut the VM down, let the "
+            "export or copy finish) and run the same command again; the blob stays marked unfinished, and the rerun "
+            "starts it over")
 
 
 def _kind(props) -> str:

@@ -379,3 +379,58 @@ def test_a_second_upload_of_the_same_file_meanwhile_exits_1_sending_nothing(blob
     assert (first.blob, first.outcome, first.sent_bytes) == (name, "uploaded", 4 * 4096 + 512)
     props = blob_catalog.get_blob_client(name).get_blob_properties()
     assert (props.metadata[upload.STATE], props.lease.state) == ("complete", "available")
+
+
+# -- a file that changes while it uploads ---------------------------------------------------------
+
+def test_a_file_changed_during_its_upload_is_never_marked_complete_and_a_rerun_starts_over(
+        blob_catalog, monkeypatch, capsys):
+    make_vhd("d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
+    name = naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), 0)
+    command = ["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--workers", "1", "-q"]
+    real = upload.upload_vhd
+
+    def write_to_the_disk_once_a_put_is_in(*args, **kwargs):
+        def progress(done, sent):
+            if sent and os.path.getsize("d.vhd") == 16 * MIB + 512 and not os.path.exists("written"):
+                open("written", "w").close()
+                with open("d.vhd", "r+b") as f:  # chunk 0, already sent, gets new data
+                    f.write(b"y" * 100)
+                st = os.stat("d.vhd")  # a clock tick may be coarser than this test is fast
+                os.utime("d.vhd", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        return real(*args, **{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(upload, "upload_vhd", write_to_the_disk_once_a_put_is_in)
+    assert main(command) == 1
+    assert capsys.readouterr().err == (
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name}: {name}: the file changed "
+        "while it was uploaded (its size, modification time or inode is not what it was at the start): the disk is "
+        "still being written. Let it settle (shut the VM down, let the export or copy finish) and run the same "
+        "command again; the blob stays marked unfinished, and the rerun starts it over\n")
+    blob = blob_catalog.get_blob_client(name)
+    assert blob.get_blob_properties().metadata[upload.STATE] == "incomplete"
+    # The disk has settled: the same command starts the blob over, and it ends as the file is.
+    monkeypatch.setattr(upload, "upload_vhd", real)
+    assert main(command) == 0
+    first_line = capsys.readouterr().out.splitlines()[0]
+    seconds = first_line.split(" in ")[-1].split(" s;")[0]
+    assert first_line == (
+        "started over (the file had changed since the unfinished upload) and uploaded devstoreaccount1/"
+        f"{blob_catalog.container_name}/{name}: 16896 bytes sent (16896 bytes of non-zero data in a 16.0 MiB file) in "
+        f"{seconds} s; page blob verified, Content-MD5 {upload.b64(upload.disk_md5('d.vhd'))}")
+    props = blob.get_blob_properties()
+    assert (props.metadata[upload.STATE], props.metadata[upload.MD5]) == ("complete", upload.disk_md5("d.vhd"))
+    assert download(blob_catalog, name) == open("d.vhd", "rb").read()
+    assert [b.name for b in blob_catalog.list_blobs()] == [name]
+
+
+def test_a_file_replaced_between_runs_does_not_resume_on_the_old_pages(tmp_path, container):
+    make_vhd(tmp_path / "d.vhd", 8 * MIB, [(0, b"old" * 100), (4 * MIB, b"old")])
+    blob = container.get_blob_client(os_name(0))
+    blob.create_page_blob(8 * MIB + 512, metadata={upload.STATE: "incomplete", upload.SOURCE: "the old file",
+                                                   upload.ORIGIN: upload.origin(tmp_path / "d.vhd")})
+    blob.upload_page(b"o" * 4096, offset=4 * MIB, length=4096)  # a page the new file does not have
+    content = make_vhd(tmp_path / "d.vhd", 8 * MIB, [(0, b"new" * 100)])
+    result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    assert (result.blob, result.outcome, result.sent_bytes) == (os_name(0), "restarted", 4096 + 512)
+    assert download(container, os_name(0)) == content
