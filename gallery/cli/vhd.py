@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import difflib
 import os
@@ -18,6 +17,7 @@ from gallery.catalog import naming
 
 from gallery.vhd import vhdfile as vhd
 from gallery.cli import output
+from gallery.cli.progress import upload_progress
 from gallery.errors import EXIT_OK, EXIT_USER, Problem
 from gallery.catalog.loader import DEFAULT_STACK, load_catalog
 from gallery.catalog.model import VhdSource
@@ -120,7 +120,8 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--captured", type=_date, metavar="YYYY-MM-DD",
                    help="the capture date in the blob name (default: the file's modification date, so that a "
                         "rerun on another day resumes the same blob)")
-    p.add_argument("--data-disk", type=int, metavar="LUN", help="upload a data disk with this LUN, not the OS disk")
+    p.add_argument("--data-disk", type=_lun, metavar="LUN",
+                   help="upload a data disk with this LUN (0 to 63), not the OS disk")
     p.add_argument("--catalog", default="images.yaml", metavar="PATH", help="the catalog (default: images.yaml)")
     p.add_argument("--stack", default=DEFAULT_STACK, help=f"the stack that fills {{stack}} (default: {DEFAULT_STACK})")
     p.add_argument("--workers", type=_positive, default=8, help="parallel put-page requests (default: 8)")
@@ -161,9 +162,10 @@ def run_upload(args: argparse.Namespace) -> int:
         # A data disk belongs with the OS disk of its version: both names share date and sequence, so
         # the search starts at the newest OS disk captured that day.
         first = 0 if args.data_disk is None else _newest_os_sequence(container, image.name, captured)
-        with _progress(args.quiet, report.file_size) as progress:
+        with upload_progress(args.quiet, report.file_size) as (progress, on_retry):
             result = upload.upload_vhd(container, name_for, args.file, workers=args.workers, progress=progress,
-                                       verify_download=args.verify_download, first_sequence=first)
+                                       on_retry=on_retry, verify_download=args.verify_download,
+                                       first_sequence=first)
         os_blob_there = args.data_disk is None or container.get_blob_client(
             naming.os_blob_name(image.name, captured, result.sequence)).exists()
     except KeyboardInterrupt:
@@ -173,7 +175,7 @@ def run_upload(args: argparse.Namespace) -> int:
     except upload.UploadError as exc:
         return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where}: {exc}", "upload.failed"))
     except AzureError as exc:
-        message = blobstore.explain(exc, how.endswith(blobstore.CONNECTION_STRING))
+        message = blobstore.explain(exc, how.endswith(blobstore.CONNECTION_STRING), resumable=True)
         if message is None:
             raise
         return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where} ({how}): {message}", "upload.azure"))
@@ -196,7 +198,8 @@ def _outcome(r, where: str) -> str:
     from gallery.vhd.upload import b64  # noqa: PLC0415
     if r.outcome == "already-uploaded":
         return f"already uploaded: {where}/{r.blob} holds this disk (same MD5 {b64(r.md5)}); nothing sent"
-    verb = "resumed and finished" if r.outcome == "resumed" else "uploaded"
+    verb = {"resumed": "resumed and finished", "restarted": "started over (the file had changed since the "
+            "unfinished upload) and uploaded"}.get(r.outcome, "uploaded")
     return (f"{verb} {where}/{r.blob}: {vhd.human_size(r.sent_bytes)} sent ({vhd.human_size(r.data_bytes)} of non-zero "
             f"data in a {vhd.human_size(r.size)} file) in {r.seconds:.1f} s; page blob verified, "
             f"Content-MD5 {b64(r.md5)}")
@@ -223,25 +226,24 @@ def _catalog_lines(catalog, image, captured, r, lun, os_blob_there: bool) -> str
             f"            osDiskCaching: ReadWrite")
 
 
-@contextlib.contextmanager
-def _progress(quiet: bool, total: int):
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console  # noqa: PLC0415
-    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,  # noqa: PLC0415
-                               TransferSpeedColumn)
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(binary_units=True),
-               TransferSpeedColumn(), TimeRemainingColumn(), TextColumn("sent {task.fields[sent]}"))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("upload", total=total, sent="0 bytes")
-        yield lambda done, sent: bar.update(task, completed=done, sent=vhd.human_size(sent))
-
-
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
     return int(text)
+
+
+def _lun(text: str) -> int:
+    """A data disk's LUN, in the range the catalog schema allows: checked before anything is sent."""
+    from gallery.catalog import schema  # noqa: PLC0415 - the schema loads only for --data-disk
+    bounds = schema.schema()["$defs"]["dataDisk"]["properties"]["lun"]
+    low, high = bounds["minimum"], bounds["maximum"]
+    try:
+        lun = int(text)
+    except ValueError:
+        lun = None
+    if lun is None or not low <= lun <= high:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a data disk LUN: a LUN is a whole number from {low} to {high}")
+    return lun
 
 
 def _date(text: str) -> dt.date:

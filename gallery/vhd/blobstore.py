@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import hashlib
+import http
 import logging
 import os
 from typing import Optional
 
 from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceNotFoundError,
-                                   ServiceRequestError)
+                                   ServiceRequestError, ServiceResponseError)
 from azure.storage.blob import BlobClient, BlobServiceClient, BlobType
 
-from gallery.vhd import diskscan, vhdfile as vhd
-from gallery.errors import Problem
+from gallery.vhd import connstr, diskscan, retries, vhdfile as vhd
+from gallery.errors import CatalogError, Problem
 from gallery.catalog.model import Catalog, VhdSource
 
 CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING"
@@ -21,32 +22,45 @@ def service_client(account: str) -> tuple[BlobServiceClient, str]:
     """A client for the catalog's storage account, and a phrase saying how it authenticates.
 
     Like the Azure CLI and azcopy: a connection string in AZURE_STORAGE_CONNECTION_STRING wins (it
-    names its own account: CI secrets, Azurite); otherwise the account from the catalog with
-    DefaultAzureCredential (az login, a managed identity, workload identity in CI), which needs the
-    "Storage Blob Data Contributor" role on the account.
+    names its own account: CI secrets, Azurite; a malformed one raises CatalogError); otherwise the
+    account from the catalog with DefaultAzureCredential (az login, a managed identity, workload
+    identity in CI), which needs the "Storage Blob Data Contributor" role on the account. Requests are
+    retried as `retries.policy()` says.
     """
     conn = os.environ.get(CONNECTION_STRING)
     if conn:
-        client = BlobServiceClient.from_connection_string(conn)
+        wrong = connstr.problem(conn)
+        if wrong:
+            raise CatalogError([Problem(
+                CONNECTION_STRING, 0, 0, "", wrong, "storage.connection-string",
+                hint="copy the storage account's connection string again (the portal's Access keys, or az storage "
+                     f"account show-connection-string --name ACCOUNT), or unset {CONNECTION_STRING} to use your "
+                     "Azure login")])
+        client = BlobServiceClient.from_connection_string(conn, retry_policy=retries.policy(),
+                                                          connection_timeout=retries.CONNECT_TIMEOUT)
         return client, f"account {client.account_name} from {CONNECTION_STRING}"
     from azure.identity import DefaultAzureCredential  # noqa: PLC0415 - slow to import, needed only here
     # Each credential it tries logs its failure as a warning: one sentence from `explain` says it better.
     logging.getLogger("azure.identity").setLevel(logging.ERROR)
     url = f"https://{account}.blob.core.windows.net"
-    return BlobServiceClient(url, credential=DefaultAzureCredential()), f"account {account} with your Azure login"
+    client = BlobServiceClient(url, credential=DefaultAzureCredential(), retry_policy=retries.policy(),
+                               connection_timeout=retries.CONNECT_TIMEOUT)
+    return client, f"account {account} with your Azure login"
 
 
-def explain(exc: Exception, connection_string: bool = False) -> Optional[str]:
+def explain(exc: Exception, connection_string: bool = False, resumable: bool = False) -> Optional[str]:
     """A sentence a user can act on for an Azure SDK error, or None for one that is our bug.
 
     `connection_string`: whether the client came from AZURE_STORAGE_CONNECTION_STRING (a refusal then
-    means its key or SAS, not a missing role).
+    means its key or SAS, not a missing role). `resumable`: an upload, which a rerun continues.
     """
     if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
         return (f"no Azure credential was found ({str(exc).splitlines()[0]}): run `az login`, or set "
                 f"{CONNECTION_STRING}")
-    if isinstance(exc, ServiceRequestError):
-        return f"the storage service cannot be reached: {exc}"
+    if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
+        return (f"the storage service cannot be reached ({retries.reason(exc)}; gave up after {retries.RETRIES} "
+                "retries)" + ("; run the same command again once it can be reached: the upload resumes where it "
+                              "stopped" if resumable else ""))
     if isinstance(exc, HttpResponseError):
         code = getattr(exc, "error_code", None) or exc.reason
         code = getattr(code, "value", code)  # StorageErrorCode.X -> its REST name
@@ -58,8 +72,23 @@ def explain(exc: Exception, connection_string: bool = False) -> Optional[str]:
                         "or lacks write permission")
             return (f"access denied ({code}): your identity needs the \"Storage Blob Data Contributor\" role "
                     f"on the storage account (and the account's firewall must let this machine in)")
-        return f"the storage service refused: {code} (HTTP {exc.status_code})"
+        said = service_message(exc)
+        return f"the storage service refused: {code} (HTTP {exc.status_code})" + (f": {said}" if said else "")
     return None
+
+
+def service_message(exc) -> str:
+    """The service's own words for a refusal: the <Message> of the error body, or the status line's reason
+    (a HEAD request has no body), without the RequestId/Time lines; "" when it said nothing more."""
+    text = (exc.message or "").split("\nRequestId:")[0].split("\nErrorCode:")[0].strip()
+    if text.startswith("Operation returned an invalid status"):  # azure-core's words for a body-less error
+        text = (exc.reason or "").strip()
+    code = getattr(exc, "error_code", None)
+    try:
+        phrase = http.HTTPStatus(exc.status_code).phrase  # "Bad Request" says nothing the code does not
+    except ValueError:
+        phrase = ""
+    return "" if text in ("", phrase, getattr(code, "value", code)) else text
 
 
 def page_ranges(blob: BlobClient) -> list[tuple[int, int]]:
@@ -119,8 +148,11 @@ def _blob_problem(blob: BlobClient) -> Optional[str]:
     if props.size < vhd.FOOTER_SIZE:
         return f"is {props.size} bytes, too small to be a VHD"
     tail = blob.download_blob(offset=props.size - vhd.FOOTER_SIZE, length=vhd.FOOTER_SIZE).readall()
-    # The head tells the other formats apart; only a blob that is no fixed VHD needs it.
-    head = blob.download_blob(offset=0, length=min(4096, props.size)).readall() if tail[:8] != vhd.COOKIE else b""
+    head = b""
+    if tail[:8] != vhd.COOKIE:  # only a blob that is no fixed VHD needs its head (other formats) and more tail
+        head = blob.download_blob(offset=0, length=min(4096, props.size)).readall()
+        n = min(vhd.TAIL_SIZE, props.size)
+        tail = blob.download_blob(offset=props.size - n, length=n).readall()
     report = vhd.judge(blob.blob_name, head, tail, props.size)
     if not report.ok:
         return report.problems[0].message

@@ -15,12 +15,16 @@ import struct
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from gallery.vhd import diskscan
 from gallery.errors import Problem
 
 FOOTER_SIZE = 512
+SECTOR = 512
+# A footer is looked for this far from the end when it is not the last 512 bytes: a copy padded to a
+# block size, or bytes appended by a download tool, leave it a little before the end.
+TAIL_SIZE = 64 << 10
 MIB = 1 << 20
 GIB = 1 << 30
 TIB = 1 << 40
@@ -32,6 +36,7 @@ TIB = 1 << 40
 MAX_VIRTUAL_SIZE = 2 * TIB - MIB  # the largest 1 MiB multiple that is under 2 TiB
 
 COOKIE = b"conectix"
+FORMAT_VERSION = b"\x00\x01\x00\x00"  # bytes 12-15 of every footer: version 1.0
 DISK_TYPES = {2: "fixed", 3: "dynamic", 4: "differencing"}
 _FOOTER = struct.Struct(">8sIIQI4sI4sQQHBBII16sB427s")
 MAX_CHS = (65535, 16, 255)
@@ -99,18 +104,25 @@ class VhdReport:
 
 
 def inspect(path: str | os.PathLike) -> VhdReport:
-    """Read the first 4 KiB and the last 512 bytes of `path` and judge it."""
+    """Read the first 4 KiB and the last 64 KiB of `path` and judge it."""
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         head = f.read(4096)  # seek + read, not os.pread: uploads start on Windows machines too
-        f.seek(max(size - FOOTER_SIZE, 0))
-        tail = f.read(FOOTER_SIZE) if size >= FOOTER_SIZE else b""
-    return judge(str(path), head, tail, size)
+        f.seek(max(size - TAIL_SIZE, 0))
+        tail = f.read(TAIL_SIZE)
+    return judge(str(path), head, tail, size, taken=os.path.exists)
 
 
-def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
-    """The pure part of `inspect`: a verdict from the file's first bytes, last 512 bytes and size."""
-    fixed_cmd, qemu_cmd = _convert_hint(name)
+def judge(name: str, head: bytes, tail: bytes, size: int,
+          taken: Callable[[str], bool] = lambda path: False) -> VhdReport:
+    """The pure part of `inspect`: a verdict from the file's first bytes, its last bytes (at least the
+    last 512, up to TAIL_SIZE to recognise a padded file) and its size.
+
+    `taken(path)` says whether a file exists: a hint's command never writes over one (`inspect` asks
+    the file system; a blob's check, which shows no hints, need not).
+    """
+    fixed_name = _free_name(_fixed_name(name), taken)
+    fixed_cmd, qemu_cmd = _convert_hint(name, fixed_name)
 
     def report(kind, message, rule, hint=None, footer=None, virtual=None):
         problem = Problem(name, 0, 0, "", message, rule, hint=hint)
@@ -122,21 +134,32 @@ def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
         return report("qcow2", "is a QCOW2 image; Azure accepts only fixed-size VHD", "vhd.qcow2", qemu_cmd("qcow2"))
     if head.startswith(b"KDMV") or head.startswith(b"# Disk DescriptorFile"):
         return report("vmdk", "is a VMDK image; Azure accepts only fixed-size VHD", "vhd.vmdk", qemu_cmd("vmdk"))
-    if tail[:8] != COOKIE:
+    last = tail[-FOOTER_SIZE:] if size >= FOOTER_SIZE else b""
+    if last[:8] != COOKIE:
         if head[:8] == COOKIE:
             return report("unknown", "starts with a VHD footer but does not end with one: a VHD whose end was "
                           "cut off (an interrupted copy?)", "vhd.truncated", "copy or export the disk again")
         if size < FOOTER_SIZE:
             return report("unknown", f"is {size} bytes, too small to be a disk image", "vhd.too-small")
+        # A raw image is whole sectors and has no footer near its end; a VHD cut short or padded (an
+        # interrupted copy, a download tool's extra bytes) is neither, and converting it would bury
+        # the damage: it needs copying again.
+        misplaced = _misplaced_footer(tail)
+        if misplaced is not None:
+            return report("unknown", *misplaced, "copy or export the disk again")
+        if size % SECTOR:
+            return report("raw", f"is {size} bytes, not a whole number of 512-byte sectors, and has no VHD footer at "
+                          "its end: a VHD cut short (an interrupted copy?) or a padded file", "vhd.cut",
+                          "copy or export the disk again")
         table = ("a GPT partition table" if head[512:520] == b"EFI PART"
                  else "an MBR partition table" if head[510:512] == b"\x55\xaa" else "no partition table")
         return report("raw", f"has no VHD footer: it looks like a raw disk image ({table} found)", "vhd.raw",
                       f"write its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: "
-                      f"python -m gallery vhd convert {_q(name)} {_q(_fixed_name(name))}")
-    footer = Footer.parse(tail)
+                      f"python -m gallery vhd convert {_q(name)} {_q(fixed_name)}")
+    footer = Footer.parse(last)
     kind = DISK_TYPES.get(footer.disk_type, "unknown")
     virtual = footer.current_size
-    stored, computed = footer.checksum, checksum(tail)
+    stored, computed = footer.checksum, checksum(last)
     if stored != computed:
         return report(kind, f"has a damaged VHD footer (checksum 0x{stored:08x}, expected 0x{computed:08x}): "
                       "the file was changed after it was written", "vhd.checksum",
@@ -148,7 +171,7 @@ def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
         return report(kind, "is a differencing VHD, which holds only the changes to a parent disk; Azure needs "
                       "one self-contained fixed-size VHD", "vhd.differencing",
                       f"merge it with its parent into a fixed VHD on Windows: Convert-VHD -Path {_q(name)} "
-                      f"-DestinationPath {_q(_fixed_name(name))} -VHDType Fixed", footer, virtual)
+                      f"-DestinationPath {_q(fixed_name)} -VHDType Fixed", footer, virtual)
     if kind == "unknown":
         return report(kind, f"has disk type {footer.disk_type} in its VHD footer, which is none of 2 (fixed), "
                       "3 (dynamic) or 4 (differencing)", "vhd.disk-type", "copy or export the disk again",
@@ -166,16 +189,34 @@ def judge(name: str, head: bytes, tail: bytes, size: int) -> VhdReport:
         # qemu-img without force_size=on rounds the size down to a CHS geometry: the classic cause.
         cause = "qemu-img wrote it without -o force_size=on: convert the original again with that option, or " \
             if footer.creator_app == b"qemu" else ""
+        raw = _q(_free_name(str(Path(name).with_suffix(".raw")), taken))
         problems.append(Problem(
             name, 0, 0, "", f"has a virtual size of {virtual} bytes, not a multiple of 1 MiB", "vhd.alignment",
             hint=f"{cause}round it up to {rounded} bytes: Resize-VHD -Path {_q(name)} -SizeBytes {rounded} on Windows, "
-                 f"or qemu-img convert -f vpc -O raw {_q(name)} disk.raw && "
-                 f"python -m gallery vhd convert disk.raw {_q(_fixed_name(name))}"))
+                 f"or qemu-img convert -f vpc -O raw {_q(name)} {raw} && "
+                 f"python -m gallery vhd convert {raw} {_q(fixed_name)}"))
     if virtual > MAX_VIRTUAL_SIZE:
         problems.append(Problem(name, 0, 0, "", f"has a virtual size of {virtual} bytes ({human_size(virtual)}); "
                                 f"gallery images must be under 2 TiB", "vhd.too-large",
                                 hint="shrink the file systems and the disk below 2 TiB before the upload"))
     return VhdReport(name, kind, size, virtual, footer, tuple(problems))
+
+
+def _misplaced_footer(tail: bytes) -> Optional[tuple[str, str]]:
+    """(message, rule) when a VHD footer sits in `tail` (the file's last bytes) but not at its end."""
+    at = tail.rfind(COOKIE)
+    while at >= 0:
+        raw = tail[at:at + FOOTER_SIZE]
+        if len(raw) < FOOTER_SIZE:  # the file ends inside it: a cut footer has no checksum to trust
+            if FORMAT_VERSION.startswith(raw[12:16]):  # what is left of it reads like a footer
+                return (f"ends {len(raw)} bytes into its VHD footer: a VHD whose last {FOOTER_SIZE - len(raw)} "
+                        "bytes were cut off (an interrupted copy?)", "vhd.cut")
+        elif Footer.parse(raw).checksum == checksum(raw):
+            after = len(tail) - at - FOOTER_SIZE
+            return (f"has its VHD footer {after} bytes before its end: {after} bytes were added after the disk's "
+                    "footer (a padded copy?)", "vhd.padded")
+        at = tail.rfind(COOKIE, 0, at)
+    return None
 
 
 def write_fixed(src: str | os.PathLike, dst: str | os.PathLike) -> int:
@@ -204,20 +245,30 @@ def write_fixed(src: str | os.PathLike, dst: str | os.PathLike) -> int:
     return virtual
 
 
-def _convert_hint(name: str):
+def _convert_hint(name: str, fixed_name: str):
+    src, dst = _q(name), _q(fixed_name)
+
     def hint(fmt: str) -> str:
-        src, dst = _q(name), _q(_fixed_name(name))
         return (f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {src} {dst}"
                 f" (on Windows: Convert-VHD -Path {src} -DestinationPath {dst} -VHDType Fixed)")
     def hint_qemu_only(fmt: str) -> str:
-        return f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {_q(name)} " \
-               f"{_q(_fixed_name(name))}"
+        return f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {src} {dst}"
     return hint, hint_qemu_only
 
 
 def _fixed_name(name: str) -> str:
     p = Path(name)
     return str(p.with_name(p.stem + "-fixed.vhd"))
+
+
+def _free_name(name: str, taken: Callable[[str], bool]) -> str:
+    """`name`, or the first of name-2, name-3, ... (before the extension) that is not `taken`."""
+    p, n = Path(name), 2
+    candidate = name
+    while taken(candidate):
+        candidate = str(p.with_name(f"{p.stem}-{n}{p.suffix}"))
+        n += 1
+    return candidate
 
 
 def _q(s: str) -> str:

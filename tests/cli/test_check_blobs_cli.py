@@ -37,7 +37,7 @@ def test_check_blobs_passes_once_the_blobs_are_uploaded(blob_catalog, capsys):
     assert "to create" in capsys.readouterr().out
 
 
-def test_check_blobs_says_when_the_account_cannot_be_read(blob_catalog, monkeypatch, capsys):
+def test_check_blobs_says_when_the_account_cannot_be_read(blob_catalog, fast_retries, monkeypatch, capsys):
     monkeypatch.setenv(blobstore.CONNECTION_STRING,
                        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=d3Jvbmc=;"
                        "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;")

@@ -5,16 +5,18 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import threading
 import uuid
 
 import pytest
-from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.storage.blob import BlobLeaseClient, BlobServiceClient, ContainerClient
 
-from gallery.vhd import blobstore, upload, vhdfile as vhd
+from gallery.vhd import blobstore, retries, upload, vhdfile as vhd
 
 from gallery.catalog import naming
 from gallery.cli import main
 from gallery.catalog.loader import load_catalog
+from tests.fixtures.storage import CATALOG
 from tests.fixtures.vhds import MIB, make_vhd
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -88,12 +90,12 @@ import os, signal, sys
 from azure.storage.blob import ContainerClient
 from gallery.vhd import upload
 connection_string, container, blob, path, puts = sys.argv[1:]
-sent = 0
-def hook(request):  # SIGKILL ourselves as put number puts + 1 is about to go out
-    global sent
-    if "comp=page" in request.http_request.url:
-        sent += 1
-        if sent > int(puts):
+ranges = set()
+def hook(request):  # SIGKILL ourselves as a put of range number puts + 1 is about to go out
+    if "comp=page&" in request.http_request.url + "&":  # a put, not comp=pagelist
+        # Distinct ranges, not requests: a put the SDK retries (a slow answer under load) counts once.
+        ranges.add(request.http_request.headers["x-ms-range"])
+        if len(ranges) > int(puts):
             os.kill(os.getpid(), signal.SIGKILL)
 client = ContainerClient.from_connection_string(connection_string, container, raw_request_hook=hook)
 upload.upload_vhd(client, lambda seq: blob, path, workers=1)
@@ -112,7 +114,16 @@ def test_an_upload_killed_half_way_resumes_and_completes_identical(tmp_path, con
     # A half-uploaded blob is never taken for a complete one: a second file does not match it...
     make_vhd(tmp_path / "other.vhd", 24 * MIB)
     assert upload.upload_vhd(container, os_name, tmp_path / "other.vhd").blob == os_name(1)
-    # ...and the same command again finishes it, sending only what is missing.
+    # The killed upload still holds the blob's lease: a rerun says so, and how to break it...
+    with pytest.raises(upload.UploadError) as leased:
+        upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    assert str(leased.value) == (
+        f"{os_name(0)}: another upload of this file is in progress (the blob is leased): let it finish. If none is "
+        "running (an upload that was killed holds the lease for up to 60 s), run the same command again in a "
+        "minute, or break the lease: az storage blob lease break --account-name devstoreaccount1 --container-name "
+        f"{container.container_name} --blob-name {os_name(0)}")
+    BlobLeaseClient(blob).break_lease(lease_break_period=0)
+    # ...and once it is broken, the same command again finishes it, sending only what is missing.
     result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
     assert (result.blob, result.outcome, result.sent_bytes) == (os_name(0), "resumed", 3 * 4096 + 512)
     assert download(container, os_name(0)) == content
@@ -236,3 +247,190 @@ def test_check_catalog_blobs_reports_each_bad_blob_at_its_version(blob_catalog, 
     assert [p.message for p in blobstore.check_catalog_blobs(cat, service)] == [
         f"blob {blob_catalog.container_name}/{data_blob} has no VHD footer: it looks like a raw disk image (no "
         "partition table found)"]
+
+
+def test_check_catalog_blobs_names_a_padded_vhd_blob(blob_catalog, azurite):
+    cat = load_catalog("images.yaml")
+    os_blob = cat.images[0].versions[0].source.os_blob
+    content = make_vhd("d.vhd") + bytes(512)
+    page = blob_catalog.get_blob_client(os_blob)
+    page.create_page_blob(len(content), metadata={upload.STATE: "complete"})
+    page.upload_page(content[-4 * MIB:], offset=len(content) - 4 * MIB, length=4 * MIB)
+    service = BlobServiceClient.from_connection_string(azurite)
+    assert [p.message for p in blobstore.check_catalog_blobs(cat, service)][0] == (
+        f"blob {blob_catalog.container_name}/{os_blob} has its VHD footer 512 bytes before its end: 512 bytes were "
+        "added after the disk's footer (a padded copy?)")
+
+
+@pytest.mark.parametrize("lun", ["-1", "64", "one"])
+def test_upload_refuses_a_lun_out_of_range_before_sending_anything(blob_catalog, capsys, lun):
+    make_vhd("d.vhd")
+    with pytest.raises(SystemExit) as stop:
+        main(["upload", "d.vhd", "--image", "ubuntu-test", "--data-disk", lun, "-q"])
+    assert stop.value.code == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"python -m gallery upload: error: argument --data-disk: {lun!r} is not a data disk LUN: a LUN is a whole "
+        "number from 0 to 63")
+    assert list(blob_catalog.list_blobs()) == []
+
+
+def test_a_refusal_shows_the_services_own_message(blob_catalog, own_azurite, monkeypatch, capsys):
+    # Azurite as it starts by default refuses an SDK newer than itself; only its message says why.
+    strict = own_azurite(skip_api_version_check=False)
+    monkeypatch.setenv(blobstore.CONNECTION_STRING, strict.connection_string)
+    make_vhd("d.vhd")
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
+    err = capsys.readouterr().err
+    api = err.split("The API version ")[1].split(" ")[0]
+    assert err == (
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name} (account devstoreaccount1 from "
+        "AZURE_STORAGE_CONNECTION_STRING): the storage service refused: InvalidHeaderValue (HTTP 400): The API "
+        f"version {api} is not supported by Azurite. Please upgrade Azurite to latest version and retry. If you are "
+        "using Azurite in Visual Studio, please check you have installed latest Visual Studio patch. Azurite command "
+        "line parameter \"--skipApiVersionCheck\" or Visual Studio Code configuration \"Skip Api Version Check\" can "
+        "skip this error.\n")
+
+
+# -- storage gone ---------------------------------------------------------------------------------
+
+def test_retries_are_bounded_to_under_a_minute():
+    # The SDK's default took about 57 s per request, and an upload went through it once per queued put.
+    assert retries.worst_case_seconds(retries.policy()) == 55.0
+    assert retries.RETRIES == 4
+
+
+def test_storage_gone_mid_upload_stops_after_one_retry_cycle_with_the_resume_hint(
+        tmp_path, own_azurite, fast_retries, monkeypatch, capsys):
+    service = own_azurite()
+    token = uuid.uuid4().hex[:8]
+    (tmp_path / "images.yaml").write_text(CATALOG % token)
+    BlobServiceClient.from_connection_string(service.connection_string).create_container(f"linux-{token}")
+    monkeypatch.setenv(blobstore.CONNECTION_STRING, service.connection_string)
+    monkeypatch.chdir(tmp_path)
+    make_vhd("d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
+    real = upload.upload_vhd
+
+    def stop_after_the_first_put(*args, **kwargs):  # the storage goes away once a put is in
+        def progress(done, sent):
+            if sent:
+                service.stop()
+        return real(*args, **{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(upload, "upload_vhd", stop_after_the_first_put)
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "--workers", "1"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    # One put went through the retries, and the others were never sent.
+    assert err[-5:] == [
+        "retrying (1/4) after: Connection refused",
+        "retrying (2/4) after: Connection refused",
+        "retrying (3/4) after: Connection refused",
+        "retrying (4/4) after: Connection refused",
+        f"d.vhd: error: not uploaded to devstoreaccount1/linux-{token} (account devstoreaccount1 from "
+        "AZURE_STORAGE_CONNECTION_STRING): the storage service cannot be reached (Connection refused; gave up after "
+        "4 retries); run the same command again once it can be reached: the upload resumes where it stopped"]
+
+
+def test_progress_counts_data_once_the_service_acknowledged_it(tmp_path, container, azurite):
+    # Each 4 MiB chunk holds one 4 KiB block of data; the first put is held until chunk 0 was read.
+    make_vhd(tmp_path / "d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
+    chunk_read = threading.Event()
+
+    def hold_the_first_put(request):
+        if "comp=page" in request.http_request.url and not chunk_read.is_set():
+            chunk_read.wait(10)
+
+    client = ContainerClient.from_connection_string(azurite, container.container_name,
+                                                    raw_request_hook=hold_the_first_put)
+    calls = []
+
+    def progress(done, sent):
+        calls.append((done, sent))
+        if done:
+            chunk_read.set()
+
+    result = upload.upload_vhd(client, os_name, tmp_path / "d.vhd", workers=1, progress=progress)
+    # Chunk 0 read, its data still unacknowledged: only its zeros are done.
+    assert calls[0] == (4 * MIB - 4096, 0)
+    assert calls[-1] == (16 * MIB + 512, 4 * 4096 + 512) == (result.size, result.sent_bytes)
+    assert all(sent <= done for done, sent in calls)
+
+
+# -- one upload at a time -------------------------------------------------------------------------
+
+def test_a_second_upload_of_the_same_file_meanwhile_exits_1_sending_nothing(blob_catalog, capsys):
+    make_vhd("d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
+    name = naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), 0)
+    second = []
+
+    def start_another_when_a_put_is_in(done, sent):
+        if sent and not second:
+            second.append(main(["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q"]))
+
+    first = upload.upload_vhd(blob_catalog, lambda seq: naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), seq),
+                              "d.vhd", workers=1, progress=start_another_when_a_put_is_in)
+    assert second == [1]
+    assert capsys.readouterr().err == (
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name}: {name}: another upload of "
+        "this file is in progress (the blob is leased): let it finish. If none is running (an upload that was killed "
+        "holds the lease for up to 60 s), run the same command again in a minute, or break the lease: az storage blob "
+        f"lease break --account-name devstoreaccount1 --container-name {blob_catalog.container_name} --blob-name "
+        f"{name}\n")
+    # The first upload sent everything once and let go of the blob.
+    assert (first.blob, first.outcome, first.sent_bytes) == (name, "uploaded", 4 * 4096 + 512)
+    props = blob_catalog.get_blob_client(name).get_blob_properties()
+    assert (props.metadata[upload.STATE], props.lease.state) == ("complete", "available")
+
+
+# -- a file that changes while it uploads ---------------------------------------------------------
+
+def test_a_file_changed_during_its_upload_is_never_marked_complete_and_a_rerun_starts_over(
+        blob_catalog, monkeypatch, capsys):
+    make_vhd("d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
+    name = naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), 0)
+    command = ["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--workers", "1", "-q"]
+    real = upload.upload_vhd
+
+    def write_to_the_disk_once_a_put_is_in(*args, **kwargs):
+        def progress(done, sent):
+            if sent and os.path.getsize("d.vhd") == 16 * MIB + 512 and not os.path.exists("written"):
+                open("written", "w").close()
+                with open("d.vhd", "r+b") as f:  # chunk 0, already sent, gets new data
+                    f.write(b"y" * 100)
+                st = os.stat("d.vhd")  # a clock tick may be coarser than this test is fast
+                os.utime("d.vhd", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        return real(*args, **{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(upload, "upload_vhd", write_to_the_disk_once_a_put_is_in)
+    assert main(command) == 1
+    assert capsys.readouterr().err == (
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name}: {name}: the file changed "
+        "while it was uploaded (its size, modification time or inode is not what it was at the start): the disk is "
+        "still being written. Let it settle (shut the VM down, let the export or copy finish) and run the same "
+        "command again; the blob stays marked unfinished, and the rerun starts it over\n")
+    blob = blob_catalog.get_blob_client(name)
+    assert blob.get_blob_properties().metadata[upload.STATE] == "incomplete"
+    # The disk has settled: the same command starts the blob over, and it ends as the file is.
+    monkeypatch.setattr(upload, "upload_vhd", real)
+    assert main(command) == 0
+    first_line = capsys.readouterr().out.splitlines()[0]
+    seconds = first_line.split(" in ")[-1].split(" s;")[0]
+    assert first_line == (
+        "started over (the file had changed since the unfinished upload) and uploaded devstoreaccount1/"
+        f"{blob_catalog.container_name}/{name}: 16896 bytes sent (16896 bytes of non-zero data in a 16.0 MiB file) in "
+        f"{seconds} s; page blob verified, Content-MD5 {upload.b64(upload.disk_md5('d.vhd'))}")
+    props = blob.get_blob_properties()
+    assert (props.metadata[upload.STATE], props.metadata[upload.MD5]) == ("complete", upload.disk_md5("d.vhd"))
+    assert download(blob_catalog, name) == open("d.vhd", "rb").read()
+    assert [b.name for b in blob_catalog.list_blobs()] == [name]
+
+
+def test_a_file_replaced_between_runs_does_not_resume_on_the_old_pages(tmp_path, container):
+    make_vhd(tmp_path / "d.vhd", 8 * MIB, [(0, b"old" * 100), (4 * MIB, b"old")])
+    blob = container.get_blob_client(os_name(0))
+    blob.create_page_blob(8 * MIB + 512, metadata={upload.STATE: "incomplete", upload.SOURCE: "the old file",
+                                                   upload.ORIGIN: upload.origin(tmp_path / "d.vhd")})
+    blob.upload_page(b"o" * 4096, offset=4 * MIB, length=4096)  # a page the new file does not have
+    content = make_vhd(tmp_path / "d.vhd", 8 * MIB, [(0, b"new" * 100)])
+    result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    assert (result.blob, result.outcome, result.sent_bytes) == (os_name(0), "restarted", 4096 + 512)
+    assert download(container, os_name(0)) == content

@@ -192,7 +192,7 @@ def test_qemu_without_force_size_gets_its_cause_named(here, qemu_img):
         "chs.vhd: error: has a virtual size of 10514432 bytes, not a multiple of 1 MiB; qemu-img wrote it "
         "without -o force_size=on: convert the original again with that option, or round it up to 11534336 "
         "bytes: Resize-VHD -Path chs.vhd -SizeBytes 11534336 on Windows, or qemu-img convert -f vpc -O raw "
-        "chs.vhd disk.raw && python -m gallery vhd convert disk.raw chs-fixed.vhd"]
+        "chs.vhd chs.raw && python -m gallery vhd convert chs.raw chs-fixed.vhd"]
 
 
 def test_empty_disk_is_rejected(here):
@@ -327,3 +327,66 @@ def test_merge_and_covered():
     assert ranges == [(0, 8), (10, 30)]
     assert (diskscan.covered(0, 8, ranges), diskscan.covered(11, 30, ranges), diskscan.covered(7, 11, ranges),
             diskscan.covered(30, 31, ranges)) == (True, True, False, False)
+
+
+# -- cut short or padded: never called raw --------------------------------------------------------
+
+COPY_AGAIN = "copy or export the disk again"
+
+
+def test_a_vhd_cut_short_is_not_called_raw(here):
+    fixed_vhd("disk.vhd", 4 * MIB)
+    with open("disk.vhd", "rb") as src, open("cut.vhd", "wb") as dst:
+        dst.write(src.read(4 * MIB - 456))  # like `head -c`: the footer and the disk's last bytes are gone
+    assert messages("cut.vhd") == [
+        "cut.vhd: error: is 4193848 bytes, not a whole number of 512-byte sectors, and has no VHD footer at its "
+        "end: a VHD cut short (an interrupted copy?) or a padded file; " + COPY_AGAIN]
+
+
+def test_a_vhd_cut_inside_its_footer_is_named(here):
+    fixed_vhd("disk.vhd", 4 * MIB)
+    os.truncate("disk.vhd", 4 * MIB + 300)
+    assert messages("disk.vhd") == [
+        "disk.vhd: error: ends 300 bytes into its VHD footer: a VHD whose last 212 bytes were cut off (an "
+        "interrupted copy?); " + COPY_AGAIN]
+
+
+@pytest.mark.parametrize("extra", [100, 512, 4096])
+def test_a_padded_vhd_is_not_called_raw(here, extra):
+    fixed_vhd("disk.vhd", 4 * MIB)
+    with open("disk.vhd", "ab") as f:
+        f.write(b"\0" * extra)
+    assert messages("disk.vhd") == [
+        f"disk.vhd: error: has its VHD footer {extra} bytes before its end: {extra} bytes were added after the "
+        "disk's footer (a padded copy?); " + COPY_AGAIN]
+
+
+def test_vhd_check_of_a_cut_vhd_does_not_suggest_convert(here, capsys):
+    fixed_vhd("disk.vhd", 4 * MIB)
+    os.truncate("disk.vhd", 4 * MIB - 456)
+    assert main(["vhd", "check", "disk.vhd"]) == 1
+    assert capsys.readouterr().err == (
+        "disk.vhd: error: is 4193848 bytes, not a whole number of 512-byte sectors, and has no VHD footer at its "
+        "end: a VHD cut short (an interrupted copy?) or a padded file; copy or export the disk again\n")
+
+
+# -- hints never write over a file ----------------------------------------------------------------
+
+def test_a_hint_names_a_free_output_file(here, qemu_img):
+    sparse_raw("disk.raw", 4 * MIB)
+    subprocess.run([qemu_img, "convert", "-f", "raw", "-O", "qcow2", "disk.raw", "os.qcow2"], check=True)
+    for taken in ("os-fixed.vhd", "os-fixed-2.vhd"):
+        open(taken, "wb").close()
+    assert messages("os.qcow2") == [
+        "os.qcow2: error: is a QCOW2 image; Azure accepts only fixed-size VHD; convert it: qemu-img convert -f qcow2 "
+        "-O vpc -o subformat=fixed,force_size=on os.qcow2 os-fixed-3.vhd"]
+
+
+def test_the_alignment_hint_names_free_intermediate_and_output_files(here):
+    fixed_vhd("os.vhd", 2 * MIB + 512)
+    for taken in ("os-fixed.vhd", "os.raw"):
+        open(taken, "wb").close()
+    assert messages("os.vhd") == [
+        "os.vhd: error: has a virtual size of 2097664 bytes, not a multiple of 1 MiB; round it up to 3145728 "
+        "bytes: Resize-VHD -Path os.vhd -SizeBytes 3145728 on Windows, or qemu-img convert -f vpc -O raw "
+        "os.vhd os-2.raw && python -m gallery vhd convert os-2.raw os-fixed-2.vhd"]
