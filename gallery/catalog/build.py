@@ -14,7 +14,7 @@ from typing import Any, Optional
 from gallery.catalog import naming, regions
 from gallery.errors import Problem
 from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, Identifier, ImageDefinition,
-                           ImageVersion, Pos, PurchasePlan, Range, Recommended, Replication,
+                           ImageVersion, Lifecycle, Pos, PurchasePlan, Range, Recommended, Replication,
                            ResourceSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
 from gallery.catalog.roles import resolve_role
@@ -27,6 +27,16 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 def _opt(node: dict, key: str, default_path: str) -> Any:
     """node[key], or the schema's default for it."""
     return node[key] if key in node else defaults()[default_path]
+
+
+def _lifecycle(policy: dict) -> Lifecycle:
+    return Lifecycle(
+        stage_new_versions=_opt(policy, "stageNewVersions", "lifecycle.stageNewVersions"),
+        keep_eligible_for_latest=policy.get("keepEligibleForLatest"),
+        end_of_life_after_days=policy.get("endOfLifeAfterDays"),
+        remove_after_days=policy.get("removeAfterDays"),
+        block_deletion_before_end_of_life=_opt(policy, "blockDeletionBeforeEndOfLife",
+                                               "lifecycle.blockDeletionBeforeEndOfLife"))
 
 
 class Builder:
@@ -78,7 +88,8 @@ class Builder:
             storage_account_type=_opt(rep, "storageAccountType", "replication.storageAccountType"),
             mode=_opt(rep, "mode", "replication.mode"))
         tags = {k: self.sub(str(v), f"tags.{k}") for k, v in (d.get("tags") or {}).items()}
-        images = tuple(self.image(img, f"images[{i}]", storage, replication, location)
+        default_policy = d.get("lifecycle", {})
+        images = tuple(self.image(img, f"images[{i}]", storage, replication, location, default_policy)
                        for i, img in enumerate(d["images"]))
         return Catalog(stack=self.stack,
                        resource_group=self.sub(d["resourceGroup"], "resourceGroup"),
@@ -109,13 +120,15 @@ class Builder:
             soft_delete=_opt(g, "softDelete", "gallery.softDelete"),
             access=tuple(access))
 
-    def image(self, img: dict, path: str, storage: Storage, rep: Replication, home: str) -> ImageDefinition:
+    def image(self, img: dict, path: str, storage: Storage, rep: Replication, home: str,
+              default_policy: dict) -> ImageDefinition:
         family = img.get("family", img["osType"].lower())
+        lifecycle = _lifecycle({**default_policy, **img.get("lifecycle", {})})
         container = naming.container_name(storage.container_pattern, family)
         rec = img.get("recommended")
         plan = img.get("purchasePlan")
         ident = img["identifier"]
-        versions = tuple(self.version(v, f"{path}.versions[{j}]", img["name"], container, rep, home)
+        versions = tuple(self.version(v, f"{path}.versions[{j}]", img["name"], container, rep, home, lifecycle)
                          for j, v in enumerate(img.get("versions", [])))
         # Azure writes the disk controller feature as "SCSI, NVMe": keep that order so it never diffs.
         controllers = tuple(c for c in ("SCSI", "NVMe") if c in _opt(img, "diskControllerTypes", "image.diskControllerTypes"))
@@ -133,10 +146,10 @@ class Builder:
             disallowed_disk_types=tuple(img.get("disallowedDiskTypes", [])),
             purchase_plan=PurchasePlan(plan["name"], plan["publisher"], plan["product"]) if plan else None,
             end_of_life=self.date(img.get("endOfLife"), f"{path}.endOfLife"),
-            versions=versions, path=path, pos=self.pos(path))
+            versions=versions, path=path, pos=self.pos(path), lifecycle=lifecycle)
 
     def version(self, v: dict, path: str, image: str, container: str, rep: Replication,
-                home: str) -> ImageVersion:
+                home: str, lifecycle: Lifecycle) -> ImageVersion:
         replicas = v.get("replicas", rep.replicas)
         sat = v.get("storageAccountType", rep.storage_account_type)
         targets = []
@@ -161,6 +174,7 @@ class Builder:
             end_of_life=self.date(v.get("endOfLife"), f"{path}.endOfLife"),
             allow_deletion_of_replicated_locations=_opt(v, "allowDeletionOfReplicatedLocations",
                                                         "version.allowDeletionOfReplicatedLocations"),
+            block_deletion_before_end_of_life=lifecycle.block_deletion_before_end_of_life,
             path=path, pos=self.pos(path))
 
     def source(self, s: dict, path: str, image: str, container: str):

@@ -100,6 +100,17 @@ Source = Union[VhdSource, ResourceSource]
 
 
 @dataclass(frozen=True)
+class Lifecycle:
+    """An image's effective lifecycle policy (its own keys over the top-level ones, then the defaults)."""
+
+    stage_new_versions: bool = False
+    keep_eligible_for_latest: Optional[int] = None
+    end_of_life_after_days: Optional[int] = None
+    remove_after_days: Optional[int] = None
+    block_deletion_before_end_of_life: bool = False
+
+
+@dataclass(frozen=True)
 class ImageVersion:
     version: SemVer
     source: Source
@@ -109,6 +120,8 @@ class ImageVersion:
     exclude_from_latest: bool
     end_of_life: Optional[dt.date]
     allow_deletion_of_replicated_locations: bool
+    # safetyProfile.blockDeletionBeforeEndOfLife, from the image's lifecycle policy
+    block_deletion_before_end_of_life: bool
     # Where it is written: for messages and annotations only, so moving it is not a change.
     path: str = field(compare=False)  # e.g. images[0].versions[1]
     pos: Pos = field(compare=False)
@@ -177,6 +190,8 @@ class ImageDefinition:
     versions: tuple[ImageVersion, ...]
     path: str = field(compare=False)
     pos: Pos = field(compare=False)
+    # The policy is what `gallery lifecycle` does, not a property of any Azure resource: not a change.
+    lifecycle: Lifecycle = field(default=Lifecycle(), compare=False)
 
     @property
     def latest(self) -> Optional[ImageVersion]:

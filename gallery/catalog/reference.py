@@ -19,7 +19,7 @@ END = "<!-- END reference -->"
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "catalog.md"
 
 # The order in which the $defs sections are written: the way a reader walks down the document.
-_SECTIONS = ("image", "version", "source", "vhdSource", "dataDisk", "targetRegion")
+_SECTIONS = ("image", "version", "source", "vhdSource", "dataDisk", "targetRegion", "lifecycle")
 
 
 def _cell(text: str) -> str:

@@ -93,7 +93,9 @@ def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version
                 end_of_life_date=arm_datetime(version.end_of_life),
             ),
             safety_profile=compute.GalleryImageVersionSafetyProfileArgs(
-                allow_deletion_of_replicated_locations=version.allow_deletion_of_replicated_locations),
+                allow_deletion_of_replicated_locations=version.allow_deletion_of_replicated_locations,
+                # Sent only when the policy asks: existing versions must not see a new property.
+                block_deletion_before_end_of_life=True if version.block_deletion_before_end_of_life else None),
             tags=dict(catalog.tags),
         ),
         opts=pulumi.ResourceOptions(

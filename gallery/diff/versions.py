@@ -88,7 +88,8 @@ def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVer
     yield from _regions_changed(add, prev, v)
     updated = [Detail(k, _plain(getattr(prev, a)), _plain(getattr(v, a))) for k, a in (
         ("excludeFromLatest", "exclude_from_latest"), ("endOfLife", "end_of_life"),
-        ("allowDeletionOfReplicatedLocations", "allow_deletion_of_replicated_locations"))
+        ("allowDeletionOfReplicatedLocations", "allow_deletion_of_replicated_locations"),
+        ("blockDeletionBeforeEndOfLife", "block_deletion_before_end_of_life"))
         if getattr(prev, a) != getattr(v, a)]
     if updated:
         yield add("version.updated", "changes in place", updated)

@@ -89,5 +89,7 @@ def test_the_loader_applies_exactly_the_schema_defaults():
         "vhdSource.sequence": version.source.sequence,
         "vhdSource.osDiskCaching": version.source.os_disk_caching,
         "dataDisk.caching": version.source.data_disks[0].caching,
+        "lifecycle.stageNewVersions": image.lifecycle.stage_new_versions,
+        "lifecycle.blockDeletionBeforeEndOfLife": image.lifecycle.block_deletion_before_end_of_life,
     }
     assert applied == defaults()

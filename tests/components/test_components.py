@@ -355,3 +355,12 @@ def test_the_program_refuses_an_invalid_catalog_before_declaring_anything(pulumi
     assert "regions.yaml:17:44: error: images[0].versions[0].regions[2]: 'northeurop' is not an Azure region" in str(
         info.value)
     assert pulumi_mocks.mocks.created == [], "no resource may be declared from an invalid catalog"
+
+
+def test_block_deletion_before_end_of_life_is_sent_only_where_the_policy_asks(pulumi_mocks):
+    run = pulumi_mocks.component(load_catalog(PROGRAM / "lifecycle.yaml", "dev"))
+    safety = {r.name: r.inputs["safetyProfile"] for r in of_type(run, VERSION)}
+    assert safety == {
+        "gallery-web-1.0.0": {"allowDeletionOfReplicatedLocations": True, "blockDeletionBeforeEndOfLife": True},
+        "gallery-web-1.1.0": {"allowDeletionOfReplicatedLocations": True, "blockDeletionBeforeEndOfLife": True},
+        "gallery-batch-2.0.0": {"allowDeletionOfReplicatedLocations": True}}
