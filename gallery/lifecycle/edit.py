@@ -1,0 +1,251 @@
+"""Edit images.yaml in place: comments, key order, quoting and flow style kept; validated; written whole or not at all.
+
+ruamel.yaml's round trip keeps comments and styles, but re-emits a few constructs its own way (a one-key
+mapping inside a flow list, `[{lun: 0}]`, comes out as `[lun: 0]`). So the file is not simply dumped
+again: the edited document and the unedited one are both dumped, and only the lines that differ
+between those two dumps replace lines of the original text. Every other byte stays as the user wrote it.
+
+Before anything is written, the new text goes through the project's one loader (gallery.catalog.loader):
+an edit that would make the catalog invalid raises CatalogError and leaves the file untouched. The
+write is atomic (a temporary file in the same folder, then os.replace), and refused if the file
+changed on disk since it was read.
+"""
+from __future__ import annotations
+
+import contextlib
+import difflib
+import io
+import os
+import pathlib
+import tempfile
+from typing import Any, Optional
+
+from gallery.catalog.loader import load_catalog_text
+from gallery.catalog.model import Catalog
+from gallery.errors import CatalogError, Problem
+
+
+class EditError(CatalogError):
+    """The edit cannot be made (no such image, a version that exists already, the file changed meanwhile)."""
+
+    def __init__(self, file: str, message: str, rule: str, hint: Optional[str] = None):
+        super().__init__([Problem(file=file, line=0, column=0, path="", message=message, rule=rule, hint=hint)])
+
+
+class CatalogEditor:
+    """One edit session of a catalog file: change the document, then `save()` (or `preview()`)."""
+
+    def __init__(self, path: str | os.PathLike, stack: str):
+        from ruamel.yaml import YAML
+        from ruamel.yaml.util import load_yaml_guess_indent
+
+        self.path = pathlib.Path(path)
+        self.stack = stack
+        self.original = self.path.read_bytes()
+        self._stat = self.path.stat()
+        text = self.original.decode("utf-8")
+        _, sequence, offset = load_yaml_guess_indent(text)
+        sequence, offset = sequence or 2, offset or 0
+        self._yaml = YAML()
+        self._yaml.preserve_quotes = True
+        self._yaml.width = 4096  # never re-wrap a long line (ids, URIs)
+        self._yaml.indent(mapping=sequence - offset if offset else sequence, sequence=sequence, offset=offset)
+        self.data = self._yaml.load(text)
+        self._unedited = self._dump(self._yaml.load(text))
+
+    # -- finding what to edit --------------------------------------------------------------------------
+
+    def image(self, name: str):
+        for image in self.data.get("images") or []:
+            if image.get("name") == name:
+                return image
+        names = ", ".join(str(i.get("name")) for i in self.data.get("images") or []) or "none"
+        raise EditError(str(self.path), f"the catalog has no image named {name!r}", "edit.image",
+                        hint=f"its images are: {names}")
+
+    def version(self, image: str, version: str):
+        for entry in self.image(image).get("versions") or []:
+            if str(entry.get("version")) == version:
+                return entry
+        raise EditError(str(self.path), f"image {image} has no version {version}", "edit.version",
+                        hint="the versions are: " + (", ".join(str(v.get("version"))
+                                                               for v in self.image(image).get("versions") or [])
+                                                     or "none"))
+
+    # -- changing it -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def set(node, key: str, value: Any, after: Optional[str] = None) -> None:
+        """node[key] = value, in place when the key exists, else after `after` (or at the end)."""
+        if key in node or after is None or after not in node:
+            node[key] = value
+        else:
+            node.insert(list(node).index(after) + 1, key, value)
+
+    @staticmethod
+    def delete(node, key: str) -> None:
+        """Remove `key` with its own end-of-line comment; comment lines after it stay where they were."""
+        if key not in node:
+            return
+        keys = list(node)
+        rest = _take_trailing(node, key)
+        del node[key]
+        if rest:
+            _give_trailing(node, keys[keys.index(key) - 1] if keys.index(key) > 0 else None, rest)
+
+    def remove_version(self, image: str, version: str) -> None:
+        """Remove a version with what is written inside it; comment lines below it stay."""
+        node = self.image(image)
+        versions = node["versions"]
+        entry = self.version(image, version)
+        if len(versions) == 1:
+            self.delete(node, "versions")
+            return
+        index = versions.index(entry)
+        rest = _take_trailing(versions, index)
+        del versions[index]
+        if not rest:
+            return
+        if index > 0:
+            _give_trailing(versions, index - 1, rest)
+        else:  # the lines were above the next version: now above the first one
+            _give_before_first(node, "versions", versions, rest)
+
+    def add_version(self, image: str, entry: dict) -> None:
+        """Append a version, written in the style of the image's last version (block or flow source)."""
+        from ruamel.yaml.comments import CommentedMap
+
+        node = self.image(image)
+        versions = node.get("versions")
+        if versions is None:
+            from ruamel.yaml.comments import CommentedSeq
+            versions = node["versions"] = CommentedSeq()
+        model = versions[-1] if len(versions) else None
+        new = CommentedMap()
+        for key, value in entry.items():
+            new[key] = _styled(value, model.get(key) if model is not None and hasattr(model, "get") else None)
+        # Comment lines after the last version (the next image's heading) stay after the new last one.
+        rest = _take_trailing(versions, len(versions) - 1, keep_inline=True) if len(versions) else ""
+        versions.append(new)
+        if rest:
+            _give_trailing(versions, len(versions) - 1, rest)
+
+    # -- the result ------------------------------------------------------------------------------------
+
+    def _dump(self, data) -> str:
+        out = io.StringIO()
+        self._yaml.dump(data, out)
+        return out.getvalue()
+
+    def text(self) -> str:
+        """The edited file: the original, with only the lines the edit changed replaced."""
+        original = self.original.decode("utf-8").splitlines(keepends=True)
+        before = self._unedited.splitlines(keepends=True)
+        after = self._dump(self.data).splitlines(keepends=True)
+        if len(before) != len(original):  # ruamel reflowed lines: its own text is the safe answer
+            return "".join(after)
+        out: list[str] = []
+        for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+            out += original[a1:a2] if op == "equal" else after[b1:b2]
+        return "".join(out)
+
+    def check(self) -> Catalog:
+        """The edited catalog through the one loader. Raises CatalogError (nothing is written)."""
+        return load_catalog_text(self.text(), str(self.path), self.stack)
+
+    def save(self) -> Catalog:
+        """Validate, then replace the file atomically. Raises CatalogError or EditError; the file is then untouched."""
+        catalog = self.check()
+        now = self.path.stat()
+        if (now.st_mtime_ns, now.st_size) != (self._stat.st_mtime_ns, self._stat.st_size) \
+                or self.path.read_bytes() != self.original:
+            raise EditError(str(self.path), "the file changed on disk while it was being edited: nothing was written",
+                            "edit.conflict", hint="run the command again")
+        data = self.text().encode("utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, self._stat.st_mode & 0o7777)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return catalog
+
+
+# Where ruamel keeps the comment lines that follow a node: on the last key of a block mapping (slot 2)
+# or the last item of a block list (slot 0), at the deepest level.
+def _holder(container, key) -> tuple[Any, Any, int]:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    value = container[key]
+    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+        last = list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
+        return _holder(value, last)
+    return container, key, 2 if isinstance(container, CommentedMap) else 0
+
+
+def _take_trailing(container, key, keep_inline: bool = False) -> str:
+    """Detach the comment lines after container[key]; its own end-of-line comment stays when `keep_inline`
+    (the node stays), else it goes with the node."""
+    node, k, slot = _holder(container, key)
+    slots = node.ca.items.get(k)
+    token = slots[slot] if slots else None
+    if token is None:
+        return ""
+    inline, _, rest = token.value.partition("\n")
+    if keep_inline and inline.strip():
+        token.value = inline + "\n"
+    else:
+        slots[slot] = None
+    return rest
+
+
+def _give_trailing(container, key, rest: str) -> None:
+    """Put comment lines back after container[key] (or drop them when there is no such key)."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    if key is None:
+        return
+    node, k, slot = _holder(container, key)
+    slots = node.ca.items.setdefault(k, [None, None, None, None])
+    if slots[slot] is None:
+        slots[slot] = CommentToken("\n" + rest, CommentMark(0), None)
+    else:
+        slots[slot].value = slots[slot].value.rstrip("\n") + "\n" + rest
+
+
+def _give_before_first(parent, key: str, seq, rest: str) -> None:
+    """Comment lines above the first item of the block list parent[key]."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    lines = rest.splitlines(keepends=True)
+    column = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    tokens = [CommentToken(line.strip() + "\n" if line.strip() else "\n", CommentMark(column), None) for line in lines]
+    parent.ca.items[key] = [None, None, None, tokens]
+    seq.ca.comment = [None, tokens]
+
+
+def _styled(value: Any, model: Any) -> Any:
+    """`value` as ruamel nodes, in the flow or block style of `model` (the same key in a sibling version)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key, sub in value.items():
+            node[key] = _styled(sub, model.get(key) if isinstance(model, dict) else None)
+        if getattr(model, "fa", None) is not None and model.fa.flow_style():
+            node.fa.set_flow_style()
+        return node
+    if isinstance(value, (list, tuple)):
+        node = CommentedSeq(_styled(v, model[0] if isinstance(model, list) and model else None) for v in value)
+        if getattr(model, "fa", None) is not None and model.fa.flow_style():
+            node.fa.set_flow_style()
+        return node
+    return value
