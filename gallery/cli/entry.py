@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "gallery.cli.plan",
     "gallery.cli.diff",
     "gallery.cli.vhd",
+    "gallery.cli.status",
 )
 
 
