@@ -23,6 +23,9 @@ COMMAND_MODULES = (
     "gallery.cli.plan",
     "gallery.cli.diff",
     "gallery.cli.vhd",
+    "gallery.cli.version",
+    "gallery.cli.promote",
+    "gallery.cli.lifecycle",
     "gallery.cli.status",
 )
 
@@ -39,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         # `gallery` (the console script) or `python -m gallery`, as the user typed it
         prog="python -m gallery" if sys.argv and sys.argv[0].endswith("__main__.py") else "gallery",
-        description="Azure Compute Gallery as code: validate, plan and diff images.yaml; check and upload VHDs.")
+        description="Azure Compute Gallery as code: validate, plan and diff images.yaml; check and upload VHDs; "
+                    "add, promote and retire versions; read their status in Azure.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:

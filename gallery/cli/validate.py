@@ -18,6 +18,13 @@ def add_catalog_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"the Pulumi stack name that replaces {{stack}} (default: {DEFAULT_STACK})")
 
 
+def add_catalog_option(parser: argparse.ArgumentParser) -> None:
+    """--catalog and --stack, for commands whose positional arguments name something else."""
+    parser.add_argument("--catalog", default="images.yaml", help="the catalog file (default: images.yaml)")
+    parser.add_argument("--stack", default=DEFAULT_STACK,
+                        help=f"the Pulumi stack name that replaces {{stack}} (default: {DEFAULT_STACK})")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check a catalog: YAML, schema and Azure's rules",
                        description="Check a catalog and report every problem as FILE:LINE:COL: error: PATH: MESSAGE. "

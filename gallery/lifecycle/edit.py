@@ -13,6 +13,7 @@ changed on disk since it was read.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import io
 import os
@@ -150,8 +151,15 @@ class CatalogEditor:
         return "".join(out)
 
     def check(self) -> Catalog:
-        """The edited catalog through the one loader. Raises CatalogError (nothing is written)."""
-        return load_catalog_text(self.text(), str(self.path), self.stack)
+        """The edited catalog through the one loader. Raises CatalogError (nothing is written), whose lines
+        and columns are those of the edited text: the file name says so."""
+        try:
+            return load_catalog_text(self.text(), str(self.path), self.stack)
+        except CatalogError as exc:
+            if self.text() == self.original.decode("utf-8"):
+                raise  # the file itself is invalid: its own lines
+            where = f"{self.path} (as edited; nothing was written)"
+            raise CatalogError([dataclasses.replace(p, file=where) for p in exc.problems]) from None
 
     def save(self) -> Catalog:
         """Validate, then replace the file atomically. Raises CatalogError or EditError; the file is then untouched."""

@@ -1,0 +1,57 @@
+"""`gallery lifecycle [--apply] [--today DATE] [--offline]`: what the lifecycle policy does, then does it."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from gallery.cli import output
+from gallery.cli.arm_options import add_arm_options, arm_target, subscription
+from gallery.cli.validate import add_catalog_arguments
+from gallery.cli.version import iso_date
+from gallery.errors import EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "lifecycle", help="show (then --apply) what the lifecycle policy does: exclude, end of life, remove",
+        description="Show what each image's lifecycle policy does today: versions excluded from latest, "
+                    "end-of-life dates set, versions removed after their end of life. With --apply, edit "
+                    "images.yaml in place (validated, comments kept). Azure is asked which versions are good, "
+                    "so a failed or replicating version never counts as one to keep; --offline skips that.")
+    add_catalog_arguments(p)
+    p.add_argument("--apply", action="store_true", help="edit the catalog (default: only show)")
+    p.add_argument("--today", type=iso_date, default=None, metavar="DATE",
+                   help="the day to judge by (default: today, UTC)")
+    p.add_argument("--offline", action="store_true",
+                   help="do not ask Azure: every version counts as good (said in the output)")
+    add_arm_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gallery.catalog.loader import load_catalog
+    from gallery.lifecycle.edit import CatalogEditor
+    from gallery.lifecycle.policy import apply_actions, lifecycle_actions
+
+    today = args.today or dt.datetime.now(dt.timezone.utc).date()
+    catalog = load_catalog(args.catalog, args.stack)
+    health = None
+    if not args.offline:
+        from gallery.azure.client import compute_client
+        from gallery.lifecycle.status import read_status
+        sub = subscription(args)
+        health = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub).health()
+    actions = lifecycle_actions(catalog, today, health)
+    note = "offline: Azure was not asked, so failed or replicating versions count as good" if health is None \
+        else "versions Azure reports failed, replicating or missing do not count as good"
+    lines = [f"{args.catalog}: lifecycle on {today} ({note})"]
+    lines += [f"  {a.text()}" for a in actions] or ["  nothing to do"]
+    if args.apply and actions:
+        editor = CatalogEditor(args.catalog, args.stack)
+        apply_actions(editor, actions)
+        editor.save()
+        lines.append(f"{args.catalog}: {len(actions)} change{'s' if len(actions) != 1 else ''} written")
+    elif actions:
+        lines.append("(shown only: --apply edits the catalog)")
+    output.emit("\n".join(lines))
+    return EXIT_OK

@@ -1,0 +1,91 @@
+"""`gallery version add IMAGE VERSION SOURCE...`: a new version in images.yaml, edited in place."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from typing import Optional
+
+from gallery.cli import output
+from gallery.cli.validate import add_catalog_option
+from gallery.errors import EXIT_OK, EXIT_USER
+
+CACHING = ("None", "ReadOnly", "ReadWrite")
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD") from None
+
+
+def data_disk(text: str) -> tuple[int, str | None]:
+    """LUN or LUN:CACHING, e.g. 0 or 1:ReadOnly."""
+    lun, _, caching = text.partition(":")
+    if not lun.isdigit() or not 0 <= int(lun) <= 63:
+        raise argparse.ArgumentTypeError(f"{text!r}: the LUN must be a whole number from 0 to 63")
+    if caching and caching not in CACHING:
+        raise argparse.ArgumentTypeError(f"{text!r}: caching must be one of {', '.join(CACHING)}")
+    return int(lun), caching or None
+
+
+def add_source_arguments(p: argparse.ArgumentParser) -> None:
+    source = p.add_argument_group("source (exactly one)").add_mutually_exclusive_group(required=True)
+    source.add_argument("--vhd-captured", type=iso_date, metavar="DATE",
+                        help="VHDs named by the convention, captured on DATE (YYYY-MM-DD)")
+    source.add_argument("--managed-image", metavar="ID", help="a managed image id")
+    source.add_argument("--snapshot", metavar="ID", help="a snapshot id (the OS disk)")
+    source.add_argument("--virtual-machine", metavar="ID", help="a virtual machine id")
+    source.add_argument("--gallery-image-version", metavar="ID", help="another gallery image version id")
+    p.add_argument("--sequence", type=int, default=0, help="with --vhd-captured: the -ZZ suffix (default 0: none)")
+    p.add_argument("--data-disk", type=data_disk, action="append", default=[], metavar="LUN[:CACHING]",
+                   help="with --vhd-captured: a data disk (repeat for each)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("version", help="add a version to images.yaml (edited in place, comments kept)")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add", help="add a version to an image",
+        description="Append a version to an image of the catalog, keeping comments, key order and style. The "
+                    "result is validated before the file is replaced; nothing is written when it is not valid. "
+                    "With the image's lifecycle policy stageNewVersions, the version starts staged "
+                    "(excludeFromLatest: true) until `gallery promote`.")
+    add.add_argument("image", metavar="IMAGE")
+    add.add_argument("version", metavar="VERSION", help="Major.Minor.Patch")
+    add_catalog_option(add)
+    add_source_arguments(add)
+    staged = add.add_mutually_exclusive_group()
+    staged.add_argument("--staged", dest="staged", action="store_true", default=None,
+                        help="start staged (excludeFromLatest: true), whatever the policy says")
+    staged.add_argument("--not-staged", dest="staged", action="store_false",
+                        help="eligible for latest at once, whatever the policy says")
+    add.add_argument("--end-of-life", type=iso_date, metavar="DATE", help="the version's endOfLife")
+    add.set_defaults(func=run_add)
+
+
+def source_from(args: argparse.Namespace) -> Optional[dict]:
+    """The catalog's `source` mapping from the options; None when they do not fit together."""
+    from gallery.lifecycle.versions import vhd_source
+    if args.vhd_captured:
+        return vhd_source(args.vhd_captured, args.sequence, args.data_disk)
+    if args.sequence or args.data_disk:
+        return None
+    for option, key in (("managed_image", "managedImage"), ("snapshot", "snapshot"),
+                        ("virtual_machine", "virtualMachine"), ("gallery_image_version", "galleryImageVersion")):
+        if getattr(args, option):
+            return {key: getattr(args, option)}
+    return None
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from gallery.lifecycle.versions import NewVersion, add_version
+    source = source_from(args)
+    if source is None:
+        output.emit("error: --sequence and --data-disk go with --vhd-captured", diagnostic=True)
+        return EXIT_USER
+    _, lines = add_version(args.catalog, args.stack, NewVersion(args.image, args.version, source, args.staged,
+                                                                args.end_of_life))
+    output.emit("\n".join(lines))
+    return EXIT_OK

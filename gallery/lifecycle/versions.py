@@ -1,0 +1,73 @@
+"""Adding and promoting versions in images.yaml: the edits `gallery version add`, `upload --add-version` and
+`gallery promote` make, through the one editor (gallery.lifecycle.edit)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from typing import Optional, Sequence
+
+from gallery.catalog.model import Catalog
+from gallery.lifecycle.edit import CatalogEditor, EditError
+from gallery.lifecycle.status import VersionState
+
+
+class NotReady(Exception):
+    """Azure does not report the version ready: promoting it would send VMs to a broken image (exit 2)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NewVersion:
+    image: str
+    version: str
+    source: dict  # the catalog's `source` mapping, e.g. {"vhd": {"captured": date}}
+    staged: Optional[bool] = None  # None: as the image's lifecycle policy says (stageNewVersions)
+    end_of_life: Optional[dt.date] = None
+
+
+def vhd_source(captured: dt.date, sequence: int = 0, data_disks: Sequence[tuple[int, Optional[str]]] = ()) -> dict:
+    """A VHD source named by the blob convention: the capture date, the -ZZ sequence, the data disks' LUNs."""
+    vhd: dict = {"captured": captured}
+    if sequence:
+        vhd["sequence"] = sequence
+    if data_disks:
+        vhd["dataDisks"] = [{"lun": lun, **({"caching": caching} if caching else {})} for lun, caching in data_disks]
+    return {"vhd": vhd}
+
+
+def add_version(path: str | os.PathLike, stack: str, new: NewVersion) -> tuple[Catalog, list[str]]:
+    """Append the version to its image; returns the edited catalog and what changed. Raises CatalogError."""
+    editor = CatalogEditor(path, stack)
+    editor.image(new.image)  # an unknown image is named as such, with the ones there are
+    image = next(i for i in editor.check().images if i.name == new.image)
+    if image.version(new.version) is not None:
+        raise EditError(str(path), f"image {new.image} already has version {new.version}", "edit.version-exists",
+                        hint="versions cannot be republished: choose the next version number")
+    staged = image.lifecycle.stage_new_versions if new.staged is None else new.staged
+    entry: dict = {"version": new.version, "source": new.source}
+    if staged:
+        entry["excludeFromLatest"] = True
+    if new.end_of_life:
+        entry["endOfLife"] = new.end_of_life
+    editor.add_version(new.image, entry)
+    catalog = editor.save()
+    how = "staged (excludeFromLatest: true; `gallery promote` makes it latest)" if staged else "eligible for latest"
+    return catalog, [f"{path}: added {new.image} {new.version}, {how}"]
+
+
+def promote(path: str | os.PathLike, stack: str, image: str, version: str,
+            state: Optional[VersionState]) -> list[str]:
+    """Clear excludeFromLatest. `state` is what Azure reports (None: --offline, not checked). Raises
+    NotReady when Azure does not report it provisioned and Completed everywhere, CatalogError on bad input."""
+    editor = CatalogEditor(path, stack)
+    node = editor.version(image, version)
+    if not node.get("excludeFromLatest"):
+        raise EditError(str(path), f"{image} {version} is not staged: it is already eligible for latest",
+                        "edit.not-staged")
+    if state is not None and state.problem is not None:
+        raise NotReady(f"{image} {version} is not ready to be latest: Azure reports it {state.problem}")
+    editor.delete(node, "excludeFromLatest")
+    editor.save()
+    checked = "Azure reports it provisioned and replicated to every target region" if state is not None else \
+        "offline: Azure was not asked whether it finished replicating"
+    return [f"{path}: promoted {image} {version} ({checked})"]
