@@ -55,6 +55,10 @@ KINDS: dict[str, Kind] = {
     "definition.updated": Kind(INFO, "update", "definition properties change in place"),
     # Image versions.
     "version.added": Kind(INFO, "create", "a new image version is published"),
+    "version.staged": Kind(INFO, "create", "a new version is published, staged out of latest until promoted"),
+    "version.promoted": Kind(INFO, "update", "a staged version becomes eligible for latest"),
+    "version.retired": Kind(INFO, "update", "a version is excluded from latest (and given an end of life)"),
+    "version.removed-after-end-of-life": Kind(INFO, "delete", "a version is deleted after its end of life"),
     "version.removed": Kind(BLOCK, "delete", "a published version is deleted without being retired first"),
     "version.removed-retired": Kind(WARN, "delete", "a retired version is deleted"),
     "version.source-changed": Kind(BLOCK, "refused", "a version's source changes: Azure fixes it at creation"),

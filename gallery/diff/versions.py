@@ -42,9 +42,10 @@ def compare_versions(ctx: Context, old: ImageDefinition, img: ImageDefinition,
 
 
 def version_added(ctx: Context, img: ImageDefinition, v: ImageVersion) -> Finding:
-    note = " (excluded from latest)" if v.exclude_from_latest else ""
+    staged = v.exclude_from_latest
+    note = ", staged: excluded from latest until it is promoted" if staged else ""
     return Finding(
-        "version.added", f"{img.name} {v.version}",
+        "version.staged" if staged else "version.added", f"{img.name} {v.version}",
         f"{img.name} {v.version} is published to {_regions(v.target_regions)}{note}",
         ctx.head.source_file, v.pos.line, v.pos.column, v.path,
         details=(Detail("source", None, describe_source(v.source)),))
@@ -54,10 +55,12 @@ def version_removed(ctx: Context, old: ImageDefinition, v: ImageVersion, img: Op
     """`img` is the definition in HEAD when it still exists: the finding points there, else at BASE."""
     where = ((ctx.head.source_file, img.pos.line, img.pos.column, img.path) if img is not None
              else (ctx.base.source_file, v.pos.line, v.pos.column, v.path))
+    if v.end_of_life is not None and v.end_of_life < ctx.today:
+        return Finding("version.removed-after-end-of-life", f"{old.name} {v.version}",
+                       f"{old.name} {v.version} is deleted after its end of life {v.end_of_life}", *where)
     if v.is_retired(ctx.today):
-        why = "excluded from latest" if v.exclude_from_latest else f"end of life {v.end_of_life} has passed"
         return Finding("version.removed-retired", f"{old.name} {v.version}",
-                       f"{old.name} {v.version} is deleted (retired: {why})", *where)
+                       f"{old.name} {v.version} is deleted (retired: excluded from latest)", *where)
     eol = f"its end of life {v.end_of_life} has not passed" if v.end_of_life else "it has no end of life"
     return Finding(
         "version.removed", f"{old.name} {v.version}",
@@ -91,8 +94,19 @@ def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVer
         ("allowDeletionOfReplicatedLocations", "allow_deletion_of_replicated_locations"),
         ("blockDeletionBeforeEndOfLife", "block_deletion_before_end_of_life"))
         if getattr(prev, a) != getattr(v, a)]
-    if updated:
-        yield add("version.updated", "changes in place", updated)
+    # The lifecycle steps by name: promoted (staged -> eligible), retired (out of latest, or given an end of life).
+    promoted = prev.exclude_from_latest and not v.exclude_from_latest
+    retired = (v.exclude_from_latest and not prev.exclude_from_latest) or (
+        v.exclude_from_latest and prev.end_of_life is None and v.end_of_life is not None)
+    step = [d for d in updated if d.property in ("excludeFromLatest", "endOfLife")] if promoted or retired else []
+    if promoted:
+        yield add("version.promoted", "promoted: eligible for latest", step)
+    elif retired:
+        eol = f", end of life {v.end_of_life}" if v.end_of_life else ""
+        yield add("version.retired", f"retired: excluded from latest{eol}", step)
+    rest = [d for d in updated if d not in step]
+    if rest:
+        yield add("version.updated", "changes in place", rest)
 
 
 def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Finding]:

@@ -112,8 +112,8 @@ def test_an_invalid_side_in_markdown_still_comments_why_nothing_was_compared(cap
 def test_the_end_of_life_is_judged_on_the_given_day(capsys):
     code, out, _ = run(capsys, BASE, catalog("version-removed.yaml"), "--no-plan", "--today", "2999-01-02")
     assert code == 0
-    assert "warning: version.removed-retired: ubuntu 1.1.0 is deleted (retired: end of life 2999-01-01 has passed)" \
-        in out[1]
+    assert "info: version.removed-after-end-of-life: ubuntu 1.1.0 is deleted after its end of life 2999-01-01" \
+        in out[3]
 
 
 def test_github_annotations_point_at_the_changed_lines(capsys):

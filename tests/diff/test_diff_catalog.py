@@ -47,7 +47,8 @@ CASES = {
         "23:9 info version.added: ubuntu 1.2.0 is published to westeurope ×1, northeurope ×1",
     ],
     "version-added-excluded.yaml": [
-        "23:9 info version.added: ubuntu 1.2.0 is published to westeurope ×1, northeurope ×1 (excluded from latest)",
+        "23:9 info version.staged: ubuntu 1.2.0 is published to westeurope ×1, northeurope ×1, staged: excluded "
+        "from latest until it is promoted",
     ],
     "version-removed.yaml": [
         "11:5 blocking version.removed: ubuntu 1.1.0 is deleted but was not retired first (it is not excluded "
@@ -65,7 +66,7 @@ CASES = {
     "version-excluded.yaml": [
         "11:5 warning latest.lowered: latest of ubuntu moves from 1.1.0 to none: every version is excluded "
         "from latest, so deployments that ask for latest fail",
-        "20:9 info version.updated: ubuntu 1.1.0: changes in place",
+        "20:9 info version.retired: ubuntu 1.1.0: retired: excluded from latest, end of life 2999-01-01",
     ],
     "version-regions.yaml": ["20:9 info version.regions-changed: ubuntu 1.1.0: replication changes in place"],
     "version-region-removed.yaml": ["20:9 info version.regions-changed: ubuntu 1.1.0: replication changes in place"],
@@ -160,7 +161,7 @@ def test_every_head_here_is_covered():
     ("version-region-removed.yaml", "version.regions-changed", ["regions[northeurope]: 1 × Standard_LRS → None"]),
     ("version-region-storage.yaml", "version.region-storage-changed",
      ["regions[northeurope].storageAccountType: Standard_LRS → Standard_ZRS"]),
-    ("version-excluded.yaml", "version.updated", ["excludeFromLatest: False → True"]),
+    ("version-excluded.yaml", "version.retired", ["excludeFromLatest: False → True"]),
     ("definition-replaced.yaml", "definition.replaced", ["osState: Generalized → Specialized"]),
     ("definition-updated.yaml", "definition.updated", ["description: None → Ubuntu 22.04", "endOfLife: None → 2030-01-01"]),
     ("definition-renamed-by-versions.yaml", "definition.renamed",
@@ -177,6 +178,20 @@ def test_every_head_here_is_covered():
 ])
 def test_details_say_before_and_after(head, kind, expected):
     assert details(head, kind) == expected
+
+
+def test_the_lifecycle_steps_are_named():
+    # HEAD → BASE of version-added-excluded: nothing; version-excluded → base: 1.1.0 promoted back.
+    promoted = diff_catalogs(load_catalog(DIFF / "version-excluded.yaml"), load_catalog(DIFF / "base.yaml"),
+                             today=TODAY)
+    assert [(f.kind, [f"{d.property}: {d.before} → {d.after}" for d in f.details]) for f in promoted
+            if f.kind.startswith("version.")] == [
+        ("version.promoted", ["excludeFromLatest: True → False"])]
+    # 1.1.0 ends its life on 2999-01-01: removed the day after, it is the lifecycle's normal end.
+    removed = diff_catalogs(load_catalog(DIFF / "base.yaml"), load_catalog(DIFF / "version-removed.yaml"),
+                            today=dt.date(2999, 1, 2))
+    assert [(f.kind, f.message) for f in removed if f.kind.startswith("version.")] == [
+        ("version.removed-after-end-of-life", "ubuntu 1.1.0 is deleted after its end of life 2999-01-01")]
 
 
 @pytest.mark.parametrize("base, head, kind", [
@@ -197,7 +212,7 @@ def test_leaving_a_shared_state_is_refused_until_the_sharing_is_reset(base, head
 def test_a_version_past_its_end_of_life_is_retired():
     # 1.1.0 ends its life on 2999-01-01: deleting it is fine the day after, not the day before.
     assert [f.kind for f in findings("version-removed.yaml", today=dt.date(2999, 1, 2))] == [
-        "version.removed-retired", "latest.lowered"]
+        "latest.lowered", "version.removed-after-end-of-life"]
     assert [f.kind for f in findings("version-removed.yaml", today=dt.date(2999, 1, 1))] == [
         "version.removed", "latest.lowered"]
 
