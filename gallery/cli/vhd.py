@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import argparse
 import datetime as dt
 import difflib
@@ -128,6 +130,9 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--verify-download", action="store_true",
                    help="also read the blob back (its written pages only) and compare its MD5")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (for CI): only the result")
+    p.add_argument("--add-version", metavar="VERSION",
+                   help="after uploading the OS disk, add this version to the catalog (edited in place): its "
+                        "capture date, sequence and the data disks already uploaded for that date and sequence")
     p.set_defaults(func=run_upload)
 
 
@@ -150,6 +155,10 @@ def run_upload(args: argparse.Namespace) -> int:
         near = difflib.get_close_matches(args.image, names, 1)
         return _fail(Problem(args.catalog, 0, 0, "", f"has no image named {args.image!r}", "upload.image",
                              hint=f"did you mean {near[0]!r}?" if near else "images: " + ", ".join(names)))
+    if args.add_version is not None:
+        refusal = _add_version_refusal(args, image)
+        if refusal is not None:  # said before anything is sent
+            return _fail(refusal)
     captured = args.captured or dt.date.fromtimestamp(os.stat(args.file).st_mtime)
     if args.data_disk is None:
         def name_for(seq): return naming.os_blob_name(image.name, captured, seq)
@@ -182,8 +191,38 @@ def run_upload(args: argparse.Namespace) -> int:
     for note in result.skipped:
         print(f"note: passed over {note}", file=sys.stderr)
     print(_outcome(result, where))
-    print(_catalog_lines(catalog, image, captured, result, args.data_disk, os_blob_there))
+    if args.add_version is None:
+        print(_catalog_lines(catalog, image, captured, result, args.data_disk, os_blob_there))
+        return EXIT_OK
+    from gallery.lifecycle.versions import NewVersion, add_version, vhd_source  # noqa: PLC0415
+    disks = _data_disks_there(container, image.name, captured, result.sequence)
+    _, lines = add_version(args.catalog, args.stack, NewVersion(
+        image.name, args.add_version, vhd_source(captured, result.sequence, [(lun, None) for lun in disks])))
+    print("\n".join(lines))
     return EXIT_OK
+
+
+def _add_version_refusal(args: argparse.Namespace, image) -> Optional[Problem]:
+    from gallery.catalog.model import SemVer  # noqa: PLC0415
+    if args.data_disk is not None:
+        return Problem(args.catalog, 0, 0, "", "--add-version goes with the OS disk", "upload.add-version",
+                       hint="upload the data disks first (--data-disk LUN), then the OS disk with --add-version: "
+                            "the version gets them all")
+    try:
+        SemVer.parse(args.add_version)
+    except ValueError:
+        return Problem(args.catalog, 0, 0, "", f"--add-version {args.add_version!r} is not Major.Minor.Patch",
+                       "upload.add-version", hint="e.g. --add-version 1.2.0")
+    if image.version(args.add_version) is not None:
+        return Problem(args.catalog, 0, 0, "", f"image {image.name} already has version {args.add_version}",
+                       "upload.add-version", hint="versions cannot be republished: choose the next version number")
+    return None
+
+
+def _data_disks_there(container, image: str, captured: dt.date, sequence: int) -> list[int]:
+    """The LUNs whose data disk blob of this capture (date and sequence) is in the container."""
+    names = {b.name for b in container.list_blobs(name_starts_with=f"{image}-datadisk-")}
+    return [lun for lun in range(64) if naming.data_disk_blob_name(image, lun, captured, sequence) in names]
 
 
 def _newest_os_sequence(container, image: str, captured: dt.date) -> int:

@@ -434,3 +434,45 @@ def test_a_file_replaced_between_runs_does_not_resume_on_the_old_pages(tmp_path,
     result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
     assert (result.blob, result.outcome, result.sent_bytes) == (os_name(0), "restarted", 4096 + 512)
     assert download(container, os_name(0)) == content
+
+
+def test_upload_add_version_records_the_capture_with_its_data_disks(blob_catalog, capsys):
+    make_vhd("os.vhd")
+    make_vhd("data.vhd", writes=((MIB, b"data"),))
+    make_vhd("os2.vhd", writes=((MIB, b"second"),))
+    assert main(["upload", "os.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q"]) == 0
+    assert main(["upload", "data.vhd", "--image", "ubuntu-test", "--data-disk", "2", "--captured", "2026-11-21",
+                 "-q"]) == 0
+    before = open("images.yaml").read()
+    capsys.readouterr()
+    # A second capture of the same day: the version takes its sequence, and the data disk of that sequence only.
+    assert main(["upload", "os2.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q",
+                 "--add-version", "1.1.0"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "images.yaml: added ubuntu-test 1.1.0, eligible for latest"
+    added = open("images.yaml").read()
+    assert added.startswith(before)
+    version = load_catalog("images.yaml").image("ubuntu-test").version("1.1.0")
+    assert (version.source.os_blob, [d.lun for d in version.source.data_disks]) == (
+        "ubuntu-test-os-2026-11-21-01.vhd", [])
+    # The first capture, already uploaded: nothing is sent, and its version gets the data disk of its sequence.
+    assert main(["upload", "os.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q",
+                 "--add-version", "1.2.0"]) == 0
+    first = load_catalog("images.yaml").image("ubuntu-test").version("1.2.0")
+    assert (first.source.os_blob, [(d.lun, d.blob) for d in first.source.data_disks]) == (
+        "ubuntu-test-os-2026-11-21.vhd", [(2, "ubuntu-test-datadisk-2-2026-11-21.vhd")])
+    # A third time: the catalog references that blob now, so the loader refuses a second version of it.
+    assert main(["upload", "os.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q",
+                 "--add-version", "1.3.0"]) == 1
+    assert "(as edited; nothing was written)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--add-version", "1.0.0"], "image ubuntu-test already has version 1.0.0"),
+    (["--add-version", "1.2"], "--add-version '1.2' is not Major.Minor.Patch"),
+    (["--add-version", "1.2.0", "--data-disk", "0"], "--add-version goes with the OS disk"),
+])
+def test_upload_add_version_refusals_come_before_anything_is_sent(blob_catalog, capsys, argv, message):
+    make_vhd("d.vhd")
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q", *argv]) == 1
+    assert message in capsys.readouterr().err
+    assert list(blob_catalog.list_blobs()) == []
