@@ -279,6 +279,22 @@ def arm64_source(cat: Catalog) -> Iterator[Finding]:
                               "architecture.arm64-managed-image", hint="publish from a VHD, snapshot or VM instead")
 
 
+@rule
+def specialized_managed_image(cat: Catalog) -> Iterator[Finding]:
+    # Azure's API: "For managed images, use Generalized": a managed image is always generalized, so a
+    # Specialized definition refuses it when the version is created, long after the review.
+    for img in cat.images:
+        if img.os_state != "Specialized":
+            continue
+        for v in img.versions:
+            if isinstance(v.source, ResourceSource) and v.source.kind == "managedImage":
+                yield Finding(f"{v.path}.source.managedImage", "a managed image is always generalized, so it "
+                              "cannot be the source of a version of a Specialized definition",
+                              "source.specialized-managed-image",
+                              hint="publish the specialized machine from a snapshot or managed disk (or its VM), "
+                                   "or make the definition osState: Generalized")
+
+
 # -- sharing and access --------------------------------------------------------------------------------
 
 @rule
