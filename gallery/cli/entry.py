@@ -54,17 +54,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
     except CatalogError as exc:
         output.report_problems(exc.problems, getattr(args, "format", None) or output.TEXT)
-        return EXIT_USER
+        code = EXIT_USER
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
+        # A write that did not go through output.emit met a closed pipe: the command stopped halfway,
+        # so its result is unknown, and it is not claimed as a success (Python's own exit code on EPIPE).
+        output.discard(sys.stdout)
+        return EXIT_USER
     except Exception:  # noqa: BLE001 - the last line of defence: a bug, said to be one
         print("internal error: this is a bug in the gallery tool, not in your input.\n"
               "Please report it with the catalog (or a reduced copy) and this trace:\n", file=sys.stderr)
         traceback.print_exc()
         return EXIT_BUG
+    output.flush()
+    return code
