@@ -70,7 +70,9 @@ class Builder:
             regions=tuple(regions.normalize(r) for r in rep.get("regions", [location])),
             replicas=rep.get("replicas", 1),
             storage_account_type=rep.get("storageAccountType", "Standard_LRS"),
-            mode=rep.get("mode", "Full"))
+            mode=rep.get("mode", "Full"),
+            region_paths=tuple(f"replication.regions[{k}]" for k in range(len(rep["regions"])))
+            if "regions" in rep else ("location",))
         tags = {k: self.sub(str(v), f"tags.{k}") for k, v in (d.get("tags") or {}).items()}
         images = tuple(self.image(img, f"images[{i}]", storage, replication, location)
                        for i, img in enumerate(d["images"]))
@@ -126,7 +128,8 @@ class Builder:
             disallowed_disk_types=tuple(img.get("disallowedDiskTypes", [])),
             purchase_plan=PurchasePlan(plan["name"], plan["publisher"], plan["product"]) if plan else None,
             end_of_life=self.date(img.get("endOfLife"), f"{path}.endOfLife"),
-            versions=versions, path=path, pos=self.pos(path))
+            versions=versions, path=path, pos=self.pos(path),
+            family_path=f"{path}.family" if "family" in img else f"{path}.osType")
 
     def version(self, v: dict, path: str, image: str, container: str, rep: Replication,
                 home: str) -> ImageVersion:
@@ -142,8 +145,8 @@ class Builder:
                     targets.append(TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
                                                 r.get("storageAccountType", sat), rpath))
         else:
-            for k, name in enumerate(rep.regions):
-                targets.append(TargetRegion(name, replicas, sat, f"replication.regions[{k}]"))
+            for name, written in zip(rep.regions, rep.region_paths):
+                targets.append(TargetRegion(name, replicas, sat, written))
         # The home region first: it is the version's own location and Azure lists it first.
         targets.sort(key=lambda t: t.name != home)
         return ImageVersion(
@@ -153,7 +156,9 @@ class Builder:
             exclude_from_latest=v.get("excludeFromLatest", False),
             end_of_life=self.date(v.get("endOfLife"), f"{path}.endOfLife"),
             allow_deletion_of_replicated_locations=v.get("allowDeletionOfReplicatedLocations", True),
-            path=path, pos=self.pos(path))
+            path=path, pos=self.pos(path),
+            mode_path=f"{path}.mode" if "mode" in v else "replication.mode" if "mode" in self.doc.data.get(
+                "replication", {}) else "")
 
     def source(self, s: dict, path: str, image: str, container: str):
         for kind in RESOURCE_SOURCE_KINDS:

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery.catalog import naming, regions
 from gallery.errors import Problem
-from gallery.catalog.model import Catalog, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, ResourceSource, VhdSource
 from gallery.catalog.yamlload import Document
 
 
@@ -67,13 +67,23 @@ def storage_account_name(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def container_names(cat: Catalog) -> Iterator[Finding]:
-    reported: set[str] = set()
+    failing: dict[str, tuple[str, ImageDefinition]] = {}  # once per container, not per image of its family
     for img in cat.images:
         problem = naming.check_container_name(img.container)
-        if problem and img.container not in reported:  # once per container, not per image of its family
-            reported.add(img.container)
-            yield Finding(f"{img.path}.family", f"the VHD container '{img.container}' (storage.containerPattern "
-                          f"with family '{img.family}') {problem}", "name.container")
+        if problem:
+            failing.setdefault(img.container, (problem, img))
+    if not failing:
+        return
+    # Families are always valid container text: when the pattern fails even with a plain family, the
+    # fix is in the pattern, and it is said once there rather than at every family it is derived for.
+    if naming.check_container_name(naming.container_name(cat.storage.container_pattern, "abc")):
+        container, (problem, img) = next(iter(failing.items()))
+        yield Finding("storage.containerPattern", f"the VHD container '{container}' (this pattern with family "
+                      f"'{img.family}') {problem}", "name.container")
+        return
+    for container, (problem, img) in failing.items():
+        yield Finding(img.family_path, f"the VHD container '{container}' (storage.containerPattern with family "
+                      f"'{img.family}') {problem}", "name.container")
 
 
 @rule
@@ -187,8 +197,9 @@ def _region(path: str, name: str) -> Iterator[Finding]:
 @rule
 def known_regions(cat: Catalog) -> Iterator[Finding]:
     yield from _region("location", cat.location)
-    for k, name in enumerate(cat.replication.regions):
-        yield from _region(f"replication.regions[{k}]", name)
+    for path, name in zip(cat.replication.region_paths, cat.replication.regions):
+        if path != "location":  # the default regions are [location]: judged once, above
+            yield from _region(path, name)
     for _, v in _versions(cat):
         for t in v.target_regions:
             if t.path.startswith("images"):
@@ -214,6 +225,8 @@ def unique_regions(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
+    if not regions.is_region(cat.location):
+        return  # the fix is the location's own error (known_regions), not "add it" at every version
     hint = f"add {cat.location}: Azure adds it anyway, and every later preview shows a diff"
     if cat.location not in cat.replication.regions:
         yield Finding("replication.regions", f"the default regions do not include the home region "
@@ -227,15 +240,28 @@ def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def shallow_replication(cat: Catalog) -> Iterator[Finding]:
-    for _, v in _versions(cat):
+    inheriting: list[str] = []  # versions that take mode: Shallow from replication.mode and replicate further
+    for image, v in _versions(cat):
         if v.replication_mode != "Shallow":
             continue
         if len({t.name for t in v.target_regions}) > 1:
-            yield Finding(v.path, f"version {v.version} uses Shallow replication, which keeps the image in the "
-                          "home region only", "replication.shallow", hint="replicate to one region, or use mode: Full")
+            what, hint = "keeps the image in the home region only", "replicate to one region, or use mode: Full"
         elif any(t.replicas != 1 for t in v.target_regions):
-            yield Finding(v.path, f"version {v.version} uses Shallow replication, which allows exactly one replica",
-                          "replication.shallow", hint="set replicas: 1, or use mode: Full")
+            what, hint = "allows exactly one replica", "set replicas: 1, or use mode: Full"
+        else:
+            continue
+        if v.mode_path == f"{v.path}.mode":
+            yield Finding(v.path, f"version {v.version} uses Shallow replication, which {what}", "replication.shallow",
+                          hint=hint)
+        else:
+            inheriting.append(f"{image} {v.version}")
+    if inheriting:  # one error where Shallow was written, not one per version that inherits it
+        shown = ", ".join(inheriting[:3]) + (f" and {len(inheriting) - 3} more" if len(inheriting) > 3 else "")
+        yield Finding("replication.mode", "Shallow replication keeps a version in the home region with one replica, "
+                      f"but {len(inheriting)} version{'s' if len(inheriting) > 1 else ''} taking this default "
+                      f"replicate{'s' if len(inheriting) == 1 else ''} further ({shown})", "replication.shallow",
+                      hint="use mode: Full here (a version can still set mode: Shallow), or replicate those "
+                           "versions to the home region only, with one replica")
 
 
 # -- security, generation, architecture -------------------------------------------------------------
