@@ -24,9 +24,10 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class Builder:
-    def __init__(self, doc: Document, stack: str):
+    def __init__(self, doc: Document, stack: str, skip: frozenset[str] = frozenset()):
         self.doc = doc
         self.stack = stack
+        self.skip = skip  # paths of definitions and versions the schema rejected (see gallery.catalog.partial)
         self.problems: list[Problem] = []
 
     def fail(self, path: str, message: str, rule: str, hint: Optional[str] = None) -> None:
@@ -75,7 +76,7 @@ class Builder:
             if "regions" in rep else ("location",))
         tags = {k: self.sub(str(v), f"tags.{k}") for k, v in (d.get("tags") or {}).items()}
         images = tuple(self.image(img, f"images[{i}]", storage, replication, location)
-                       for i, img in enumerate(d["images"]))
+                       for i, img in enumerate(d["images"]) if f"images[{i}]" not in self.skip)
         return Catalog(stack=self.stack,
                        resource_group=self.sub(d["resourceGroup"], "resourceGroup"),
                        location=location, tags=tags, storage=storage, gallery=self.gallery(d["gallery"]),
@@ -112,7 +113,7 @@ class Builder:
         plan = img.get("purchasePlan")
         ident = img["identifier"]
         versions = tuple(self.version(v, f"{path}.versions[{j}]", img["name"], container, rep, home)
-                         for j, v in enumerate(img.get("versions", [])))
+                         for j, v in enumerate(img.get("versions", [])) if f"{path}.versions[{j}]" not in self.skip)
         # Azure writes the disk controller feature as "SCSI, NVMe": keep that order so it never diffs.
         controllers = tuple(c for c in ("SCSI", "NVMe") if c in img.get("diskControllerTypes", ["SCSI"]))
         return ImageDefinition(

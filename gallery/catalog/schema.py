@@ -76,12 +76,17 @@ def is_valid_fast(data: Any) -> bool:
     return True
 
 
+def violations(data: Any) -> Iterator[ValidationError]:
+    """Every schema violation in `data`, as jsonschema reports them (empty when it has the right shape)."""
+    if is_valid_fast(data):
+        return iter(())
+    return _validator().iter_errors(data)
+
+
 def validate_schema(doc: Document) -> list[Problem]:
     """Every schema violation in `doc`, as located problems (empty when the catalog has the right shape)."""
-    if is_valid_fast(doc.data):
-        return []
     problems: dict[Problem, None] = {}  # ordered and without repeats (jsonschema may say a thing twice)
-    for error in _validator().iter_errors(doc.data):
+    for error in violations(doc.data):
         problems.update(dict.fromkeys(_translate(error, doc)))
     return list(problems)
 

@@ -78,3 +78,10 @@ def test_display_name_names_the_file_in_messages(tmp_path):
     with pytest.raises(CatalogError) as info:
         load_catalog(f, display_name="origin/main:images.yaml")
     assert info.value.problems[0].file == "origin/main:images.yaml"
+
+
+def test_the_readme_example_is_the_real_output(root):
+    readme = (root / "README.md").read_text("utf-8")
+    shown = re.search(r"```text\n(images\.yaml:.*?)```", readme, re.S).group(1).splitlines()
+    example = CATALOGS / "invalid" / "every-problem-in-one-run.yaml"
+    assert shown == ["images.yaml:" + line for line in _expected(example)]
