@@ -10,9 +10,10 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
@@ -163,9 +164,11 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
         yield doc.problem(path, custom or f"{describe(value)} is not valid here", f"schema.{keyword}",
                           hint=sch.get("description"))
         return
-    message = custom or _generic(keyword, error, value)
-    hint = sch.get("description") if keyword in ("pattern", "minLength", "maxLength") and not custom else None
-    yield doc.problem(path, message, f"schema.{keyword}", hint=hint)
+    if "propertyNames" in error.relative_schema_path:  # the value is a key of the mapping at `path`
+        yield doc.problem(child_path(path, value), f"{value!r} {custom or _generic(keyword, error, value)}",
+                          "schema.propertyNames", at_key=True)
+        return
+    yield doc.problem(path, custom or _generic(keyword, error, value), f"schema.{keyword}")
 
 
 def _matching_branch(error: ValidationError) -> list[ValidationError]:
@@ -202,8 +205,21 @@ def _type_problem(error: ValidationError, doc: Document, path: str, sch: dict) -
     if value is None:
         return doc.problem(path, f"is empty, but {expected} is expected", "schema.type",
                            hint="write a value after the colon, or remove the key")
-    return doc.problem(path, f"expected {expected}, got {describe(value)}", "schema.type",
-                       hint=f"expected: {sch['description']}" if sch.get("description") else None)
+    if "integer" in wanted_list and "minimum" in sch:
+        expected = f"a whole number from {sch['minimum']}" + (f" to {sch['maximum']}" if "maximum" in sch else " up")
+    hint = None
+    if isinstance(value, str) and _unquoted_type(value) in wanted_list:
+        hint = f"write it without quotes: {value}"
+    return doc.problem(path, f"expected {expected}, got {describe(value)}", "schema.type", hint=hint)
+
+
+def _unquoted_type(text: str) -> Optional[str]:
+    """The JSON type YAML gives `text` written without quotes (`"0"` -> integer), for plain numbers and booleans."""
+    if re.fullmatch(r"[-+]?[0-9]+", text):
+        return "integer"
+    if text in ("true", "false", "True", "False", "TRUE", "FALSE"):
+        return "boolean"
+    return "number" if re.fullmatch(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)", text) else None
 
 
 def _generic(keyword: str, error: ValidationError, value: Any) -> str:
@@ -229,8 +245,8 @@ def _generic(keyword: str, error: ValidationError, value: Any) -> str:
                 break
             seen.add(key)
         return f"lists {dup!r} more than once"
-    if keyword == "pattern":
-        return f"{value!r} does not have the required form"
+    if keyword == "pattern":  # every pattern of the schema has an x-message; this is for a new one
+        return f"{value!r} does not have the form {error.validator_value}"
     if keyword == "propertyNames":
         return "a key is not valid here: " + error.message
     if keyword in ("minProperties", "maxProperties"):

@@ -89,6 +89,8 @@ def load_yaml(text_or_bytes: str | bytes, file: str) -> Document:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise CatalogError([_syntax_problem(exc, file, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise CatalogError([_character_problem(exc, file, text)]) from None
     except yaml.YAMLError as exc:
         raise CatalogError([Problem(file, 0, 0, "", f"not valid YAML: {exc}", "yaml.syntax")]) from None
     except RecursionError:
@@ -125,6 +127,18 @@ def _decode(text_or_bytes: str | bytes, file: str) -> str:
         raise CatalogError([Problem(file, line, 1, "", "the file contains a NUL character: it is "
                                     "binary, not a YAML catalog", "yaml.encoding")])
     return text
+
+
+def _character_problem(exc: yaml.reader.ReaderError, file: str, text: str) -> Problem:
+    """A character YAML does not allow (a control character): located, since the reader fails at its
+    first occurrence (libyaml counts its position in bytes, so it is found in the text instead)."""
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    offset = max(text.find(char), 0)
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem(file, line, col, "", f"the character U+{ord(char):04X} is not allowed in YAML (a control "
+                   "character)", "yaml.character",
+                   hint=f'remove it, or write it as an escape inside double quotes: "\\u{ord(char):04x}"')
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:

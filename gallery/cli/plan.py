@@ -10,7 +10,7 @@ import argparse
 import json
 
 from gallery.cli import blobcheck, output
-from gallery.cli.validate import add_catalog_arguments
+from gallery.cli.arguments import add_catalog_arguments
 from gallery.errors import EXIT_OK
 from gallery.plan.run import plan
 from gallery.plan.text import render_text

@@ -72,8 +72,16 @@ def _read_git(spec: str, rev: str, path: str) -> Side:
         _git(spec, cwd, ["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
              f"unknown git revision {rev!r}", "git.revision-missing",
              "fetch it first (in CI: actions/checkout with fetch-depth: 0, or git fetch origin main)")
-    _git(spec, cwd, ["cat-file", "-e", f"{rev}:{object_path}"], f"{path!r} does not exist in {rev or 'the index'}",
-         "git.path-missing", "the path is relative to the repository root")
+    kind = _git(spec, cwd, ["cat-file", "-t", f"{rev}:{object_path}"],
+                f"{path!r} does not exist in {rev or 'the index'}", "git.path-missing",
+                "the path is relative to the repository root").strip()
+    if kind == b"tree":  # `git show` would print the directory's listing
+        raise CatalogError([_problem(spec, f"{path!r} is a directory in {rev or 'the index'}, not a catalog file",
+                                     "git.not-a-file", "give the path of the catalog in it, e.g. "
+                                     f"{rev}:{path.rstrip('/')}/images.yaml")])
+    if kind != b"blob":
+        raise CatalogError([_problem(spec, f"{path!r} is a git {kind.decode()} in {rev or 'the index'}, not a "
+                                     "catalog file", "git.not-a-file")])
     data = _git(spec, cwd, ["show", f"{rev}:{object_path}"], "git show failed", "git.failed")
     return Side(spec, data, None, path.removeprefix("./"))
 

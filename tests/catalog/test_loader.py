@@ -85,3 +85,13 @@ def test_the_readme_example_is_the_real_output(root):
     shown = re.search(r"```text\n(images\.yaml:.*?)```", readme, re.S).group(1).splitlines()
     example = CATALOGS / "invalid" / "every-problem-in-one-run.yaml"
     assert shown == ["images.yaml:" + line for line in _expected(example)]
+
+
+def test_a_control_character_is_located(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_bytes("resourceGroup: rg-é\nlocation: west\x07europe\n".encode())
+    with pytest.raises(CatalogError) as info:
+        load_catalog(f)
+    assert [p.text() for p in info.value.problems] == [
+        f"{f}:2:15: error: the character U+0007 is not allowed in YAML (a control character); remove it, or write "
+        'it as an escape inside double quotes: "\\u0007"']

@@ -57,3 +57,10 @@ def test_fast_path_agrees_with_jsonschema_on_every_test_catalog():
 def test_fast_path_agrees_with_jsonschema_on_mutated_catalogs(text):
     data = load_yaml(text, "mutated.yaml").data
     assert schema.is_valid_fast(data) == schema._validator().is_valid(data)
+
+
+def test_every_pattern_says_its_form_in_words():
+    # A pattern without an x-message would be reported as the regular expression itself.
+    for path, node in _walk(schema.schema()):
+        if "pattern" in node:
+            assert node.get("x-message"), f"{path} has a pattern but no x-message"
