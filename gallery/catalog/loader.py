@@ -6,11 +6,11 @@ The CLI, the Pulumi program, the plan, the diff and the tests all call `load_cat
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Optional
 
 from gallery.catalog import rules
 from gallery.catalog.build import Builder
+from gallery.catalog.inputs import read_input
 from gallery.errors import CatalogError, Problem
 from gallery.catalog.model import Catalog
 from gallery.catalog.schema import validate_schema
@@ -27,15 +27,7 @@ def load_catalog(path: str | os.PathLike, stack: str = DEFAULT_STACK, *,
     `display_name` names the file in messages (e.g. `origin/main:images.yaml` for a git revision).
     """
     name = display_name or str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CatalogError([Problem(name, 0, 0, "", "no such file", "file.missing",
-                                    hint="give the path of a catalog, e.g. images.yaml")]) from None
-    except IsADirectoryError:
-        raise CatalogError([Problem(name, 0, 0, "", "is a directory, not a catalog file", "file.missing")]) from None
-    except OSError as exc:
-        raise CatalogError([Problem(name, 0, 0, "", f"cannot be read: {exc.strerror}", "file.unreadable")]) from None
+    data = read_input(path, name, missing_hint="give the path of a catalog, e.g. images.yaml")
     return load_catalog_text(data, name, stack)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from gallery.errors import CatalogError, Problem
+from gallery.catalog.inputs import read_input
 from gallery.catalog.loader import load_catalog_text
 from gallery.catalog.model import Catalog
 
@@ -46,15 +47,9 @@ def _drive_letter(spec: str) -> bool:
 
 
 def _read_file(spec: str) -> Side:
-    try:
-        return Side(spec, Path(spec).read_bytes(), Path(spec))
-    except FileNotFoundError:
-        message, hint = "no such file", "give a catalog file, or REV:PATH for a git revision (e.g. origin/main:images.yaml)"
-    except IsADirectoryError:
-        message, hint = "is a directory, not a catalog file", None
-    except OSError as exc:
-        message, hint = f"cannot be read: {exc.strerror}", None
-    raise CatalogError([_problem(spec, message, "file.missing", hint)])
+    data = read_input(spec, spec, missing_hint="give a catalog file, or REV:PATH for a git revision "
+                                                "(e.g. origin/main:images.yaml)")
+    return Side(spec, data, Path(spec))
 
 
 def _read_git(spec: str, rev: str, path: str) -> Side:
