@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from gallery.errors import CatalogError, Problem
-from gallery.catalog.inputs import read_input
+from gallery.catalog.inputs import MAX_INPUT_BYTES, read_input, too_large
 from gallery.catalog.loader import load_catalog_text
 from gallery.catalog.model import Catalog
 
@@ -77,6 +77,9 @@ def _read_git(spec: str, rev: str, path: str) -> Side:
     if kind != b"blob":
         raise CatalogError([_problem(spec, f"{path!r} is a git {kind.decode()} in {rev or 'the index'}, not a "
                                      "catalog file", "git.not-a-file")])
+    if int(_git(spec, cwd, ["cat-file", "-s", f"{rev}:{object_path}"], "git cat-file failed", "git.failed")) \
+            > MAX_INPUT_BYTES:
+        raise too_large(spec)
     data = _git(spec, cwd, ["show", f"{rev}:{object_path}"], "git show failed", "git.failed")
     return Side(spec, data, None, path.removeprefix("./"))
 
