@@ -33,6 +33,8 @@ TRUSTED_OR_CONFIDENTIAL = {"TrustedLaunch", "TrustedLaunchSupported", "Confident
                            "TrustedLaunchAndConfidentialVmSupported"}
 PRIVATE_ONLY_SECURITY = {"TrustedLaunch": "TrustedLaunchSupported", "ConfidentialVM": "ConfidentialVmSupported"}
 MAX_STORAGE_TAGS = 15
+MAX_DEFINITIONS = 1_000  # per subscription and region (../shared/data/azure-rules.md)
+MAX_VERSIONS = 10_000  # per subscription and region
 
 
 def rule(fn: Rule) -> Rule:
@@ -84,6 +86,19 @@ def container_names(cat: Catalog) -> Iterator[Finding]:
     for container, (problem, img) in failing.items():
         yield Finding(img.family_path, f"the VHD container '{container}' (storage.containerPattern with family "
                       f"'{img.family}') {problem}", "name.container")
+
+
+@rule
+def unique_containers(cat: Catalog) -> Iterator[Finding]:
+    families: dict[str, list[str]] = {}
+    for img in cat.images:
+        if img.family not in families.get(img.container, []):
+            families.setdefault(img.container, []).append(img.family)
+    for container, shared in families.items():
+        if len(shared) > 1:  # the program would declare one container per family, twice under one name
+            yield Finding("storage.containerPattern", f"the families {', '.join(shared)} all get the VHD container "
+                          f"'{container}'", "name.container-duplicate",
+                          hint="put {family} in the pattern, e.g. {family}-vhds: one container per family")
 
 
 @rule
@@ -360,6 +375,18 @@ def access_principal_type(cat: Catalog) -> Iterator[Finding]:
                           "refuses it if the principal is a group or service principal",
                           "access.principal-type", severity="warning",
                           hint="set principalType: User, Group or ServicePrincipal")
+
+
+@rule
+def subscription_limits(cat: Catalog) -> Iterator[Finding]:
+    # Azure's limits per subscription and region; every definition and version lives in the home region.
+    versions = sum(len(img.versions) for img in cat.images)
+    for count, limit, what in ((len(cat.images), MAX_DEFINITIONS, "image definitions"),
+                               (versions, MAX_VERSIONS, "image versions")):
+        if count > limit:
+            yield Finding("images", f"{count:,} {what}, but Azure allows at most {limit:,} per subscription and "
+                          "region", "limits.subscription",
+                          hint="retire and delete old versions, or split the catalog over regions or subscriptions")
 
 
 @rule

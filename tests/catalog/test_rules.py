@@ -9,6 +9,7 @@ from gallery.catalog import rules
 from gallery.catalog.build import Builder
 from gallery.catalog.schema import validate_schema
 from gallery.catalog.yamlload import load_yaml
+from tests.fixtures.bigcatalogs import many
 from tests.fixtures.paths import CATALOGS, ROOT
 
 
@@ -23,7 +24,13 @@ def _models():
             yield path, Builder(doc, "dev").catalog()
 
 
-MODELS = list(_models())
+def _generated():
+    """Catalogs over Azure's per-subscription limits: too large to keep as files."""
+    for name, text in (("1,001 definitions", many(1_001)), ("10,004 versions", many(41, 244))):
+        yield pathlib.Path(name), Builder(load_yaml(text, name), "dev").catalog()
+
+
+MODELS = list(_models()) + list(_generated())
 
 
 @pytest.mark.parametrize("rule", rules.RULES, ids=lambda r: r.__name__)
