@@ -18,6 +18,7 @@ from typing import Any, Iterator, Optional
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from gallery.catalog.formats import FORMATS, MESSAGES as FORMAT_MESSAGES
 from gallery.errors import Problem
 from gallery.catalog.yamlload import Document, child_path
 
@@ -33,35 +34,40 @@ def schema() -> dict:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema())
+    checker = jsonschema.FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return jsonschema.Draft202012Validator(schema(), format_checker=checker)
 
 
 @lru_cache(maxsize=1)
 def _fast_validator():
     """fastjsonschema's compiled check of the same schema, or None when it is not installed.
 
-    Only a yes/no fast path: jsonschema (the reference) explains whatever it rejects. Formats are
-    dropped (jsonschema does not assert them either) and the dialect is declared draft-07, whose
-    meaning is the same for every keyword this schema uses; test_schema checks that the two agree.
+    Only a yes/no fast path: jsonschema (the reference) explains whatever it rejects. Both assert the
+    same formats with the same functions (gallery.catalog.formats); the others are dropped here, as
+    jsonschema ignores them. The dialect is declared draft-07, whose meaning is the same for every
+    keyword this schema uses; test_schema checks that the two agree.
     """
     try:
         import fastjsonschema
     except ImportError:  # pragma: no cover - it is a pinned dependency
         return None
     fast = copy.deepcopy(schema())
-    _drop_formats(fast)
+    _drop_unasserted_formats(fast)
     fast["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(fast), fastjsonschema.JsonSchemaException
+    return fastjsonschema.compile(fast, formats=FORMATS), fastjsonschema.JsonSchemaException
 
 
-def _drop_formats(node: Any) -> None:
+def _drop_unasserted_formats(node: Any) -> None:
     if isinstance(node, dict):
-        node.pop("format", None)
+        if node.get("format") not in FORMATS:
+            node.pop("format", None)
         for value in node.values():
-            _drop_formats(value)
+            _drop_unasserted_formats(value)
     elif isinstance(node, list):
         for value in node:
-            _drop_formats(value)
+            _drop_unasserted_formats(value)
 
 
 def is_valid_fast(data: Any) -> bool:
@@ -163,6 +169,10 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
             return
         yield doc.problem(path, custom or f"{describe(value)} is not valid here", f"schema.{keyword}",
                           hint=sch.get("description"))
+        return
+    if keyword == "format" and error.validator_value in FORMAT_MESSAGES:
+        yield doc.problem(path, f"{_show(value, doc, path)} {FORMAT_MESSAGES[error.validator_value]}",
+                          "schema.format")
         return
     if "propertyNames" in error.relative_schema_path:  # the value is a key of the mapping at `path`
         yield doc.problem(child_path(path, value), f"{value!r} {custom or _generic(keyword, error, value)}",
