@@ -12,9 +12,6 @@ import datetime as dt
 from gallery.cli import output
 from gallery.cli.arguments import add_stack, file_path
 from gallery.diff.findings import KINDS, parse_allow
-from gallery.diff.markdown import render_invalid
-from gallery.diff.render import render
-from gallery.diff.report import build_report
 from gallery.errors import EXIT_BLOCKED, EXIT_OK, CatalogError
 
 FORMATS = ("text", "markdown", "json", "github")
@@ -44,6 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The diff plans both sides with Pulumi, which takes a while to import: loaded here, not at start-up.
+    from gallery.diff.markdown import render_invalid
+    from gallery.diff.render import render
+    from gallery.diff.report import build_report
+
     allow = parse_allow(args.allow)
     try:
         report, head = build_report(args.base, args.head, stack=args.stack, allow=allow, today=args.today,

@@ -2,7 +2,7 @@
 
 Each command lives in its own module with `register(subparsers)`, which adds its parser and sets
 `func(args) -> exit code`. Exit codes: 0 fine, 1 the input is wrong, 2 blocking diff findings,
-3 our bug (with a request to report it).
+3 our bug (with a request to report it), 130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from typing import Optional, Sequence
 from gallery import __version__
 from gallery.cli import output
 from gallery.errors import EXIT_BUG, EXIT_USER, CatalogError
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 # Modules that register subcommands, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -51,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:  # Ctrl-C at any moment, loading the commands included: one line, no trace
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Optional[Sequence[str]]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -58,9 +68,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except CatalogError as exc:
         output.report_problems(exc.problems, getattr(args, "format", None) or output.TEXT)
         code = EXIT_USER
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         # A write that did not go through output.emit met a closed pipe: the command stopped halfway,
         # so its result is unknown, and it is not claimed as a success (Python's own exit code on EPIPE).
