@@ -40,9 +40,10 @@ def _lifecycle(policy: dict) -> Lifecycle:
 
 
 class Builder:
-    def __init__(self, doc: Document, stack: str):
+    def __init__(self, doc: Document, stack: str, skip: frozenset[str] = frozenset()):
         self.doc = doc
         self.stack = stack
+        self.skip = skip  # paths of definitions and versions the schema rejected (see gallery.catalog.partial)
         self.problems: list[Problem] = []
 
     def fail(self, path: str, message: str, rule: str, hint: Optional[str] = None) -> None:
@@ -86,11 +87,13 @@ class Builder:
             regions=tuple(regions.normalize(r) for r in rep.get("regions", [location])),
             replicas=_opt(rep, "replicas", "replication.replicas"),
             storage_account_type=_opt(rep, "storageAccountType", "replication.storageAccountType"),
-            mode=_opt(rep, "mode", "replication.mode"))
+            mode=_opt(rep, "mode", "replication.mode"),
+            region_paths=tuple(f"replication.regions[{k}]" for k in range(len(rep["regions"])))
+            if "regions" in rep else ("location",))
         tags = {k: self.sub(str(v), f"tags.{k}") for k, v in (d.get("tags") or {}).items()}
         default_policy = d.get("lifecycle", {})
         images = tuple(self.image(img, f"images[{i}]", storage, replication, location, default_policy)
-                       for i, img in enumerate(d["images"]))
+                       for i, img in enumerate(d["images"]) if f"images[{i}]" not in self.skip)
         return Catalog(stack=self.stack,
                        resource_group=self.sub(d["resourceGroup"], "resourceGroup"),
                        location=location, tags=tags, storage=storage, gallery=self.gallery(d["gallery"]),
@@ -129,7 +132,7 @@ class Builder:
         plan = img.get("purchasePlan")
         ident = img["identifier"]
         versions = tuple(self.version(v, f"{path}.versions[{j}]", img["name"], container, rep, home, lifecycle)
-                         for j, v in enumerate(img.get("versions", [])))
+                         for j, v in enumerate(img.get("versions", [])) if f"{path}.versions[{j}]" not in self.skip)
         # Azure writes the disk controller feature as "SCSI, NVMe": keep that order so it never diffs.
         controllers = tuple(c for c in ("SCSI", "NVMe") if c in _opt(img, "diskControllerTypes", "image.diskControllerTypes"))
         return ImageDefinition(
@@ -146,7 +149,8 @@ class Builder:
             disallowed_disk_types=tuple(img.get("disallowedDiskTypes", [])),
             purchase_plan=PurchasePlan(plan["name"], plan["publisher"], plan["product"]) if plan else None,
             end_of_life=self.date(img.get("endOfLife"), f"{path}.endOfLife"),
-            versions=versions, path=path, pos=self.pos(path), lifecycle=lifecycle)
+            versions=versions, path=path, pos=self.pos(path), lifecycle=lifecycle,
+            family_path=f"{path}.family" if "family" in img else f"{path}.osType")
 
     def version(self, v: dict, path: str, image: str, container: str, rep: Replication,
                 home: str, lifecycle: Lifecycle) -> ImageVersion:
@@ -162,8 +166,8 @@ class Builder:
                     targets.append(TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
                                                 r.get("storageAccountType", sat), rpath))
         else:
-            for k, name in enumerate(rep.regions):
-                targets.append(TargetRegion(name, replicas, sat, f"replication.regions[{k}]"))
+            for name, written in zip(rep.regions, rep.region_paths):
+                targets.append(TargetRegion(name, replicas, sat, written))
         # The home region first: it is the version's own location and Azure lists it first.
         targets.sort(key=lambda t: t.name != home)
         return ImageVersion(
@@ -175,7 +179,9 @@ class Builder:
             allow_deletion_of_replicated_locations=_opt(v, "allowDeletionOfReplicatedLocations",
                                                         "version.allowDeletionOfReplicatedLocations"),
             block_deletion_before_end_of_life=lifecycle.block_deletion_before_end_of_life,
-            path=path, pos=self.pos(path))
+            path=path, pos=self.pos(path),
+            mode_path=f"{path}.mode" if "mode" in v else "replication.mode" if "mode" in self.doc.data.get(
+                "replication", {}) else "")
 
     def source(self, s: dict, path: str, image: str, container: str):
         for kind in RESOURCE_SOURCE_KINDS:

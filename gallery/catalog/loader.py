@@ -6,15 +6,16 @@ The CLI, the Pulumi program, the plan, the diff and the tests all call `load_cat
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Optional
 
 from gallery.catalog import rules
 from gallery.catalog.build import Builder
+from gallery.catalog.inputs import read_input
 from gallery.errors import CatalogError, Problem
 from gallery.catalog.model import Catalog
 from gallery.catalog.schema import validate_schema
-from gallery.catalog.yamlload import load_yaml
+from gallery.catalog.partial import well_formed
+from gallery.catalog.yamlload import Document, load_yaml
 
 DEFAULT_STACK = "dev"
 
@@ -26,15 +27,7 @@ def load_catalog(path: str | os.PathLike, stack: str = DEFAULT_STACK, *,
     `display_name` names the file in messages (e.g. `origin/main:images.yaml` for a git revision).
     """
     name = display_name or str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CatalogError([Problem(name, 0, 0, "", "no such file", "file.missing",
-                                    hint="give the path of a catalog, e.g. images.yaml")]) from None
-    except IsADirectoryError:
-        raise CatalogError([Problem(name, 0, 0, "", "is a directory, not a catalog file", "file.missing")]) from None
-    except OSError as exc:
-        raise CatalogError([Problem(name, 0, 0, "", f"cannot be read: {exc.strerror}", "file.unreadable")]) from None
+    data = read_input(path, name, missing_hint="give the path of a catalog, e.g. images.yaml")
     return load_catalog_text(data, name, stack)
 
 
@@ -47,14 +40,24 @@ def load_catalog_text(data: str | bytes, file: str, stack: str = DEFAULT_STACK) 
                                             f"storage, gallery, images), not {kind}", "schema.type")])
     problems = validate_schema(doc)
     if any(p.severity == "error" for p in problems):
-        # The rules need the right shape: stop here, with every shape problem reported at once.
+        # The rules need the right shape: they judge the parts that have it, in the same run.
+        parts = well_formed(doc)
+        if parts is not None:
+            _, found = _build(parts.doc, stack, parts.left_out)
+            problems += [p for p in found if parts.judges(p.path)]
         raise CatalogError(problems)
-    builder = Builder(doc, stack)
-    catalog = builder.catalog()
-    problems += builder.problems + rules.check(catalog, doc)
+    catalog, found = _build(doc, stack)
+    problems += found
     if any(p.severity == "error" for p in problems):
         raise CatalogError(problems)
     return _with_warnings(catalog, problems)
+
+
+def _build(doc: Document, stack: str, left_out: frozenset[str] = frozenset()) -> tuple[Catalog, list[Problem]]:
+    """The model of `doc` (without the parts left out) and what the builder and the rules find in it."""
+    builder = Builder(doc, stack, skip=left_out)
+    catalog = builder.catalog()
+    return catalog, builder.problems + rules.check(catalog, doc)
 
 
 def _with_warnings(catalog: Catalog, problems: list[Problem]) -> Catalog:

@@ -125,6 +125,8 @@ class ImageVersion:
     # Where it is written: for messages and annotations only, so moving it is not a change.
     path: str = field(compare=False)  # e.g. images[0].versions[1]
     pos: Pos = field(compare=False)
+    # Where replication_mode was written: here (<path>.mode), replication.mode, or "" (the default).
+    mode_path: str = field(default="", compare=False)
 
     @property
     def name(self) -> str:
@@ -192,6 +194,8 @@ class ImageDefinition:
     pos: Pos = field(compare=False)
     # The policy is what `gallery lifecycle` does, not a property of any Azure resource: not a change.
     lifecycle: Lifecycle = field(default=Lifecycle(), compare=False)
+    # Where the family was written: <path>.family, or <path>.osType when it defaults to the OS type.
+    family_path: str = field(default="", compare=False)
 
     @property
     def latest(self) -> Optional[ImageVersion]:
@@ -250,6 +254,8 @@ class Replication:
     replicas: int
     storage_account_type: str
     mode: str
+    # Where each region was written: replication.regions[k], or location when they default to [location].
+    region_paths: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

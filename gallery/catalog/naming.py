@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Optional
+from urllib.parse import quote
 
 MAX_SEQUENCE = 99
 
@@ -58,7 +59,9 @@ def container_name(pattern: str, family: str) -> str:
 
 
 def vhd_uri(account: str, container: str, blob: str, endpoint_suffix: str = "core.windows.net") -> str:
-    return f"https://{account}.blob.{endpoint_suffix}/{container}/{blob}"
+    # Blob names may hold any character (a space, '#', '%'); in a URI they are percent-encoded, and '/'
+    # stays: it separates Azure's virtual directories. The convention's names need no encoding.
+    return f"https://{account}.blob.{endpoint_suffix}/{container}/{quote(blob, safe='/')}"
 
 
 # -- Azure's name rules (../shared/data/azure-rules.md) ---------------------------------------------

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery.catalog import naming, regions
 from gallery.errors import Problem
-from gallery.catalog.model import Catalog, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, ResourceSource, VhdSource
 from gallery.catalog.yamlload import Document
 
 
@@ -33,6 +33,8 @@ TRUSTED_OR_CONFIDENTIAL = {"TrustedLaunch", "TrustedLaunchSupported", "Confident
                            "TrustedLaunchAndConfidentialVmSupported"}
 PRIVATE_ONLY_SECURITY = {"TrustedLaunch": "TrustedLaunchSupported", "ConfidentialVM": "ConfidentialVmSupported"}
 MAX_STORAGE_TAGS = 15
+MAX_DEFINITIONS = 1_000  # per subscription and region (../shared/data/azure-rules.md)
+MAX_VERSIONS = 10_000  # per subscription and region
 
 
 def rule(fn: Rule) -> Rule:
@@ -67,13 +69,36 @@ def storage_account_name(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def container_names(cat: Catalog) -> Iterator[Finding]:
-    reported: set[str] = set()
+    failing: dict[str, tuple[str, ImageDefinition]] = {}  # once per container, not per image of its family
     for img in cat.images:
         problem = naming.check_container_name(img.container)
-        if problem and img.container not in reported:  # once per container, not per image of its family
-            reported.add(img.container)
-            yield Finding(f"{img.path}.family", f"the VHD container '{img.container}' (storage.containerPattern "
-                          f"with family '{img.family}') {problem}", "name.container")
+        if problem:
+            failing.setdefault(img.container, (problem, img))
+    if not failing:
+        return
+    # Families are always valid container text: when the pattern fails even with a plain family, the
+    # fix is in the pattern, and it is said once there rather than at every family it is derived for.
+    if naming.check_container_name(naming.container_name(cat.storage.container_pattern, "abc")):
+        container, (problem, img) = next(iter(failing.items()))
+        yield Finding("storage.containerPattern", f"the VHD container '{container}' (this pattern with family "
+                      f"'{img.family}') {problem}", "name.container")
+        return
+    for container, (problem, img) in failing.items():
+        yield Finding(img.family_path, f"the VHD container '{container}' (storage.containerPattern with family "
+                      f"'{img.family}') {problem}", "name.container")
+
+
+@rule
+def unique_containers(cat: Catalog) -> Iterator[Finding]:
+    families: dict[str, list[str]] = {}
+    for img in cat.images:
+        if img.family not in families.get(img.container, []):
+            families.setdefault(img.container, []).append(img.family)
+    for container, shared in families.items():
+        if len(shared) > 1:  # the program would declare one container per family, twice under one name
+            yield Finding("storage.containerPattern", f"the families {', '.join(shared)} all get the VHD container "
+                          f"'{container}'", "name.container-duplicate",
+                          hint="put {family} in the pattern, e.g. {family}-vhds: one container per family")
 
 
 @rule
@@ -187,8 +212,9 @@ def _region(path: str, name: str) -> Iterator[Finding]:
 @rule
 def known_regions(cat: Catalog) -> Iterator[Finding]:
     yield from _region("location", cat.location)
-    for k, name in enumerate(cat.replication.regions):
-        yield from _region(f"replication.regions[{k}]", name)
+    for path, name in zip(cat.replication.region_paths, cat.replication.regions):
+        if path != "location":  # the default regions are [location]: judged once, above
+            yield from _region(path, name)
     for _, v in _versions(cat):
         for t in v.target_regions:
             if t.path.startswith("images"):
@@ -214,6 +240,8 @@ def unique_regions(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
+    if not regions.is_region(cat.location):
+        return  # the fix is the location's own error (known_regions), not "add it" at every version
     hint = f"add {cat.location}: Azure adds it anyway, and every later preview shows a diff"
     if cat.location not in cat.replication.regions:
         yield Finding("replication.regions", f"the default regions do not include the home region "
@@ -227,15 +255,28 @@ def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def shallow_replication(cat: Catalog) -> Iterator[Finding]:
-    for _, v in _versions(cat):
+    inheriting: list[str] = []  # versions that take mode: Shallow from replication.mode and replicate further
+    for image, v in _versions(cat):
         if v.replication_mode != "Shallow":
             continue
         if len({t.name for t in v.target_regions}) > 1:
-            yield Finding(v.path, f"version {v.version} uses Shallow replication, which keeps the image in the "
-                          "home region only", "replication.shallow", hint="replicate to one region, or use mode: Full")
+            what, hint = "keeps the image in the home region only", "replicate to one region, or use mode: Full"
         elif any(t.replicas != 1 for t in v.target_regions):
-            yield Finding(v.path, f"version {v.version} uses Shallow replication, which allows exactly one replica",
-                          "replication.shallow", hint="set replicas: 1, or use mode: Full")
+            what, hint = "allows exactly one replica", "set replicas: 1, or use mode: Full"
+        else:
+            continue
+        if v.mode_path == f"{v.path}.mode":
+            yield Finding(v.path, f"version {v.version} uses Shallow replication, which {what}", "replication.shallow",
+                          hint=hint)
+        else:
+            inheriting.append(f"{image} {v.version}")
+    if inheriting:  # one error where Shallow was written, not one per version that inherits it
+        shown = ", ".join(inheriting[:3]) + (f" and {len(inheriting) - 3} more" if len(inheriting) > 3 else "")
+        yield Finding("replication.mode", "Shallow replication keeps a version in the home region with one replica, "
+                      f"but {len(inheriting)} version{'s' if len(inheriting) > 1 else ''} taking this default "
+                      f"replicate{'s' if len(inheriting) == 1 else ''} further ({shown})", "replication.shallow",
+                      hint="use mode: Full here (a version can still set mode: Shallow), or replicate those "
+                           "versions to the home region only, with one replica")
 
 
 # -- security, generation, architecture -------------------------------------------------------------
@@ -279,6 +320,22 @@ def arm64_source(cat: Catalog) -> Iterator[Finding]:
                               "architecture.arm64-managed-image", hint="publish from a VHD, snapshot or VM instead")
 
 
+@rule
+def specialized_managed_image(cat: Catalog) -> Iterator[Finding]:
+    # Azure's API: "For managed images, use Generalized": a managed image is always generalized, so a
+    # Specialized definition refuses it when the version is created, long after the review.
+    for img in cat.images:
+        if img.os_state != "Specialized":
+            continue
+        for v in img.versions:
+            if isinstance(v.source, ResourceSource) and v.source.kind == "managedImage":
+                yield Finding(f"{v.path}.source.managedImage", "a managed image is always generalized, so it "
+                              "cannot be the source of a version of a Specialized definition",
+                              "source.specialized-managed-image",
+                              hint="publish the specialized machine from a snapshot or managed disk (or its VM), "
+                                   "or make the definition osState: Generalized")
+
+
 # -- sharing and access --------------------------------------------------------------------------------
 
 @rule
@@ -318,6 +375,18 @@ def access_principal_type(cat: Catalog) -> Iterator[Finding]:
                           "refuses it if the principal is a group or service principal",
                           "access.principal-type", severity="warning",
                           hint="set principalType: User, Group or ServicePrincipal")
+
+
+@rule
+def subscription_limits(cat: Catalog) -> Iterator[Finding]:
+    # Azure's limits per subscription and region; every definition and version lives in the home region.
+    versions = sum(len(img.versions) for img in cat.images)
+    for count, limit, what in ((len(cat.images), MAX_DEFINITIONS, "image definitions"),
+                               (versions, MAX_VERSIONS, "image versions")):
+        if count > limit:
+            yield Finding("images", f"{count:,} {what}, but Azure allows at most {limit:,} per subscription and "
+                          "region", "limits.subscription",
+                          hint="retire and delete old versions, or split the catalog over regions or subscriptions")
 
 
 @rule

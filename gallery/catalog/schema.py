@@ -10,13 +10,15 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from gallery.catalog.formats import FORMATS, MESSAGES as FORMAT_MESSAGES
 from gallery.errors import Problem
 from gallery.catalog.yamlload import Document, child_path
 
@@ -53,37 +55,42 @@ def defaults() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema())
+    checker = jsonschema.FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return jsonschema.Draft202012Validator(schema(), format_checker=checker)
 
 
 @lru_cache(maxsize=1)
 def _fast_validator():
     """fastjsonschema's compiled check of the same schema, or None when it is not installed.
 
-    Only a yes/no fast path: jsonschema (the reference) explains whatever it rejects. Formats are
-    dropped (jsonschema does not assert them either) and the dialect is declared draft-07, whose
-    meaning is the same for every keyword this schema uses; test_schema checks that the two agree.
+    Only a yes/no fast path: jsonschema (the reference) explains whatever it rejects. Both assert the
+    same formats with the same functions (gallery.catalog.formats); the others are dropped here, as
+    jsonschema ignores them. The dialect is declared draft-07, whose meaning is the same for every
+    keyword this schema uses; test_schema checks that the two agree.
     """
     try:
         import fastjsonschema
     except ImportError:  # pragma: no cover - it is a pinned dependency
         return None
     fast = copy.deepcopy(schema())
-    _drop_formats(fast)
+    _drop_unasserted_formats(fast)
     fast["$schema"] = "http://json-schema.org/draft-07/schema#"
     # use_default=False: the compiled check must not write the schema's defaults into the document
     # (build.py applies them, and a default written in would look like a value the user gave).
-    return fastjsonschema.compile(fast, use_default=False), fastjsonschema.JsonSchemaException
+    return fastjsonschema.compile(fast, formats=FORMATS, use_default=False), fastjsonschema.JsonSchemaException
 
 
-def _drop_formats(node: Any) -> None:
+def _drop_unasserted_formats(node: Any) -> None:
     if isinstance(node, dict):
-        node.pop("format", None)
+        if node.get("format") not in FORMATS:
+            node.pop("format", None)
         for value in node.values():
-            _drop_formats(value)
+            _drop_unasserted_formats(value)
     elif isinstance(node, list):
         for value in node:
-            _drop_formats(value)
+            _drop_unasserted_formats(value)
 
 
 def is_valid_fast(data: Any) -> bool:
@@ -99,12 +106,17 @@ def is_valid_fast(data: Any) -> bool:
     return True
 
 
+def violations(data: Any) -> Iterator[ValidationError]:
+    """Every schema violation in `data`, as jsonschema reports them (empty when it has the right shape)."""
+    if is_valid_fast(data):
+        return iter(())
+    return _validator().iter_errors(data)
+
+
 def validate_schema(doc: Document) -> list[Problem]:
     """Every schema violation in `doc`, as located problems (empty when the catalog has the right shape)."""
-    if is_valid_fast(doc.data):
-        return []
     problems: dict[Problem, None] = {}  # ordered and without repeats (jsonschema may say a thing twice)
-    for error in _validator().iter_errors(doc.data):
+    for error in violations(doc.data):
         problems.update(dict.fromkeys(_translate(error, doc)))
     return list(problems)
 
@@ -181,9 +193,15 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
         yield doc.problem(path, custom or f"{describe(value)} is not valid here", f"schema.{keyword}",
                           hint=sch.get("description"))
         return
-    message = custom or _generic(keyword, error, value)
-    hint = sch.get("description") if keyword in ("pattern", "minLength", "maxLength") and not custom else None
-    yield doc.problem(path, message, f"schema.{keyword}", hint=hint)
+    if keyword == "format" and error.validator_value in FORMAT_MESSAGES:
+        yield doc.problem(path, f"{_show(value, doc, path)} {FORMAT_MESSAGES[error.validator_value]}",
+                          "schema.format")
+        return
+    if "propertyNames" in error.relative_schema_path:  # the value is a key of the mapping at `path`
+        yield doc.problem(child_path(path, value), f"{value!r} {custom or _generic(keyword, error, value)}",
+                          "schema.propertyNames", at_key=True)
+        return
+    yield doc.problem(path, custom or _generic(keyword, error, value), f"schema.{keyword}")
 
 
 def _matching_branch(error: ValidationError) -> list[ValidationError]:
@@ -220,8 +238,21 @@ def _type_problem(error: ValidationError, doc: Document, path: str, sch: dict) -
     if value is None:
         return doc.problem(path, f"is empty, but {expected} is expected", "schema.type",
                            hint="write a value after the colon, or remove the key")
-    return doc.problem(path, f"expected {expected}, got {describe(value)}", "schema.type",
-                       hint=f"expected: {sch['description']}" if sch.get("description") else None)
+    if "integer" in wanted_list and "minimum" in sch:
+        expected = f"a whole number from {sch['minimum']}" + (f" to {sch['maximum']}" if "maximum" in sch else " up")
+    hint = None
+    if isinstance(value, str) and _unquoted_type(value) in wanted_list:
+        hint = f"write it without quotes: {value}"
+    return doc.problem(path, f"expected {expected}, got {describe(value)}", "schema.type", hint=hint)
+
+
+def _unquoted_type(text: str) -> Optional[str]:
+    """The JSON type YAML gives `text` written without quotes (`"0"` -> integer), for plain numbers and booleans."""
+    if re.fullmatch(r"[-+]?[0-9]+", text):
+        return "integer"
+    if text in ("true", "false", "True", "False", "TRUE", "FALSE"):
+        return "boolean"
+    return "number" if re.fullmatch(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)", text) else None
 
 
 def _generic(keyword: str, error: ValidationError, value: Any) -> str:
@@ -247,8 +278,8 @@ def _generic(keyword: str, error: ValidationError, value: Any) -> str:
                 break
             seen.add(key)
         return f"lists {dup!r} more than once"
-    if keyword == "pattern":
-        return f"{value!r} does not have the required form"
+    if keyword == "pattern":  # every pattern of the schema has an x-message; this is for a new one
+        return f"{value!r} does not have the form {error.validator_value}"
     if keyword == "propertyNames":
         return "a key is not valid here: " + error.message
     if keyword in ("minProperties", "maxProperties"):

@@ -27,6 +27,10 @@ except AttributeError:  # pragma: no cover - only without libyaml
     _Loader = yaml.SafeLoader
 
 MAX_DEPTH = 64  # a catalog is about 8 levels deep; deeper is garbage or an attack
+# A catalog of 10,000 versions (Azure's limit per subscription and region) has about 150,000 nodes.
+# Composed, each node costs about half a kilobyte, so a file of tiny nodes (`- a` lines) is refused
+# before it is composed rather than after it took gigabytes.
+MAX_NODES = 1_000_000
 MAX_EXPANDED_NODES = 200_000  # aliases may expand to at most this many nodes beyond ...
 MAX_EXPANSION_RATIO = 10  # ... ten times the nodes actually written
 
@@ -86,9 +90,12 @@ def load_yaml(text_or_bytes: str | bytes, file: str) -> Document:
     """Parse one YAML document into a `Document`; raises CatalogError with located problems."""
     text = _decode(text_or_bytes, file)
     try:
+        _count_nodes(text, file)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise CatalogError([_syntax_problem(exc, file, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise CatalogError([_character_problem(exc, file, text)]) from None
     except yaml.YAMLError as exc:
         raise CatalogError([Problem(file, 0, 0, "", f"not valid YAML: {exc}", "yaml.syntax")]) from None
     except RecursionError:
@@ -103,6 +110,22 @@ def load_yaml(text_or_bytes: str | bytes, file: str) -> Document:
         raise CatalogError(builder.problems)
     doc = Document(data, file, builder.positions, builder.key_positions, builder.typed_text)
     return doc
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _count_nodes(text: str, file: str) -> None:
+    """Refuse more than MAX_NODES nodes, counted on libyaml's event stream (fast, and in constant memory)."""
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _NODE_EVENTS):
+            count += 1
+            if count > MAX_NODES:
+                m = event.start_mark
+                raise CatalogError([Problem(file, m.line + 1, m.column + 1, "", f"more than {MAX_NODES:,} YAML "
+                                            "values: far more than a catalog holds", "yaml.size",
+                                            hint="a catalog of 10,000 versions has about 150,000")])
 
 
 def _decode(text_or_bytes: str | bytes, file: str) -> str:
@@ -125,6 +148,18 @@ def _decode(text_or_bytes: str | bytes, file: str) -> str:
         raise CatalogError([Problem(file, line, 1, "", "the file contains a NUL character: it is "
                                     "binary, not a YAML catalog", "yaml.encoding")])
     return text
+
+
+def _character_problem(exc: yaml.reader.ReaderError, file: str, text: str) -> Problem:
+    """A character YAML does not allow (a control character): located, since the reader fails at its
+    first occurrence (libyaml counts its position in bytes, so it is found in the text instead)."""
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    offset = max(text.find(char), 0)
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem(file, line, col, "", f"the character U+{ord(char):04X} is not allowed in YAML (a control "
+                   "character)", "yaml.character",
+                   hint=f'remove it, or write it as an escape inside double quotes: "\\u{ord(char):04x}"')
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:

@@ -10,12 +10,9 @@ import argparse
 import datetime as dt
 
 from gallery.cli import output
+from gallery.cli.arguments import add_stack, file_path
 from gallery.diff.findings import KINDS, parse_allow
-from gallery.diff.markdown import render_invalid
-from gallery.diff.render import render
-from gallery.diff.report import build_report
 from gallery.errors import EXIT_BLOCKED, EXIT_OK, CatalogError
-from gallery.catalog.loader import DEFAULT_STACK
 
 FORMATS = ("text", "markdown", "json", "github")
 
@@ -28,10 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "terms and resource by resource (their offline plans). Exit 0 when nothing blocks, 1 when "
                     "either side is invalid, 2 when a destructive or impossible change is not allowed.",
         epilog=f"Blocking kinds: {blocking}.")
-    p.add_argument("base", metavar="BASE", help="the catalog before the change: a file or REV:PATH")
-    p.add_argument("head", metavar="HEAD", help="the catalog after the change: a file or REV:PATH")
-    p.add_argument("--stack", default=DEFAULT_STACK,
-                   help=f"the Pulumi stack name that replaces {{stack}} on both sides (default: {DEFAULT_STACK})")
+    p.add_argument("base", metavar="BASE", type=file_path, help="the catalog before the change: a file or REV:PATH")
+    p.add_argument("head", metavar="HEAD", type=file_path, help="the catalog after the change: a file or REV:PATH")
+    add_stack(p, " on both sides")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text, markdown (a PR comment), json, or github (workflow annotations) (default: text)")
     p.add_argument("--allow", action="extend", nargs="+", default=[], metavar="KIND",
@@ -45,6 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The diff plans both sides with Pulumi, which takes a while to import: loaded here, not at start-up.
+    from gallery.diff.markdown import render_invalid
+    from gallery.diff.render import render
+    from gallery.diff.report import build_report
+
     allow = parse_allow(args.allow)
     try:
         report, head = build_report(args.base, args.head, stack=args.stack, allow=allow, today=args.today,

@@ -2,7 +2,7 @@
 
 Each command lives in its own module with `register(subparsers)`, which adds its parser and sets
 `func(args) -> exit code`. Exit codes: 0 fine, 1 the input is wrong, 2 blocking diff findings,
-3 our bug (with a request to report it).
+3 our bug (with a request to report it), 130 interrupted (Ctrl-C).
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from gallery import __version__
 from gallery.cli import output
 from gallery.azure.errors import ArmError
 from gallery.errors import EXIT_BUG, EXIT_USER, CatalogError
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 # Modules that register subcommands, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -52,23 +54,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:  # Ctrl-C at any moment, loading the commands included: one line, no trace
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(argv: Optional[Sequence[str]]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
     except CatalogError as exc:
         output.report_problems(exc.problems, getattr(args, "format", None) or output.TEXT)
-        return EXIT_USER
+        code = EXIT_USER
     except ArmError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USER
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        output.emit(f"error: {exc}", diagnostic=True)
+        code = EXIT_USER
     except BrokenPipeError:
-        return 0
+        # A write that did not go through output.emit met a closed pipe: the command stopped halfway,
+        # so its result is unknown, and it is not claimed as a success (Python's own exit code on EPIPE).
+        output.discard(sys.stdout)
+        return EXIT_USER
     except Exception:  # noqa: BLE001 - the last line of defence: a bug, said to be one
         print("internal error: this is a bug in the gallery tool, not in your input.\n"
               "Please report it with the catalog (or a reduced copy) and this trace:\n", file=sys.stderr)
         traceback.print_exc()
         return EXIT_BUG
+    output.flush()
+    return code

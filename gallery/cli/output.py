@@ -7,6 +7,7 @@ so a pipe or a CI step gets one parseable document. In text, the result goes to 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Sequence
 
@@ -21,7 +22,31 @@ def emit(text: str, fmt: str = TEXT, *, diagnostic: bool = False) -> None:
     if not text:
         return
     stream = sys.stderr if diagnostic and fmt not in MACHINE else sys.stdout
-    print(text, file=stream)
+    try:
+        print(text, file=stream, flush=True)  # flushed here, so a closed pipe is met here, not at exit
+    except BrokenPipeError:
+        discard(stream)
+
+
+def discard(stream) -> None:
+    """The reader of `stream` went away (`gallery diff A B | head -1`): send the rest to devnull.
+
+    The command carries on and exits with its own code: a closed pipe must not turn a failure into
+    success. Python's docs advise the devnull redirect, so that the flush at exit fails no second time
+    (an "Exception ignored" message).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+
+
+def flush() -> None:
+    """Flush stdout and stderr before exit, discarding what a closed pipe will no longer take."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            discard(stream)
 
 
 def problems(items: Sequence[Problem], fmt: str = TEXT) -> str:

@@ -10,10 +10,8 @@ import argparse
 import json
 
 from gallery.cli import blobcheck, output
-from gallery.cli.validate import add_catalog_arguments
+from gallery.cli.arguments import add_catalog_arguments
 from gallery.errors import EXIT_OK
-from gallery.plan.run import plan
-from gallery.plan.text import render_text
 
 FORMATS = ("text", "json")
 
@@ -32,6 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Pulumi takes a while to import: only the commands that run the program load it, when they run.
+    from gallery.plan.run import plan
+    from gallery.plan.text import render_text
+
     # A CatalogError propagates to gallery.cli, which prints the problems and exits 1.
     result = plan(args.catalog, args.stack)
     if args.check_blobs:

@@ -5,7 +5,7 @@ import argparse
 
 from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
-from gallery.cli.validate import add_catalog_option
+from gallery.cli.arguments import add_catalog_option
 from gallery.errors import EXIT_OK
 
 EXIT_NOT_READY = 2

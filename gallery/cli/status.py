@@ -6,7 +6,7 @@ import argparse
 from gallery.catalog.loader import load_catalog
 from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
-from gallery.cli.validate import add_catalog_arguments
+from gallery.cli.arguments import add_catalog_arguments
 from gallery.errors import EXIT_OK, EXIT_USER
 
 EXIT_UNHEALTHY = 2

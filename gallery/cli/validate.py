@@ -3,26 +3,12 @@ from __future__ import annotations
 
 import argparse
 
+from gallery.catalog.loader import load_catalog
 from gallery.cli import blobcheck, output
+from gallery.cli.arguments import add_catalog_arguments
 from gallery.errors import EXIT_OK, EXIT_USER, CatalogError
-from gallery.catalog.loader import DEFAULT_STACK, load_catalog
 
 FORMATS = ("text", "json", "github")
-
-
-def add_catalog_arguments(parser: argparse.ArgumentParser) -> None:
-    """The CATALOG and --stack arguments every catalog command shares."""
-    parser.add_argument("catalog", nargs="?", default="images.yaml", metavar="CATALOG",
-                        help="the catalog file (default: images.yaml)")
-    parser.add_argument("--stack", default=DEFAULT_STACK,
-                        help=f"the Pulumi stack name that replaces {{stack}} (default: {DEFAULT_STACK})")
-
-
-def add_catalog_option(parser: argparse.ArgumentParser) -> None:
-    """--catalog and --stack, for commands whose positional arguments name something else."""
-    parser.add_argument("--catalog", default="images.yaml", help="the catalog file (default: images.yaml)")
-    parser.add_argument("--stack", default=DEFAULT_STACK,
-                        help=f"the Pulumi stack name that replaces {{stack}} (default: {DEFAULT_STACK})")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,5 +37,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == output.TEXT:
         versions = sum(len(i.versions) for i in catalog.images)
         output.emit(f"{args.catalog}: valid ({len(catalog.images)} image definitions, {versions} versions, "
-                    f"stack {catalog.stack}" + (f", {len(catalog.warnings)} warnings" if catalog.warnings else "") + ")")
+                    f"stack {catalog.stack}" + (f", {_count(len(catalog.warnings), 'warning')}" if catalog.warnings else "") + ")")
     return EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

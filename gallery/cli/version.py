@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Optional
 
 from gallery.cli import output
-from gallery.cli.validate import add_catalog_option
+from gallery.cli.arguments import add_catalog_option
 from gallery.errors import EXIT_OK, EXIT_USER
 
 CACHING = ("None", "ReadOnly", "ReadWrite")

@@ -20,8 +20,9 @@ from gallery.catalog import naming
 from gallery.vhd import vhdfile as vhd
 from gallery.cli import output
 from gallery.cli.progress import upload_progress
+from gallery.cli.arguments import add_stack, file_path
 from gallery.errors import EXIT_OK, EXIT_USER, Problem
-from gallery.catalog.loader import DEFAULT_STACK, load_catalog
+from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import VhdSource
 
 FORMATS = ("text", "json", "github")
@@ -124,8 +125,9 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
                         "rerun on another day resumes the same blob)")
     p.add_argument("--data-disk", type=_lun, metavar="LUN",
                    help="upload a data disk with this LUN (0 to 63), not the OS disk")
-    p.add_argument("--catalog", default="images.yaml", metavar="PATH", help="the catalog (default: images.yaml)")
-    p.add_argument("--stack", default=DEFAULT_STACK, help=f"the stack that fills {{stack}} (default: {DEFAULT_STACK})")
+    p.add_argument("--catalog", default="images.yaml", metavar="PATH", type=file_path,
+                   help="the catalog (default: images.yaml)")
+    add_stack(p)
     p.add_argument("--workers", type=_positive, default=8, help="parallel put-page requests (default: 8)")
     p.add_argument("--verify-download", action="store_true",
                    help="also read the blob back (its written pages only) and compare its MD5")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from gallery.errors import CatalogError, Problem
+from gallery.catalog.inputs import MAX_INPUT_BYTES, read_input, too_large
 from gallery.catalog.loader import load_catalog_text
 from gallery.catalog.model import Catalog
 
@@ -46,15 +47,9 @@ def _drive_letter(spec: str) -> bool:
 
 
 def _read_file(spec: str) -> Side:
-    try:
-        return Side(spec, Path(spec).read_bytes(), Path(spec))
-    except FileNotFoundError:
-        message, hint = "no such file", "give a catalog file, or REV:PATH for a git revision (e.g. origin/main:images.yaml)"
-    except IsADirectoryError:
-        message, hint = "is a directory, not a catalog file", None
-    except OSError as exc:
-        message, hint = f"cannot be read: {exc.strerror}", None
-    raise CatalogError([_problem(spec, message, "file.missing", hint)])
+    data = read_input(spec, spec, missing_hint="give a catalog file, or REV:PATH for a git revision "
+                                                "(e.g. origin/main:images.yaml)")
+    return Side(spec, data, Path(spec))
 
 
 def _read_git(spec: str, rev: str, path: str) -> Side:
@@ -72,8 +67,19 @@ def _read_git(spec: str, rev: str, path: str) -> Side:
         _git(spec, cwd, ["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
              f"unknown git revision {rev!r}", "git.revision-missing",
              "fetch it first (in CI: actions/checkout with fetch-depth: 0, or git fetch origin main)")
-    _git(spec, cwd, ["cat-file", "-e", f"{rev}:{object_path}"], f"{path!r} does not exist in {rev or 'the index'}",
-         "git.path-missing", "the path is relative to the repository root")
+    kind = _git(spec, cwd, ["cat-file", "-t", f"{rev}:{object_path}"],
+                f"{path!r} does not exist in {rev or 'the index'}", "git.path-missing",
+                "the path is relative to the repository root").strip()
+    if kind == b"tree":  # `git show` would print the directory's listing
+        raise CatalogError([_problem(spec, f"{path!r} is a directory in {rev or 'the index'}, not a catalog file",
+                                     "git.not-a-file", "give the path of the catalog in it, e.g. "
+                                     f"{rev}:{path.rstrip('/')}/images.yaml")])
+    if kind != b"blob":
+        raise CatalogError([_problem(spec, f"{path!r} is a git {kind.decode()} in {rev or 'the index'}, not a "
+                                     "catalog file", "git.not-a-file")])
+    if int(_git(spec, cwd, ["cat-file", "-s", f"{rev}:{object_path}"], "git cat-file failed", "git.failed")) \
+            > MAX_INPUT_BYTES:
+        raise too_large(spec)
     data = _git(spec, cwd, ["show", f"{rev}:{object_path}"], "git show failed", "git.failed")
     return Side(spec, data, None, path.removeprefix("./"))
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
-
 from gallery import program
+from gallery.catalog.inputs import read_input
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import Catalog
+from gallery.catalog.yamlload import load_yaml
 from gallery.components import Selection
+from gallery.errors import CatalogError, Problem
 from gallery.plan.engine import PROJECT, ProgramRun, Registration, run_program
 
 CATALOG_KEY = f"{PROJECT}:{program.CATALOG_KEY}"
@@ -47,9 +48,14 @@ def project_dir(catalog_path: Path) -> Optional[Path]:
 def stack_config(stack: str, project: Optional[Path]) -> dict[str, str]:
     """The stack's config as the engine hands it to the program: full keys, string values."""
     path = project / f"Pulumi.{stack}.yaml" if project else None
-    if path is None or not path.is_file():
+    if path is None or not os.path.lexists(path):
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # Anything else (a symlink loop, a directory, bad YAML) is the user's to fix, said like a catalog problem.
+    text = read_input(path, str(path), what="a stack config file")
+    data = load_yaml(text, str(path)).data if text.strip() else {}  # YAML's traps are refused here too
+    if not isinstance(data, dict) or not isinstance(data.get("config") or {}, dict):
+        raise CatalogError([Problem(str(path), 0, 0, "", "the stack's config must be a mapping with a config: "
+                                    "mapping of keys", "config.shape")])
     config = {}
     for key, value in (data.get("config") or {}).items():
         key = key if ":" in key else f"{PROJECT}:{key}"

@@ -12,7 +12,8 @@ import re
 import pytest
 
 from gallery.errors import CatalogError
-from gallery.catalog.loader import load_catalog
+from gallery.catalog.loader import load_catalog, load_catalog_text
+from tests.fixtures.bigcatalogs import many
 
 CATALOGS = pathlib.Path(__file__).resolve().parents[1] / "catalogs"
 EXPECT = re.compile(r"^# expect: (.*)$", re.M)
@@ -78,3 +79,36 @@ def test_display_name_names_the_file_in_messages(tmp_path):
     with pytest.raises(CatalogError) as info:
         load_catalog(f, display_name="origin/main:images.yaml")
     assert info.value.problems[0].file == "origin/main:images.yaml"
+
+
+def test_the_readme_example_is_the_real_output(root):
+    readme = (root / "README.md").read_text("utf-8")
+    shown = re.search(r"```text\n(images\.yaml:.*?)```", readme, re.S).group(1).splitlines()
+    example = CATALOGS / "invalid" / "every-problem-in-one-run.yaml"
+    assert shown == ["images.yaml:" + line for line in _expected(example)]
+
+
+def test_a_control_character_is_located(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_bytes("resourceGroup: rg-é\nlocation: west\x07europe\n".encode())
+    with pytest.raises(CatalogError) as info:
+        load_catalog(f)
+    assert [p.text() for p in info.value.problems] == [
+        f"{f}:2:15: error: the character U+0007 is not allowed in YAML (a control character); remove it, or write "
+        'it as an escape inside double quotes: "\\u0007"']
+
+
+@pytest.mark.parametrize("text, message", [
+    (many(1_000, 10), None),
+    (many(1_001), "1,001 image definitions, but Azure allows at most 1,000 per subscription and region"),
+    (many(41, 244), "10,004 image versions, but Azure allows at most 10,000 per subscription and region"),
+])
+def test_azure_limits_per_subscription_and_region(text, message):
+    if message is None:
+        assert len(load_catalog_text(text, "c.yaml").images) == 1_000
+        return
+    with pytest.raises(CatalogError) as info:
+        load_catalog_text(text, "c.yaml")
+    assert [p.text() for p in info.value.problems] == [
+        f"c.yaml:6:3: error: images: {message}; retire and delete old versions, or split the catalog over regions "
+        "or subscriptions"]

@@ -73,3 +73,11 @@ def test_identifier_rules(part, value, problem):
 def test_container_and_uri():
     assert naming.container_name("{family}-vhds", "linux") == "linux-vhds"
     assert naming.vhd_uri("st1", "linux-vhds", "a.vhd") == "https://st1.blob.core.windows.net/linux-vhds/a.vhd"
+
+
+def test_a_blob_name_is_percent_encoded_in_its_uri():
+    # Azure takes any character in a blob name; in the URI a space, '#' or '%' must be encoded, '/' must not.
+    assert naming.vhd_uri("st1", "windows-vhds", "win2022 disk#1 100%.vhd") == \
+        "https://st1.blob.core.windows.net/windows-vhds/win2022%20disk%231%20100%25.vhd"
+    assert naming.vhd_uri("st1", "linux-vhds", "custom/os-disk.vhd") == \
+        "https://st1.blob.core.windows.net/linux-vhds/custom/os-disk.vhd"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from gallery.catalog import schema
@@ -57,3 +58,28 @@ def test_fast_path_agrees_with_jsonschema_on_every_test_catalog():
 def test_fast_path_agrees_with_jsonschema_on_mutated_catalogs(text):
     data = load_yaml(text, "mutated.yaml").data
     assert schema.is_valid_fast(data) == schema._validator().is_valid(data)
+
+
+def test_every_pattern_says_its_form_in_words():
+    # A pattern without an x-message would be reported as the regular expression itself.
+    for path, node in _walk(schema.schema()):
+        if "pattern" in node:
+            assert node.get("x-message"), f"{path} has a pattern but no x-message"
+
+
+@pytest.mark.parametrize("uri, valid", [
+    ("https://contoso.example", True), ("https://contoso.example/a%20b?x=1#top", True), ("urn:isbn:0451450523", True),
+    ("uri", False), ("https:///notes", False), ("https://contoso example/", False), ("https://x/%zz", False),
+    ("/relative/path", False), ("", False),
+])
+@pytest.mark.parametrize("email, email_valid", [
+    ("images@contoso.example", True), ("images at contoso", False), ("a@b", False), ("a@@b.c", False),
+])
+def test_formats_are_asserted_alike_by_both_validators(uri, valid, email, email_valid):
+    data = load_yaml((ROOT / "images.yaml").read_bytes(), "images.yaml").data
+    data["gallery"].update(sharing="community", community={
+        "publicNamePrefix": "contoso", "publisherUri": uri, "publisherContact": email, "eula": "e"})
+    del data["gallery"]["sharedWith"]
+    expected = valid and email_valid and uri != ""
+    assert schema._validator().is_valid(data) is expected
+    assert schema.is_valid_fast(data) is expected

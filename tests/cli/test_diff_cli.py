@@ -234,6 +234,18 @@ def test_a_missing_revision_or_path_is_a_user_error(repo, capsys, spec, message)
     assert (code, out, err.splitlines()) == (1, [], [message])
 
 
+def test_a_directory_in_a_revision_is_not_a_catalog(repo, capsys):
+    (repo / "catalogs").mkdir()
+    shutil.copy(DIFF / "base.yaml", repo / "catalogs" / "images.yaml")
+    subprocess.run(["git", "add", "catalogs"], cwd=repo, check=True, capture_output=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "dir"],
+                   cwd=repo, check=True, capture_output=True)
+    code, out, err = run(capsys, "HEAD:catalogs", "images.yaml")
+    assert (code, out, err.splitlines()) == (1, [], [
+        "HEAD:catalogs: error: 'catalogs' is a directory in HEAD, not a catalog file; give the path of the catalog "
+        "in it, e.g. HEAD:catalogs/images.yaml"])
+
+
 def test_outside_a_repository(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
@@ -241,3 +253,14 @@ def test_outside_a_repository(tmp_path, monkeypatch, capsys):
     assert code == 1
     assert err.strip() == ("main:images.yaml: error: not inside a git repository; run it inside the repository, "
                            "or give BASE as a file")
+
+
+def test_a_revision_side_larger_than_the_limit_is_refused_unread(repo, capsys):
+    (repo / "big.yaml").write_bytes(b"#" * (16 * 1024 * 1024 + 1))
+    subprocess.run(["git", "add", "big.yaml"], cwd=repo, check=True, capture_output=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "big"],
+                   cwd=repo, check=True, capture_output=True)
+    code, out, err = run(capsys, "HEAD:big.yaml", "images.yaml")
+    assert (code, out, err.splitlines()) == (1, [], [
+        "HEAD:big.yaml: error: is larger than 16 MiB, the limit for a catalog file; a catalog of 10,000 versions "
+        "is about 2 MB: is this the right file?"])

@@ -101,3 +101,27 @@ def test_a_usage_error_exits_1_not_2_which_means_blocked():
     r = run("validate", "--format", "yaml")
     assert r.returncode == 1
     assert "error: argument --format: invalid choice: 'yaml'" in r.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["validate", ""], "python -m gallery validate: error: argument CATALOG: the path is empty: give a catalog "
+                       "file, e.g. images.yaml"),
+    (["validate", "--stack", ""], "python -m gallery validate: error: argument --stack: the stack name is empty: "
+                                  "give one, e.g. dev"),
+    (["plan", "--stack", "a b"], "python -m gallery plan: error: argument --stack: 'a b' is not a Pulumi stack "
+                                 "name (letters, digits, '-', '_' and '.')"),
+    (["diff", "", "images.yaml"], "python -m gallery diff: error: argument BASE: the path is empty: give a "
+                                  "catalog file, e.g. images.yaml"),
+])
+def test_an_empty_path_or_stack_is_a_usage_error(args, message):
+    r = run(*args)
+    assert r.returncode == 1
+    assert r.stderr.splitlines()[-1] == message
+
+
+def test_the_summary_counts_one_warning_in_the_singular(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text((ROOT / "images.yaml").read_text("utf-8").replace("      principalType: Group\n", "", 1))
+    r = run("validate", str(f))
+    assert r.returncode == 0
+    assert r.stdout == f"{f}: valid (3 image definitions, 5 versions, stack dev, 1 warning)\n"

@@ -102,7 +102,7 @@ CASES = {
         "created again under the new name, with its 1 version re-published",
     ],
     "definition-replaced.yaml": [
-        "23:5 blocking definition.replaced: osState of image windows cannot change after creation "
+        "23:5 blocking definition.replaced: hyperVGeneration of image windows cannot change after creation "
         "(Azure: PropertyChangeNotAllowed); this needs a new definition, and its 1 version with it",
     ],
     "definition-updated.yaml": ["11:5 info definition.updated: image ubuntu changes in place"],
@@ -162,7 +162,7 @@ def test_every_head_here_is_covered():
     ("version-region-storage.yaml", "version.region-storage-changed",
      ["regions[northeurope].storageAccountType: Standard_LRS → Standard_ZRS"]),
     ("version-excluded.yaml", "version.retired", ["excludeFromLatest: False → True"]),
-    ("definition-replaced.yaml", "definition.replaced", ["osState: Generalized → Specialized"]),
+    ("definition-replaced.yaml", "definition.replaced", ["hyperVGeneration: V2 → V1"]),
     ("definition-updated.yaml", "definition.updated", ["description: None → Ubuntu 22.04", "endOfLife: None → 2030-01-01"]),
     ("definition-renamed-by-versions.yaml", "definition.renamed",
      ["name: windows → windows-server", "identifier: {publisher=Contoso, offer=windows, sku=2022} → "
