@@ -26,7 +26,7 @@ def add_arm_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _stack_config(args: argparse.Namespace) -> dict[str, str]:
-    from gallery.plan.run import project_dir, stack_config
+    from gallery.catalog.stackconfig import project_dir, stack_config
     return stack_config(args.stack, project_dir(Path(args.catalog)))
 
 

@@ -25,7 +25,8 @@ from pulumi.runtime.settings import SETTINGS, get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-PROJECT = "image-gallery"
+from gallery.catalog.stackconfig import PROJECT
+
 FAKE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 FAKE_TENANT = "11111111-1111-1111-1111-111111111111"
 FAKE_CLIENT = "22222222-2222-2222-2222-222222222222"

@@ -9,7 +9,8 @@ import pytest
 from gallery import cli
 from gallery.errors import CatalogError
 from gallery.plan.engine import PROVIDER_MARKER
-from gallery.plan.run import plan, run_plan, stack_config
+from gallery.catalog.stackconfig import stack_config
+from gallery.plan.run import plan, run_plan
 from gallery.plan.text import render_text
 from tests.fixtures.paths import CATALOGS, ROOT
 
