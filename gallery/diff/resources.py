@@ -79,7 +79,23 @@ def compare_plans(base: list[dict], head: list[dict]) -> list[ResourceChange]:
 
 def _inputs(rec: dict) -> dict[str, object]:
     # `__provider` and the like are the engine's own plumbing (a dynamic provider's pickled code).
-    return {k: v for k, v in flatten(rec.get("inputs") or {}).items() if not k.startswith("__")}
+    inputs = _without_standard_security(rec["type"], rec.get("inputs") or {})
+    return {k: v for k, v in flatten(inputs).items() if not k.startswith("__")}
+
+
+# Definitions planned before the program stopped sending `SecurityType: Standard` carry that feature; at
+# API version 2024-03-03 a definition without it is Standard, so both read the same here and an existing
+# stack's definitions are not reported as a refused change of a fixed property.
+STANDARD_SECURITY_FEATURE = {"name": "SecurityType", "value": "Standard"}
+
+
+def _without_standard_security(rtype: str, inputs: dict) -> dict:
+    features = inputs.get("features")
+    if rtype != "azure-native:compute:GalleryImage" or not isinstance(features, list):
+        return inputs
+    kept = [f for f in features if f != STANDARD_SECURITY_FEATURE]
+    rest = {k: v for k, v in inputs.items() if k != "features"}
+    return {**rest, "features": kept} if kept else rest  # no features at all = none sent
 
 
 def _delete_note(rec: dict) -> str:
