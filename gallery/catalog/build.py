@@ -13,7 +13,8 @@ from typing import Any, Optional
 
 from gallery.catalog import naming, regions
 from gallery.errors import Problem
-from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, Identifier, ImageDefinition,
+from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, GalleryIdentity, Identifier,
+                           ImageDefinition,
                            ImageVersion, Pos, PurchasePlan, Range, Recommended, Replication,
                            ResourceSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
@@ -107,7 +108,7 @@ class Builder:
             community=Community(com["publicNamePrefix"], com["publisherUri"], com["publisherContact"],
                                 com["eula"]) if com else None,
             soft_delete=_opt(g, "softDelete", "gallery.softDelete"),
-            access=tuple(access))
+            access=tuple(access), identity=_identity(g.get("identity")))
 
     def image(self, img: dict, path: str, storage: Storage, rep: Replication, home: str) -> ImageDefinition:
         family = img.get("family", img["osType"].lower())
@@ -205,6 +206,12 @@ class Builder:
                          os_disk_caching=_opt(vhd, "osDiskCaching", "vhdSource.osDiskCaching"),
                          data_disks=tuple(disks), captured=captured if explicit is None else None,
                          sequence=seq)
+
+
+def _identity(i: Optional[dict]) -> Optional[GalleryIdentity]:
+    if i is None:
+        return None
+    return GalleryIdentity(i["type"], tuple(i.get("userAssignedIdentities", ())))
 
 
 def _range(r: Optional[dict]) -> Optional[Range]:

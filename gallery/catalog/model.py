@@ -219,6 +219,14 @@ class AccessGrant:
 
 
 @dataclass(frozen=True)
+class GalleryIdentity:
+    """The gallery's managed identity, as Azure's `identity` (type + user-assigned identity ids)."""
+
+    type: str  # SystemAssigned | UserAssigned | "SystemAssigned, UserAssigned"
+    user_assigned_identities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Gallery:
     name: str
     description: Optional[str]
@@ -227,6 +235,7 @@ class Gallery:
     community: Optional[Community]
     soft_delete: bool
     access: tuple[AccessGrant, ...]
+    identity: Optional[GalleryIdentity] = None
 
 
 @dataclass(frozen=True)

@@ -301,6 +301,24 @@ def sharing_consistency(cat: Catalog) -> Iterator[Finding]:
 
 
 @rule
+def gallery_identity(cat: Catalog) -> Iterator[Finding]:
+    # ARM managed identities (common-types ManagedServiceIdentity, which the gallery's `identity` follows):
+    # userAssignedIdentities are given exactly when the type includes UserAssigned; Azure answers
+    # BadRequest for ids without that type, and for a UserAssigned type without ids.
+    ident = cat.gallery.identity
+    if ident is None:
+        return
+    user = "UserAssigned" in ident.type
+    if user and not ident.user_assigned_identities:
+        yield Finding("gallery.identity", f"identity type '{ident.type}' needs userAssignedIdentities",
+                      "identity.user-assigned", hint="list the user-assigned identity ids, or use type: SystemAssigned")
+    if ident.user_assigned_identities and not user:
+        yield Finding("gallery.identity.userAssignedIdentities", f"userAssignedIdentities need a type with "
+                      f"UserAssigned (type is {ident.type})", "identity.user-assigned",
+                      hint="use type: UserAssigned, or 'SystemAssigned, UserAssigned'")
+
+
+@rule
 def unique_access(cat: Catalog) -> Iterator[Finding]:
     known = [a for a in cat.gallery.access if a.role_definition_guid]  # unknown roles are reported already
     for a, first in _repeats(known, lambda a: (a.principal_id, a.role_definition_guid)):

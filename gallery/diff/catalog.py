@@ -125,6 +125,8 @@ class _Context:
                     "gallery.access", details=tuple(_set_details("access", grants(b), grants(h))))
         details = [Detail(k, getattr(b, a), getattr(h, a)) for k, a in
                    (("description", "description"), ("softDelete", "soft_delete")) if getattr(b, a) != getattr(h, a)]
+        if b.identity != h.identity:  # Azure updates a gallery's managed identity in place
+            details.append(Detail("identity", _text(b.identity), _text(h.identity)))
         if details:
             yield self.at("gallery.updated", "gallery", "gallery properties change in place", "gallery",
                     details=tuple(details))

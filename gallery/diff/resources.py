@@ -20,7 +20,8 @@ IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accou
 
 # For the gallery resources Azure lists what may change; everything else is fixed.
 MUTABLE = {
-    "azure-native:compute:Gallery": ("description", "softDeletePolicy", "sharingProfile", "tags"),
+    # A gallery's managed identity is a resource-level ARM property that a PUT updates in place.
+    "azure-native:compute:Gallery": ("description", "softDeletePolicy", "sharingProfile", "identity", "tags"),
     "azure-native:compute:GalleryImage": ("description", "recommended", "endOfLifeDate", "releaseNoteUri", "tags"),
     "azure-native:compute:GalleryImageVersion": (
         "publishingProfile.targetRegions", "publishingProfile.replicaCount", "publishingProfile.excludeFromLatest",

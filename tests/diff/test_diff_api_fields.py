@@ -1,0 +1,63 @@
+"""The diff of the keys added for the rest of Azure's gallery API (issue 15): updatable in place, or fixed.
+
+BASE is tests/catalogs/program/api-fields.yaml (every new key, armcheck-clean); each HEAD is BASE with one
+text edit. Both levels are pinned: the catalog findings (`severity kind: message`) and the resource-level
+changes of the offline plans (`action name: property [effect]`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gallery.catalog.loader import load_catalog_text
+from gallery.diff.catalog import diff_catalogs
+from gallery.diff.findings import sort_findings
+from gallery.diff.resources import compare_plans
+from gallery.plan.run import plan_catalog
+from tests.fixtures.paths import CATALOGS
+
+BASE_FILE = CATALOGS / "program" / "api-fields.yaml"
+BASE_TEXT = BASE_FILE.read_text()
+TODAY = dt.date(2026, 6, 1)
+
+
+def edited(old: str, new: str) -> str:
+    assert BASE_TEXT.count(old) == 1, f"the edit must hit exactly one place: {old!r}"
+    return BASE_TEXT.replace(old, new)
+
+
+def catalog_findings(head_text: str) -> list[str]:
+    base, head = load_catalog_text(BASE_TEXT, "base.yaml"), load_catalog_text(head_text, "head.yaml")
+    found = sort_findings(diff_catalogs(base, head, today=TODAY))
+    return [f"{f.severity} {f.kind}: {f.message}" for f in found]
+
+
+def details(head_text: str, kind: str) -> list[str]:
+    base, head = load_catalog_text(BASE_TEXT, "base.yaml"), load_catalog_text(head_text, "head.yaml")
+    return [f"{d.property}: {d.before} → {d.after}" for f in diff_catalogs(base, head, today=TODAY)
+            if f.kind == kind for d in f.details]
+
+
+@pytest.fixture(scope="module")
+def base_plan():
+    return plan_catalog(load_catalog_text(BASE_TEXT, "base.yaml")).resources
+
+
+def resource_changes(base_plan, head_text: str) -> list[str]:
+    head = plan_catalog(load_catalog_text(head_text, "head.yaml")).resources
+    return [f"{c.action} {c.name}: {p.path} [{p.effect}]" for c in compare_plans(base_plan, head)
+            for p in c.properties]
+
+
+IDENTITY_ID = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-id/providers/"
+               "Microsoft.ManagedIdentity/userAssignedIdentities/id-images")
+
+
+def test_gallery_identity_changes_in_place(base_plan):
+    head = edited("    type: SystemAssigned, UserAssigned\n", "    type: UserAssigned\n")
+    assert catalog_findings(head) == ["info gallery.updated: gallery properties change in place"]
+    assert details(head, "gallery.updated") == [
+        f"identity: {{type=SystemAssigned, UserAssigned, userAssignedIdentities={IDENTITY_ID}}} → "
+        f"{{type=UserAssigned, userAssignedIdentities={IDENTITY_ID}}}"]
+    assert resource_changes(base_plan, head) == ["update gallery-gallery: identity.type [update]"]
