@@ -134,7 +134,10 @@ class Builder:
             disallowed_disk_types=tuple(img.get("disallowedDiskTypes", [])),
             purchase_plan=PurchasePlan(plan["name"], plan["publisher"], plan["product"]) if plan else None,
             end_of_life=self.date(img.get("endOfLife"), f"{path}.endOfLife"),
-            versions=versions, path=path, pos=self.pos(path))
+            versions=versions, path=path, pos=self.pos(path),
+            hibernation=img.get("hibernation"),
+            allow_update_image=_opt(img, "allowUpdateImage", "image.allowUpdateImage"),
+            feature_starts=tuple(sorted(img.get("startsAtVersion", {}).items())))
 
     def version(self, v: dict, path: str, image: str, container: str, rep: Replication,
                 home: str) -> ImageVersion:

@@ -177,6 +177,14 @@ class ImageDefinition:
     versions: tuple[ImageVersion, ...]
     path: str = field(compare=False)
     pos: Pos = field(compare=False)
+    hibernation: Optional[bool] = None  # the IsHibernateSupported feature; None: not sent
+    allow_update_image: bool = False  # Azure's allowUpdateImage: features may change on the existing definition
+    # (catalog feature key, first version with its value): Azure's feature startsAtVersion, sorted by key
+    feature_starts: tuple[tuple[str, str], ...] = ()
+
+    def starts_at(self, feature: str) -> Optional[str]:
+        """The startsAtVersion of a feature (catalog key: securityType, hibernation, ...), if any."""
+        return dict(self.feature_starts).get(feature)
 
     @property
     def latest(self) -> Optional[ImageVersion]:

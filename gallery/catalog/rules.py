@@ -257,6 +257,28 @@ def generation_requirements(cat: Catalog) -> Iterator[Finding]:
 
 
 @rule
+def feature_start_needs_allow_update(cat: Catalog) -> Iterator[Finding]:
+    # gallery.json (2024-03-03) allowUpdateImage: "Must be set to true if the gallery image features are
+    # being updated"; GalleryImage_UpdateFeatures.json sends a feature's startsAtVersion with it.
+    for img in cat.images:
+        if img.feature_starts and not img.allow_update_image:
+            keys = ", ".join(k for k, _ in img.feature_starts)
+            yield Finding(f"{img.path}.startsAtVersion", f"startsAtVersion ({keys}) changes features of an existing "
+                          "definition, which Azure allows only with allowUpdateImage: true",
+                          "definition.feature-update", hint="set allowUpdateImage: true on this image")
+
+
+@rule
+def feature_start_needs_value(cat: Catalog) -> Iterator[Finding]:
+    # A feature's startsAtVersion travels in the feature itself ({name, value, startsAtVersion}); hibernation
+    # is the one feature not sent unless given, so a start for it needs its value.
+    for img in cat.images:
+        if img.starts_at("hibernation") and img.hibernation is None:
+            yield Finding(f"{img.path}.startsAtVersion.hibernation", "startsAtVersion.hibernation is given, but "
+                          "hibernation is not", "definition.feature-update", hint="set hibernation: true or false")
+
+
+@rule
 def shared_gallery_security(cat: Catalog) -> Iterator[Finding]:
     if cat.gallery.sharing == "private":
         return

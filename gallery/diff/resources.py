@@ -22,7 +22,8 @@ IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accou
 MUTABLE = {
     # A gallery's managed identity is a resource-level ARM property that a PUT updates in place.
     "azure-native:compute:Gallery": ("description", "softDeletePolicy", "sharingProfile", "identity", "tags"),
-    "azure-native:compute:GalleryImage": ("description", "recommended", "endOfLifeDate", "releaseNoteUri", "tags"),
+    "azure-native:compute:GalleryImage": ("description", "recommended", "endOfLifeDate", "releaseNoteUri",
+                                          "allowUpdateImage", "tags"),
     "azure-native:compute:GalleryImageVersion": (
         "publishingProfile.targetRegions", "publishingProfile.replicaCount", "publishingProfile.excludeFromLatest",
         "publishingProfile.endOfLifeDate", "safetyProfile", "tags"),
@@ -114,6 +115,8 @@ def _compare(old: dict, new: dict) -> Optional[ResourceChange]:
     for path in sorted(a.keys() | b.keys()):
         if a.get(path) != b.get(path):
             effect, reason = classify(new["type"], path, a.get(path), b.get(path), path in a and path in b, replace_on)
+            if effect == "refused" and _feature_update(new["type"], path, b):
+                effect, reason = "update", FEATURE_UPDATE
             props.append(PropertyChange(path, a.get(path), b.get(path), effect, reason))
     for opt in OPTIONS:
         if old.get(opt) != new.get(opt):
@@ -127,6 +130,19 @@ def _compare(old: dict, new: dict) -> Optional[ResourceChange]:
     note = "protected: Pulumi refuses to replace it until it is unprotected" if action == "replace" and \
         old.get("protect") else ""
     return ResourceChange(new["type"], new["name"], action, tuple(props), note)
+
+
+FEATURE_UPDATE = "allowUpdateImage with the feature's startsAtVersion: Azure changes it from that version on"
+
+
+def _feature_update(rtype: str, path: str, head: dict[str, object]) -> bool:
+    """A feature of a definition changes in place with allowUpdateImage: true and its startsAtVersion
+    (gallery.json allowUpdateImage; GalleryImage_UpdateFeatures.json); without them it is fixed."""
+    if rtype != "azure-native:compute:GalleryImage" or not path.startswith("features[") or \
+            head.get("allowUpdateImage") is not True:
+        return False
+    feature = path[len("features["):].split("]")[0]
+    return bool(head.get(f"features[{feature}].startsAtVersion"))
 
 
 def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple[str, ...]) -> tuple[str, str]:

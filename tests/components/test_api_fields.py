@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gallery.catalog.loader import load_catalog
+from gallery.catalog.loader import load_catalog, load_catalog_text
 from tests.fixtures.paths import CATALOGS
 from tests.fixtures.pulumi_mocks import by_name
 
@@ -25,3 +25,21 @@ def test_gallery_identity_as_gallery_create_with_managed_identity(declared):
         "type": "SystemAssigned, UserAssigned",
         "userAssignedIdentities": [
             f"{SUB}/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-images"]}, g.urn
+
+
+def test_feature_update_as_gallery_image_update_features(declared):
+    d = declared["gallery-windows-tl"]
+    assert d.inputs["allowUpdateImage"] is True, d.urn
+    assert d.inputs["features"] == [
+        {"name": "SecurityType", "value": "TrustedLaunch", "startsAtVersion": "2.0.0"},
+        {"name": "IsAcceleratedNetworkSupported", "value": "False"},
+        {"name": "DiskControllerTypes", "value": "SCSI"},
+        {"name": "IsHibernateSupported", "value": "True"}], d.urn
+    assert "allowUpdateImage" not in declared["gallery-linux-tl"].inputs, "false is Azure's default: not sent"
+
+
+def test_standard_that_starts_at_a_version_is_sent(pulumi_mocks):
+    text = API_FIELDS.read_text().replace("    securityType: TrustedLaunch\n", "")
+    run = pulumi_mocks.component(load_catalog_text(text, "api-fields.yaml", "dev"))
+    d = by_name(run)["gallery-windows-tl"]
+    assert d.inputs["features"][0] == {"name": "SecurityType", "value": "Standard", "startsAtVersion": "2.0.0"}, d.urn

@@ -61,3 +61,29 @@ def test_gallery_identity_changes_in_place(base_plan):
         f"identity: {{type=SystemAssigned, UserAssigned, userAssignedIdentities={IDENTITY_ID}}} → "
         f"{{type=UserAssigned, userAssignedIdentities={IDENTITY_ID}}}"]
     assert resource_changes(base_plan, head) == ["update gallery-gallery: identity.type [update]"]
+
+
+def test_a_feature_with_allow_update_and_its_start_changes_in_place(base_plan):
+    head = edited("    securityType: TrustedLaunch\n", "    securityType: TrustedLaunchSupported\n")
+    assert catalog_findings(head) == ["info definition.updated: image windows-tl changes in place"]
+    assert details(head, "definition.updated") == ["securityType: TrustedLaunch → TrustedLaunchSupported"]
+    assert resource_changes(base_plan, head) == ["update gallery-windows-tl: features[SecurityType].value [update]"]
+
+
+def test_a_feature_without_its_start_is_fixed(base_plan):
+    head = edited("    hibernation: true\n", "    hibernation: false\n")
+    assert catalog_findings(head) == [
+        "blocking definition.replaced: hibernation of image windows-tl cannot change after creation (Azure: "
+        "PropertyChangeNotAllowed); this needs a new definition, and its 1 version with it"]
+    assert resource_changes(base_plan, head) == [
+        "refused gallery-windows-tl: features[IsHibernateSupported].value [refused]"]
+
+
+def test_a_new_start_and_allow_update_are_updates(base_plan):
+    head = edited("    startsAtVersion: {securityType: 2.0.0}\n",
+                  "    startsAtVersion: {securityType: 2.0.0, hibernation: 3.0.0}\n")
+    assert catalog_findings(head) == ["info definition.updated: image windows-tl changes in place"]
+    assert details(head, "definition.updated") == [
+        "startsAtVersion: securityType=2.0.0 → hibernation=3.0.0, securityType=2.0.0"]
+    assert resource_changes(base_plan, head) == [
+        "update gallery-windows-tl: features[IsHibernateSupported].startsAtVersion [update]"]
