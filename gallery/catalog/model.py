@@ -85,12 +85,13 @@ class VhdSource:
 
 
 # Source kinds given as an Azure resource id, mapped to the catalog key that names them.
-RESOURCE_SOURCE_KINDS = ("managedImage", "galleryImageVersion", "virtualMachine", "snapshot")
+RESOURCE_SOURCE_KINDS = ("managedImage", "galleryImageVersion", "virtualMachine", "snapshot", "communityGalleryImageId")
 
 
 @dataclass(frozen=True)
 class ResourceSource:
-    """A source given by Azure resource id: a managed image, a VM, a snapshot or another gallery version."""
+    """A source given by Azure resource id: a managed image, a VM, a snapshot, another gallery version, or a
+    community gallery image (by its public id)."""
 
     kind: str  # one of RESOURCE_SOURCE_KINDS
     id: str

@@ -57,6 +57,9 @@ def storage_profile(catalog: Catalog, source, account: Optional[storage.StorageA
     if source.kind == "virtualMachine":
         return compute.GalleryImageVersionStorageProfileArgs(
             source=compute.GalleryArtifactVersionFullSourceArgs(virtual_machine_id=source.id))
+    if source.kind == "communityGalleryImageId":  # GalleryImageVersion_Create_WithCommunityImageVersionAsSource
+        return compute.GalleryImageVersionStorageProfileArgs(
+            source=compute.GalleryArtifactVersionFullSourceArgs(community_gallery_image_id=source.id))
     # managedImage, galleryImageVersion
     return compute.GalleryImageVersionStorageProfileArgs(
         source=compute.GalleryArtifactVersionFullSourceArgs(id=source.id))

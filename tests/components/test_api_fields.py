@@ -43,3 +43,9 @@ def test_standard_that_starts_at_a_version_is_sent(pulumi_mocks):
     run = pulumi_mocks.component(load_catalog_text(text, "api-fields.yaml", "dev"))
     d = by_name(run)["gallery-windows-tl"]
     assert d.inputs["features"][0] == {"name": "SecurityType", "value": "Standard", "startsAtVersion": "2.0.0"}, d.urn
+
+
+def test_community_source_as_create_with_community_image_version_as_source(declared):
+    v = declared["gallery-from-community-1.0.0"]
+    assert v.inputs["storageProfile"] == {"source": {
+        "communityGalleryImageId": "/communityGalleries/contoso-00000000-0000-0000-0000-000000000000/images/ubuntu"}}, v.urn

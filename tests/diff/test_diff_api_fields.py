@@ -87,3 +87,12 @@ def test_a_new_start_and_allow_update_are_updates(base_plan):
         "startsAtVersion: securityType=2.0.0 → hibernation=3.0.0, securityType=2.0.0"]
     assert resource_changes(base_plan, head) == [
         "update gallery-windows-tl: features[IsHibernateSupported].startsAtVersion [update]"]
+
+
+def test_a_community_source_is_fixed(base_plan):
+    head = edited("/images/ubuntu\n", "/images/ubuntu/versions/1.2.0\n")
+    assert catalog_findings(head) == [
+        "blocking version.source-changed: from-community 1.0.0: the source cannot change after publishing "
+        "(Azure: PropertyChangeNotAllowed)"]
+    assert resource_changes(base_plan, head) == [
+        "refused gallery-from-community-1.0.0: storageProfile.source.communityGalleryImageId [refused]"]
