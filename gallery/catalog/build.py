@@ -16,7 +16,7 @@ from gallery.errors import Problem
 from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, GalleryIdentity, Identifier,
                            ImageDefinition,
                            ImageVersion, Pos, PurchasePlan, Range, Recommended, Replication,
-                           ResourceSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
+                           ResourceSource, DiskImage, DiskSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
 from gallery.catalog.roles import resolve_role
 from gallery.catalog.schema import defaults
@@ -171,6 +171,13 @@ class Builder:
         for kind in RESOURCE_SOURCE_KINDS:
             if kind in s:
                 return ResourceSource(kind, s[kind])
+        if "disks" in s:
+            disks = s["disks"]
+            os_disk = disks["osDiskImage"]
+            return DiskSource(
+                DiskImage(os_disk["id"], os_disk.get("hostCaching"), path=f"{path}.disks.osDiskImage"),
+                tuple(DiskImage(d["id"], d.get("hostCaching"), d["lun"], f"{path}.disks.dataDiskImages[{k}]")
+                      for k, d in enumerate(disks.get("dataDiskImages", []))))
         vhd: dict[str, Any] = s["vhd"]
         path = f"{path}.vhd"
         captured = self.date(vhd.get("captured"), f"{path}.captured")

@@ -97,7 +97,27 @@ class ResourceSource:
     id: str
 
 
-Source = Union[VhdSource, ResourceSource]
+@dataclass(frozen=True)
+class DiskImage:
+    """A snapshot or managed disk that becomes the OS disk (lun None) or a data disk of a version."""
+
+    id: str
+    host_caching: Optional[str] = None  # None: not sent, Azure's default applies
+    lun: Optional[int] = None
+    path: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class DiskSource:
+    """Snapshots or managed disks for the OS disk and the data disks (storageProfile.osDiskImage/dataDiskImages)."""
+
+    os_disk: DiskImage
+    data_disks: tuple[DiskImage, ...] = ()
+
+    kind = "disks"
+
+
+Source = Union[VhdSource, ResourceSource, DiskSource]
 
 
 @dataclass(frozen=True)

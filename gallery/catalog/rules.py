@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery.catalog import naming, regions
 from gallery.errors import Problem
-from gallery.catalog.model import Catalog, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.model import Catalog, DiskSource, ImageVersion, ResourceSource, VhdSource
 from gallery.catalog.yamlload import Document
 
 
@@ -168,11 +168,13 @@ def unique_vhd_blobs(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def unique_luns(cat: Catalog) -> Iterator[Finding]:
+    # gallery.json GalleryDataDiskImage.lun: "must be unique for each data disk attached to the Virtual
+    # Machine", whatever each disk comes from (VHD blobs, or snapshots and managed disks mixed).
     for _, v in _versions(cat):
-        if isinstance(v.source, VhdSource):
+        if isinstance(v.source, (VhdSource, DiskSource)):
             for d, _first in _repeats(v.source.data_disks, lambda d: d.lun):
                 yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is used twice in version {v.version}",
-                              "vhd.duplicate-lun", hint="each data disk needs its own LUN")
+                              f"{v.source.kind}.duplicate-lun", hint="each data disk needs its own LUN")
 
 
 # -- regions and replication ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pulumi
 from pulumi_azure_native import compute, resources, storage
 
 from gallery.components.definitions import arm_datetime
-from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.model import Catalog, DiskSource, ImageDefinition, ImageVersion, ResourceSource, VhdSource
 from gallery.catalog.naming import vhd_uri
 
 # Replication sizes the timeouts. Azure does not return from a create/update until every target
@@ -50,6 +50,17 @@ def storage_profile(catalog: Catalog, source, account: Optional[storage.StorageA
                                                  source=disk(d.blob))
                 for d in source.data_disks] or None,
         )
+    if isinstance(source, DiskSource):  # GalleryImageVersion_Create_WithSnapshotsAsSource
+        def caching(value: Optional[str]) -> Optional[compute.HostCaching]:
+            return compute.HostCaching(value) if value else None
+        return compute.GalleryImageVersionStorageProfileArgs(
+            os_disk_image=compute.GalleryOSDiskImageArgs(
+                source=compute.GalleryDiskImageSourceArgs(id=source.os_disk.id),
+                host_caching=caching(source.os_disk.host_caching)),
+            data_disk_images=[
+                compute.GalleryDataDiskImageArgs(source=compute.GalleryDiskImageSourceArgs(id=d.id), lun=d.lun,
+                                                 host_caching=caching(d.host_caching))
+                for d in source.data_disks] or None)
     assert isinstance(source, ResourceSource)
     if source.kind == "snapshot":  # a snapshot is a disk: it is the OS disk's source
         return compute.GalleryImageVersionStorageProfileArgs(

@@ -140,6 +140,10 @@ def describe_source(source) -> str:
     if source.kind == "vhd":
         disks = "".join(f"; lun {d.lun}: {d.blob} ({d.caching})" for d in source.data_disks)
         return f"vhd {source.container}/{source.os_blob} ({source.os_disk_caching}){disks}"
+    if source.kind == "disks":
+        def disk(d) -> str:
+            return d.id + (f" ({d.host_caching})" if d.host_caching else "")
+        return "disks " + disk(source.os_disk) + "".join(f"; lun {d.lun}: {disk(d)}" for d in source.data_disks)
     return f"{source.kind} {source.id}"
 
 

@@ -49,3 +49,11 @@ def test_community_source_as_create_with_community_image_version_as_source(decla
     v = declared["gallery-from-community-1.0.0"]
     assert v.inputs["storageProfile"] == {"source": {
         "communityGalleryImageId": "/communityGalleries/contoso-00000000-0000-0000-0000-000000000000/images/ubuntu"}}, v.urn
+
+
+def test_disk_sources_as_create_with_snapshots_as_source(declared):
+    v = declared["gallery-from-disks-1.0.0"]
+    rg = f"{SUB}/resourceGroups/rg-build/providers/Microsoft.Compute"
+    assert v.inputs["storageProfile"] == {
+        "osDiskImage": {"source": {"id": f"{rg}/snapshots/os-1"}, "hostCaching": "ReadOnly"},
+        "dataDiskImages": [{"source": {"id": f"{rg}/disks/data-1"}, "lun": 1, "hostCaching": "None"}]}, v.urn

@@ -96,3 +96,16 @@ def test_a_community_source_is_fixed(base_plan):
         "(Azure: PropertyChangeNotAllowed)"]
     assert resource_changes(base_plan, head) == [
         "refused gallery-from-community-1.0.0: storageProfile.source.communityGalleryImageId [refused]"]
+
+
+def test_disk_sources_are_fixed(base_plan):
+    head = edited("                hostCaching: None\n", "                hostCaching: ReadOnly\n")
+    assert catalog_findings(head) == [
+        "blocking version.source-changed: from-disks 1.0.0: the source cannot change after publishing "
+        "(Azure: PropertyChangeNotAllowed)"]
+    rg = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-build/providers/Microsoft.Compute"
+    assert details(head, "version.source-changed") == [
+        f"source: disks {rg}/snapshots/os-1 (ReadOnly); lun 1: {rg}/disks/data-1 (None) → "
+        f"disks {rg}/snapshots/os-1 (ReadOnly); lun 1: {rg}/disks/data-1 (ReadOnly)"]
+    assert resource_changes(base_plan, head) == [
+        "refused gallery-from-disks-1.0.0: storageProfile.dataDiskImages[1].hostCaching [refused]"]
