@@ -16,7 +16,7 @@ from gallery.errors import Problem
 from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, GalleryIdentity, Identifier,
                            ImageDefinition,
                            ImageVersion, Pos, PurchasePlan, Range, Recommended, Replication,
-                           ResourceSource, DiskImage, DiskSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
+                           ResourceSource, DiskImage, DiskSource, SemVer, UefiKey, UefiSettings, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
 from gallery.catalog.roles import resolve_role
 from gallery.catalog.schema import defaults
@@ -165,7 +165,8 @@ class Builder:
             end_of_life=self.date(v.get("endOfLife"), f"{path}.endOfLife"),
             allow_deletion_of_replicated_locations=_opt(v, "allowDeletionOfReplicatedLocations",
                                                         "version.allowDeletionOfReplicatedLocations"),
-            path=path, pos=self.pos(path))
+            path=path, pos=self.pos(path),
+            uefi_settings=_uefi(v.get("securityProfile", {}).get("uefiSettings")))
 
     def source(self, s: dict, path: str, image: str, container: str):
         for kind in RESOURCE_SOURCE_KINDS:
@@ -216,6 +217,18 @@ class Builder:
                          os_disk_caching=_opt(vhd, "osDiskCaching", "vhdSource.osDiskCaching"),
                          data_disks=tuple(disks), captured=captured if explicit is None else None,
                          sequence=seq)
+
+
+def _uefi(u: Optional[dict]) -> Optional[UefiSettings]:
+    if u is None:
+        return None
+    sig = u.get("additionalSignatures", {})
+
+    def keys(name: str) -> tuple[UefiKey, ...]:
+        return tuple(UefiKey(k["type"], tuple(k["value"])) for k in sig.get(name, ()))
+    pk = sig.get("pk")
+    return UefiSettings(tuple(u.get("signatureTemplateNames", ())),
+                        UefiKey(pk["type"], tuple(pk["value"])) if pk else None, keys("kek"), keys("db"), keys("dbx"))
 
 
 def _identity(i: Optional[dict]) -> Optional[GalleryIdentity]:

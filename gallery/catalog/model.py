@@ -121,6 +121,23 @@ Source = Union[VhdSource, ResourceSource, DiskSource]
 
 
 @dataclass(frozen=True)
+class UefiKey:
+    type: str  # sha256 | x509
+    value: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UefiSettings:
+    """securityProfile.uefiSettings: signature templates and additional UEFI keys for Secure Boot."""
+
+    signature_template_names: tuple[str, ...] = ()
+    pk: Optional[UefiKey] = None
+    kek: tuple[UefiKey, ...] = ()
+    db: tuple[UefiKey, ...] = ()
+    dbx: tuple[UefiKey, ...] = ()
+
+
+@dataclass(frozen=True)
 class ImageVersion:
     version: SemVer
     source: Source
@@ -133,6 +150,7 @@ class ImageVersion:
     # Where it is written: for messages and annotations only, so moving it is not a change.
     path: str = field(compare=False)  # e.g. images[0].versions[1]
     pos: Pos = field(compare=False)
+    uefi_settings: Optional[UefiSettings] = None  # securityProfile.uefiSettings
 
     @property
     def name(self) -> str:

@@ -293,6 +293,22 @@ def shared_gallery_security(cat: Catalog) -> Iterator[Finding]:
 
 
 @rule
+def uefi_keys_need_secure_boot(cat: Catalog) -> Iterator[Finding]:
+    # Custom UEFI keys (securityProfile.uefiSettings) go into the Secure Boot databases of the VM, and only
+    # Trusted Launch and Confidential VMs have Secure Boot (learn.microsoft.com/azure/virtual-machines/
+    # trusted-launch: "Secure Boot"; GalleryImageVersion_Create_WithVHD_UefiSettings.json).
+    for img in cat.images:
+        if img.security_type in TRUSTED_OR_CONFIDENTIAL:
+            continue
+        for v in img.versions:
+            if v.uefi_settings is not None:
+                yield Finding(f"{v.path}.securityProfile.uefiSettings", f"UEFI keys need a Trusted Launch or "
+                              f"Confidential VM image, but '{img.name}' has securityType {img.security_type}",
+                              "security.uefi-keys", hint="set the definition's securityType (e.g. "
+                              "TrustedLaunchSupported), or remove securityProfile")
+
+
+@rule
 def arm64_source(cat: Catalog) -> Iterator[Finding]:
     for img in cat.images:
         if img.architecture != "Arm64":

@@ -76,6 +76,24 @@ def storage_profile(catalog: Catalog, source, account: Optional[storage.StorageA
         source=compute.GalleryArtifactVersionFullSourceArgs(id=source.id))
 
 
+def security_profile(version: ImageVersion) -> Optional[compute.ImageVersionSecurityProfileArgs]:
+    """securityProfile.uefiSettings, as GalleryImageVersion_Create_WithVHD_UefiSettings sends it."""
+    u = version.uefi_settings
+    if u is None:
+        return None
+
+    def key(k) -> compute.UefiKeyArgs:
+        return compute.UefiKeyArgs(type=compute.UefiKeyType(k.type), value=list(k.value))
+    signatures = None
+    if u.pk or u.kek or u.db or u.dbx:
+        signatures = compute.UefiKeySignaturesArgs(
+            pk=key(u.pk) if u.pk else None, kek=[key(k) for k in u.kek] or None,
+            db=[key(k) for k in u.db] or None, dbx=[key(k) for k in u.dbx] or None)
+    return compute.ImageVersionSecurityProfileArgs(uefi_settings=compute.GalleryImageVersionUefiSettingsArgs(
+        signature_template_names=[compute.UefiSignatureTemplateName(n) for n in u.signature_template_names] or None,
+        additional_signatures=signatures))
+
+
 def version_logical_name(component: str, image: ImageDefinition, version: ImageVersion) -> str:
     return f"{component}-{image.name}-{version.name}"
 
@@ -108,6 +126,7 @@ def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version
             ),
             safety_profile=compute.GalleryImageVersionSafetyProfileArgs(
                 allow_deletion_of_replicated_locations=version.allow_deletion_of_replicated_locations),
+            security_profile=security_profile(version),
             tags=dict(catalog.tags),
         ),
         opts=pulumi.ResourceOptions(

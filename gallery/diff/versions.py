@@ -85,6 +85,9 @@ def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVer
         yield add("version.replication-changed",
             f"{', '.join(d.property for d in fixed)} cannot change after publishing", fixed,
             "publish a new version with the new replication settings")
+    if prev.uefi_settings != v.uefi_settings:  # securityProfile is not updatable (gallery.json)
+        yield add("version.security-profile-changed", "securityProfile.uefiSettings cannot change after publishing "
+                  "(Azure: PropertyChangeNotAllowed)", [], "publish a new version with the new UEFI keys")
     yield from _regions_changed(add, prev, v)
     updated = [Detail(k, _plain(getattr(prev, a)), _plain(getattr(v, a))) for k, a in (
         ("excludeFromLatest", "exclude_from_latest"), ("endOfLife", "end_of_life"),

@@ -57,3 +57,13 @@ def test_disk_sources_as_create_with_snapshots_as_source(declared):
     assert v.inputs["storageProfile"] == {
         "osDiskImage": {"source": {"id": f"{rg}/snapshots/os-1"}, "hostCaching": "ReadOnly"},
         "dataDiskImages": [{"source": {"id": f"{rg}/disks/data-1"}, "lun": 1, "hostCaching": "None"}]}, v.urn
+
+
+def test_uefi_settings_as_create_with_vhd_uefi_settings(declared):
+    v = declared["gallery-linux-tl-1.0.0"]
+    assert v.inputs["securityProfile"] == {"uefiSettings": {
+        "signatureTemplateNames": ["MicrosoftUefiCertificateAuthorityTemplate"],
+        "additionalSignatures": {
+            "kek": [{"type": "sha256", "value": ["<sha256 value>"]}],
+            "db": [{"type": "x509", "value": ["<x509 value>"]}],
+            "dbx": [{"type": "x509", "value": ["<x509 value>"]}]}}}, v.urn

@@ -109,3 +109,13 @@ def test_disk_sources_are_fixed(base_plan):
         f"disks {rg}/snapshots/os-1 (ReadOnly); lun 1: {rg}/disks/data-1 (ReadOnly)"]
     assert resource_changes(base_plan, head) == [
         "refused gallery-from-disks-1.0.0: storageProfile.dataDiskImages[1].hostCaching [refused]"]
+
+
+def test_uefi_keys_are_fixed(base_plan):
+    head = edited("              dbx: [{type: x509, value: [\"<x509 value>\"]}]\n", "")
+    assert catalog_findings(head) == [
+        "blocking version.security-profile-changed: linux-tl 1.0.0: securityProfile.uefiSettings cannot change "
+        "after publishing (Azure: PropertyChangeNotAllowed)"]
+    assert resource_changes(base_plan, head) == [
+        "refused gallery-linux-tl-1.0.0: securityProfile.uefiSettings.additionalSignatures.dbx[0].type [refused]",
+        "refused gallery-linux-tl-1.0.0: securityProfile.uefiSettings.additionalSignatures.dbx[0].value [refused]"]
