@@ -151,7 +151,8 @@ class Builder:
                     targets.append(TargetRegion(regions.normalize(r), replicas, sat, rpath))
                 else:
                     targets.append(TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
-                                                r.get("storageAccountType", sat), rpath))
+                                                r.get("storageAccountType", sat), rpath,
+                                                exclude_from_latest=r.get("excludeFromLatest")))
         else:
             for k, name in enumerate(rep.regions):
                 targets.append(TargetRegion(name, replicas, sat, f"replication.regions[{k}]"))

@@ -56,6 +56,7 @@ class TargetRegion:
     replicas: int
     storage_account_type: str
     path: str = field(default="", compare=False)  # where it is written (or defaulted from)
+    exclude_from_latest: Optional[bool] = None  # this region only; None: not sent
 
 
 @dataclass(frozen=True)

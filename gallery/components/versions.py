@@ -116,7 +116,8 @@ def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version
             publishing_profile=compute.GalleryImageVersionPublishingProfileArgs(
                 target_regions=[
                     compute.TargetRegionArgs(name=r.name, regional_replica_count=r.replicas,
-                                             storage_account_type=compute.StorageAccountType(r.storage_account_type))
+                                             storage_account_type=compute.StorageAccountType(r.storage_account_type),
+                                             exclude_from_latest=r.exclude_from_latest)
                     for r in version.target_regions],
                 replica_count=version.replica_count,
                 storage_account_type=compute.StorageAccountType(version.storage_account_type),

@@ -118,6 +118,8 @@ def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Findi
     moved = dropped + [Detail(f"regions[{n}]", None, _region(r)) for n, r in after.items() if n not in before]
     moved += [Detail(f"regions[{n}].replicas", before[n].replicas, r.replicas)
               for n, r in after.items() if n in before and before[n].replicas != r.replicas]
+    moved += [Detail(f"regions[{n}].excludeFromLatest", before[n].exclude_from_latest, r.exclude_from_latest)
+              for n, r in after.items() if n in before and before[n].exclude_from_latest != r.exclude_from_latest]
     if moved:
         yield add("version.regions-changed", "replication changes in place", moved)
 

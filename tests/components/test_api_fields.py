@@ -67,3 +67,14 @@ def test_uefi_settings_as_create_with_vhd_uefi_settings(declared):
             "kek": [{"type": "sha256", "value": ["<sha256 value>"]}],
             "db": [{"type": "x509", "value": ["<x509 value>"]}],
             "dbx": [{"type": "x509", "value": ["<x509 value>"]}]}}}, v.urn
+
+
+def test_region_exclude_from_latest_as_gallery_image_version_create(declared):
+    v = declared["gallery-linux-tl-1.0.0"]
+    assert v.inputs["publishingProfile"]["targetRegions"] == [
+        {"name": "westeurope", "regionalReplicaCount": 1, "storageAccountType": "Standard_LRS",
+         "excludeFromLatest": False},
+        {"name": "northeurope", "regionalReplicaCount": 2, "storageAccountType": "Standard_ZRS",
+         "excludeFromLatest": True}], v.urn
+    unset = declared["gallery-from-disks-1.0.0"].inputs["publishingProfile"]["targetRegions"]
+    assert unset == [{"name": "westeurope", "regionalReplicaCount": 1, "storageAccountType": "Standard_LRS"}]

@@ -119,3 +119,12 @@ def test_uefi_keys_are_fixed(base_plan):
     assert resource_changes(base_plan, head) == [
         "refused gallery-linux-tl-1.0.0: securityProfile.uefiSettings.additionalSignatures.dbx[0].type [refused]",
         "refused gallery-linux-tl-1.0.0: securityProfile.uefiSettings.additionalSignatures.dbx[0].value [refused]"]
+
+
+def test_a_region_exclude_from_latest_changes_in_place(base_plan):
+    head = edited("storageAccountType: Standard_ZRS, excludeFromLatest: true}",
+                  "storageAccountType: Standard_ZRS, excludeFromLatest: false}")
+    assert catalog_findings(head) == ["info version.regions-changed: linux-tl 1.0.0: replication changes in place"]
+    assert details(head, "version.regions-changed") == ["regions[northeurope].excludeFromLatest: True → False"]
+    assert resource_changes(base_plan, head) == [
+        "update gallery-linux-tl-1.0.0: publishingProfile.targetRegions[northeurope].excludeFromLatest [update]"]
