@@ -78,3 +78,9 @@ def test_region_exclude_from_latest_as_gallery_image_version_create(declared):
          "excludeFromLatest": True}], v.urn
     unset = declared["gallery-from-disks-1.0.0"].inputs["publishingProfile"]["targetRegions"]
     assert unset == [{"name": "westeurope", "regionalReplicaCount": 1, "storageAccountType": "Standard_LRS"}]
+
+
+def test_premium_v2_storage(declared):
+    v = declared["gallery-from-community-1.0.0"]
+    assert v.inputs["publishingProfile"]["storageAccountType"] == "PremiumV2_LRS", v.urn
+    assert v.inputs["publishingProfile"]["targetRegions"][0]["storageAccountType"] == "PremiumV2_LRS", v.urn
