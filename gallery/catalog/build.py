@@ -16,7 +16,8 @@ from gallery.errors import Problem
 from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, GalleryIdentity, Identifier,
                            ImageDefinition,
                            ImageVersion, Pos, PurchasePlan, Range, Recommended, Replication,
-                           ResourceSource, DiskImage, DiskSource, SemVer, UefiKey, UefiSettings, SharedWith, Storage, TargetRegion, VhdSource,
+                           ResourceSource, DiskImage, DiskSource, SemVer, UefiKey, UefiSettings,
+                           DataDiskEncryption, RegionEncryption, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
 from gallery.catalog.roles import resolve_role
 from gallery.catalog.schema import defaults
@@ -152,7 +153,8 @@ class Builder:
                 else:
                     targets.append(TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
                                                 r.get("storageAccountType", sat), rpath,
-                                                exclude_from_latest=r.get("excludeFromLatest")))
+                                                exclude_from_latest=r.get("excludeFromLatest"),
+                                                encryption=_encryption(r.get("encryption"), f"{rpath}.encryption")))
         else:
             for k, name in enumerate(rep.regions):
                 targets.append(TargetRegion(name, replicas, sat, f"replication.regions[{k}]"))
@@ -218,6 +220,17 @@ class Builder:
                          os_disk_caching=_opt(vhd, "osDiskCaching", "vhdSource.osDiskCaching"),
                          data_disks=tuple(disks), captured=captured if explicit is None else None,
                          sequence=seq)
+
+
+def _encryption(e: Optional[dict], path: str) -> Optional[RegionEncryption]:
+    if e is None:
+        return None
+    os_disk = e.get("osDiskImage", {})
+    cvm = os_disk.get("securityProfile", {})
+    return RegionEncryption(
+        os_disk.get("diskEncryptionSetId"), cvm.get("confidentialVMEncryptionType"), cvm.get("secureVMDiskEncryptionSetId"),
+        tuple(DataDiskEncryption(d["lun"], d["diskEncryptionSetId"], f"{path}.dataDiskImages[{k}]")
+              for k, d in enumerate(e.get("dataDiskImages", ()))))
 
 
 def _uefi(u: Optional[dict]) -> Optional[UefiSettings]:

@@ -49,6 +49,27 @@ class Pos:
 
 
 @dataclass(frozen=True)
+class DataDiskEncryption:
+    lun: int
+    disk_encryption_set_id: str
+    path: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class RegionEncryption:
+    """A target region's `encryption`: disk encryption sets, and a confidential VM's OS disk encryption."""
+
+    os_disk_encryption_set_id: Optional[str] = None
+    confidential_vm_encryption_type: Optional[str] = None
+    secure_vm_disk_encryption_set_id: Optional[str] = None
+    data_disks: tuple[DataDiskEncryption, ...] = ()
+
+    @property
+    def uses_disk_encryption_sets(self) -> bool:
+        return bool(self.os_disk_encryption_set_id or self.secure_vm_disk_encryption_set_id or self.data_disks)
+
+
+@dataclass(frozen=True)
 class TargetRegion:
     """One effective replication target of a version (defaults already applied)."""
 
@@ -57,6 +78,7 @@ class TargetRegion:
     storage_account_type: str
     path: str = field(default="", compare=False)  # where it is written (or defaulted from)
     exclude_from_latest: Optional[bool] = None  # this region only; None: not sent
+    encryption: Optional[RegionEncryption] = None
 
 
 @dataclass(frozen=True)

@@ -240,6 +240,39 @@ def shallow_replication(cat: Catalog) -> Iterator[Finding]:
                           "replication.shallow", hint="set replicas: 1, or use mode: Full")
 
 
+@rule
+def encryption_not_with_shallow(cat: Catalog) -> Iterator[Finding]:
+    # Shallow replication keeps no replica of its own (the version reads its source in place), so there is
+    # nothing to encrypt with a customer key: Azure refuses disk encryption sets with Shallow replication
+    # (the rule as issue 15 states it; ../shared/data/azure-rules.md: Shallow = home region, one replica).
+    for _, v in _versions(cat):
+        if v.replication_mode != "Shallow":
+            continue
+        for t in v.target_regions:
+            if t.encryption is not None and t.encryption.uses_disk_encryption_sets:
+                yield Finding(f"{t.path}.encryption", f"version {v.version} uses Shallow replication, which takes "
+                              "no disk encryption sets", "replication.shallow-encryption",
+                              hint="use mode: Full, or remove the region's encryption")
+
+
+@rule
+def unique_encryption_luns(cat: Catalog) -> Iterator[Finding]:
+    # gallery.json EncryptionImages.dataDiskImages is keyed by lun (x-ms-identifiers), and each lun names a
+    # data disk of the version: where the catalog knows the disks (vhd, disks), an unknown LUN is a mistake.
+    for _, v in _versions(cat):
+        luns = {d.lun for d in v.source.data_disks} if isinstance(v.source, (VhdSource, DiskSource)) else None
+        for t in v.target_regions:
+            if t.encryption is None:
+                continue
+            for d, _first in _repeats(t.encryption.data_disks, lambda d: d.lun):
+                yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is encrypted twice in region {t.name}",
+                              "encryption.duplicate-lun")
+            for d in t.encryption.data_disks:
+                if luns is not None and d.lun not in luns:
+                    yield Finding(f"{d.path}.lun", f"version {v.version} has no data disk with LUN {d.lun}",
+                                  "encryption.unknown-lun", hint="encrypt the LUNs of the version's data disks")
+
+
 # -- security, generation, architecture -------------------------------------------------------------
 
 @rule
@@ -306,6 +339,47 @@ def uefi_keys_need_secure_boot(cat: Catalog) -> Iterator[Finding]:
                               f"Confidential VM image, but '{img.name}' has securityType {img.security_type}",
                               "security.uefi-keys", hint="set the definition's securityType (e.g. "
                               "TrustedLaunchSupported), or remove securityProfile")
+
+
+CONFIDENTIAL = {"ConfidentialVM", "ConfidentialVmSupported", "TrustedLaunchAndConfidentialVmSupported"}
+
+
+@rule
+def confidential_encryption_needs_confidential_image(cat: Catalog) -> Iterator[Finding]:
+    # OSDiskImageSecurityProfile (confidentialVMEncryptionType, secureVMDiskEncryptionSetId) describes the OS
+    # disk of a confidential VM: only images whose SecurityType admits confidential VMs take it
+    # (learn.microsoft.com/azure/confidential-computing/confidential-vm-overview, "Confidential OS disk encryption").
+    for img in cat.images:
+        if img.security_type in CONFIDENTIAL:
+            continue
+        for v in img.versions:
+            for t in v.target_regions:
+                e = t.encryption
+                if e is not None and (e.confidential_vm_encryption_type or e.secure_vm_disk_encryption_set_id):
+                    yield Finding(f"{t.path}.encryption.osDiskImage.securityProfile", "confidential VM encryption "
+                                  f"needs a ConfidentialVM image, but '{img.name}' has securityType {img.security_type}",
+                                  "security.confidential-encryption",
+                                  hint="set securityType: ConfidentialVM or ConfidentialVmSupported, or remove it")
+
+
+@rule
+def confidential_customer_key(cat: Catalog) -> Iterator[Finding]:
+    # A confidential OS disk encrypted with a customer key (EncryptedWithCmk) takes that key from a disk
+    # encryption set of type ConfidentialVmEncryptedWithCustomerKey, given as secureVMDiskEncryptionSetId; the
+    # other encryption types use platform keys and take none (confidential VM docs, "customer-managed keys").
+    for _, v in _versions(cat):
+        for t in v.target_regions:
+            e = t.encryption
+            if e is None:
+                continue
+            path = f"{t.path}.encryption.osDiskImage.securityProfile"
+            if e.confidential_vm_encryption_type == "EncryptedWithCmk" and not e.secure_vm_disk_encryption_set_id:
+                yield Finding(path, "EncryptedWithCmk needs secureVMDiskEncryptionSetId (the customer key's disk "
+                              "encryption set)", "security.confidential-key")
+            elif e.secure_vm_disk_encryption_set_id and e.confidential_vm_encryption_type != "EncryptedWithCmk":
+                yield Finding(path, "secureVMDiskEncryptionSetId is only used with confidentialVMEncryptionType "
+                              "EncryptedWithCmk", "security.confidential-key",
+                              hint="set confidentialVMEncryptionType: EncryptedWithCmk, or remove the set")
 
 
 @rule

@@ -76,6 +76,27 @@ def storage_profile(catalog: Catalog, source, account: Optional[storage.StorageA
         source=compute.GalleryArtifactVersionFullSourceArgs(id=source.id))
 
 
+def region_encryption(region) -> Optional[compute.EncryptionImagesArgs]:
+    """A target region's encryption, as GalleryImageVersion_Create sends it."""
+    e = region.encryption
+    if e is None:
+        return None
+    os_disk = None
+    if e.os_disk_encryption_set_id or e.confidential_vm_encryption_type or e.secure_vm_disk_encryption_set_id:
+        cvm = None
+        if e.confidential_vm_encryption_type or e.secure_vm_disk_encryption_set_id:
+            cvm = compute.OSDiskImageSecurityProfileArgs(
+                confidential_vm_encryption_type=(compute.ConfidentialVMEncryptionType(e.confidential_vm_encryption_type)
+                                                 if e.confidential_vm_encryption_type else None),
+                secure_vm_disk_encryption_set_id=e.secure_vm_disk_encryption_set_id)
+        os_disk = compute.OSDiskImageEncryptionArgs(disk_encryption_set_id=e.os_disk_encryption_set_id,
+                                                    security_profile=cvm)
+    return compute.EncryptionImagesArgs(
+        os_disk_image=os_disk,
+        data_disk_images=[compute.DataDiskImageEncryptionArgs(lun=d.lun, disk_encryption_set_id=d.disk_encryption_set_id)
+                          for d in e.data_disks] or None)
+
+
 def security_profile(version: ImageVersion) -> Optional[compute.ImageVersionSecurityProfileArgs]:
     """securityProfile.uefiSettings, as GalleryImageVersion_Create_WithVHD_UefiSettings sends it."""
     u = version.uefi_settings
@@ -117,7 +138,8 @@ def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version
                 target_regions=[
                     compute.TargetRegionArgs(name=r.name, regional_replica_count=r.replicas,
                                              storage_account_type=compute.StorageAccountType(r.storage_account_type),
-                                             exclude_from_latest=r.exclude_from_latest)
+                                             exclude_from_latest=r.exclude_from_latest,
+                                             encryption=region_encryption(r))
                     for r in version.target_regions],
                 replica_count=version.replica_count,
                 storage_account_type=compute.StorageAccountType(version.storage_account_type),

@@ -117,6 +117,8 @@ def _compare(old: dict, new: dict) -> Optional[ResourceChange]:
             effect, reason = classify(new["type"], path, a.get(path), b.get(path), path in a and path in b, replace_on)
             if effect == "refused" and _feature_update(new["type"], path, b):
                 effect, reason = "update", FEATURE_UPDATE
+            elif effect == "update" and _replicated_region_fixed(new["type"], path, a):
+                effect, reason = "refused", REGION_FIXED
             props.append(PropertyChange(path, a.get(path), b.get(path), effect, reason))
     for opt in OPTIONS:
         if old.get(opt) != new.get(opt):
@@ -143,6 +145,18 @@ def _feature_update(rtype: str, path: str, head: dict[str, object]) -> bool:
         return False
     feature = path[len("features["):].split("]")[0]
     return bool(head.get(f"features[{feature}].startsAtVersion"))
+
+
+REGION_FIXED = "fixed once the region has replicas (its disks are encrypted with these keys)"
+
+
+def _replicated_region_fixed(rtype: str, path: str, base: dict[str, object]) -> bool:
+    """The encryption of a target region that BASE already replicates to cannot change (not updatable)."""
+    prefix = "publishingProfile.targetRegions["
+    if rtype != "azure-native:compute:GalleryImageVersion" or not path.startswith(prefix):
+        return False
+    region, _, rest = path[len(prefix):].partition("]")
+    return rest.startswith(".encryption") and any(k.startswith(f"{prefix}{region}]") for k in base)
 
 
 def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple[str, ...]) -> tuple[str, str]:

@@ -112,6 +112,11 @@ def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Findi
     storage = [Detail(f"regions[{n}].storageAccountType", before[n].storage_account_type, r.storage_account_type)
                for n, r in after.items() if n in before and before[n].storage_account_type != r.storage_account_type
                and (before[n].storage_account_type, r.storage_account_type) != follows]
+    encrypted = [Detail(f"regions[{n}].encryption", _text(before[n].encryption), _text(r.encryption))
+                 for n, r in after.items() if n in before and before[n].encryption != r.encryption]
+    if encrypted:
+        yield add("version.region-encryption-changed", "the encryption of a region that has replicas cannot change",
+                  encrypted, "publish a new version with the new keys")
     if storage:
         yield add("version.region-storage-changed", "the storage type of a region that has replicas cannot change",
             storage, "publish a new version with the new storage type")
@@ -158,6 +163,19 @@ def _regions(regions: tuple[TargetRegion, ...]) -> str:
 
 def _region(r: TargetRegion) -> str:
     return f"{r.replicas} × {r.storage_account_type}"
+
+
+def _text(value) -> Optional[str]:
+    """A region's encryption, in the catalog's key names."""
+    if value is None:
+        return None
+    parts = [f"osDiskImage.diskEncryptionSetId={value.os_disk_encryption_set_id}"] if value.os_disk_encryption_set_id else []
+    if value.confidential_vm_encryption_type:
+        parts.append(f"confidentialVMEncryptionType={value.confidential_vm_encryption_type}")
+    if value.secure_vm_disk_encryption_set_id:
+        parts.append(f"secureVMDiskEncryptionSetId={value.secure_vm_disk_encryption_set_id}")
+    parts += [f"lun {d.lun}={d.disk_encryption_set_id}" for d in value.data_disks]
+    return "; ".join(parts)
 
 
 def _plain(value):

@@ -84,3 +84,16 @@ def test_premium_v2_storage(declared):
     v = declared["gallery-from-community-1.0.0"]
     assert v.inputs["publishingProfile"]["storageAccountType"] == "PremiumV2_LRS", v.urn
     assert v.inputs["publishingProfile"]["targetRegions"][0]["storageAccountType"] == "PremiumV2_LRS", v.urn
+
+
+def test_region_encryption_as_gallery_image_version_create(declared):
+    v = declared["gallery-confidential-1.0.0"]
+    keys = f"{SUB}/resourceGroups/rg-keys/providers/Microsoft.Compute/diskEncryptionSets"
+    west, north = v.inputs["publishingProfile"]["targetRegions"]
+    assert west["encryption"] == {
+        "osDiskImage": {"diskEncryptionSetId": f"{keys}/des-weu", "securityProfile": {
+            "confidentialVMEncryptionType": "EncryptedWithCmk", "secureVMDiskEncryptionSetId": f"{keys}/des-cvm-weu"}},
+        "dataDiskImages": [{"lun": 0, "diskEncryptionSetId": f"{keys}/des-data-weu"},
+                           {"lun": 1, "diskEncryptionSetId": f"{keys}/des-weu"}]}, v.urn
+    assert north["encryption"] == {"osDiskImage": {"securityProfile": {
+        "confidentialVMEncryptionType": "EncryptedWithPmk"}}}, v.urn

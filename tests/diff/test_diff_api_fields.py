@@ -128,3 +128,29 @@ def test_a_region_exclude_from_latest_changes_in_place(base_plan):
     assert details(head, "version.regions-changed") == ["regions[northeurope].excludeFromLatest: True → False"]
     assert resource_changes(base_plan, head) == [
         "update gallery-linux-tl-1.0.0: publishingProfile.targetRegions[northeurope].excludeFromLatest [update]"]
+
+
+def test_the_encryption_of_a_replicated_region_is_fixed(base_plan):
+    head = edited("{confidentialVMEncryptionType: EncryptedWithPmk}", "{confidentialVMEncryptionType: NonPersistedTPM}")
+    assert catalog_findings(head) == [
+        "blocking version.region-encryption-changed: confidential 1.0.0: the encryption of a region that has "
+        "replicas cannot change"]
+    assert details(head, "version.region-encryption-changed") == [
+        "regions[northeurope].encryption: confidentialVMEncryptionType=EncryptedWithPmk → "
+        "confidentialVMEncryptionType=NonPersistedTPM"]
+    assert resource_changes(base_plan, head) == [
+        "refused gallery-confidential-1.0.0: publishingProfile.targetRegions[northeurope].encryption.osDiskImage."
+        "securityProfile.confidentialVMEncryptionType [refused]"]
+
+
+def test_a_new_region_may_bring_its_encryption(base_plan):
+    pmk = "                securityProfile: {confidentialVMEncryptionType: EncryptedWithPmk}\n"
+    head = edited(pmk, pmk + "          - name: swedencentral\n            encryption:\n              osDiskImage:\n"
+                  "                securityProfile: {confidentialVMEncryptionType: EncryptedWithPmk}\n")
+    assert catalog_findings(head) == ["info version.regions-changed: confidential 1.0.0: replication changes in place"]
+    assert resource_changes(base_plan, head) == [
+        "update gallery-confidential-1.0.0: publishingProfile.targetRegions[swedencentral].encryption.osDiskImage."
+        "securityProfile.confidentialVMEncryptionType [update]",
+        "update gallery-confidential-1.0.0: publishingProfile.targetRegions[swedencentral].regionalReplicaCount [update]",
+        "update gallery-confidential-1.0.0: publishingProfile.targetRegions[swedencentral].storageAccountType [update]",
+        "update gallery-confidential-1.0.0: options.customTimeouts [update]"]
