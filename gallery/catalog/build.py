@@ -17,7 +17,7 @@ from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Ga
                            ImageDefinition,
                            ImageVersion, Pos, PurchasePlan, Range, Recommended, Replication,
                            ResourceSource, DiskImage, DiskSource, SemVer, UefiKey, UefiSettings,
-                           DataDiskEncryption, RegionEncryption, SharedWith, Storage, TargetRegion, VhdSource,
+                           DataDiskEncryption, RegionEncryption, ReplicaSet, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
 from gallery.catalog.roles import resolve_role
 from gallery.catalog.schema import defaults
@@ -154,7 +154,10 @@ class Builder:
                     targets.append(TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
                                                 r.get("storageAccountType", sat), rpath,
                                                 exclude_from_latest=r.get("excludeFromLatest"),
-                                                encryption=_encryption(r.get("encryption"), f"{rpath}.encryption")))
+                                                encryption=_encryption(r.get("encryption"), f"{rpath}.encryption"),
+                                                additional_replica_sets=tuple(
+                                                    ReplicaSet(a["storageAccountType"], a["regionalReplicaCount"])
+                                                    for a in r.get("additionalReplicaSets", ()))))
         else:
             for k, name in enumerate(rep.regions):
                 targets.append(TargetRegion(name, replicas, sat, f"replication.regions[{k}]"))

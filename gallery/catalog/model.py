@@ -70,6 +70,14 @@ class RegionEncryption:
 
 
 @dataclass(frozen=True)
+class ReplicaSet:
+    """An additional (direct drive) replica set of a target region."""
+
+    storage_account_type: str
+    replicas: int
+
+
+@dataclass(frozen=True)
 class TargetRegion:
     """One effective replication target of a version (defaults already applied)."""
 
@@ -79,6 +87,7 @@ class TargetRegion:
     path: str = field(default="", compare=False)  # where it is written (or defaulted from)
     exclude_from_latest: Optional[bool] = None  # this region only; None: not sent
     encryption: Optional[RegionEncryption] = None
+    additional_replica_sets: tuple[ReplicaSet, ...] = ()
 
 
 @dataclass(frozen=True)

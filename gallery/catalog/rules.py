@@ -256,6 +256,29 @@ def encryption_not_with_shallow(cat: Catalog) -> Iterator[Finding]:
 
 
 @rule
+def additional_replica_sets(cat: Catalog) -> Iterator[Finding]:
+    # additionalReplicaSets are "direct drive replicas" (gallery.json AdditionalReplicaSet), the replicas
+    # Premium SSD v2 disks are created from: the one Microsoft example
+    # (GalleryImageVersion_Create_WithAdditionalReplicaSets.json) sends PremiumV2_LRS, and a set of the
+    # region's own storage type would be regular replicas. Shallow replication keeps exactly one replica.
+    for _, v in _versions(cat):
+        for t in v.target_regions:
+            for k, a in enumerate(t.additional_replica_sets):
+                path = f"{t.path}.additionalReplicaSets[{k}]"
+                if a.storage_account_type != "PremiumV2_LRS":
+                    yield Finding(f"{path}.storageAccountType", f"additional replica sets are direct drive replicas "
+                                  f"of PremiumV2_LRS, not {a.storage_account_type}", "replication.additional-replicas",
+                                  hint="use storageAccountType: PremiumV2_LRS, or raise the region's replicas instead")
+                elif t.storage_account_type == "PremiumV2_LRS":
+                    yield Finding(f"{path}.storageAccountType", f"the region's replicas are already PremiumV2_LRS",
+                                  "replication.additional-replicas", hint="raise the region's replicas instead")
+            if t.additional_replica_sets and v.replication_mode == "Shallow":
+                yield Finding(f"{t.path}.additionalReplicaSets", f"version {v.version} uses Shallow replication, "
+                              "which keeps exactly one replica", "replication.additional-replicas",
+                              hint="use mode: Full, or remove additionalReplicaSets")
+
+
+@rule
 def unique_encryption_luns(cat: Catalog) -> Iterator[Finding]:
     # gallery.json EncryptionImages.dataDiskImages is keyed by lun (x-ms-identifiers), and each lun names a
     # data disk of the version: where the catalog knows the disks (vhd, disks), an unknown LUN is a mistake.

@@ -139,7 +139,13 @@ def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version
                     compute.TargetRegionArgs(name=r.name, regional_replica_count=r.replicas,
                                              storage_account_type=compute.StorageAccountType(r.storage_account_type),
                                              exclude_from_latest=r.exclude_from_latest,
-                                             encryption=region_encryption(r))
+                                             encryption=region_encryption(r),
+                                             # GalleryImageVersion_Create_WithAdditionalReplicaSets
+                                             additional_replica_sets=[
+                                                 compute.AdditionalReplicaSetArgs(
+                                                     storage_account_type=compute.StorageAccountType(a.storage_account_type),
+                                                     regional_replica_count=a.replicas)
+                                                 for a in r.additional_replica_sets] or None)
                     for r in version.target_regions],
                 replica_count=version.replica_count,
                 storage_account_type=compute.StorageAccountType(version.storage_account_type),

@@ -147,16 +147,19 @@ def _feature_update(rtype: str, path: str, head: dict[str, object]) -> bool:
     return bool(head.get(f"features[{feature}].startsAtVersion"))
 
 
-REGION_FIXED = "fixed once the region has replicas (its disks are encrypted with these keys)"
+REGION_FIXED = "fixed once the region has replicas (its encryption keys and replica storage types)"
 
 
 def _replicated_region_fixed(rtype: str, path: str, base: dict[str, object]) -> bool:
-    """The encryption of a target region that BASE already replicates to cannot change (not updatable)."""
+    """The encryption and the replica-set storage types of a target region that BASE already replicates to
+    cannot change (not updatable); replica counts can."""
     prefix = "publishingProfile.targetRegions["
     if rtype != "azure-native:compute:GalleryImageVersion" or not path.startswith(prefix):
         return False
     region, _, rest = path[len(prefix):].partition("]")
-    return rest.startswith(".encryption") and any(k.startswith(f"{prefix}{region}]") for k in base)
+    fixed = rest.startswith(".encryption") or (rest.startswith(".additionalReplicaSets[")
+                                               and rest.endswith("].storageAccountType"))
+    return fixed and any(k.startswith(f"{prefix}{region}]") for k in base)
 
 
 def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple[str, ...]) -> tuple[str, str]:

@@ -112,6 +112,8 @@ def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Findi
     storage = [Detail(f"regions[{n}].storageAccountType", before[n].storage_account_type, r.storage_account_type)
                for n, r in after.items() if n in before and before[n].storage_account_type != r.storage_account_type
                and (before[n].storage_account_type, r.storage_account_type) != follows]
+    storage += [Detail(f"regions[{n}].additionalReplicaSets", _sets(before[n]), _sets(r))
+                for n, r in after.items() if n in before and _set_types(before[n]) != _set_types(r)]
     encrypted = [Detail(f"regions[{n}].encryption", _text(before[n].encryption), _text(r.encryption))
                  for n, r in after.items() if n in before and before[n].encryption != r.encryption]
     if encrypted:
@@ -123,6 +125,9 @@ def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Findi
     moved = dropped + [Detail(f"regions[{n}]", None, _region(r)) for n, r in after.items() if n not in before]
     moved += [Detail(f"regions[{n}].replicas", before[n].replicas, r.replicas)
               for n, r in after.items() if n in before and before[n].replicas != r.replicas]
+    moved += [Detail(f"regions[{n}].additionalReplicaSets", _sets(before[n]), _sets(r))
+              for n, r in after.items() if n in before and _set_types(before[n]) == _set_types(r)
+              and before[n].additional_replica_sets != r.additional_replica_sets]
     moved += [Detail(f"regions[{n}].excludeFromLatest", before[n].exclude_from_latest, r.exclude_from_latest)
               for n, r in after.items() if n in before and before[n].exclude_from_latest != r.exclude_from_latest]
     if moved:
@@ -163,6 +168,14 @@ def _regions(regions: tuple[TargetRegion, ...]) -> str:
 
 def _region(r: TargetRegion) -> str:
     return f"{r.replicas} × {r.storage_account_type}"
+
+
+def _set_types(r: TargetRegion) -> tuple[str, ...]:
+    return tuple(a.storage_account_type for a in r.additional_replica_sets)
+
+
+def _sets(r: TargetRegion) -> str:
+    return ", ".join(f"{a.replicas} × {a.storage_account_type}" for a in r.additional_replica_sets) or "none"
 
 
 def _text(value) -> Optional[str]:

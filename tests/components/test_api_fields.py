@@ -97,3 +97,9 @@ def test_region_encryption_as_gallery_image_version_create(declared):
                            {"lun": 1, "diskEncryptionSetId": f"{keys}/des-weu"}]}, v.urn
     assert north["encryption"] == {"osDiskImage": {"securityProfile": {
         "confidentialVMEncryptionType": "EncryptedWithPmk"}}}, v.urn
+
+
+def test_additional_replica_sets_as_create_with_additional_replica_sets(declared):
+    west = declared["gallery-confidential-1.0.0"].inputs["publishingProfile"]["targetRegions"][0]
+    # The example spells the type "PreviumV2_LRS" (a typo in Microsoft's example); the enum value is PremiumV2_LRS.
+    assert west["additionalReplicaSets"] == [{"storageAccountType": "PremiumV2_LRS", "regionalReplicaCount": 1}]

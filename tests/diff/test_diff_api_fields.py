@@ -154,3 +154,22 @@ def test_a_new_region_may_bring_its_encryption(base_plan):
         "update gallery-confidential-1.0.0: publishingProfile.targetRegions[swedencentral].regionalReplicaCount [update]",
         "update gallery-confidential-1.0.0: publishingProfile.targetRegions[swedencentral].storageAccountType [update]",
         "update gallery-confidential-1.0.0: options.customTimeouts [update]"]
+
+
+def test_additional_replica_counts_change_in_place_and_their_storage_is_fixed(base_plan):
+    more = edited("regionalReplicaCount: 1}]", "regionalReplicaCount: 3}]")
+    assert catalog_findings(more) == ["info version.regions-changed: confidential 1.0.0: replication changes in place"]
+    assert details(more, "version.regions-changed") == [
+        "regions[westeurope].additionalReplicaSets: 1 × PremiumV2_LRS → 3 × PremiumV2_LRS"]
+    assert resource_changes(base_plan, more) == [
+        "update gallery-confidential-1.0.0: publishingProfile.targetRegions[westeurope].additionalReplicaSets[0]."
+        "regionalReplicaCount [update]"]
+    gone = edited("            additionalReplicaSets: [{storageAccountType: PremiumV2_LRS, regionalReplicaCount: 1}]\n", "")
+    assert catalog_findings(gone) == [
+        "blocking version.region-storage-changed: confidential 1.0.0: the storage type of a region that has "
+        "replicas cannot change"]
+    assert resource_changes(base_plan, gone) == [
+        "refused gallery-confidential-1.0.0: publishingProfile.targetRegions[westeurope].additionalReplicaSets[0]."
+        "regionalReplicaCount [update]",
+        "refused gallery-confidential-1.0.0: publishingProfile.targetRegions[westeurope].additionalReplicaSets[0]."
+        "storageAccountType [refused]"]
