@@ -13,9 +13,11 @@ from typing import Any, Optional
 
 from gallery.catalog import naming, regions
 from gallery.errors import Problem
-from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, Identifier, ImageDefinition,
+from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, GalleryIdentity, Identifier,
+                           ImageDefinition,
                            ImageVersion, Lifecycle, Pos, PurchasePlan, Range, Recommended, Replication,
-                           ResourceSource, SemVer, SharedWith, Storage, TargetRegion, VhdSource,
+                           ResourceSource, DiskImage, DiskSource, SemVer, UefiKey, UefiSettings,
+                           DataDiskEncryption, RegionEncryption, ReplicaSet, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
 from gallery.catalog.roles import resolve_role
 from gallery.catalog.schema import defaults
@@ -121,7 +123,7 @@ class Builder:
             community=Community(com["publicNamePrefix"], com["publisherUri"], com["publisherContact"],
                                 com["eula"]) if com else None,
             soft_delete=_opt(g, "softDelete", "gallery.softDelete"),
-            access=tuple(access))
+            access=tuple(access), identity=_identity(g.get("identity")))
 
     def image(self, img: dict, path: str, storage: Storage, rep: Replication, home: str,
               default_policy: dict) -> ImageDefinition:
@@ -150,7 +152,10 @@ class Builder:
             purchase_plan=PurchasePlan(plan["name"], plan["publisher"], plan["product"]) if plan else None,
             end_of_life=self.date(img.get("endOfLife"), f"{path}.endOfLife"),
             versions=versions, path=path, pos=self.pos(path), lifecycle=lifecycle,
-            family_path=f"{path}.family" if "family" in img else f"{path}.osType")
+            family_path=f"{path}.family" if "family" in img else f"{path}.osType",
+            hibernation=img.get("hibernation"),
+            allow_update_image=_opt(img, "allowUpdateImage", "image.allowUpdateImage"),
+            feature_starts=tuple(sorted(img.get("startsAtVersion", {}).items())))
 
     def version(self, v: dict, path: str, image: str, container: str, rep: Replication,
                 home: str, lifecycle: Lifecycle) -> ImageVersion:
@@ -164,7 +169,12 @@ class Builder:
                     targets.append(TargetRegion(regions.normalize(r), replicas, sat, rpath))
                 else:
                     targets.append(TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
-                                                r.get("storageAccountType", sat), rpath))
+                                                r.get("storageAccountType", sat), rpath,
+                                                exclude_from_latest=r.get("excludeFromLatest"),
+                                                encryption=_encryption(r.get("encryption"), f"{rpath}.encryption"),
+                                                additional_replica_sets=tuple(
+                                                    ReplicaSet(a["storageAccountType"], a["regionalReplicaCount"])
+                                                    for a in r.get("additionalReplicaSets", ()))))
         else:
             for name, written in zip(rep.regions, rep.region_paths):
                 targets.append(TargetRegion(name, replicas, sat, written))
@@ -181,12 +191,20 @@ class Builder:
             block_deletion_before_end_of_life=lifecycle.block_deletion_before_end_of_life,
             path=path, pos=self.pos(path),
             mode_path=f"{path}.mode" if "mode" in v else "replication.mode" if "mode" in self.doc.data.get(
-                "replication", {}) else "")
+                "replication", {}) else "",
+            uefi_settings=_uefi(v.get("securityProfile", {}).get("uefiSettings")))
 
     def source(self, s: dict, path: str, image: str, container: str):
         for kind in RESOURCE_SOURCE_KINDS:
             if kind in s:
                 return ResourceSource(kind, s[kind])
+        if "disks" in s:
+            disks = s["disks"]
+            os_disk = disks["osDiskImage"]
+            return DiskSource(
+                DiskImage(os_disk["id"], os_disk.get("hostCaching"), path=f"{path}.disks.osDiskImage"),
+                tuple(DiskImage(d["id"], d.get("hostCaching"), d["lun"], f"{path}.disks.dataDiskImages[{k}]")
+                      for k, d in enumerate(disks.get("dataDiskImages", []))))
         vhd: dict[str, Any] = s["vhd"]
         path = f"{path}.vhd"
         captured = self.date(vhd.get("captured"), f"{path}.captured")
@@ -225,6 +243,35 @@ class Builder:
                          os_disk_caching=_opt(vhd, "osDiskCaching", "vhdSource.osDiskCaching"),
                          data_disks=tuple(disks), captured=captured if explicit is None else None,
                          sequence=seq)
+
+
+def _encryption(e: Optional[dict], path: str) -> Optional[RegionEncryption]:
+    if e is None:
+        return None
+    os_disk = e.get("osDiskImage", {})
+    cvm = os_disk.get("securityProfile", {})
+    return RegionEncryption(
+        os_disk.get("diskEncryptionSetId"), cvm.get("confidentialVMEncryptionType"), cvm.get("secureVMDiskEncryptionSetId"),
+        tuple(DataDiskEncryption(d["lun"], d["diskEncryptionSetId"], f"{path}.dataDiskImages[{k}]")
+              for k, d in enumerate(e.get("dataDiskImages", ()))))
+
+
+def _uefi(u: Optional[dict]) -> Optional[UefiSettings]:
+    if u is None:
+        return None
+    sig = u.get("additionalSignatures", {})
+
+    def keys(name: str) -> tuple[UefiKey, ...]:
+        return tuple(UefiKey(k["type"], tuple(k["value"])) for k in sig.get(name, ()))
+    pk = sig.get("pk")
+    return UefiSettings(tuple(u.get("signatureTemplateNames", ())),
+                        UefiKey(pk["type"], tuple(pk["value"])) if pk else None, keys("kek"), keys("db"), keys("dbx"))
+
+
+def _identity(i: Optional[dict]) -> Optional[GalleryIdentity]:
+    if i is None:
+        return None
+    return GalleryIdentity(i["type"], tuple(i.get("userAssignedIdentities", ())))
 
 
 def _range(r: Optional[dict]) -> Optional[Range]:

@@ -49,6 +49,35 @@ class Pos:
 
 
 @dataclass(frozen=True)
+class DataDiskEncryption:
+    lun: int
+    disk_encryption_set_id: str
+    path: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class RegionEncryption:
+    """A target region's `encryption`: disk encryption sets, and a confidential VM's OS disk encryption."""
+
+    os_disk_encryption_set_id: Optional[str] = None
+    confidential_vm_encryption_type: Optional[str] = None
+    secure_vm_disk_encryption_set_id: Optional[str] = None
+    data_disks: tuple[DataDiskEncryption, ...] = ()
+
+    @property
+    def uses_disk_encryption_sets(self) -> bool:
+        return bool(self.os_disk_encryption_set_id or self.secure_vm_disk_encryption_set_id or self.data_disks)
+
+
+@dataclass(frozen=True)
+class ReplicaSet:
+    """An additional (direct drive) replica set of a target region."""
+
+    storage_account_type: str
+    replicas: int
+
+
+@dataclass(frozen=True)
 class TargetRegion:
     """One effective replication target of a version (defaults already applied)."""
 
@@ -56,6 +85,9 @@ class TargetRegion:
     replicas: int
     storage_account_type: str
     path: str = field(default="", compare=False)  # where it is written (or defaulted from)
+    exclude_from_latest: Optional[bool] = None  # this region only; None: not sent
+    encryption: Optional[RegionEncryption] = None
+    additional_replica_sets: tuple[ReplicaSet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,18 +117,56 @@ class VhdSource:
 
 
 # Source kinds given as an Azure resource id, mapped to the catalog key that names them.
-RESOURCE_SOURCE_KINDS = ("managedImage", "galleryImageVersion", "virtualMachine", "snapshot")
+RESOURCE_SOURCE_KINDS = ("managedImage", "galleryImageVersion", "virtualMachine", "snapshot", "communityGalleryImageId")
 
 
 @dataclass(frozen=True)
 class ResourceSource:
-    """A source given by Azure resource id: a managed image, a VM, a snapshot or another gallery version."""
+    """A source given by Azure resource id: a managed image, a VM, a snapshot, another gallery version, or a
+    community gallery image (by its public id)."""
 
     kind: str  # one of RESOURCE_SOURCE_KINDS
     id: str
 
 
-Source = Union[VhdSource, ResourceSource]
+@dataclass(frozen=True)
+class DiskImage:
+    """A snapshot or managed disk that becomes the OS disk (lun None) or a data disk of a version."""
+
+    id: str
+    host_caching: Optional[str] = None  # None: not sent, Azure's default applies
+    lun: Optional[int] = None
+    path: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class DiskSource:
+    """Snapshots or managed disks for the OS disk and the data disks (storageProfile.osDiskImage/dataDiskImages)."""
+
+    os_disk: DiskImage
+    data_disks: tuple[DiskImage, ...] = ()
+
+    kind = "disks"
+
+
+Source = Union[VhdSource, ResourceSource, DiskSource]
+
+
+@dataclass(frozen=True)
+class UefiKey:
+    type: str  # sha256 | x509
+    value: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UefiSettings:
+    """securityProfile.uefiSettings: signature templates and additional UEFI keys for Secure Boot."""
+
+    signature_template_names: tuple[str, ...] = ()
+    pk: Optional[UefiKey] = None
+    kek: tuple[UefiKey, ...] = ()
+    db: tuple[UefiKey, ...] = ()
+    dbx: tuple[UefiKey, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +197,7 @@ class ImageVersion:
     pos: Pos = field(compare=False)
     # Where replication_mode was written: here (<path>.mode), replication.mode, or "" (the default).
     mode_path: str = field(default="", compare=False)
+    uefi_settings: Optional[UefiSettings] = None  # securityProfile.uefiSettings
 
     @property
     def name(self) -> str:
@@ -196,6 +267,14 @@ class ImageDefinition:
     lifecycle: Lifecycle = field(default=Lifecycle(), compare=False)
     # Where the family was written: <path>.family, or <path>.osType when it defaults to the OS type.
     family_path: str = field(default="", compare=False)
+    hibernation: Optional[bool] = None  # the IsHibernateSupported feature; None: not sent
+    allow_update_image: bool = False  # Azure's allowUpdateImage: features may change on the existing definition
+    # (catalog feature key, first version with its value): Azure's feature startsAtVersion, sorted by key
+    feature_starts: tuple[tuple[str, str], ...] = ()
+
+    def starts_at(self, feature: str) -> Optional[str]:
+        """The startsAtVersion of a feature (catalog key: securityType, hibernation, ...), if any."""
+        return dict(self.feature_starts).get(feature)
 
     @property
     def latest(self) -> Optional[ImageVersion]:
@@ -238,6 +317,14 @@ class AccessGrant:
 
 
 @dataclass(frozen=True)
+class GalleryIdentity:
+    """The gallery's managed identity, as Azure's `identity` (type + user-assigned identity ids)."""
+
+    type: str  # SystemAssigned | UserAssigned | "SystemAssigned, UserAssigned"
+    user_assigned_identities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Gallery:
     name: str
     description: Optional[str]
@@ -246,6 +333,7 @@ class Gallery:
     community: Optional[Community]
     soft_delete: bool
     access: tuple[AccessGrant, ...]
+    identity: Optional[GalleryIdentity] = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery.catalog import naming, regions
 from gallery.errors import Problem
-from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.model import Catalog, DiskSource, ImageDefinition, ImageVersion, ResourceSource, VhdSource
 from gallery.catalog.yamlload import Document
 
 
@@ -193,11 +193,13 @@ def unique_vhd_blobs(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def unique_luns(cat: Catalog) -> Iterator[Finding]:
+    # gallery.json GalleryDataDiskImage.lun: "must be unique for each data disk attached to the Virtual
+    # Machine", whatever each disk comes from (VHD blobs, or snapshots and managed disks mixed).
     for _, v in _versions(cat):
-        if isinstance(v.source, VhdSource):
+        if isinstance(v.source, (VhdSource, DiskSource)):
             for d, _first in _repeats(v.source.data_disks, lambda d: d.lun):
                 yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is used twice in version {v.version}",
-                              "vhd.duplicate-lun", hint="each data disk needs its own LUN")
+                              f"{v.source.kind}.duplicate-lun", hint="each data disk needs its own LUN")
 
 
 # -- regions and replication ---------------------------------------------------------------------------
@@ -279,6 +281,62 @@ def shallow_replication(cat: Catalog) -> Iterator[Finding]:
                            "versions to the home region only, with one replica")
 
 
+@rule
+def encryption_not_with_shallow(cat: Catalog) -> Iterator[Finding]:
+    # Shallow replication keeps no replica of its own (the version reads its source in place), so there is
+    # nothing to encrypt with a customer key: Azure refuses disk encryption sets with Shallow replication
+    # (the rule as issue 15 states it; ../shared/data/azure-rules.md: Shallow = home region, one replica).
+    for _, v in _versions(cat):
+        if v.replication_mode != "Shallow":
+            continue
+        for t in v.target_regions:
+            if t.encryption is not None and t.encryption.uses_disk_encryption_sets:
+                yield Finding(f"{t.path}.encryption", f"version {v.version} uses Shallow replication, which takes "
+                              "no disk encryption sets", "replication.shallow-encryption",
+                              hint="use mode: Full, or remove the region's encryption")
+
+
+@rule
+def additional_replica_sets(cat: Catalog) -> Iterator[Finding]:
+    # additionalReplicaSets are "direct drive replicas" (gallery.json AdditionalReplicaSet), the replicas
+    # Premium SSD v2 disks are created from: the one Microsoft example
+    # (GalleryImageVersion_Create_WithAdditionalReplicaSets.json) sends PremiumV2_LRS, and a set of the
+    # region's own storage type would be regular replicas. Shallow replication keeps exactly one replica.
+    for _, v in _versions(cat):
+        for t in v.target_regions:
+            for k, a in enumerate(t.additional_replica_sets):
+                path = f"{t.path}.additionalReplicaSets[{k}]"
+                if a.storage_account_type != "PremiumV2_LRS":
+                    yield Finding(f"{path}.storageAccountType", f"additional replica sets are direct drive replicas "
+                                  f"of PremiumV2_LRS, not {a.storage_account_type}", "replication.additional-replicas",
+                                  hint="use storageAccountType: PremiumV2_LRS, or raise the region's replicas instead")
+                elif t.storage_account_type == "PremiumV2_LRS":
+                    yield Finding(f"{path}.storageAccountType", f"the region's replicas are already PremiumV2_LRS",
+                                  "replication.additional-replicas", hint="raise the region's replicas instead")
+            if t.additional_replica_sets and v.replication_mode == "Shallow":
+                yield Finding(f"{t.path}.additionalReplicaSets", f"version {v.version} uses Shallow replication, "
+                              "which keeps exactly one replica", "replication.additional-replicas",
+                              hint="use mode: Full, or remove additionalReplicaSets")
+
+
+@rule
+def unique_encryption_luns(cat: Catalog) -> Iterator[Finding]:
+    # gallery.json EncryptionImages.dataDiskImages is keyed by lun (x-ms-identifiers), and each lun names a
+    # data disk of the version: where the catalog knows the disks (vhd, disks), an unknown LUN is a mistake.
+    for _, v in _versions(cat):
+        luns = {d.lun for d in v.source.data_disks} if isinstance(v.source, (VhdSource, DiskSource)) else None
+        for t in v.target_regions:
+            if t.encryption is None:
+                continue
+            for d, _first in _repeats(t.encryption.data_disks, lambda d: d.lun):
+                yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is encrypted twice in region {t.name}",
+                              "encryption.duplicate-lun")
+            for d in t.encryption.data_disks:
+                if luns is not None and d.lun not in luns:
+                    yield Finding(f"{d.path}.lun", f"version {v.version} has no data disk with LUN {d.lun}",
+                                  "encryption.unknown-lun", hint="encrypt the LUNs of the version's data disks")
+
+
 # -- security, generation, architecture -------------------------------------------------------------
 
 @rule
@@ -298,6 +356,28 @@ def generation_requirements(cat: Catalog) -> Iterator[Finding]:
 
 
 @rule
+def feature_start_needs_allow_update(cat: Catalog) -> Iterator[Finding]:
+    # gallery.json (2024-03-03) allowUpdateImage: "Must be set to true if the gallery image features are
+    # being updated"; GalleryImage_UpdateFeatures.json sends a feature's startsAtVersion with it.
+    for img in cat.images:
+        if img.feature_starts and not img.allow_update_image:
+            keys = ", ".join(k for k, _ in img.feature_starts)
+            yield Finding(f"{img.path}.startsAtVersion", f"startsAtVersion ({keys}) changes features of an existing "
+                          "definition, which Azure allows only with allowUpdateImage: true",
+                          "definition.feature-update", hint="set allowUpdateImage: true on this image")
+
+
+@rule
+def feature_start_needs_value(cat: Catalog) -> Iterator[Finding]:
+    # A feature's startsAtVersion travels in the feature itself ({name, value, startsAtVersion}); hibernation
+    # is the one feature not sent unless given, so a start for it needs its value.
+    for img in cat.images:
+        if img.starts_at("hibernation") and img.hibernation is None:
+            yield Finding(f"{img.path}.startsAtVersion.hibernation", "startsAtVersion.hibernation is given, but "
+                          "hibernation is not", "definition.feature-update", hint="set hibernation: true or false")
+
+
+@rule
 def shared_gallery_security(cat: Catalog) -> Iterator[Finding]:
     if cat.gallery.sharing == "private":
         return
@@ -307,6 +387,63 @@ def shared_gallery_security(cat: Catalog) -> Iterator[Finding]:
             yield Finding(f"{img.path}.securityType", f"securityType {img.security_type} is only allowed in private "
                           f"galleries; this gallery is shared ({cat.gallery.sharing})",
                           "security.shared-gallery", hint=f"use {better}")
+
+
+@rule
+def uefi_keys_need_secure_boot(cat: Catalog) -> Iterator[Finding]:
+    # Custom UEFI keys (securityProfile.uefiSettings) go into the Secure Boot databases of the VM, and only
+    # Trusted Launch and Confidential VMs have Secure Boot (learn.microsoft.com/azure/virtual-machines/
+    # trusted-launch: "Secure Boot"; GalleryImageVersion_Create_WithVHD_UefiSettings.json).
+    for img in cat.images:
+        if img.security_type in TRUSTED_OR_CONFIDENTIAL:
+            continue
+        for v in img.versions:
+            if v.uefi_settings is not None:
+                yield Finding(f"{v.path}.securityProfile.uefiSettings", f"UEFI keys need a Trusted Launch or "
+                              f"Confidential VM image, but '{img.name}' has securityType {img.security_type}",
+                              "security.uefi-keys", hint="set the definition's securityType (e.g. "
+                              "TrustedLaunchSupported), or remove securityProfile")
+
+
+CONFIDENTIAL = {"ConfidentialVM", "ConfidentialVmSupported", "TrustedLaunchAndConfidentialVmSupported"}
+
+
+@rule
+def confidential_encryption_needs_confidential_image(cat: Catalog) -> Iterator[Finding]:
+    # OSDiskImageSecurityProfile (confidentialVMEncryptionType, secureVMDiskEncryptionSetId) describes the OS
+    # disk of a confidential VM: only images whose SecurityType admits confidential VMs take it
+    # (learn.microsoft.com/azure/confidential-computing/confidential-vm-overview, "Confidential OS disk encryption").
+    for img in cat.images:
+        if img.security_type in CONFIDENTIAL:
+            continue
+        for v in img.versions:
+            for t in v.target_regions:
+                e = t.encryption
+                if e is not None and (e.confidential_vm_encryption_type or e.secure_vm_disk_encryption_set_id):
+                    yield Finding(f"{t.path}.encryption.osDiskImage.securityProfile", "confidential VM encryption "
+                                  f"needs a ConfidentialVM image, but '{img.name}' has securityType {img.security_type}",
+                                  "security.confidential-encryption",
+                                  hint="set securityType: ConfidentialVM or ConfidentialVmSupported, or remove it")
+
+
+@rule
+def confidential_customer_key(cat: Catalog) -> Iterator[Finding]:
+    # A confidential OS disk encrypted with a customer key (EncryptedWithCmk) takes that key from a disk
+    # encryption set of type ConfidentialVmEncryptedWithCustomerKey, given as secureVMDiskEncryptionSetId; the
+    # other encryption types use platform keys and take none (confidential VM docs, "customer-managed keys").
+    for _, v in _versions(cat):
+        for t in v.target_regions:
+            e = t.encryption
+            if e is None:
+                continue
+            path = f"{t.path}.encryption.osDiskImage.securityProfile"
+            if e.confidential_vm_encryption_type == "EncryptedWithCmk" and not e.secure_vm_disk_encryption_set_id:
+                yield Finding(path, "EncryptedWithCmk needs secureVMDiskEncryptionSetId (the customer key's disk "
+                              "encryption set)", "security.confidential-key")
+            elif e.secure_vm_disk_encryption_set_id and e.confidential_vm_encryption_type != "EncryptedWithCmk":
+                yield Finding(path, "secureVMDiskEncryptionSetId is only used with confidentialVMEncryptionType "
+                              "EncryptedWithCmk", "security.confidential-key",
+                              hint="set confidentialVMEncryptionType: EncryptedWithCmk, or remove the set")
 
 
 @rule
@@ -355,6 +492,24 @@ def sharing_consistency(cat: Catalog) -> Iterator[Finding]:
     if g.sharing == "community" and g.community is None:
         yield Finding("gallery.sharing", "sharing: community needs the community block (publicNamePrefix, "
                       "publisherUri, publisherContact, eula)", "sharing.community")
+
+
+@rule
+def gallery_identity(cat: Catalog) -> Iterator[Finding]:
+    # ARM managed identities (common-types ManagedServiceIdentity, which the gallery's `identity` follows):
+    # userAssignedIdentities are given exactly when the type includes UserAssigned; Azure answers
+    # BadRequest for ids without that type, and for a UserAssigned type without ids.
+    ident = cat.gallery.identity
+    if ident is None:
+        return
+    user = "UserAssigned" in ident.type
+    if user and not ident.user_assigned_identities:
+        yield Finding("gallery.identity", f"identity type '{ident.type}' needs userAssignedIdentities",
+                      "identity.user-assigned", hint="list the user-assigned identity ids, or use type: SystemAssigned")
+    if ident.user_assigned_identities and not user:
+        yield Finding("gallery.identity.userAssignedIdentities", f"userAssignedIdentities need a type with "
+                      f"UserAssigned (type is {ident.type})", "identity.user-assigned",
+                      hint="use type: UserAssigned, or 'SystemAssigned, UserAssigned'")
 
 
 @rule

@@ -116,6 +116,11 @@ class ImageGallery(pulumi.ComponentResource):
                         publisher_contact=community.publisher_contact, eula=community.eula)
                     if community else None),
                 soft_delete_policy=compute.SoftDeletePolicyArgs(is_soft_delete_enabled=spec.soft_delete),
+                identity=compute.GalleryIdentityArgs(
+                    type=compute.ResourceIdentityType(spec.identity.type),
+                    # azure-native takes Azure's {id: {}} map as a list of ids
+                    user_assigned_identities=list(spec.identity.user_assigned_identities) or None)
+                if spec.identity else None,
                 tags=tags,
             ),
             # Deleting the gallery deletes every image consumers boot from. No replace_on_changes

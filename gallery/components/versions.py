@@ -7,7 +7,7 @@ import pulumi
 from pulumi_azure_native import compute, resources, storage
 
 from gallery.components.definitions import arm_datetime
-from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.model import Catalog, DiskSource, ImageDefinition, ImageVersion, ResourceSource, VhdSource
 from gallery.catalog.naming import vhd_uri
 
 # Replication sizes the timeouts. Azure does not return from a create/update until every target
@@ -50,6 +50,17 @@ def storage_profile(catalog: Catalog, source, account: Optional[storage.StorageA
                                                  source=disk(d.blob))
                 for d in source.data_disks] or None,
         )
+    if isinstance(source, DiskSource):  # GalleryImageVersion_Create_WithSnapshotsAsSource
+        def caching(value: Optional[str]) -> Optional[compute.HostCaching]:
+            return compute.HostCaching(value) if value else None
+        return compute.GalleryImageVersionStorageProfileArgs(
+            os_disk_image=compute.GalleryOSDiskImageArgs(
+                source=compute.GalleryDiskImageSourceArgs(id=source.os_disk.id),
+                host_caching=caching(source.os_disk.host_caching)),
+            data_disk_images=[
+                compute.GalleryDataDiskImageArgs(source=compute.GalleryDiskImageSourceArgs(id=d.id), lun=d.lun,
+                                                 host_caching=caching(d.host_caching))
+                for d in source.data_disks] or None)
     assert isinstance(source, ResourceSource)
     if source.kind == "snapshot":  # a snapshot is a disk: it is the OS disk's source
         return compute.GalleryImageVersionStorageProfileArgs(
@@ -57,9 +68,51 @@ def storage_profile(catalog: Catalog, source, account: Optional[storage.StorageA
     if source.kind == "virtualMachine":
         return compute.GalleryImageVersionStorageProfileArgs(
             source=compute.GalleryArtifactVersionFullSourceArgs(virtual_machine_id=source.id))
+    if source.kind == "communityGalleryImageId":  # GalleryImageVersion_Create_WithCommunityImageVersionAsSource
+        return compute.GalleryImageVersionStorageProfileArgs(
+            source=compute.GalleryArtifactVersionFullSourceArgs(community_gallery_image_id=source.id))
     # managedImage, galleryImageVersion
     return compute.GalleryImageVersionStorageProfileArgs(
         source=compute.GalleryArtifactVersionFullSourceArgs(id=source.id))
+
+
+def region_encryption(region) -> Optional[compute.EncryptionImagesArgs]:
+    """A target region's encryption, as GalleryImageVersion_Create sends it."""
+    e = region.encryption
+    if e is None:
+        return None
+    os_disk = None
+    if e.os_disk_encryption_set_id or e.confidential_vm_encryption_type or e.secure_vm_disk_encryption_set_id:
+        cvm = None
+        if e.confidential_vm_encryption_type or e.secure_vm_disk_encryption_set_id:
+            cvm = compute.OSDiskImageSecurityProfileArgs(
+                confidential_vm_encryption_type=(compute.ConfidentialVMEncryptionType(e.confidential_vm_encryption_type)
+                                                 if e.confidential_vm_encryption_type else None),
+                secure_vm_disk_encryption_set_id=e.secure_vm_disk_encryption_set_id)
+        os_disk = compute.OSDiskImageEncryptionArgs(disk_encryption_set_id=e.os_disk_encryption_set_id,
+                                                    security_profile=cvm)
+    return compute.EncryptionImagesArgs(
+        os_disk_image=os_disk,
+        data_disk_images=[compute.DataDiskImageEncryptionArgs(lun=d.lun, disk_encryption_set_id=d.disk_encryption_set_id)
+                          for d in e.data_disks] or None)
+
+
+def security_profile(version: ImageVersion) -> Optional[compute.ImageVersionSecurityProfileArgs]:
+    """securityProfile.uefiSettings, as GalleryImageVersion_Create_WithVHD_UefiSettings sends it."""
+    u = version.uefi_settings
+    if u is None:
+        return None
+
+    def key(k) -> compute.UefiKeyArgs:
+        return compute.UefiKeyArgs(type=compute.UefiKeyType(k.type), value=list(k.value))
+    signatures = None
+    if u.pk or u.kek or u.db or u.dbx:
+        signatures = compute.UefiKeySignaturesArgs(
+            pk=key(u.pk) if u.pk else None, kek=[key(k) for k in u.kek] or None,
+            db=[key(k) for k in u.db] or None, dbx=[key(k) for k in u.dbx] or None)
+    return compute.ImageVersionSecurityProfileArgs(uefi_settings=compute.GalleryImageVersionUefiSettingsArgs(
+        signature_template_names=[compute.UefiSignatureTemplateName(n) for n in u.signature_template_names] or None,
+        additional_signatures=signatures))
 
 
 def version_logical_name(component: str, image: ImageDefinition, version: ImageVersion) -> str:
@@ -84,7 +137,15 @@ def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version
             publishing_profile=compute.GalleryImageVersionPublishingProfileArgs(
                 target_regions=[
                     compute.TargetRegionArgs(name=r.name, regional_replica_count=r.replicas,
-                                             storage_account_type=compute.StorageAccountType(r.storage_account_type))
+                                             storage_account_type=compute.StorageAccountType(r.storage_account_type),
+                                             exclude_from_latest=r.exclude_from_latest,
+                                             encryption=region_encryption(r),
+                                             # GalleryImageVersion_Create_WithAdditionalReplicaSets
+                                             additional_replica_sets=[
+                                                 compute.AdditionalReplicaSetArgs(
+                                                     storage_account_type=compute.StorageAccountType(a.storage_account_type),
+                                                     regional_replica_count=a.replicas)
+                                                 for a in r.additional_replica_sets] or None)
                     for r in version.target_regions],
                 replica_count=version.replica_count,
                 storage_account_type=compute.StorageAccountType(version.storage_account_type),
@@ -96,6 +157,7 @@ def declare_version(name: str, catalog: Catalog, image: ImageDefinition, version
                 allow_deletion_of_replicated_locations=version.allow_deletion_of_replicated_locations,
                 # Sent only when the policy asks: existing versions must not see a new property.
                 block_deletion_before_end_of_life=True if version.block_deletion_before_end_of_life else None),
+            security_profile=security_profile(version),
             tags=dict(catalog.tags),
         ),
         opts=pulumi.ResourceOptions(

@@ -27,11 +27,16 @@ FIXED_DEFINITION = (
     ("privacyStatementUri", "privacy_statement_uri"), ("purchasePlan", "purchase_plan"),
     ("securityType", "security_type"), ("acceleratedNetworking", "accelerated_networking"),
     ("diskControllerTypes", "disk_controller_types"), ("disallowedDiskTypes", "disallowed_disk_types"),
+    ("hibernation", "hibernation"),
 )
 MUTABLE_DEFINITION = (
     ("description", "description"), ("recommended", "recommended"), ("endOfLife", "end_of_life"),
-    ("releaseNoteUri", "release_note_uri"),
+    ("releaseNoteUri", "release_note_uri"), ("allowUpdateImage", "allow_update_image"),
+    ("startsAtVersion", "feature_starts"),
 )
+# The `features`: fixed, except with allowUpdateImage: true and the feature's startsAtVersion
+# (gallery.json allowUpdateImage; GalleryImage_UpdateFeatures.json), where Azure changes it in place.
+FEATURES = ("securityType", "acceleratedNetworking", "diskControllerTypes", "hibernation")
 
 
 def diff_catalogs(base: Catalog, head: Catalog, *, today: Optional[dt.date] = None,
@@ -125,6 +130,8 @@ class _Context:
                     "gallery.access", details=tuple(_set_details("access", grants(b), grants(h))))
         details = [Detail(k, getattr(b, a), getattr(h, a)) for k, a in
                    (("description", "description"), ("softDelete", "soft_delete")) if getattr(b, a) != getattr(h, a)]
+        if b.identity != h.identity:  # Azure updates a gallery's managed identity in place
+            details.append(Detail("identity", _text(b.identity), _text(h.identity)))
         if details:
             yield self.at("gallery.updated", "gallery", "gallery properties change in place", "gallery",
                     details=tuple(details))
@@ -188,6 +195,8 @@ class _Context:
         where = (self.head.source_file, img.pos.line, img.pos.column, img.path)
         fixed = [] if recreated else [Detail(k, _text(getattr(old, a)), _text(getattr(img, a)))
                                       for k, a in FIXED_DEFINITION if getattr(old, a) != getattr(img, a)]
+        features_updated = [d for d in fixed if d.property in FEATURES and _feature_updatable(img, d.property)]
+        fixed = [d for d in fixed if d not in features_updated]
         if fixed:
             names = ", ".join(d.property for d in fixed)
             yield Finding(
@@ -196,13 +205,17 @@ class _Context:
                 f"this needs a new definition, and its {_count(len(old.versions), 'version')} with it",
                 *where, details=tuple(fixed),
                 hint="add a new image definition (new name and identifier) and publish versions there")
-        mutable = [Detail(k, _text(getattr(old, a)), _text(getattr(img, a)))
-                   for k, a in MUTABLE_DEFINITION if getattr(old, a) != getattr(img, a)]
+        mutable = features_updated + [Detail(k, _text(getattr(old, a)), _text(getattr(img, a)))
+                                      for k, a in MUTABLE_DEFINITION if getattr(old, a) != getattr(img, a)]
         if mutable:
             yield Finding("definition.updated", f"image {img.name}", f"image {img.name} changes in place", *where,
                           details=tuple(mutable))
         if old.versions != img.versions:
             yield from compare_versions(self, old, img, recreated)
+
+
+def _feature_updatable(img: ImageDefinition, feature: str) -> bool:
+    return img.allow_update_image and img.starts_at(feature) is not None
 
 
 def _pair_renames(gone: list[ImageDefinition], new: list[ImageDefinition]) -> dict[str, ImageDefinition]:
@@ -246,6 +259,8 @@ def _text(value) -> object:
     """A readable rendering of a model value for before → after."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
+    if isinstance(value, tuple) and value and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+        return ", ".join(f"{k}={v}" for k, v in value)  # pairs: startsAtVersion per feature
     if isinstance(value, tuple):
         return ", ".join(str(_text(v)) for v in value) or "[]"
     if isinstance(value, dt.date):

@@ -65,6 +65,8 @@ KINDS: dict[str, Kind] = {
     "version.replication-changed": Kind(BLOCK, "refused", "a version's storage type or replication mode changes: fixed at creation"),
     "version.region-storage-changed": Kind(BLOCK, "refused", "the storage type of a region that already has replicas changes"),
     "version.region-removal-refused": Kind(BLOCK, "refused", "a region is removed without allowDeletionOfReplicatedLocations"),
+    "version.region-encryption-changed": Kind(BLOCK, "refused", "the encryption of a region that already has replicas changes"),
+    "version.security-profile-changed": Kind(BLOCK, "refused", "a version's UEFI keys change: fixed at creation"),
     "version.regions-changed": Kind(INFO, "update", "target regions or replica counts change"),
     "version.updated": Kind(INFO, "update", "version properties change in place"),
     "latest.changed": Kind(INFO, "update", "what `latest` resolves to changes"),

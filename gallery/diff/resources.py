@@ -20,8 +20,10 @@ IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accou
 
 # For the gallery resources Azure lists what may change; everything else is fixed.
 MUTABLE = {
-    "azure-native:compute:Gallery": ("description", "softDeletePolicy", "sharingProfile", "tags"),
-    "azure-native:compute:GalleryImage": ("description", "recommended", "endOfLifeDate", "releaseNoteUri", "tags"),
+    # A gallery's managed identity is a resource-level ARM property that a PUT updates in place.
+    "azure-native:compute:Gallery": ("description", "softDeletePolicy", "sharingProfile", "identity", "tags"),
+    "azure-native:compute:GalleryImage": ("description", "recommended", "endOfLifeDate", "releaseNoteUri",
+                                          "allowUpdateImage", "tags"),
     "azure-native:compute:GalleryImageVersion": (
         "publishingProfile.targetRegions", "publishingProfile.replicaCount", "publishingProfile.excludeFromLatest",
         "publishingProfile.endOfLifeDate", "safetyProfile", "tags"),
@@ -79,7 +81,23 @@ def compare_plans(base: list[dict], head: list[dict]) -> list[ResourceChange]:
 
 def _inputs(rec: dict) -> dict[str, object]:
     # `__provider` and the like are the engine's own plumbing (a dynamic provider's pickled code).
-    return {k: v for k, v in flatten(rec.get("inputs") or {}).items() if not k.startswith("__")}
+    inputs = _without_standard_security(rec["type"], rec.get("inputs") or {})
+    return {k: v for k, v in flatten(inputs).items() if not k.startswith("__")}
+
+
+# Definitions planned before the program stopped sending `SecurityType: Standard` carry that feature; at
+# API version 2024-03-03 a definition without it is Standard, so both read the same here and an existing
+# stack's definitions are not reported as a refused change of a fixed property.
+STANDARD_SECURITY_FEATURE = {"name": "SecurityType", "value": "Standard"}
+
+
+def _without_standard_security(rtype: str, inputs: dict) -> dict:
+    features = inputs.get("features")
+    if rtype != "azure-native:compute:GalleryImage" or not isinstance(features, list):
+        return inputs
+    kept = [f for f in features if f != STANDARD_SECURITY_FEATURE]
+    rest = {k: v for k, v in inputs.items() if k != "features"}
+    return {**rest, "features": kept} if kept else rest  # no features at all = none sent
 
 
 def _delete_note(rec: dict) -> str:
@@ -97,6 +115,10 @@ def _compare(old: dict, new: dict) -> Optional[ResourceChange]:
     for path in sorted(a.keys() | b.keys()):
         if a.get(path) != b.get(path):
             effect, reason = classify(new["type"], path, a.get(path), b.get(path), path in a and path in b, replace_on)
+            if effect == "refused" and _feature_update(new["type"], path, b):
+                effect, reason = "update", FEATURE_UPDATE
+            elif effect == "update" and _replicated_region_fixed(new["type"], path, a):
+                effect, reason = "refused", REGION_FIXED
             props.append(PropertyChange(path, a.get(path), b.get(path), effect, reason))
     for opt in OPTIONS:
         if old.get(opt) != new.get(opt):
@@ -110,6 +132,34 @@ def _compare(old: dict, new: dict) -> Optional[ResourceChange]:
     note = "protected: Pulumi refuses to replace it until it is unprotected" if action == "replace" and \
         old.get("protect") else ""
     return ResourceChange(new["type"], new["name"], action, tuple(props), note)
+
+
+FEATURE_UPDATE = "allowUpdateImage with the feature's startsAtVersion: Azure changes it from that version on"
+
+
+def _feature_update(rtype: str, path: str, head: dict[str, object]) -> bool:
+    """A feature of a definition changes in place with allowUpdateImage: true and its startsAtVersion
+    (gallery.json allowUpdateImage; GalleryImage_UpdateFeatures.json); without them it is fixed."""
+    if rtype != "azure-native:compute:GalleryImage" or not path.startswith("features[") or \
+            head.get("allowUpdateImage") is not True:
+        return False
+    feature = path[len("features["):].split("]")[0]
+    return bool(head.get(f"features[{feature}].startsAtVersion"))
+
+
+REGION_FIXED = "fixed once the region has replicas (its encryption keys and replica storage types)"
+
+
+def _replicated_region_fixed(rtype: str, path: str, base: dict[str, object]) -> bool:
+    """The encryption and the replica-set storage types of a target region that BASE already replicates to
+    cannot change (not updatable); replica counts can."""
+    prefix = "publishingProfile.targetRegions["
+    if rtype != "azure-native:compute:GalleryImageVersion" or not path.startswith(prefix):
+        return False
+    region, _, rest = path[len(prefix):].partition("]")
+    fixed = rest.startswith(".encryption") or (rest.startswith(".additionalReplicaSets[")
+                                               and rest.endswith("].storageAccountType"))
+    return fixed and any(k.startswith(f"{prefix}{region}]") for k in base)
 
 
 def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple[str, ...]) -> tuple[str, str]:

@@ -88,6 +88,9 @@ def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVer
         yield add("version.replication-changed",
             f"{', '.join(d.property for d in fixed)} cannot change after publishing", fixed,
             "publish a new version with the new replication settings")
+    if prev.uefi_settings != v.uefi_settings:  # securityProfile is not updatable (gallery.json)
+        yield add("version.security-profile-changed", "securityProfile.uefiSettings cannot change after publishing "
+                  "(Azure: PropertyChangeNotAllowed)", [], "publish a new version with the new UEFI keys")
     yield from _regions_changed(add, prev, v)
     updated = [Detail(k, _plain(getattr(prev, a)), _plain(getattr(v, a))) for k, a in (
         ("excludeFromLatest", "exclude_from_latest"), ("endOfLife", "end_of_life"),
@@ -124,12 +127,24 @@ def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Findi
     storage = [Detail(f"regions[{n}].storageAccountType", before[n].storage_account_type, r.storage_account_type)
                for n, r in after.items() if n in before and before[n].storage_account_type != r.storage_account_type
                and (before[n].storage_account_type, r.storage_account_type) != follows]
+    storage += [Detail(f"regions[{n}].additionalReplicaSets", _sets(before[n]), _sets(r))
+                for n, r in after.items() if n in before and _set_types(before[n]) != _set_types(r)]
+    encrypted = [Detail(f"regions[{n}].encryption", _text(before[n].encryption), _text(r.encryption))
+                 for n, r in after.items() if n in before and before[n].encryption != r.encryption]
+    if encrypted:
+        yield add("version.region-encryption-changed", "the encryption of a region that has replicas cannot change",
+                  encrypted, "publish a new version with the new keys")
     if storage:
         yield add("version.region-storage-changed", "the storage type of a region that has replicas cannot change",
             storage, "publish a new version with the new storage type")
     moved = dropped + [Detail(f"regions[{n}]", None, _region(r)) for n, r in after.items() if n not in before]
     moved += [Detail(f"regions[{n}].replicas", before[n].replicas, r.replicas)
               for n, r in after.items() if n in before and before[n].replicas != r.replicas]
+    moved += [Detail(f"regions[{n}].additionalReplicaSets", _sets(before[n]), _sets(r))
+              for n, r in after.items() if n in before and _set_types(before[n]) == _set_types(r)
+              and before[n].additional_replica_sets != r.additional_replica_sets]
+    moved += [Detail(f"regions[{n}].excludeFromLatest", before[n].exclude_from_latest, r.exclude_from_latest)
+              for n, r in after.items() if n in before and before[n].exclude_from_latest != r.exclude_from_latest]
     if moved:
         yield add("version.regions-changed", "replication changes in place", moved)
 
@@ -155,6 +170,10 @@ def describe_source(source) -> str:
     if source.kind == "vhd":
         disks = "".join(f"; lun {d.lun}: {d.blob} ({d.caching})" for d in source.data_disks)
         return f"vhd {source.container}/{source.os_blob} ({source.os_disk_caching}){disks}"
+    if source.kind == "disks":
+        def disk(d) -> str:
+            return d.id + (f" ({d.host_caching})" if d.host_caching else "")
+        return "disks " + disk(source.os_disk) + "".join(f"; lun {d.lun}: {disk(d)}" for d in source.data_disks)
     return f"{source.kind} {source.id}"
 
 
@@ -164,6 +183,27 @@ def _regions(regions: tuple[TargetRegion, ...]) -> str:
 
 def _region(r: TargetRegion) -> str:
     return f"{r.replicas} × {r.storage_account_type}"
+
+
+def _set_types(r: TargetRegion) -> tuple[str, ...]:
+    return tuple(a.storage_account_type for a in r.additional_replica_sets)
+
+
+def _sets(r: TargetRegion) -> str:
+    return ", ".join(f"{a.replicas} × {a.storage_account_type}" for a in r.additional_replica_sets) or "none"
+
+
+def _text(value) -> Optional[str]:
+    """A region's encryption, in the catalog's key names."""
+    if value is None:
+        return None
+    parts = [f"osDiskImage.diskEncryptionSetId={value.os_disk_encryption_set_id}"] if value.os_disk_encryption_set_id else []
+    if value.confidential_vm_encryption_type:
+        parts.append(f"confidentialVMEncryptionType={value.confidential_vm_encryption_type}")
+    if value.secure_vm_disk_encryption_set_id:
+        parts.append(f"secureVMDiskEncryptionSetId={value.secure_vm_disk_encryption_set_id}")
+    parts += [f"lun {d.lun}={d.disk_encryption_set_id}" for d in value.data_disks]
+    return "; ".join(parts)
 
 
 def _plain(value):

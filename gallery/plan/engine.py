@@ -78,6 +78,12 @@ class AzureMocks(pulumi.runtime.Mocks):
             # What Azure reports once it has published the gallery: its public name is the prefix and a GUID.
             outputs.update(communityGalleryEnabled=True,
                            publicNames=[f"{inputs['publicNamePrefix']}-{FAKE_SUBSCRIPTION}"])
+        identity = inputs.get("identity")
+        if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+            # azure-native takes the user-assigned identities as a list of ids, and Azure answers (and the
+            # SDK's output type expects) the ARM map {id: {principalId, clientId}}.
+            outputs["identity"] = {**identity, "userAssignedIdentities": {
+                i: {"principalId": FAKE_OBJECT, "clientId": FAKE_CLIENT} for i in identity["userAssignedIdentities"]}}
         if template:
             try:
                 return template.format(sub=FAKE_SUBSCRIPTION, **inputs), outputs

@@ -84,6 +84,7 @@ def test_the_loader_applies_exactly_the_schema_defaults():
         "image.securityType": image.security_type,
         "image.acceleratedNetworking": image.accelerated_networking,
         "image.diskControllerTypes": list(image.disk_controller_types),
+        "image.allowUpdateImage": image.allow_update_image,
         "version.excludeFromLatest": version.exclude_from_latest,
         "version.allowDeletionOfReplicatedLocations": version.allow_deletion_of_replicated_locations,
         "vhdSource.sequence": version.source.sequence,

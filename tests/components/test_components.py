@@ -157,7 +157,13 @@ def test_every_definition_states_generation_and_security_type(pulumi_mocks, cata
     for image in model.images:
         d = by_name(run)[f"gallery-{image.name}"]
         assert d.inputs["hyperVGeneration"] == image.hyper_v_generation, d.urn
-        assert {"name": "SecurityType", "value": image.security_type} in d.inputs["features"], d.urn
+        security = [f for f in d.inputs.get("features", []) if f["name"] == "SecurityType"]
+        # At API 2024-03-03 a definition without the feature is Standard, and no Microsoft example sends
+        # `SecurityType: Standard`: it is left out (unless a startsAtVersion changes the feature back to it).
+        if image.security_type == "Standard" and not image.starts_at("securityType"):
+            assert security == [], d.urn
+        else:
+            assert [f["value"] for f in security] == [image.security_type], d.urn
 
 
 def test_definition_inputs_for_every_key(pulumi_mocks):

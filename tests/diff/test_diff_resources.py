@@ -99,11 +99,26 @@ def test_groups_sharing_on_an_existing_gallery_is_refused_and_description_is_not
 
 def test_definition_features_are_fixed_and_its_description_is_not():
     features = lambda v: [{"name": "SecurityType", "value": v}]  # noqa: E731
-    base = record(IMAGE, "i", {"galleryImageName": "i", "features": features("Standard"), "description": "a"})
+    base = record(IMAGE, "i", {"galleryImageName": "i", "features": features("TrustedLaunch"), "description": "a"})
     head = record(IMAGE, "i", {"galleryImageName": "i", "features": features("TrustedLaunchSupported"),
                                "description": "b"})
     assert [line.split(" [")[0] for line in one(base, head)] == [
-        "refused", "description: a → b", "features[SecurityType].value: Standard → TrustedLaunchSupported"]
+        "refused", "description: a → b", "features[SecurityType].value: TrustedLaunch → TrustedLaunchSupported"]
+
+
+def test_security_type_standard_left_out_is_no_change():
+    # Plans made before the program stopped sending `SecurityType: Standard` (and stacks deployed then)
+    # have the entry; at API 2024-03-03 a definition without it is Standard: no change, nothing refused.
+    others = [{"name": "IsAcceleratedNetworkSupported", "value": "False"}]
+    base = record(IMAGE, "i", {"galleryImageName": "i",
+                               "features": [{"name": "SecurityType", "value": "Standard"}, *others]})
+    head = record(IMAGE, "i", {"galleryImageName": "i", "features": others})
+    assert compare_plans([base], [head]) == []
+    assert compare_plans([head], [base]) == []
+    trusted = record(IMAGE, "i", {"galleryImageName": "i",
+                                  "features": [{"name": "SecurityType", "value": "TrustedLaunch"}, *others]})
+    assert [line.split(" [")[0] for line in one(base, trusted)] == [
+        "refused", "features[SecurityType].value: None → TrustedLaunch"]
 
 
 def test_options_and_parent_changes():
