@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import dataclasses
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from gallery.azure.client import call_options, compute_client
 from gallery.azure.errors import ArmError, arm_error
@@ -68,13 +68,14 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
         group_f = pool.submit(get_json, client, group_path(subscription, resource_group), RESOURCES_API_VERSION)
         storage_f = pool.submit(_storage, client, subscription, resource_group, storage_account) \
             if storage_account else None
-        images: list[dict] = []
+        # The definition list is paged; each page's definitions get their version lists right away. The
+        # lister holds one of the pool's threads, so at most `workers` requests are ever in flight.
         version_fs: dict[str, cf.Future] = {}
+        images_f = pool.submit(_list_images, client, resource_group, gallery,
+                               lambda name: version_fs.setdefault(name, pool.submit(
+                                   _versions, client, resource_group, gallery, name)))
         try:
-            for item in client.gallery_images.list_by_gallery(resource_group, gallery, **call_options()):
-                image = item.as_dict()
-                images.append(image)
-                version_fs[image["name"]] = pool.submit(_versions, client, resource_group, gallery, image["name"])
+            images = images_f.result()
         except Exception as exc:  # noqa: BLE001 - the gallery's own error, when there is one, says more
             _result(gallery_f, f"read gallery {gallery} in resource group {resource_group}")
             raise arm_error(exc, f"list the image definitions of gallery {gallery}") from None
@@ -107,6 +108,14 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
 def _get_gallery(client: Any, resource_group: str, gallery: str) -> dict:
     # Groups are left out of a plain GET: ask for them, as `read_sharing` does.
     return client.galleries.get(resource_group, gallery, expand="SharingProfile/Groups", **call_options()).as_dict()
+
+
+def _list_images(client: Any, resource_group: str, gallery: str, each: Callable[[str], Any]) -> list[dict]:
+    images = []
+    for item in client.gallery_images.list_by_gallery(resource_group, gallery, **call_options()):
+        images.append(item.as_dict())
+        each(images[-1]["name"])
+    return images
 
 
 def _versions(client: Any, resource_group: str, gallery: str, image: str) -> list[dict]:

@@ -36,7 +36,8 @@ class Discovery:
         doc = load_yaml(self.text, file)
         out = []
         for note in self.notes:
-            line, column = doc.locate(note.path_text) if note.path else (0, 0)
+            at_key = bool(note.path) and isinstance(note.path[-1], str)
+            line, column = doc.locate(note.path_text, at_key=at_key) if note.path else (0, 0)
             out.append(Problem(file, line, column, note.path_text, note.comment(), f"discover.{note.kind}",
                                severity="warning"))
         return out

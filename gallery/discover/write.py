@@ -52,7 +52,7 @@ def _commented(value: Any, path: tuple) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(value, dict):
-        out = CommentedMap((k, _commented(v, path + (k,))) for k, v in value.items())
+        out = CommentedMap((_scalar(k), _commented(v, path + (k,))) for k, v in value.items())
         if path and (path[-1] in _FLOW_KEYS or _is_flow_item(path, value)):
             out.fa.set_flow_style()
         return out
