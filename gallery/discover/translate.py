@@ -322,14 +322,16 @@ class _Translator:
             if key:
                 have[key] = str(f.get("value", ""))
             else:
-                self.note(here, "left-out", f"the feature {f.get('name')}={f.get('value')} (the catalog has no key "
-                          "for it)")
+                # The program sends the whole features list: one it does not know is dropped from it.
+                self.note(here, "changes", f"the feature {f.get('name')}={f.get('value')} has no catalog key; the "
+                          "program sends the features without it, so the first preview shows them changing")
         out: dict[str, Any] = {}
         missing = [k for k in _FEATURES.values() if k not in have]
         if missing:
-            self.note(here, "changes", f"Azure has no {', '.join(missing)} feature, and the program always sends "
-                      "it: the first preview shows the features changing, which Azure refuses for a definition "
-                      "with versions unless it allows updating them")
+            many = len(missing) > 1
+            self.note(here, "changes", f"Azure has no {', '.join(missing)} feature{'s' if many else ''}, and the "
+                      f"program always sends {'them' if many else 'it'}: the first preview shows the features "
+                      "changing, which Azure refuses for a definition with versions unless it allows updating them")
         security = have.get("SecurityType", "Standard")
         if security != "Standard":
             out["securityType"] = security
