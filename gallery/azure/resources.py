@@ -1,10 +1,12 @@
-"""Plain ARM GETs of what azure-mgmt-compute has no operation for: the resource group, the storage account
-and its blob containers.
+"""Plain ARM GETs: what azure-mgmt-compute has no operation for (the resource group, the storage account and
+its blob containers), and bulk lists read as ARM's JSON.
 
 The project installs no azure-mgmt-resource or azure-mgmt-storage for three reads: they go through the
 compute client's own pipeline (`send_request`), so they get the same endpoint, credential, retries
 (`Retry-After` honoured) and connection pool. Each resource type is read at the API version
-pulumi-azure-native 3.29 uses for it, so what is read is what `pulumi import` will see.
+pulumi-azure-native 3.29 uses for it, so what is read is what `pulumi import` will see. Discovery also lists
+definitions and versions this way (at COMPUTE_API_VERSION): building the SDK's models of a thousand versions
+and turning them back into JSON cost more CPU than all the waiting for ARM.
 """
 from __future__ import annotations
 
@@ -23,9 +25,13 @@ def account_path(subscription: str, group: str, account: str) -> str:
     return f"{group_path(subscription, group)}/providers/Microsoft.Storage/storageAccounts/{account}"
 
 
-def get_json(client: Any, path: str, api_version: str) -> dict:
+def gallery_path(subscription: str, group: str, gallery: str) -> str:
+    return f"{group_path(subscription, group)}/providers/Microsoft.Compute/galleries/{gallery}"
+
+
+def get_json(client: Any, path: str, api_version: str, **params: str) -> dict:
     """GET `path` (an ARM resource id) at `api_version`. Raises azure-core's HttpResponseError as the SDK does."""
-    return _send(client, path, {"api-version": api_version})
+    return _send(client, path, {"api-version": api_version, **params})
 
 
 def list_json(client: Any, path: str, api_version: str) -> Iterator[dict]:

@@ -15,9 +15,9 @@ from typing import Any, Callable, Optional
 
 from gallery.azure.client import call_options, compute_client
 from gallery.azure.errors import ArmError, arm_error
-from gallery.azure.resources import (RESOURCES_API_VERSION, STORAGE_API_VERSION, account_path, get_json,
-                                     group_path, list_json)
-from gallery.azure.target import ArmTarget
+from gallery.azure.resources import (RESOURCES_API_VERSION, STORAGE_API_VERSION, account_path, gallery_path,
+                                     get_json, group_path, list_json)
+from gallery.azure.target import COMPUTE_API_VERSION, ArmTarget
 from gallery.discover.sources import vhd_account
 
 # Requests at a time. ARM allows bursts of a few hundred reads per subscription and refills about 25 a
@@ -71,9 +71,9 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
         # The definition list is paged; each page's definitions get their version lists right away. The
         # lister holds one of the pool's threads, so at most `workers` requests are ever in flight.
         version_fs: dict[str, cf.Future] = {}
-        images_f = pool.submit(_list_images, client, resource_group, gallery,
-                               lambda name: version_fs.setdefault(name, pool.submit(
-                                   _versions, client, resource_group, gallery, name)))
+        path = gallery_path(subscription, resource_group, gallery)
+        images_f = pool.submit(_list_images, client, path,
+                               lambda name: version_fs.setdefault(name, pool.submit(_versions, client, path, name)))
         try:
             images = images_f.result()
         except Exception as exc:  # noqa: BLE001 - the gallery's own error, when there is one, says more
@@ -110,25 +110,25 @@ def _get_gallery(client: Any, resource_group: str, gallery: str) -> dict:
     return client.galleries.get(resource_group, gallery, expand="SharingProfile/Groups", **call_options()).as_dict()
 
 
-def _list_images(client: Any, resource_group: str, gallery: str, each: Callable[[str], Any]) -> list[dict]:
+def _list_images(client: Any, gallery: str, each: Callable[[str], Any]) -> list[dict]:
     images = []
-    for item in client.gallery_images.list_by_gallery(resource_group, gallery, **call_options()):
-        images.append(item.as_dict())
-        each(images[-1]["name"])
+    for image in list_json(client, gallery + "/images", COMPUTE_API_VERSION):
+        images.append(image)
+        each(image["name"])
     return images
 
 
-def _versions(client: Any, resource_group: str, gallery: str, image: str) -> list[dict]:
+def _versions(client: Any, gallery: str, image: str) -> list[dict]:
     """Every version of `image`; one that did not succeed is read again with its replication status."""
     doing = f"list the versions of definition {image}"
+    path = f"{gallery}/images/{image}/versions"
     try:
-        out = [v.as_dict() for v in client.gallery_image_versions.list_by_gallery_image(
-            resource_group, gallery, image, **call_options())]
+        out = list(list_json(client, path, COMPUTE_API_VERSION))
         for i, version in enumerate(out):
             if version.get("properties", {}).get("provisioningState") not in (None, "Succeeded"):
                 doing = f"read version {version['name']} of definition {image}"
-                out[i] = client.gallery_image_versions.get(resource_group, gallery, image, version["name"],
-                                                           expand="ReplicationStatus", **call_options()).as_dict()
+                out[i] = get_json(client, f"{path}/{version['name']}", COMPUTE_API_VERSION,
+                                  **{"$expand": "ReplicationStatus"})
     except Exception as exc:  # noqa: BLE001 - azure-core's errors, each turned into a message
         raise arm_error(exc, doing) from None
     return out

@@ -6,6 +6,7 @@ follows YAML 1.1 (PyYAML): any text that loader would type as a number, boolean 
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import tempfile
@@ -78,12 +79,14 @@ def _scalar(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=None)
 def _retyped(text: str) -> bool:
-    """Whether YAML 1.1 would read `text`, written plain, as something else than this text."""
-    try:
-        return yaml.safe_load(text) != text
-    except yaml.YAMLError:
-        return True
+    """Whether YAML 1.1 (PyYAML, the loader's YAML) would read `text`, written plain, as something else than
+    text: a number, boolean, null, date... Its own implicit resolvers decide, without parsing a document."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
+
+
+_RESOLVER = yaml.resolver.Resolver()
 
 
 def _at(data: Any, path: tuple) -> Any:
