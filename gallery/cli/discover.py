@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 from gallery.cli import output
-from gallery.cli.arm_options import add_arm_options, arm_target
+from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.catalog.loader import DEFAULT_STACK
 from gallery.discover.read import DEFAULT_WORKERS
 from gallery.discover.run import discover
 from gallery.discover.write import write_all
 from gallery.errors import EXIT_BLOCKED, EXIT_OK, EXIT_USER
 
-SUBSCRIPTION_ENVS = ("ARM_SUBSCRIPTION_ID", "AZURE_SUBSCRIPTION_ID")
 EXIT_PARTIAL = EXIT_BLOCKED  # written, but some part could not be read
 
 
@@ -31,9 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "comments on what the catalog cannot hold, and the file for `pulumi import "
                                    "--file`. Exit 0 done, 1 nothing written, 2 written but Azure refused to let "
                                    "some part be read.")
-    default_sub = next((os.environ[e] for e in SUBSCRIPTION_ENVS if os.environ.get(e)), None)
-    p.add_argument("--subscription", default=default_sub, required=default_sub is None,
-                   help="the subscription id (default: $ARM_SUBSCRIPTION_ID or $AZURE_SUBSCRIPTION_ID)")
     p.add_argument("--resource-group", required=True, help="the gallery's resource group")
     p.add_argument("--gallery", required=True, help="the gallery's name")
     p.add_argument("--storage-account", default=None,
@@ -58,7 +53,9 @@ def _workers(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = arm_target(args)
+    # The stack's config (Pulumi.<stack>.yaml beside the catalog to be) may name the cloud and subscription.
+    args.catalog = args.output
+    target, args.subscription = arm_target(args), subscription(args)
     catalog_path, import_path = Path(args.output), Path(args.import_file)
     existing = [str(p) for p in (catalog_path, import_path) if p.exists()]
     if existing and not args.force:

@@ -119,7 +119,9 @@ def _version(value: dict, from_plan: bool) -> dict:
             "publishingProfile.excludeFromLatest": bool(pub.get("excludeFromLatest")),
             "publishingProfile.endOfLifeDate": _instant(pub.get("endOfLifeDate")),
             "safetyProfile.allowDeletionOfReplicatedLocations":
-                bool((p.get("safetyProfile") or {}).get("allowDeletionOfReplicatedLocations"))}
+                bool((p.get("safetyProfile") or {}).get("allowDeletionOfReplicatedLocations")),
+            "safetyProfile.blockDeletionBeforeEndOfLife":
+                bool((p.get("safetyProfile") or {}).get("blockDeletionBeforeEndOfLife"))}
 
 
 def _storage_profile(profile: dict) -> dict:

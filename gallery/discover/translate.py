@@ -306,6 +306,15 @@ class _Translator:
         location = region_names.normalize(body.get("location") or self.home)
         if location != self.home:
             self.note(here, "changes", f"the definition is in {location}, not the gallery's {self.home}")
+        blocked = [bool(((v.body.get("properties") or {}).get("safetyProfile") or {})
+                        .get("blockDeletionBeforeEndOfLife")) for v in versions]
+        if blocked and all(blocked):  # the image's lifecycle policy sends it on every version
+            out["lifecycle"] = {"blockDeletionBeforeEndOfLife": True}
+        elif any(blocked):
+            self.note(here, "changes", "blockDeletionBeforeEndOfLife is set on "
+                      + ", ".join(v.name for v, b in zip(versions, blocked) if b) + " only, not on the image's other "
+                      "versions; the catalog sets it per image (lifecycle.blockDeletionBeforeEndOfLife), so the first "
+                      "pulumi up clears it there")
         written = [self.version(here, j, v, family, defaults) for j, v in enumerate(versions)]
         if written:
             out["versions"] = written
@@ -419,8 +428,6 @@ class _Translator:
         left += [f"the encryption of {t.get('name')}" for t in profile.get("targetRegions") or () if t.get("encryption")]
         left += [f"excludeFromLatest in {t.get('name')}" for t in profile.get("targetRegions") or ()
                  if t.get("excludeFromLatest")]
-        if safety.get("blockDeletionBeforeEndOfLife"):
-            left.append("safetyProfile.blockDeletionBeforeEndOfLife")
         if left:
             self.note(here, "left-out", f"{', '.join(left)} (the catalog has no key for it)")
         self.broken(here, v, family)

@@ -35,11 +35,13 @@ def serve_legacy(arm) -> None:
     def disk(container, blob, caching="ReadWrite", lun=None):
         return vhd(account["id"], ACCOUNT, container, blob, caching, lun)
 
-    arm.add_version(RG, GALLERY, "centos-7", "1.0.0", version_properties(
-        {"westeurope": 1}, os_disk=disk("images-linux", "centos7-base.vhd")))
-    arm.add_version(RG, GALLERY, "centos-7", "1.0.1", version_properties(
-        {"westeurope": 1, "northeurope": 1}, states={"northeurope": "Failed"}, provisioning="Failed",
-        os_disk=disk("images-linux", "centos-7-os-2026-01-10.vhd")))
+    base = version_properties({"westeurope": 1}, os_disk=disk("images-linux", "centos7-base.vhd"))
+    failed = version_properties({"westeurope": 1, "northeurope": 1}, states={"northeurope": "Failed"},
+                                provisioning="Failed", os_disk=disk("images-linux", "centos-7-os-2026-01-10.vhd"))
+    for props in (base, failed):  # every version of the image: its lifecycle policy says so
+        props["safetyProfile"]["blockDeletionBeforeEndOfLife"] = True
+    arm.add_version(RG, GALLERY, "centos-7", "1.0.0", base)
+    arm.add_version(RG, GALLERY, "centos-7", "1.0.1", failed)
     community = version_properties({"westeurope": 1})
     community["storageProfile"] = {"source": {
         "communityGalleryImageId": "/CommunityGalleries/x/Images/y/Versions/1.0.0"}}
@@ -48,9 +50,10 @@ def serve_legacy(arm) -> None:
     from_vm = version_properties({"westeurope": 1})
     from_vm["storageProfile"] = {"source": {"id": VM}}
     arm.add_version(RG, GALLERY, "win-app", "2.0.0", from_vm)
-    arm.add_version(RG, GALLERY, "win-app", "2.1.0", version_properties(
-        {"westeurope": 1}, os_disk=disk("images-windows", "win-app-os-2026-01-10.vhd"),
-        end_of_life="2027-01-01T12:00:00+00:00"))
+    blocked = version_properties({"westeurope": 1}, os_disk=disk("images-windows", "win-app-os-2026-01-10.vhd"),
+                                 end_of_life="2027-01-01T12:00:00+00:00")
+    blocked["safetyProfile"]["blockDeletionBeforeEndOfLife"] = True  # this version only
+    arm.add_version(RG, GALLERY, "win-app", "2.1.0", blocked)
     more = version_properties({"westeurope": 1}, os_disk=disk("images-windows", "win-app-os-2026-02-10.vhd"))
     more["publishingProfile"]["replicaCount"] = 3
     arm.add_version(RG, GALLERY, "win-app", "2.2.0", more)
@@ -95,6 +98,9 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
                                   'version'),
         ('images[1]', 'changes: the feature IsHibernateSupported=True has no catalog key; the program sends the '
                       'features without it, so the first preview shows them changing'),
+        ('images[1]', 'changes: blockDeletionBeforeEndOfLife is set on 2.1.0 only, not on the image\'s other versions; '
+                      'the catalog sets it per image (lifecycle.blockDeletionBeforeEndOfLife), so the first pulumi up '
+                      'clears it there'),
         ('images[1].versions[0]', 'changes: Azure has the virtual machine as source.id; the program sends it as '
                                   'source.virtualMachineId'),
         ('images[1].versions[1]', 'changes: the end of life is 2027-01-01T12:00:00+00:00; the catalog writes the day, which the '
@@ -111,6 +117,7 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
             "published\n      #   again under the same number") in text
     assert "            osDiskBlob: centos7-base.vhd\n" in text  # not the convention: the blob's own name
     assert "  containerPattern: images-{family}\n" in text
+    assert "    lifecycle:\n      blockDeletionBeforeEndOfLife: true\n    versions:\n" in text  # all of centos-7
 
 
 def test_the_plan_differs_from_azure_where_a_changes_comment_says(legacy):
@@ -122,6 +129,7 @@ def test_the_plan_differs_from_azure_where_a_changes_comment_says(legacy):
         ("gallery-win-app", "features"),  # changes: the feature IsHibernateSupported=True has no catalog key
         ("gallery-win-app-2.0.0", "storageProfile"),  # changes: the virtual machine as source.id
         ("gallery-win-app-2.1.0", "publishingProfile.endOfLifeDate"),  # changes: the end of life is 12:00
+        ("gallery-win-app-2.1.0", "safetyProfile.blockDeletionBeforeEndOfLife"),  # changes: set on 2.1.0 only
         ("gallery-win-app-2.2.0", "publishingProfile.replicaCount"),  # changes: its replicaCount is 3
         ("gallery-container-windows", "exists"),  # changes: the container images-windows does not exist
     ]
