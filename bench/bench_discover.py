@@ -7,10 +7,13 @@ every request answered after 100 ms.
 Baseline: the sequential sum, the requests discovery made (counted by the endpoint) times the delay each one
 waited: what reading them one after another would cost at least. Target (issue 14): the whole discovery
 (reads, catalog, validation, import file) in at most 1/10 of it, with at most --workers requests in flight.
+The endpoint runs in a process of its own, as ARM would: served in-process, its own CPU (JSON, HTTP) would
+compete with discovery's for the interpreter lock and be counted as discovery's time.
 """
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import pathlib
 import sys
 import time
@@ -46,6 +49,24 @@ def serve(arm, definitions: int, versions: int) -> None:
             arm.add_version(RG, GALLERY, name, f"1.{v}.0", version_properties(regions, os_disk=os_disk))
 
 
+def endpoint(conn, definitions: int, versions: int, delay: float) -> None:
+    """The child process: serve the gallery; answer "reset" and "stats" until "stop"."""
+    with running_arm() as arm:
+        serve(arm, definitions, versions)
+        arm.delay = delay
+        conn.send(arm.url)
+        while True:
+            command = conn.recv()
+            if command == "reset":
+                arm.requests.clear()
+                arm.max_in_flight = 0
+                conn.send(None)
+            elif command == "stats":
+                conn.send((len(arm.requests), arm.max_in_flight))
+            else:
+                return
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--definitions", type=int, default=100)
@@ -55,20 +76,25 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args()
     runs = []
-    with running_arm() as arm:
-        serve(arm, a.definitions, a.versions)
-        target = resolve_target(endpoint=arm.url)
+    conn, child_conn = multiprocessing.Pipe()
+    child = multiprocessing.Process(target=endpoint, args=(child_conn, a.definitions, a.versions, a.delay))
+    child.start()
+    try:
+        target = resolve_target(endpoint=conn.recv())
         for _ in range(a.repeat):
-            arm.requests.clear()
-            arm.max_in_flight = 0
-            arm.delay = a.delay
+            conn.send("reset")
+            conn.recv()
             t0 = time.perf_counter()
             found = read_gallery(target, SUBSCRIPTION, RG, GALLERY, workers=a.workers)
             read = time.perf_counter() - t0
             result = describe(found, stack="dev")
             whole = time.perf_counter() - t0
             assert result.catalog is not None, result.problems
-            runs.append((whole, read, len(arm.requests), arm.max_in_flight, result))
+            conn.send("stats")
+            runs.append((whole, read, *conn.recv(), result))
+    finally:
+        conn.send("stop")
+        child.join()
     whole, read, requests, in_flight, result = min(runs, key=lambda r: r[0])
     sequential = requests * a.delay
     versions = sum(len(i.versions) for i in result.catalog.images)

@@ -72,8 +72,22 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
         # lister holds one of the pool's threads, so at most `workers` requests are ever in flight.
         version_fs: dict[str, cf.Future] = {}
         path = gallery_path(subscription, resource_group, gallery)
-        images_f = pool.submit(_list_images, client, path,
-                               lambda name: version_fs.setdefault(name, pool.submit(_versions, client, path, name)))
+        # With no account named, the first VHD source seen names the likely one: read it while the rest of the
+        # versions are still being listed, instead of after.
+        early = _Once(lambda account: pool.submit(_storage, client, subscription, resource_group, account,
+                                                  named=False))
+
+        def versions(name: str) -> cf.Future:
+            def listed() -> list[dict]:
+                out = _versions(client, path, name)
+                if storage_account is None:
+                    account = vhd_account({name: out}, subscription, resource_group)
+                    if account:
+                        early(account)
+                return out
+            return version_fs.setdefault(name, pool.submit(listed))
+
+        images_f = pool.submit(_list_images, client, path, versions)
         try:
             images = images_f.result()
         except Exception as exc:  # noqa: BLE001 - the gallery's own error, when there is one, says more
@@ -97,9 +111,12 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
             found.account, found.containers, refusal = storage_f.result()
         else:
             found.account_name = vhd_account(found.versions, subscription, resource_group)
-            found.account, found.containers, refusal = (
-                _storage(client, subscription, resource_group, found.account_name, named=False)
-                if found.account_name else (None, None, None))
+            if found.account_name and early.key == found.account_name:
+                found.account, found.containers, refusal = early.value.result()
+            else:
+                found.account, found.containers, refusal = (
+                    _storage(client, subscription, resource_group, found.account_name, named=False)
+                    if found.account_name else (None, None, None))
         if refusal:
             found.refusals.append(refusal)
     return found
@@ -161,3 +178,18 @@ def _result(future: cf.Future, doing: str) -> Any:
         return future.result()
     except Exception as exc:  # noqa: BLE001
         raise arm_error(exc, doing) from None
+
+
+class _Once:
+    """Calls `start(key)` for the first key it is given only; remembers the key and what `start` returned."""
+
+    def __init__(self, start: Callable[[str], Any]):
+        import threading
+        self._start, self._lock = start, threading.Lock()
+        self.key: Optional[str] = None
+        self.value: Any = None
+
+    def __call__(self, key: str) -> None:
+        with self._lock:
+            if self.key is None:
+                self.key, self.value = key, self._start(key)
