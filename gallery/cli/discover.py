@@ -14,9 +14,7 @@ from pathlib import Path
 from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.catalog.loader import DEFAULT_STACK
-from gallery.discover.read import DEFAULT_WORKERS
-from gallery.discover.run import discover
-from gallery.discover.write import write_all
+from gallery.discover import DEFAULT_WORKERS
 from gallery.errors import EXIT_BLOCKED, EXIT_OK, EXIT_USER
 
 EXIT_PARTIAL = EXIT_BLOCKED  # written, but some part could not be read
@@ -53,6 +51,10 @@ def _workers(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Loaded here, not at start-up: the import file names resources with the Pulumi components' own functions.
+    from gallery.discover.run import discover
+    from gallery.discover.write import write_all
+
     # The stack's config (Pulumi.<stack>.yaml beside the catalog to be) may name the cloud and subscription.
     args.catalog = args.output
     target, args.subscription = arm_target(args), subscription(args)

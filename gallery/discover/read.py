@@ -18,11 +18,9 @@ from gallery.azure.errors import ArmError, arm_error
 from gallery.azure.resources import (RESOURCES_API_VERSION, STORAGE_API_VERSION, account_path, gallery_path,
                                      get_json, group_path, list_json)
 from gallery.azure.target import COMPUTE_API_VERSION, ArmTarget
+from gallery.discover import DEFAULT_WORKERS
 from gallery.discover.sources import vhd_account
 
-# Requests at a time. ARM allows bursts of a few hundred reads per subscription and refills about 25 a
-# second, so 16 keeps a large gallery's discovery quick without running into throttling for long.
-DEFAULT_WORKERS = 16
 # Throttled reads are retried after ARM's Retry-After; a discovery of thousands of reads may meet more
 # of them than one deployment call does.
 RETRY_TOTAL = 6
