@@ -50,12 +50,32 @@ def credential(target: ArmTarget):
     return DefaultAzureCredential(authority=target.authority)
 
 
-def compute_client(target: ArmTarget, subscription_id: str, *, retry_total: int = RETRY_TOTAL):
-    """A ComputeManagementClient for `target`: DefaultAzureCredential in a cloud, a static token locally."""
+def _pooled_transport(connections: int):
+    """A requests transport that keeps `connections` connections open: requests' default pool keeps 10,
+    and a client shared by more threads would open and drop a connection per extra request."""
+    import requests
+    from azure.core.pipeline.transport import RequestsTransport
+    from urllib3.util.retry import Retry
+
+    session = requests.Session()
+    # azure-core retries itself (honouring Retry-After); urllib3 must not retry underneath it.
+    adapter = requests.adapters.HTTPAdapter(pool_connections=connections, pool_maxsize=connections,
+                                            max_retries=Retry(total=False, redirect=False, raise_on_status=False))
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, adapter)
+    return RequestsTransport(session=session, session_owner=True)
+
+
+def compute_client(target: ArmTarget, subscription_id: str, *, retry_total: int = RETRY_TOTAL,
+                   connections: Optional[int] = None):
+    """A ComputeManagementClient for `target`: DefaultAzureCredential in a cloud, a static token locally.
+    `connections`: how many threads will share it (each may hold a connection)."""
     from azure.mgmt.compute import ComputeManagementClient
 
     options: dict[str, Any] = {"base_url": target.endpoint, "retry_total": retry_total,
                                "credential_scopes": [target.scope]}
+    if connections:
+        options["transport"] = _pooled_transport(connections)
     if target.local:
         options.update(authentication_policy=_LocalAuthPolicy(os.environ.get(TOKEN_ENV)),
                        polling_interval=LOCAL_POLL_SECONDS)

@@ -1,8 +1,9 @@
 """`python -m gallery COMMAND`: a thin shell over the same loader and model the Pulumi program uses.
 
 Each command lives in its own module with `register(subparsers)`, which adds its parser and sets
-`func(args) -> exit code`. Exit codes: 0 fine, 1 the input is wrong, 2 blocking diff findings,
-3 our bug (with a request to report it), 130 interrupted (Ctrl-C).
+`func(args) -> exit code`. Exit codes: 0 fine, 1 the input is wrong, 2 blocking diff findings (discover:
+written, but Azure refused to let some part be read), 3 our bug (with a request to report it), 130 interrupted
+(Ctrl-C).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ COMMAND_MODULES = (
     "gallery.cli.promote",
     "gallery.cli.lifecycle",
     "gallery.cli.status",
+    "gallery.cli.discover",
 )
 
 
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         # `gallery` (the console script) or `python -m gallery`, as the user typed it
         prog="python -m gallery" if sys.argv and sys.argv[0].endswith("__main__.py") else "gallery",
         description="Azure Compute Gallery as code: validate, plan and diff images.yaml; check and upload VHDs; "
-                    "add, promote and retire versions; read their status in Azure.")
+                    "add, promote and retire versions; read their status in Azure; discover an existing gallery.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:

@@ -31,6 +31,14 @@ SHARING_PERMISSIONS = {
 }
 
 
+def group_logical_name(component: str) -> str:
+    return f"{component}-rg"
+
+
+def gallery_logical_name(component: str) -> str:
+    return f"{component}-gallery"
+
+
 @dataclass(frozen=True)
 class Selection:
     """A part of the catalog to declare: these definitions, and these versions.
@@ -92,7 +100,7 @@ class ImageGallery(pulumi.ComponentResource):
 
         # Everything below lives here and cannot be moved out: deleting the group deletes it all.
         self.resource_group = resources.ResourceGroup(
-            f"{name}-rg",
+            group_logical_name(name),
             resources.ResourceGroupArgs(resource_group_name=catalog.resource_group,
                                         location=catalog.location, tags=tags),
             opts=pulumi.ResourceOptions(parent=self, protect=True))
@@ -103,7 +111,7 @@ class ImageGallery(pulumi.ComponentResource):
         spec = catalog.gallery
         community = spec.community
         self.gallery = compute.Gallery(
-            f"{name}-gallery",
+            gallery_logical_name(name),
             compute.GalleryArgs(
                 gallery_name=spec.name,
                 resource_group_name=group.name,

@@ -9,6 +9,14 @@ from pulumi_azure_native import resources, storage
 from gallery.catalog.model import Catalog
 
 
+def account_logical_name(component: str) -> str:
+    return f"{component}-storage"
+
+
+def container_logical_name(component: str, family: str) -> str:
+    return f"{component}-container-{family}"
+
+
 @dataclass
 class VhdStorage:
     account: storage.StorageAccount
@@ -18,7 +26,7 @@ class VhdStorage:
 def declare_storage(name: str, catalog: Catalog, group: resources.ResourceGroup,
                     parent: pulumi.Resource) -> VhdStorage:
     account = storage.StorageAccount(
-        f"{name}-storage",
+        account_logical_name(name),
         storage.StorageAccountArgs(
             account_name=catalog.storage.account,
             resource_group_name=group.name,
@@ -38,7 +46,7 @@ def declare_storage(name: str, catalog: Catalog, group: resources.ResourceGroup,
     containers = {}
     for family, container in sorted(catalog.containers.items()):
         containers[family] = storage.BlobContainer(
-            f"{name}-container-{family}",
+            container_logical_name(name, family),
             storage.BlobContainerArgs(
                 account_name=account.name,
                 resource_group_name=group.name,

@@ -1,0 +1,103 @@
+"""`gallery discover --subscription S --resource-group RG --gallery NAME [...]`: adopt an existing gallery.
+
+Reads the gallery from Azure and writes the catalog (images.yaml) and the Pulumi import file (import.json),
+both or neither. Exit 0 done; 1 nothing written (the gallery cannot be read, no credential, a file exists
+without --force, or what was read does not make a valid catalog); 2 written, but Azure refused to let some
+part be read (each refusal is reported, and commented in the catalog).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from gallery.cli import output
+from gallery.cli.arm_options import add_arm_options, arm_target, subscription
+from gallery.catalog.loader import DEFAULT_STACK
+from gallery.discover import DEFAULT_WORKERS
+from gallery.errors import EXIT_BLOCKED, EXIT_OK, EXIT_USER
+
+EXIT_PARTIAL = EXIT_BLOCKED  # written, but some part could not be read
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("discover", help="adopt an existing gallery: write images.yaml and a pulumi import file",
+                       description="Read a gallery from Azure (sharing, definitions, versions, and the storage "
+                                   "account and its containers) and write the catalog that declares it, with "
+                                   "comments on what the catalog cannot hold, and the file for `pulumi import "
+                                   "--file`. Exit 0 done, 1 nothing written, 2 written but Azure refused to let "
+                                   "some part be read.")
+    p.add_argument("--resource-group", required=True, help="the gallery's resource group")
+    p.add_argument("--gallery", required=True, help="the gallery's name")
+    p.add_argument("--storage-account", default=None,
+                   help="the storage account VHDs are uploaded to (default: the one the VHD sources use)")
+    p.add_argument("--stack", default=DEFAULT_STACK,
+                   help=f"the stack whose name the resource names carry, written as {{stack}} (default: "
+                        f"{DEFAULT_STACK})")
+    p.add_argument("--output", default="images.yaml", help="the catalog to write (default: images.yaml)")
+    p.add_argument("--import-file", default="import.json", help="the import file to write (default: import.json)")
+    p.add_argument("--force", action="store_true", help="replace the output files if they exist")
+    p.add_argument("--workers", type=_workers, default=DEFAULT_WORKERS,
+                   help=f"reads in flight at a time (default: {DEFAULT_WORKERS})")
+    add_arm_options(p)
+    p.set_defaults(func=run)
+
+
+def _workers(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("give 1..64")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    # Loaded here, not at start-up: the import file names resources with the Pulumi components' own functions.
+    from gallery.discover.run import discover
+    from gallery.discover.write import write_all
+
+    # The stack's config (Pulumi.<stack>.yaml beside the catalog to be) may name the cloud and subscription.
+    args.catalog = args.output
+    target, args.subscription = arm_target(args), subscription(args)
+    catalog_path, import_path = Path(args.output), Path(args.import_file)
+    existing = [str(p) for p in (catalog_path, import_path) if p.exists()]
+    if existing and not args.force:
+        output.emit(f"error: {' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; pass --force "
+                    "to replace, or choose --output / --import-file", diagnostic=True)
+        return EXIT_USER
+    # An ArmError (no gallery, no credential, refused) propagates to gallery.cli: message, exit 1, no file.
+    result = discover(target, args.subscription, args.resource_group, args.gallery,
+                      storage_account=args.storage_account, stack=args.stack, file=str(catalog_path),
+                      workers=args.workers)
+    if result.catalog is None:
+        output.report_problems(result.problems)
+        output.emit(f"error: what gallery {args.gallery} holds does not make a valid catalog (the problems above "
+                    f"are in the text discover would write as {catalog_path}); nothing was written. Please report "
+                    "it, with the problems, if the gallery is one Azure accepts", diagnostic=True)
+        return EXIT_USER
+    write_all({catalog_path: result.text, import_path: json.dumps(result.imports, indent=2) + "\n"})
+    output.report_problems(result.located(str(catalog_path)))
+    output.emit(summary(result, catalog_path, import_path, args))
+    return EXIT_PARTIAL if result.refused else EXIT_OK
+
+
+def summary(result, catalog_path: Path, import_path: Path, args: argparse.Namespace) -> str:
+    catalog = result.catalog
+    versions = sum(len(i.versions) for i in catalog.images)
+    kinds = {}
+    for note in result.notes:
+        kinds[note.kind] = kinds.get(note.kind, 0) + 1
+    noted = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+    lines = [f"wrote {catalog_path}: {len(catalog.images)} image definitions, {versions} versions, stack "
+             f"{catalog.stack} (notes: {noted})",
+             f"wrote {import_path}: {len(result.imports['resources']) - 1} resources to import under the component "
+             "gallery",
+             "next: review the comments in the catalog, then",
+             f"  gallery validate {catalog_path} --stack {catalog.stack}",
+             f"  pulumi stack select {catalog.stack} && pulumi config set azure-native:subscriptionId "
+             f"{args.subscription}",
+             f"  pulumi import --file {import_path} --generate-code=false",
+             "  pulumi preview --diff    # must show no update or replacement of an imported resource"]
+    if result.refused:
+        lines.insert(2, f"incomplete: Azure refused {len(result.found.refusals)} read(s), listed above: the "
+                        "catalog leaves those parts out")
+    return "\n".join(lines)

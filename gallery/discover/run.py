@@ -1,0 +1,70 @@
+"""Discovery from end to end: read Azure, write the catalog text, validate it with the project's one loader,
+and make the import file from the validated catalog. Nothing is written to disk here (see write.write_all).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from gallery.azure.target import ArmTarget
+from gallery.catalog.loader import load_catalog_text
+from gallery.catalog.model import Catalog
+from gallery.catalog.yamlload import load_yaml
+from gallery.discover.imports import import_file
+from gallery.discover.notes import Note
+from gallery.discover.read import DEFAULT_WORKERS, AzureGallery, read_gallery
+from gallery.discover.translate import draft_catalog
+from gallery.discover.write import render
+from gallery.errors import CatalogError, Problem
+
+
+@dataclass
+class Discovery:
+    found: AzureGallery
+    text: str  # the catalog
+    notes: list[Note]
+    catalog: Optional[Catalog]  # the text, validated; None when it does not validate
+    problems: list[Problem] = field(default_factory=list)  # why it does not validate
+    imports: Optional[dict[str, Any]] = None  # the import file's document
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.found.refusals)
+
+    def located(self, file: str) -> list[Problem]:
+        """The notes as warnings at their place in the written catalog."""
+        doc = load_yaml(self.text, file)
+        out = []
+        for note in self.notes:
+            at_key = bool(note.path) and isinstance(note.path[-1], str)
+            line, column = doc.locate(note.path_text, at_key=at_key) if note.path else (0, 0)
+            out.append(Problem(file, line, column, note.path_text, note.comment(), f"discover.{note.kind}",
+                               severity="warning"))
+        return out
+
+
+def discover(target: ArmTarget, subscription: str, resource_group: str, gallery: str, *,
+             storage_account: Optional[str] = None, stack: str = "dev", file: str = "images.yaml",
+             workers: int = DEFAULT_WORKERS) -> Discovery:
+    """Raises ArmError when the gallery cannot be read at all."""
+    found = read_gallery(target, subscription, resource_group, gallery, storage_account=storage_account,
+                         workers=workers)
+    return describe(found, stack=stack, file=file)
+
+
+def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml") -> Discovery:
+    """What was read, as a catalog and an import file."""
+    draft = draft_catalog(found, stack)
+    header = (f"Discovered by `gallery discover` from gallery {found.name} in resource group {found.resource_group}"
+              f" (subscription {found.subscription}), for the stack {stack}. Comments starting with left-out:, "
+              "changes:, broken: or refused: say what the catalog does not hold as Azure has it; review them "
+              "before `pulumi import --file` (README: Adopting an existing gallery).")
+    text = render(draft.document, draft.notes, header)
+    try:
+        catalog = load_catalog_text(text, file, stack)
+    except CatalogError as exc:
+        return Discovery(found, text, draft.notes, None, exc.errors)
+    containers = {c["name"] for c in found.containers} if found.containers is not None else None
+    imports = import_file(catalog, found.subscription, account_exists=found.account is not None,
+                          containers=containers)
+    return Discovery(found, text, draft.notes, catalog, [], imports)
