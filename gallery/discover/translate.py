@@ -35,12 +35,15 @@ _GALLERY_KNOWN = {"description", "identifier", "provisioningState", "sharingProf
                   "sharingStatus"}
 _IMAGE_KNOWN = {"osType", "osState", "hyperVGeneration", "architecture", "features", "identifier", "description",
                 "eula", "privacyStatementUri", "releaseNoteUri", "recommended", "disallowed", "purchasePlan",
-                "endOfLifeDate", "provisioningState"}
+                "endOfLifeDate", "provisioningState", "allowUpdateImage"}
 _VERSION_KNOWN = {"publishingProfile", "storageProfile", "safetyProfile", "provisioningState", "replicationStatus"}
 _PROFILE_KNOWN = {"targetRegions", "replicaCount", "excludeFromLatest", "publishedDate", "endOfLifeDate",
                   "storageAccountType", "replicationMode"}
 _FEATURES = {"securitytype": "SecurityType", "isacceleratednetworksupported": "IsAcceleratedNetworkSupported",
-             "diskcontrollertypes": "DiskControllerTypes"}
+             "diskcontrollertypes": "DiskControllerTypes", "ishibernatesupported": "IsHibernateSupported"}
+# The features the program sends for every definition (gallery.components.definitions.image_features):
+# SecurityType only when it is not Standard, IsHibernateSupported only when the catalog says.
+_ALWAYS_SENT = ("IsAcceleratedNetworkSupported", "DiskControllerTypes")
 
 
 @dataclass
@@ -300,6 +303,8 @@ class _Translator:
             out["purchasePlan"] = {k: plan.get(k, "") for k in ("name", "publisher", "product")}
         if p.get("endOfLifeDate"):
             out["endOfLife"] = self.date(here, "end of life", p["endOfLifeDate"])
+        if p.get("allowUpdateImage"):
+            out["allowUpdateImage"] = True
         extra = sorted(set(p) - _IMAGE_KNOWN)
         if extra:
             self.note(here, "left-out", f"{', '.join(extra)} (the catalog has no key for it)")
@@ -335,7 +340,7 @@ class _Translator:
                 self.note(here, "changes", f"the feature {f.get('name')}={f.get('value')} has no catalog key; the "
                           "program sends the features without it, so the first preview shows them changing")
         out: dict[str, Any] = {}
-        missing = [k for k in _FEATURES.values() if k not in have]
+        missing = [k for k in _ALWAYS_SENT if k not in have]
         if missing:
             many = len(missing) > 1
             self.note(here, "changes", f"Azure has no {', '.join(missing)} feature{'s' if many else ''}, and the "
@@ -346,6 +351,8 @@ class _Translator:
             out["securityType"] = security
         if have.get("IsAcceleratedNetworkSupported", "False").lower() == "true":
             out["acceleratedNetworking"] = True
+        if "IsHibernateSupported" in have:
+            out["hibernation"] = have["IsHibernateSupported"].lower() == "true"
         controllers = [c.strip() for c in have.get("DiskControllerTypes", "SCSI").split(",") if c.strip()]
         if controllers != ["SCSI"]:
             out["diskControllerTypes"] = controllers

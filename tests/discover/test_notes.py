@@ -89,15 +89,12 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
                     'one (azure-native:authorization:RoleAssignment, named as gallery plan names it)'),
         ('images[0]', 'changes: Azure reports no hyperVGeneration; V1 (its default when the definition was made) is '
                       'written, and the program always sends it'),
-        ('images[0]', 'changes: Azure has no SecurityType, IsAcceleratedNetworkSupported, DiskControllerTypes features,'
-                      ' and the program always sends them: the first preview shows the features changing, which Azure '
-                      'refuses for a definition with versions unless it allows updating them'),
-        ('images[0]', 'left-out: allowUpdateImage (the catalog has no key for it)'),
+        ('images[0]', 'changes: Azure has no IsAcceleratedNetworkSupported, DiskControllerTypes features, and the '
+                      'program always sends them: the first preview shows the features changing, which Azure refuses '
+                      'for a definition with versions unless it allows updating them'),
         ('images[0].versions[1]', 'broken: provisioning Failed (replication failed in North Europe): a failed version cannot be '
                                   'published again under the same number; delete it in Azure and remove it here, or publish a new '
                                   'version'),
-        ('images[1]', 'changes: the feature IsHibernateSupported=True has no catalog key; the program sends the '
-                      'features without it, so the first preview shows them changing'),
         ('images[1]', 'changes: blockDeletionBeforeEndOfLife is set on 2.1.0 only, not on the image\'s other versions; '
                       'the catalog sets it per image (lifecycle.blockDeletionBeforeEndOfLife), so the first pulumi up '
                       'clears it there'),
@@ -117,6 +114,7 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
             "published\n      #   again under the same number") in text
     assert "            osDiskBlob: centos7-base.vhd\n" in text  # not the convention: the blob's own name
     assert "  containerPattern: images-{family}\n" in text
+    assert "    allowUpdateImage: true\n" in text and "    hibernation: true\n" in text  # keys the catalog has now
     assert "    lifecycle:\n      blockDeletionBeforeEndOfLife: true\n    versions:\n" in text  # all of centos-7
 
 
@@ -124,9 +122,8 @@ def test_the_plan_differs_from_azure_where_a_changes_comment_says(legacy):
     records = plan_catalog(legacy.catalog).resources
     assert [(d.resource, d.field) for d in differences(records, legacy.found)] == [
         ("gallery-gallery", "tags"),  # changes: tags that not every resource carries
-        ("gallery-centos-7", "features"),  # changes: Azure has no SecurityType, ... features
+        ("gallery-centos-7", "features"),  # changes: Azure has no IsAcceleratedNetworkSupported, ... features
         ("gallery-centos-7", "hyperVGeneration"),  # changes: Azure reports no hyperVGeneration
-        ("gallery-win-app", "features"),  # changes: the feature IsHibernateSupported=True has no catalog key
         ("gallery-win-app-2.0.0", "storageProfile"),  # changes: the virtual machine as source.id
         ("gallery-win-app-2.1.0", "publishingProfile.endOfLifeDate"),  # changes: the end of life is 12:00
         ("gallery-win-app-2.1.0", "safetyProfile.blockDeletionBeforeEndOfLife"),  # changes: set on 2.1.0 only
