@@ -19,7 +19,8 @@ import io
 import os
 import pathlib
 import tempfile
-from typing import Any, Optional
+from collections import Counter
+from typing import Any, Iterator, Optional
 
 from gallery.catalog.loader import load_catalog_text
 from gallery.catalog.model import Catalog
@@ -38,21 +39,20 @@ class CatalogEditor:
 
     def __init__(self, path: str | os.PathLike, stack: str):
         from ruamel.yaml import YAML
-        from ruamel.yaml.util import load_yaml_guess_indent
 
         self.path = pathlib.Path(path)
         self.stack = stack
         self.original = self.path.read_bytes()
         self._stat = self.path.stat()
         text = self.original.decode("utf-8")
-        _, sequence, offset = load_yaml_guess_indent(text)
-        sequence, offset = sequence or 2, offset or 0
+        mapping, sequence, offset = _indentation(text)
         self._yaml = YAML()
         self._yaml.preserve_quotes = True
         self._yaml.width = 4096  # never re-wrap a long line (ids, URIs)
-        self._yaml.indent(mapping=sequence - offset if offset else sequence, sequence=sequence, offset=offset)
+        self._yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
         self.data = self._yaml.load(text)
-        self._unedited = self._dump(self._yaml.load(text))
+        self._unedited = self._dump(self.data)  # before any edit: what ruamel makes of the file as it is
+        self._text: Optional[tuple[str, str]] = None  # (the edited dump, the text made of it)
 
     # -- finding what to edit --------------------------------------------------------------------------
 
@@ -140,15 +140,10 @@ class CatalogEditor:
 
     def text(self) -> str:
         """The edited file: the original, with only the lines the edit changed replaced."""
-        original = self.original.decode("utf-8").splitlines(keepends=True)
-        before = self._unedited.splitlines(keepends=True)
-        after = self._dump(self.data).splitlines(keepends=True)
-        if len(before) != len(original):  # ruamel reflowed lines: its own text is the safe answer
-            return "".join(after)
-        out: list[str] = []
-        for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
-            out += original[a1:a2] if op == "equal" else after[b1:b2]
-        return "".join(out)
+        dump = self._dump(self.data)
+        if self._text is None or self._text[0] != dump:
+            self._text = (dump, _splice(self.original.decode("utf-8"), self._unedited, dump))
+        return self._text[1]
 
     def check(self) -> Catalog:
         """The edited catalog through the one loader. Raises CatalogError (nothing is written), whose lines
@@ -183,6 +178,81 @@ class CatalogEditor:
                 os.unlink(tmp)
             raise
         return catalog
+
+
+def _indentation(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) as the file writes its block lists: `images:` then
+    `  - name:` is (2, 4, 2); `images:` then `- name:` is (2, 2, 0)."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for parent, line in zip(lines, lines[1:]):
+        if parent.rstrip().endswith(":") and line.lstrip().startswith("- "):
+            offset = max(0, _column(line) - _column(parent))
+            item = line.lstrip()[2:]
+            inner = len(item) - len(item.lstrip())  # "-   name:" puts the item further right
+            return max(2, offset or 2), offset + 2 + inner, offset
+    return 2, 2, 0
+
+
+def _column(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _splice(original: str, before: str, after: str) -> str:
+    """`original` with the lines where `before` (its ruamel dump) and `after` (the edited dump) differ replaced."""
+    lines = original.splitlines(keepends=True)
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    if len(a) != len(lines):  # ruamel reflowed lines: its own text is the safe answer
+        return after
+    out: list[str] = []
+    for op, a1, a2, b1, b2 in _opcodes(a, b):
+        out += lines[a1:a2] if op == "equal" else b[b1:b2]
+    return "".join(out)
+
+
+def _opcodes(a: list[str], b: list[str]) -> Iterator[tuple[str, int, int, int, int]]:
+    """difflib-style opcodes, fast on a large catalog: lines found once in each side anchor the alignment
+    (patience diff), and difflib only aligns the short stretches between anchors."""
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {line: j for j, line in enumerate(b) if count_b[line] == 1}
+    pairs = [(i, where_b[line]) for i, line in enumerate(a) if count_a[line] == 1 and line in where_b]
+    anchors = _increasing(pairs) + [(len(a), len(b))]
+    i = j = 0
+    for ai, bj in anchors:
+        for op in difflib.SequenceMatcher(None, a[i:ai], b[j:bj], autojunk=False).get_opcodes():
+            tag, a1, a2, b1, b2 = op
+            yield tag, a1 + i, a2 + i, b1 + j, b2 + j
+        if ai < len(a):
+            yield "equal", ai, ai + 1, bj, bj + 1
+        i, j = ai + 1, bj + 1
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of pairs increasing in both positions (pairs come sorted by the first)."""
+    tails: list[int] = []  # tails[k]: index into pairs of the smallest end of an increasing run of length k+1
+    back: list[int] = []
+    for n, (_, j) in enumerate(pairs):
+        k = _bisect(pairs, tails, j)
+        back.append(tails[k - 1] if k else -1)
+        if k == len(tails):
+            tails.append(n)
+        else:
+            tails[k] = n
+    run, n = [], tails[-1] if tails else -1
+    while n >= 0:
+        run.append(pairs[n])
+        n = back[n]
+    return run[::-1]
+
+
+def _bisect(pairs: list[tuple[int, int]], tails: list[int], j: int) -> int:
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pairs[tails[mid]][1] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 # Where ruamel keeps the comment lines that follow a node: on the last key of a block mapping (slot 2)

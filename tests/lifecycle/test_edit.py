@@ -6,9 +6,11 @@ import os
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gallery.errors import CatalogError
-from gallery.lifecycle.edit import CatalogEditor, EditError
+from gallery.lifecycle.edit import CatalogEditor, EditError, _indentation, _opcodes
 from tests.fixtures.paths import ROOT
 
 
@@ -144,3 +146,26 @@ def test_unknown_image_and_version_name_what_there_is(catalog):
     with pytest.raises(EditError, match="image ubuntu-22.04-gen2 has no version 9.9.9; the versions are: "
                                         "1.0.0, 1.1.0, 1.1.1"):
         editor.version("ubuntu-22.04-gen2", "9.9.9")
+
+
+@given(st.lists(st.sampled_from(["a\n", "b\n", "c\n", "  - x\n", "u1\n", "u2\n", "u3\n"]), max_size=40),
+       st.lists(st.sampled_from(["a\n", "b\n", "c\n", "  - x\n", "u1\n", "u2\n", "u4\n"]), max_size=40))
+def test_the_alignment_rebuilds_the_edited_text_exactly(a, b):
+    rebuilt = []
+    for op, a1, a2, b1, b2 in _opcodes(a, b):
+        if op == "equal":
+            assert a[a1:a2] == b[b1:b2]
+            rebuilt += a[a1:a2]
+        else:
+            rebuilt += b[b1:b2]
+    assert rebuilt == b
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("images:\n  - name: a\n    x: 1\n", (2, 4, 2)),
+    ("images:\n- name: a\n  x: 1\n", (2, 2, 0)),
+    ("a:\n    b:\n        - c\n", (4, 6, 4)),
+    ("a: 1\n", (2, 2, 0)),
+])
+def test_the_files_own_indentation_is_kept(text, expected):
+    assert _indentation(text) == expected
