@@ -2,7 +2,7 @@
 """Benchmark: `gallery discover` of a gallery of 100 definitions x 10 versions on the local ARM endpoint,
 every request answered after 100 ms.
 
-    python bench/bench_discover.py [--definitions 100] [--versions 10] [--delay 0.1] [--workers 16] [--repeat 3]
+    python bench/bench_discover.py [--definitions 100] [--versions 10] [--delay 0.1] [--workers 32] [--repeat 3]
 
 Baseline: the sequential sum, the requests discovery made (counted by the endpoint) times the delay each one
 waited: what reading them one after another would cost at least. Target (issue 14): the whole discovery
@@ -22,6 +22,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from gallery.azure.target import resolve_target  # noqa: E402
+from gallery.discover import DEFAULT_WORKERS  # noqa: E402
 from gallery.discover.read import read_gallery  # noqa: E402
 from gallery.discover.run import describe  # noqa: E402
 from tests.fixtures.arm import SUBSCRIPTION, running_arm, version_properties  # noqa: E402
@@ -72,7 +73,7 @@ def main() -> int:
     p.add_argument("--definitions", type=int, default=100)
     p.add_argument("--versions", type=int, default=10)
     p.add_argument("--delay", type=float, default=0.1)
-    p.add_argument("--workers", type=int, default=16)
+    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args()
     runs = []

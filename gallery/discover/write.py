@@ -1,13 +1,16 @@
 """The discovered catalog as YAML text, with its notes as comments; and files written whole or not at all.
 
-ruamel.yaml writes the comments (PyYAML cannot). The catalog is read back by the project's loader, which
+A small emitter of its own writes it (the document's shape is fixed: mappings, lists, one-line pairs,
+scalars) with the notes as comments: ruamel.yaml cost more than all of discovery's waiting; it is kept for
+editing a catalog in place. The catalog is read back by the project's loader, which
 follows YAML 1.1 (PyYAML): any text that loader would type as a number, boolean or null (`22_04`, `no`,
 `1.10`) is double-quoted, and dates are written plain, as the example catalog writes them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
-import io
+import json
 import os
 import tempfile
 import textwrap
@@ -25,45 +28,66 @@ _FLOW_KEYS = {"identifier", "recommended", "vCPUs", "memoryGB", "purchasePlan"}
 
 
 def render(document: dict, notes: Iterable[Note], header: str) -> str:
-    from ruamel.yaml import YAML
-
-    data = _commented(document, ())
+    """The catalog in the example's style (block mappings and lists, one-line identifiers, regions and data
+    disks), each note as a comment above what it is about, the header and the whole-catalog notes on top."""
     notes = list(notes)
-    top = [n for n in notes if not n.path]
-    data.yaml_set_start_comment("\n".join([SCHEMA_LINE, ""] + _wrap(header, 0)
-                                          + [line for n in top for line in _wrap(n.comment(), 0)]))
+    top = [line for n in notes if not n.path for line in _wrap(n.comment(), 0)]
+    lines = ["# " + SCHEMA_LINE, ""] + [_comment(line, 0) for line in _wrap(header, 0) + top]
     placed: dict[tuple, list[str]] = {}
     for n in notes:
         if n.path:
-            placed.setdefault(n.path, []).append(n.comment())
-    for path, comments in placed.items():
-        parent = _at(data, path[:-1])
-        indent = _indent(path)
-        lines = [line for c in comments for line in _wrap(c, indent)]
-        parent.yaml_set_comment_before_after_key(path[-1], before="\n".join(lines), indent=indent)
-    out = io.StringIO()
-    writer = YAML()
-    writer.indent(mapping=2, sequence=4, offset=2)
-    writer.width = 4096  # long ids stay on one line
-    writer.dump(data, out)
-    return out.getvalue()
+            placed.setdefault(tuple(n.path), []).extend(_wrap(n.comment(), _indent(n.path)))
+    _block_mapping(document, (), 0, placed, lines)
+    return "\n".join(lines) + "\n"
 
 
-def _commented(value: Any, path: tuple) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+def _comment(line: str, indent: int) -> str:
+    return " " * indent + "# " + line
 
+
+def _block_mapping(node: dict, path: tuple, indent: int, placed: dict, out: list[str], dash: str = "") -> None:
+    """Keys at `indent`; a list item's first key goes on the line of its `dash`."""
+    for n, (key, value) in enumerate(node.items()):
+        here = path + (key,)
+        lead = " " * indent
+        if n == 0 and dash:
+            if placed.get(here):  # the comment sits between the dash and the key
+                out.append(dash.rstrip())
+            else:
+                lead = dash
+        out.extend(_comment(line, indent) for line in placed.get(here, ()))
+        name = _plain_or_quoted(str(key), flow=False)
+        if _inline(value, here):
+            out.append(f"{lead}{name}: {_flow(value, nested=False)}")
+        elif isinstance(value, dict):
+            out.append(f"{lead}{name}:")
+            _block_mapping(value, here, indent + 2, placed, out)
+        else:
+            out.append(f"{lead}{name}:")
+            _block_list(value, here, indent + 2, placed, out)
+
+
+def _block_list(items: list, path: tuple, indent: int, placed: dict, out: list[str]) -> None:
+    for i, item in enumerate(items):
+        here = path + (i,)
+        out.extend(_comment(line, indent) for line in placed.get(here, ()))
+        if isinstance(item, dict) and not _inline(item, here):
+            _block_mapping(item, here, indent + 2, placed, out, dash=" " * indent + "- ")
+        elif isinstance(item, list) and not _inline(item, here):
+            out.append(" " * indent + "-")
+            _block_list(item, here, indent + 2, placed, out)
+        else:
+            out.append(" " * indent + "- " + _flow(item, nested=False))
+
+
+def _inline(value: Any, path: tuple) -> bool:
+    """Scalars, empty collections, and what the example writes on one line."""
     if isinstance(value, dict):
-        out = CommentedMap((_scalar(k), _commented(v, path + (k,))) for k, v in value.items())
-        if path and (path[-1] in _FLOW_KEYS or _is_flow_item(path, value)):
-            out.fa.set_flow_style()
-        return out
+        return not value or (bool(path) and (path[-1] in _FLOW_KEYS or _is_flow_item(path, value)))
     if isinstance(value, list):
-        out = CommentedSeq(_commented(v, path + (i,)) for i, v in enumerate(value))
-        if path and path[-1] in ("regions", "disallowedDiskTypes", "diskControllerTypes") \
-                and all(isinstance(v, str) for v in value):
-            out.fa.set_flow_style()
-        return out
-    return _scalar(value)
+        return not value or (bool(path) and path[-1] in ("regions", "disallowedDiskTypes", "diskControllerTypes")
+                             and all(isinstance(v, str) for v in value))
+    return True
 
 
 def _is_flow_item(path: tuple, value: dict) -> bool:
@@ -71,12 +95,40 @@ def _is_flow_item(path: tuple, value: dict) -> bool:
     return len(path) >= 2 and isinstance(path[-1], int) and path[-2] in ("regions", "dataDisks")
 
 
-def _scalar(value: Any) -> Any:
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+def _flow(value: Any, nested: bool = True) -> str:
+    """A value on one line; `nested`: inside a flow mapping or list, where `,?[]{}` end a plain scalar."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_plain_or_quoted(str(k), flow=True)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return _plain_or_quoted(str(value), flow=nested)
 
-    if isinstance(value, str) and _retyped(value):
-        return DoubleQuotedScalarString(value)
-    return value
+
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+
+
+def _plain_or_quoted(text: str, flow: bool) -> str:
+    """Plain when YAML reads it back as this same text, else double-quoted (JSON's escapes are YAML's)."""
+    plain = (text != "" and text == text.strip() and text[0] not in _INDICATORS and ": " not in text
+             and " #" not in text and not text.endswith(":") and text.isprintable()
+             and not (flow and any(c in text for c in ",?[]{}")) and not _retyped(text))
+    if plain:
+        return text
+    # JSON's escapes are YAML's; what JSON leaves raw but YAML may not carry (DEL, NEL, other non-printing
+    # characters) is escaped too.
+    return "".join(c if c.isprintable() else _escape(c) for c in json.dumps(text, ensure_ascii=False))
+
+
+def _escape(c: str) -> str:
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
 @functools.lru_cache(maxsize=None)
@@ -87,12 +139,6 @@ def _retyped(text: str) -> bool:
 
 
 _RESOLVER = yaml.resolver.Resolver()
-
-
-def _at(data: Any, path: tuple) -> Any:
-    for part in path:
-        data = data[part]
-    return data
 
 
 def _indent(path: tuple) -> int:

@@ -5,6 +5,9 @@ import datetime as dt
 import os
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gallery.catalog.yamlload import load_yaml
 from gallery.discover import write
@@ -89,3 +92,11 @@ def test_notes_are_comments_before_what_they_concern():
         "      - version: 1.0.0",
         "      # broken: provisioning Failed",
         "      - version: 1.0.1"]
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=20))
+def test_every_text_is_read_back_as_itself_in_block_and_flow(text):
+    # The loader's YAML (PyYAML, YAML 1.1) must read what the emitter wrote as exactly that text.
+    block = write.render({"a": text, "b": [text], "identifier": {"k": text}}, [], "h")
+    assert yaml.safe_load(block) == {"a": text, "b": [text], "identifier": {"k": text}}, block
