@@ -6,12 +6,12 @@ rewrites that block in place, and tests/catalog/test_reference.py fails when it 
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import sys
 from typing import Any, Iterator
 
 from gallery.catalog.schema import schema
+from gallery.files import write_all
 
 BEGIN = "<!-- BEGIN reference: generated from gallery/catalog/schema/catalog.schema.json; " \
         "run `python -m gallery.catalog.reference` to update -->"
@@ -100,10 +100,7 @@ def update(text: str) -> str:
 
 
 def main() -> int:
-    text = update(DOC.read_text("utf-8"))
-    tmp = DOC.with_suffix(".md.tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, DOC)  # whole or not at all
+    write_all({DOC: update(DOC.read_text("utf-8"))})
     print(f"updated {DOC}", file=sys.stderr)
     return 0
 

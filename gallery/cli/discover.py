@@ -53,7 +53,7 @@ def _workers(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     # Loaded here, not at start-up: the import file names resources with the Pulumi components' own functions.
     from gallery.discover.run import discover
-    from gallery.discover.write import write_all
+    from gallery.files import write_all
 
     # The stack's config (Pulumi.<stack>.yaml beside the catalog to be) may name the cloud and subscription.
     args.catalog = args.output

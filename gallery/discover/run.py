@@ -1,5 +1,5 @@
 """Discovery from end to end: read Azure, write the catalog text, validate it with the project's one loader,
-and make the import file from the validated catalog. Nothing is written to disk here (see write.write_all).
+and make the import file from the validated catalog. Nothing is written to disk here (see gallery.files.write_all).
 """
 from __future__ import annotations
 

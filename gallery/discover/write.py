@@ -1,4 +1,4 @@
-"""The discovered catalog as YAML text, with its notes as comments; and files written whole or not at all.
+"""The discovered catalog as YAML text, with its notes as comments.
 
 A small emitter of its own writes it (the document's shape is fixed: mappings, lists, one-line pairs,
 scalars) with the notes as comments: ruamel.yaml cost more than all of discovery's waiting; it is kept for
@@ -11,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
-import tempfile
 import textwrap
-from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import yaml
 
@@ -150,43 +147,3 @@ def _indent(path: tuple) -> int:
 def _wrap(text: str, indent: int) -> list[str]:
     return textwrap.wrap(text, width=max(40, WIDTH - indent - 2), subsequent_indent="  ",
                          break_on_hyphens=False, break_long_words=False)
-
-
-def write_all(files: Mapping[Path, str]) -> None:
-    """Write every file, or none: each goes to a temporary file beside it first, then the temporaries
-    replace the targets; if a replacement fails, the targets already replaced get their old text back."""
-    temps: dict[Path, str] = {}
-    old: dict[Path, bytes | None] = {}
-    try:
-        for path, text in files.items():
-            temps[path] = _temporary(path, text.encode("utf-8"))
-            old[path] = path.read_bytes() if path.exists() else None
-        done: list[Path] = []
-        try:
-            for path, temp in temps.items():
-                os.replace(temp, path)
-                done.append(path)
-        except OSError:
-            for path in done:
-                if old[path] is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    os.replace(_temporary(path, old[path]), path)
-            raise
-    finally:
-        for temp in temps.values():
-            if os.path.exists(temp):
-                os.unlink(temp)
-
-
-def _temporary(path: Path, data: bytes) -> str:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException:
-        os.unlink(name)
-        raise
-    return name

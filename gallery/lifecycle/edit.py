@@ -12,19 +12,18 @@ changed on disk since it was read.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
 import io
 import os
 import pathlib
-import tempfile
 from collections import Counter
 from typing import Any, Iterator, Optional
 
 from gallery.catalog.loader import load_catalog_text
 from gallery.catalog.model import Catalog
 from gallery.errors import CatalogError, Problem
+from gallery.files import write_all
 
 
 class EditError(CatalogError):
@@ -164,19 +163,7 @@ class CatalogEditor:
                 or self.path.read_bytes() != self.original:
             raise EditError(str(self.path), "the file changed on disk while it was being edited: nothing was written",
                             "edit.conflict", hint="run the command again")
-        data = self.text().encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, self._stat.st_mode & 0o7777)
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_all({self.path: self.text()})
         return catalog
 
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gallery.catalog.yamlload import load_yaml
+from gallery import files
 from gallery.discover import write
 from gallery.discover.notes import Note
 
@@ -17,7 +18,7 @@ from gallery.discover.notes import Note
 def test_both_files_are_replaced(tmp_path):
     a, b = tmp_path / "images.yaml", tmp_path / "import.json"
     a.write_text("old\n")
-    write.write_all({a: "new catalog\n", b: "{}\n"})
+    files.write_all({a: "new catalog\n", b: "{}\n"})
     assert (a.read_text(), b.read_text()) == ("new catalog\n", "{}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["images.yaml", "import.json"]
 
@@ -33,9 +34,9 @@ def test_a_failed_second_replace_puts_the_first_file_back(tmp_path, monkeypatch)
             raise OSError(28, "No space left on device")
         real(src, dst)
 
-    monkeypatch.setattr(write.os, "replace", replace)
+    monkeypatch.setattr(files.os, "replace", replace)
     with pytest.raises(OSError):
-        write.write_all({a: "new catalog\n", b: "{}\n"})
+        files.write_all({a: "new catalog\n", b: "{}\n"})
     assert a.read_text() == "old catalog\n"
     assert not b.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["images.yaml"]  # no temporary left behind
@@ -51,9 +52,9 @@ def test_a_new_first_file_is_removed_when_the_second_fails(tmp_path, monkeypatch
             raise OSError(13, "Permission denied")
         real(src, dst)
 
-    monkeypatch.setattr(write.os, "replace", replace)
+    monkeypatch.setattr(files.os, "replace", replace)
     with pytest.raises(OSError):
-        write.write_all({a: "new catalog\n", b: "{}\n"})
+        files.write_all({a: "new catalog\n", b: "{}\n"})
     assert list(tmp_path.iterdir()) == []
 
 
