@@ -80,3 +80,28 @@ def test_import_entries_are_the_plans_resources(arm, stack):
     imported = {(e["type"], e["name"]) for e in entries[1:]}
     assert imported == {k for k in records if k[0] not in NOT_IMPORTED | {"gallery:index:ImageGallery"}}
     assert ("azure-native:compute:GalleryImageVersion", "gallery-ubuntu-22.04-gen2-1.1.1") in imported
+
+
+@pytest.mark.parametrize("name", ["lifecycle.yaml", "many-regions.yaml", "order-a.yaml"])
+def test_any_deployed_catalog_is_discovered_as_itself(arm, name):
+    """Whatever the program deploys (served from its own plan by serve_plan) is discovered as the same catalog,
+    and the discovered catalog's plan differs from Azure on no field the catalog controls."""
+    from gallery.plan.run import plan
+    from tests.fixtures.arm import serve_plan
+    from tests.fixtures.paths import CATALOGS
+
+    source = CATALOGS / "program" / name
+    original = load_catalog(source, "dev")
+    serve_plan(arm, plan(source, "dev").resources)
+    found = discover(resolve_target(), SUBSCRIPTION, original.resource_group, original.gallery.name, stack="dev")
+    assert found.problems == [] and found.catalog is not None
+    # The lifecycle policy lives only in the catalog: Azure cannot give it back (blockDeletionBeforeEndOfLife
+    # comes back as a policy of the images whose versions carry it).
+    assert [i.name for i in found.catalog.images] == sorted(i.name for i in original.images)
+    for image in found.catalog.images:
+        mine = original.image(image.name)
+        assert [v.name for v in image.versions] == sorted((v.name for v in mine.versions),
+                                                         key=lambda n: tuple(map(int, n.split("."))))
+        assert {v.name: (v.source, v.target_regions, v.exclude_from_latest, v.end_of_life) for v in image.versions} \
+            == {v.name: (v.source, v.target_regions, v.exclude_from_latest, v.end_of_life) for v in mine.versions}
+    assert differences(plan_catalog(found.catalog).resources, found.found) == []
