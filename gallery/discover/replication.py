@@ -8,6 +8,7 @@ A version's effective targets are rebuilt by the loader (gallery/catalog/build.p
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
 from typing import Any, Hashable, Iterable, Optional, TypeVar
 
@@ -25,6 +26,9 @@ class Target:
     name: str  # normalized: westeurope
     replicas: int
     storage: str
+    # What the region has beyond replicas and storage, as the catalog writes it on a region entry
+    # (excludeFromLatest when true, encryption, additionalReplicaSets), JSON-encoded to stay hashable.
+    extras: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +58,7 @@ def read_replication(profile: dict, home: str) -> VersionReplication:
     storage = profile.get("storageAccountType") or DEFAULT_STORAGE
     targets = [Target(region_names.normalize(t["name"]),
                       int(t.get("regionalReplicaCount") or profile.get("replicaCount") or DEFAULT_REPLICAS),
-                      t.get("storageAccountType") or storage)
+                      t.get("storageAccountType") or storage, _extras(t))
                for t in profile.get("targetRegions") or ()]
     targets.sort(key=lambda t: t.name != home)
     return VersionReplication(tuple(targets), storage, profile.get("replicationMode") or DEFAULT_MODE,
@@ -82,14 +86,20 @@ def version_keys(v: VersionReplication, defaults: Defaults) -> dict[str, Any]:
     if v.mode != defaults.mode:
         out["mode"] = v.mode
     same_names = tuple(t.name for t in v.targets) == defaults.regions
-    plain = all(t.replicas == replicas and t.storage == v.storage for t in v.targets)
+    plain = all(t.replicas == replicas and t.storage == v.storage and not t.extras for t in v.targets)
     if not (same_names and plain):
-        out["regions"] = [t.name if (t.replicas == replicas and t.storage == v.storage) else
+        out["regions"] = [t.name if (t.replicas == replicas and t.storage == v.storage and not t.extras) else
                           {"name": t.name,
                            **({"replicas": t.replicas} if t.replicas != replicas else {}),
-                           **({"storageAccountType": t.storage} if t.storage != v.storage else {})}
+                           **({"storageAccountType": t.storage} if t.storage != v.storage else {}),
+                           **(json.loads(t.extras) if t.extras else {})}
                           for t in v.targets]
     return out
+
+
+def _extras(target: dict) -> str:
+    extras = {k: target[k] for k in ("excludeFromLatest", "encryption", "additionalReplicaSets") if target.get(k)}
+    return json.dumps(extras) if extras else ""
 
 
 def _usual_replicas(v: VersionReplication) -> int:

@@ -57,11 +57,19 @@ class ResourceRef:
 
 
 @dataclasses.dataclass(frozen=True)
+class DiskImages:
+    """Snapshots or managed disks for the OS disk and the data disks: the catalog's `disks` source."""
+
+    os: dict  # {"id", "hostCaching"?}
+    data: tuple[dict, ...]  # {"lun", "id", "hostCaching"?}
+
+
+@dataclasses.dataclass(frozen=True)
 class NoForm:
     why: str  # what the catalog cannot say, phrased to follow "its source"
 
 
-SourceRead = Union[VhdDisks, ResourceRef, NoForm]
+SourceRead = Union[VhdDisks, ResourceRef, DiskImages, NoForm]
 
 
 def parse_blob_uri(uri: str) -> Optional[Blob]:
@@ -87,7 +95,11 @@ def read_source(version: dict) -> SourceRead:
     os_disk = profile.get("osDiskImage") or {}
     data = profile.get("dataDiskImages") or []
     if source.get("communityGalleryImageId"):
-        return NoForm(f"a community gallery image ({source['communityGalleryImageId']})")
+        community = _community_id(source["communityGalleryImageId"])
+        if community is None:
+            return NoForm(f"the community gallery image {source['communityGalleryImageId']}, whose id is not "
+                          "/communityGalleries/<public name>/images/<image>[/versions/<version>]")
+        return ResourceRef("communityGalleryImageId", community, "source.communityGalleryImageId")
     if source.get("virtualMachineId"):
         return ResourceRef("virtualMachine", source["virtualMachineId"], "source.virtualMachineId")
     if source.get("id"):
@@ -103,17 +115,43 @@ def read_source(version: dict) -> SourceRead:
             return NoForm("disks that are not all VHD blobs")
         return VhdDisks(disks[0], tuple(disks[1:]))
     if os_source.get("id"):
-        if _kind(os_source["id"]) != "snapshot":
-            return NoForm(f"the OS disk {os_source['id']}, which is not a snapshot")
-        if data:
-            return NoForm("data disks from snapshots or disks (the catalog's snapshot source is the OS disk only)")
-        return ResourceRef("snapshot", os_source["id"], "osDiskImage.source.id")
+        # An OS disk from a snapshot, alone, is the catalog's `snapshot` source (the one it had first).
+        if not data and _kind(os_source["id"]) == "snapshot":
+            return ResourceRef("snapshot", os_source["id"], "osDiskImage.source.id")
+        images = [_disk_image(None, os_disk)] + [_disk_image(d.get("lun"), d) for d in data]
+        if any(i is None for i in images):
+            return NoForm("disks that are neither all VHD blobs nor all snapshots or managed disks")
+        return DiskImages(images[0], tuple(images[1:]))
     return NoForm("nothing Azure reports (no storageProfile source)")
 
 
 def _kind(resource_id: str) -> Optional[str]:
     m = _PROVIDER_TYPE.search(resource_id + "/")
     return _KINDS.get(m["type"].lower()) if m else None
+
+
+_COMMUNITY_ID = re.compile(r"^/communityGalleries/([^/]+)/images/([^/]+)(?:/versions/([^/]+))?$", re.IGNORECASE)
+
+
+def _community_id(value: str) -> Optional[str]:
+    """The id as the catalog writes it (ARM's ids are case-insensitive; the schema spells the segments)."""
+    m = _COMMUNITY_ID.match(value)
+    if not m:
+        return None
+    return f"/communityGalleries/{m[1]}/images/{m[2]}" + (f"/versions/{m[3]}" if m[3] else "")
+
+
+def _disk_image(lun: Optional[int], image: dict) -> Optional[dict]:
+    """A snapshot or managed disk as the catalog's `disks` writes it, or None for anything else."""
+    source = image.get("source") or {}
+    m = _PROVIDER_TYPE.search((source.get("id") or "") + "/")
+    if not m or m["type"].lower() not in ("snapshots", "disks"):
+        return None
+    out = {"lun": lun} if lun is not None else {}
+    out["id"] = source["id"]
+    if image.get("hostCaching"):
+        out["hostCaching"] = image["hostCaching"]
+    return out
 
 
 def _disk(lun: Optional[int], image: dict) -> Optional[Disk]:

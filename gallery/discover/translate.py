@@ -21,7 +21,8 @@ from gallery.discover.notes import Note
 from gallery.discover.read import AzureGallery
 from gallery.discover.replication import (DEFAULT_STORAGE, Defaults, VersionReplication, lift, read_replication,
                                           version_keys)
-from gallery.discover.sources import (PUBLIC_BLOB_SUFFIX, NoForm, ResourceRef, VhdDisks, account_of, read_source)
+from gallery.discover.sources import (PUBLIC_BLOB_SUFFIX, DiskImages, NoForm, ResourceRef, VhdDisks, account_of,
+                                      read_source)
 from gallery.discover.stack import templated, templated_account
 
 DEFAULT_PATTERN = "{family}-vhds"
@@ -36,7 +37,8 @@ _GALLERY_KNOWN = {"description", "identifier", "provisioningState", "sharingProf
 _IMAGE_KNOWN = {"osType", "osState", "hyperVGeneration", "architecture", "features", "identifier", "description",
                 "eula", "privacyStatementUri", "releaseNoteUri", "recommended", "disallowed", "purchasePlan",
                 "endOfLifeDate", "provisioningState", "allowUpdateImage"}
-_VERSION_KNOWN = {"publishingProfile", "storageProfile", "safetyProfile", "provisioningState", "replicationStatus"}
+_VERSION_KNOWN = {"publishingProfile", "storageProfile", "safetyProfile", "provisioningState", "replicationStatus",
+                  "securityProfile"}
 _PROFILE_KNOWN = {"targetRegions", "replicaCount", "excludeFromLatest", "publishedDate", "endOfLifeDate",
                   "storageAccountType", "replicationMode"}
 _FEATURES = {"securitytype": "SecurityType", "isacceleratednetworksupported": "IsAcceleratedNetworkSupported",
@@ -44,6 +46,9 @@ _FEATURES = {"securitytype": "SecurityType", "isacceleratednetworksupported": "I
 # The features the program sends for every definition (gallery.components.definitions.image_features):
 # SecurityType only when it is not Standard, IsHibernateSupported only when the catalog says.
 _ALWAYS_SENT = ("IsAcceleratedNetworkSupported", "DiskControllerTypes")
+# A feature's catalog key, as `startsAtVersion` names it.
+_CATALOG_FEATURE = {"SecurityType": "securityType", "IsAcceleratedNetworkSupported": "acceleratedNetworking",
+                    "DiskControllerTypes": "diskControllerTypes", "IsHibernateSupported": "hibernation"}
 
 
 @dataclass
@@ -59,7 +64,7 @@ class _Version:
     body: dict
     name: str
     semver: SemVer
-    source: Any  # VhdDisks | ResourceRef
+    source: Any  # VhdDisks | ResourceRef | DiskImages
     replication: VersionReplication
 
 
@@ -245,7 +250,12 @@ class _Translator:
             out["softDelete"] = True
         self.note(("gallery",), "left-out", "role assignments on the gallery are not read: add them under access, "
                   "and import each one (azure-native:authorization:RoleAssignment, named as gallery plan names it)")
-        extra = sorted(set(props) - _GALLERY_KNOWN) + (["identity"] if self.az.gallery.get("identity") else [])
+        identity = self.az.gallery.get("identity") or {}
+        if identity.get("type") and identity["type"] != "None":
+            out["identity"] = {"type": identity["type"],
+                               **({"userAssignedIdentities": list(identity["userAssignedIdentities"])}
+                                  if identity.get("userAssignedIdentities") else {})}
+        extra = sorted(set(props) - _GALLERY_KNOWN)
         if extra:
             self.note(("gallery",), "left-out", f"the gallery's {', '.join(extra)} (the catalog has no key for it)")
         location = region_names.normalize(self.az.gallery.get("location") or "")
@@ -330,11 +340,13 @@ class _Translator:
         return out
 
     def features(self, here: tuple, features: list[dict]) -> dict:
-        have = {}
+        have, starts = {}, {}
         for f in features:
             key = _FEATURES.get(str(f.get("name", "")).lower())
             if key:
                 have[key] = str(f.get("value", ""))
+                if f.get("startsAtVersion"):
+                    starts[_CATALOG_FEATURE[key]] = f["startsAtVersion"]
             else:
                 # The program sends the whole features list: one it does not know is dropped from it.
                 self.note(here, "changes", f"the feature {f.get('name')}={f.get('value')} has no catalog key; the "
@@ -356,6 +368,8 @@ class _Translator:
         controllers = [c.strip() for c in have.get("DiskControllerTypes", "SCSI").split(",") if c.strip()]
         if controllers != ["SCSI"]:
             out["diskControllerTypes"] = controllers
+        if starts:
+            out["startsAtVersion"] = starts
         return out
 
     # -- versions ------------------------------------------------------------------------------------------
@@ -431,10 +445,10 @@ class _Translator:
         safety = p.get("safetyProfile") or {}
         if not safety.get("allowDeletionOfReplicatedLocations", False):
             out["allowDeletionOfReplicatedLocations"] = False
+        uefi = (p.get("securityProfile") or {}).get("uefiSettings")
+        if uefi:
+            out["securityProfile"] = {"uefiSettings": uefi}
         left = sorted(set(p) - _VERSION_KNOWN) + [f"publishingProfile.{k}" for k in sorted(set(profile) - _PROFILE_KNOWN)]
-        left += [f"the encryption of {t.get('name')}" for t in profile.get("targetRegions") or () if t.get("encryption")]
-        left += [f"excludeFromLatest in {t.get('name')}" for t in profile.get("targetRegions") or ()
-                 if t.get("excludeFromLatest")]
         if left:
             self.note(here, "left-out", f"{', '.join(left)} (the catalog has no key for it)")
         self.broken(here, v, family)
@@ -446,7 +460,15 @@ class _Translator:
             if source.kind == "virtualMachine" and source.field != "source.virtualMachineId":
                 self.note(here, "changes", "Azure has the virtual machine as source.id; the program sends it as "
                           "source.virtualMachineId")
+            written = ((v.body.get("properties") or {}).get("storageProfile") or {}).get("source", {}).get(
+                "communityGalleryImageId")
+            if source.kind == "communityGalleryImageId" and written != source.id:
+                self.note(here, "changes", f"Azure has the community image as {written}; the catalog spells it "
+                          f"{source.id}, and the first preview shows the source changing (ARM reads both alike)")
             return {source.kind: source.id}
+        if isinstance(source, DiskImages):
+            return {"disks": {"osDiskImage": source.os,
+                              **({"dataDiskImages": list(source.data)} if source.data else {})}}
         disks: VhdDisks = source
         for disk in disks.disks:
             if disk.blob.suffix != PUBLIC_BLOB_SUFFIX:

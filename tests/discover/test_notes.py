@@ -38,13 +38,13 @@ def serve_legacy(arm) -> None:
     base = version_properties({"westeurope": 1}, os_disk=disk("images-linux", "centos7-base.vhd"))
     failed = version_properties({"westeurope": 1, "northeurope": 1}, states={"northeurope": "Failed"},
                                 provisioning="Failed", os_disk=disk("images-linux", "centos-7-os-2026-01-10.vhd"))
-    for props in (base, failed):  # every version of the image: its lifecycle policy says so
-        props["safetyProfile"]["blockDeletionBeforeEndOfLife"] = True
-    arm.add_version(RG, GALLERY, "centos-7", "1.0.0", base)
-    arm.add_version(RG, GALLERY, "centos-7", "1.0.1", failed)
     community = version_properties({"westeurope": 1})
     community["storageProfile"] = {"source": {
         "communityGalleryImageId": "/CommunityGalleries/x/Images/y/Versions/1.0.0"}}
+    for props in (base, failed, community):  # every version of the image: its lifecycle policy says so
+        props["safetyProfile"]["blockDeletionBeforeEndOfLife"] = True
+    arm.add_version(RG, GALLERY, "centos-7", "1.0.0", base)
+    arm.add_version(RG, GALLERY, "centos-7", "1.0.1", failed)
     arm.add_version(RG, GALLERY, "centos-7", "1.0.2", community)
     arm.add_version(RG, GALLERY, "centos-7", "1.02.0", version_properties({"westeurope": 1}))
     from_vm = version_properties({"westeurope": 1})
@@ -72,11 +72,7 @@ def legacy(arm):
 def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
     assert legacy.problems == []
     assert [(n.path_text, n.comment()) for n in legacy.notes] == [
-        ('images[0]', 'left-out: version 1.0.2: its source is a community gallery image '
-                      '(/CommunityGalleries/x/Images/y/Versions/1.0.0); it stays in Azure, outside the stack'),
         ('images[0]', 'left-out: version 1.02.0: not Major.Minor.Patch without leading zeros'),
-        ('images[1]', "left-out: version 2.3.0: its source is data disks from snapshots or disks (the catalog's "
-                      'snapshot source is the OS disk only); it stays in Azure, outside the stack'),
         ('', 'changes: tags that not every resource carries with the same value cannot be written (the '
              "catalog's tags go on every resource), and the first pulumi up would remove them: env (on 1 of "
              '13)'),
@@ -95,6 +91,9 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
         ('images[0].versions[1]', 'broken: provisioning Failed (replication failed in North Europe): a failed version cannot be '
                                   'published again under the same number; delete it in Azure and remove it here, or publish a new '
                                   'version'),
+        ('images[0].versions[2]', 'changes: Azure has the community image as /CommunityGalleries/x/Images/y/Versions/1.0.0; the '
+                                  'catalog spells it /communityGalleries/x/images/y/versions/1.0.0, and the first preview shows '
+                                  'the source changing (ARM reads both alike)'),
         ('images[1]', 'changes: blockDeletionBeforeEndOfLife is set on 2.1.0 only, not on the image\'s other versions; '
                       'the catalog sets it per image (lifecycle.blockDeletionBeforeEndOfLife), so the first pulumi up '
                       'clears it there'),
@@ -115,6 +114,8 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
     assert "            osDiskBlob: centos7-base.vhd\n" in text  # not the convention: the blob's own name
     assert "  containerPattern: images-{family}\n" in text
     assert "    allowUpdateImage: true\n" in text and "    hibernation: true\n" in text  # keys the catalog has now
+    assert "          communityGalleryImageId: /communityGalleries/x/images/y/versions/1.0.0\n" in text
+    assert "      - version: 2.3.0\n        source:\n          disks:\n            osDiskImage:\n" in text
     assert "    lifecycle:\n      blockDeletionBeforeEndOfLife: true\n    versions:\n" in text  # all of centos-7
 
 
@@ -124,6 +125,7 @@ def test_the_plan_differs_from_azure_where_a_changes_comment_says(legacy):
         ("gallery-gallery", "tags"),  # changes: tags that not every resource carries
         ("gallery-centos-7", "features"),  # changes: Azure has no IsAcceleratedNetworkSupported, ... features
         ("gallery-centos-7", "hyperVGeneration"),  # changes: Azure reports no hyperVGeneration
+        ("gallery-centos-7-1.0.2", "storageProfile"),  # changes: Azure has the community image as ...
         ("gallery-win-app-2.0.0", "storageProfile"),  # changes: the virtual machine as source.id
         ("gallery-win-app-2.1.0", "publishingProfile.endOfLifeDate"),  # changes: the end of life is 12:00
         ("gallery-win-app-2.1.0", "safetyProfile.blockDeletionBeforeEndOfLife"),  # changes: set on 2.1.0 only

@@ -82,18 +82,22 @@ def test_import_entries_are_the_plans_resources(arm, stack):
     assert ("azure-native:compute:GalleryImageVersion", "gallery-ubuntu-22.04-gen2-1.1.1") in imported
 
 
-@pytest.mark.parametrize("name", ["lifecycle.yaml", "many-regions.yaml", "order-a.yaml"])
+@pytest.mark.parametrize("name", ["lifecycle.yaml", "many-regions.yaml", "order-a.yaml", "api-fields.yaml",
+                                  "community.yaml", "sources.yaml"])
 def test_any_deployed_catalog_is_discovered_as_itself(arm, name):
     """Whatever the program deploys (served from its own plan by serve_plan) is discovered as the same catalog,
     and the discovered catalog's plan differs from Azure on no field the catalog controls."""
+    from gallery.plan.engine import FAKE_SUBSCRIPTION
     from gallery.plan.run import plan
     from tests.fixtures.arm import serve_plan
     from tests.fixtures.paths import CATALOGS
 
     source = CATALOGS / "program" / name
     original = load_catalog(source, "dev")
-    serve_plan(arm, plan(source, "dev").resources)
-    found = discover(resolve_target(), SUBSCRIPTION, original.resource_group, original.gallery.name, stack="dev")
+    # Served in the plan's own subscription: the ids the catalog writes (sources) stay as written.
+    serve_plan(arm, plan(source, "dev").resources, sub=FAKE_SUBSCRIPTION)
+    found = discover(resolve_target(), FAKE_SUBSCRIPTION, original.resource_group, original.gallery.name,
+                     stack="dev")
     assert found.problems == [] and found.catalog is not None
     # The lifecycle policy lives only in the catalog: Azure cannot give it back (blockDeletionBeforeEndOfLife
     # comes back as a policy of the images whose versions carry it).
@@ -102,6 +106,14 @@ def test_any_deployed_catalog_is_discovered_as_itself(arm, name):
         mine = original.image(image.name)
         assert [v.name for v in image.versions] == sorted((v.name for v in mine.versions),
                                                          key=lambda n: tuple(map(int, n.split("."))))
-        assert {v.name: (v.source, v.target_regions, v.exclude_from_latest, v.end_of_life) for v in image.versions} \
-            == {v.name: (v.source, v.target_regions, v.exclude_from_latest, v.end_of_life) for v in mine.versions}
+        assert {v.name: _kept(v) for v in image.versions} == {v.name: _kept(v) for v in mine.versions}
+        assert (image.hibernation, image.allow_update_image, image.feature_starts) == (
+            mine.hibernation, mine.allow_update_image, mine.feature_starts)
+    assert found.catalog.gallery.identity == original.gallery.identity
     assert differences(plan_catalog(found.catalog).resources, found.found) == []
+
+
+def _kept(v):
+    """What Azure keeps of a version the catalog controls; a region's excludeFromLatest unsaid is false."""
+    regions = tuple(dataclasses.replace(t, exclude_from_latest=bool(t.exclude_from_latest)) for t in v.target_regions)
+    return v.source, regions, v.exclude_from_latest, v.end_of_life, v.uefi_settings
