@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 from pathlib import Path
 from typing import Optional
@@ -26,8 +27,14 @@ def add_arm_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _stack_config(args: argparse.Namespace) -> dict[str, str]:
+    return _read_stack_config(args.stack, args.catalog)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_stack_config(stack: str, catalog: str) -> dict[str, str]:
+    """Read once per command, though both the cloud and the subscription may come from it."""
     from gallery.catalog.stackconfig import project_dir, stack_config
-    return stack_config(args.stack, project_dir(Path(args.catalog)))
+    return stack_config(stack, project_dir(Path(catalog)))
 
 
 def arm_target(args: argparse.Namespace) -> ArmTarget:
