@@ -19,7 +19,7 @@ from gallery.components.storage import declare_storage
 from gallery.components.versions import declare_version
 from gallery.catalog.model import Catalog
 from gallery.catalog.naming import camel
-from gallery.components.sharing import GalleryCommunity, GallerySharing
+from gallery.components.sharing import GalleryCommunity, GallerySharing, GallerySharingGuard
 from gallery.azure.target import ArmTarget, resolve_target
 
 TYPE = "gallery:index:ImageGallery"
@@ -110,6 +110,15 @@ class ImageGallery(pulumi.ComponentResource):
 
         spec = catalog.gallery
         community = spec.community
+        client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        target = args.arm or resolve_target()
+        # Groups sharing is chosen when a gallery is created; the other two may be reached from a shared
+        # state, which Azure lets go only after a reset: the guard does it before the gallery's update.
+        self.sharing_guard: Optional[GallerySharingGuard] = None
+        if spec.sharing != "groups":
+            self.sharing_guard = GallerySharingGuard(
+                f"{name}-sharing-guard", target=target, subscription_id=client.subscription_id,
+                resource_group_name=group.name, gallery_name=spec.name, sharing=spec.sharing, opts=child)
         self.gallery = compute.Gallery(
             gallery_logical_name(name),
             compute.GalleryArgs(
@@ -133,10 +142,9 @@ class ImageGallery(pulumi.ComponentResource):
             ),
             # Deleting the gallery deletes every image consumers boot from. No replace_on_changes
             # either: its fixed settings (sharing: groups...) are blocked by the PR diff instead.
-            opts=pulumi.ResourceOptions(parent=self, protect=True))
+            opts=pulumi.ResourceOptions(parent=self, protect=True,
+                                        depends_on=[self.sharing_guard] if self.sharing_guard else None))
 
-        client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
-        target = args.arm or resolve_target()
         self.sharing: Optional[GallerySharing] = None
         self.community: Optional[GalleryCommunity] = None
         if spec.sharing == "groups":

@@ -11,7 +11,13 @@ is not public until then). Two dynamic resources make those calls, through galle
 - `GalleryCommunity` (`sharing: community`): create and update enable community sharing and record the
   public names Azure gives; delete resets the sharing profile (Azure refuses to delete a gallery that is
   still shared, and Pulumi deletes this child before its gallery); read reports whether Azure has it
-  enabled, so a gallery unpublished outside Pulumi is published again by the next `up`.
+  enabled, so a gallery unpublished outside Pulumi is published again by the next `up`;
+- `GallerySharingGuard` (`sharing: private` or `community`): the gallery depends on it, so it runs before
+  the gallery's own update. Azure refuses to change the permissions of a gallery that is still shared,
+  and Pulumi deletes the old share resource only after every update; so when Azure still has the gallery
+  shared in a way the catalog no longer wants (community or groups when private is wanted, groups when
+  community is), the guard resets the sharing profile first. Otherwise, and for a gallery not created
+  yet, it does nothing.
 
 The providers are pickled into the stack (that is how dynamic providers travel) and hold only plain
 values: the ARM target (cloud endpoint and login authority, or a loopback endpoint). Clients and
@@ -178,6 +184,44 @@ def _rehome(value: Any) -> Any:
     return value
 
 
+class GallerySharingGuardProvider(_ArmProvider):
+    """Resets a gallery Azure still shares in a way the catalog left, before the gallery is updated."""
+
+    @staticmethod
+    def _stale(wanted: str, state) -> bool:
+        """Whether Azure's sharing must be reset before the gallery can become `wanted`."""
+        shared_with_groups = state.permissions == "Groups" or bool(state.subscriptions or state.tenants)
+        if wanted == "private":
+            return shared_with_groups or state.community_enabled or state.permissions == "Community"
+        return shared_with_groups  # community: from groups, only after a reset
+
+    def _settle(self, props: dict) -> dict:
+        from gallery.azure.errors import ArmError
+        try:
+            state = self._read_state(props)
+        except ArmError as exc:
+            if exc.status == 404:  # the gallery is not created yet: nothing is shared
+                return dict(props)
+            raise
+        if self._stale(props["sharing"], state):
+            self._update(props, "Reset")
+        return dict(props)
+
+    def create(self, props: dict) -> CreateResult:
+        return CreateResult(id_=self.share_id(props) + "/guard", outs=self._settle(props))
+
+    def diff(self, _id: str, olds: dict, news: dict) -> DiffResult:
+        replaces = [k for k in GALLERY_KEYS if olds.get(k) != news.get(k)]
+        changed = replaces + (["sharing"] if olds.get("sharing") != news.get("sharing") else [])
+        return DiffResult(changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=True)
+
+    def update(self, _id: str, olds: dict, news: dict) -> UpdateResult:
+        return UpdateResult(outs=self._settle(news))
+
+    def delete(self, _id: str, props: dict) -> None:
+        return None  # nothing of its own lives in Azure
+
+
 def _gallery_props(subscription_id, resource_group_name, gallery_name) -> dict:
     return {"subscriptionId": subscription_id, "resourceGroupName": resource_group_name, "galleryName": gallery_name}
 
@@ -215,3 +259,13 @@ class GalleryCommunity(pulumi.dynamic.Resource, module="gallery", name="GalleryC
             "publisherContact": publisher_contact, "eula": eula,
             "communityGalleryEnabled": None, "publicNames": None,  # outputs, known after create
         }, opts)
+
+
+class GallerySharingGuard(pulumi.dynamic.Resource, module="gallery", name="GallerySharingGuard"):
+    """Before the gallery is updated: a reset of sharing Azure still has and the catalog no longer wants."""
+
+    def __init__(self, name: str, *, target: ArmTarget, subscription_id: pulumi.Input[str],
+                 resource_group_name: pulumi.Input[str], gallery_name: str, sharing: str,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(by_value(GallerySharingGuardProvider(target)), name, {
+            **_gallery_props(subscription_id, resource_group_name, gallery_name), "sharing": sharing}, opts)

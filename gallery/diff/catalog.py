@@ -120,7 +120,7 @@ class _Context:
         if b.sharing != h.sharing and b.name == h.name:
             kind, message, hint = _SHARING_TRANSITIONS[(b.sharing, h.sharing)]
             yield self.at(kind, "gallery", f"sharing {b.sharing} → {h.sharing}: {message}", "gallery.sharing",
-                          details=tuple(details), hint=hint.format(gallery=h.name, group=self.head.resource_group))
+                          details=tuple(details), hint=hint)
         elif details:
             yield self.at("gallery.sharing-changed", "gallery", "who can use the images changes", "gallery.sharing",
                           details=tuple(details))
@@ -274,32 +274,29 @@ def _text(value) -> object:
 
 
 # Changes of `sharing` on an existing gallery, as Azure allows them (kind, message, hint). Azure cannot
-# switch an existing gallery to groups, and refuses to change the sharing of a gallery that is still
-# shared until it is reset; `pulumi up` updates the gallery before it deletes the old share resource, so
-# the reset must come first, by hand ("Share images using a community gallery": `az sig share reset`).
-_RESET_FIRST = ("reset the sharing first (`az sig share reset --gallery-name {gallery} --resource-group {group}`), "
-                "then `pulumi refresh`, then deploy this change")
+# switch an existing gallery to groups; leaving a shared state takes a reset first, which the sharing guard
+# (gallery.components.sharing) makes before the gallery's update: those changes go through, and the
+# review says who loses access.
 _TO_GROUPS = ("Azure cannot switch an existing gallery to groups sharing",
               "create a new gallery with sharing: groups and publish the images there")
+_ROLE = "the deploying identity needs Owner or Compute Gallery Sharing Admin on the gallery"
 _SHARING_TRANSITIONS = {
     ("private", "groups"): ("gallery.sharing-groups-on-existing", *_TO_GROUPS),
     ("community", "groups"): ("gallery.sharing-groups-on-existing", *_TO_GROUPS),
     ("private", "community"): (
         "gallery.sharing-made-public",
         "the gallery is published to every Azure user (EnableCommunity) once it is deployed",
-        "every image in it becomes usable by anyone in Azure; the deploying identity needs Owner or Compute "
-        "Gallery Sharing Admin on the gallery"),
+        "every image in it becomes usable by anyone in Azure; " + _ROLE),
     ("community", "private"): (
         "gallery.sharing-community-to-private",
-        "Azure refuses to make a gallery private while it is shared with the community, and the deployment "
-        "would update the gallery before it resets the sharing",
-        _RESET_FIRST + "; consumers lose the public name"),
+        "the deployment resets the sharing (Azure's Reset) before the gallery becomes private",
+        "everyone using its public name loses access to its images; " + _ROLE),
     ("groups", "private"): (
         "gallery.sharing-groups-to-private",
-        "Azure refuses to make a gallery private while it is shared with groups, and the deployment would "
-        "update the gallery before it removes the groups", _RESET_FIRST),
+        "the deployment resets the sharing (Azure's Reset) before the gallery becomes private",
+        "the subscriptions and tenants it was shared with lose access; " + _ROLE),
     ("groups", "community"): (
         "gallery.sharing-groups-to-community",
-        "Azure refuses to change the sharing of a gallery still shared with groups, and the deployment would "
-        "update the gallery before it removes the groups", _RESET_FIRST),
+        "the deployment resets the groups sharing (Azure's Reset), then publishes the gallery to every Azure user",
+        "every image in it becomes usable by anyone in Azure; " + _ROLE),
 }

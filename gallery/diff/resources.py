@@ -171,11 +171,8 @@ def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple
         return "replace", "in replaceOnChanges"
     if any(_under(path, p) for p in REPLACED_BY_PROVIDER.get(rtype, ())):
         return "replace", "cannot change in place: the provider replaces the resource"
-    if rtype == "azure-native:compute:Gallery" and path == "sharingProfile.permissions" and both:
-        if after == "Groups":
-            return "refused", "Azure cannot switch an existing gallery to groups sharing"
-        if before in ("Groups", "Community"):
-            return "refused", "Azure refuses to change the sharing of a gallery that is still shared: reset it first"
+    if rtype == "azure-native:compute:Gallery" and path == "sharingProfile.permissions" and after == "Groups" and both:
+        return "refused", "Azure cannot switch an existing gallery to groups sharing"
     mutable = MUTABLE.get(rtype)
     if mutable is None:
         return "update", ""

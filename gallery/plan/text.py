@@ -75,6 +75,7 @@ def _value(prefix: str, value: Any, indent: str) -> list[str]:
 
 _TYPE_RANK = {"azure-native:resources:ResourceGroup": 0, "azure-native:storage:StorageAccount": 1,
               "azure-native:storage:BlobContainer": 2, "azure-native:compute:Gallery": 3,
+              "pulumi-python:dynamic/gallery:GallerySharingGuard": 2.5,
               "pulumi-python:dynamic/gallery:GallerySharing": 4, "pulumi-python:dynamic/gallery:GalleryCommunity": 4,
               "azure-native:authorization:RoleAssignment": 5,
               "azure-native:compute:GalleryImage": 6, "azure-native:compute:GalleryImageVersion": 6}

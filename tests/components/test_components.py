@@ -28,6 +28,7 @@ VERSION = "azure-native:compute:GalleryImageVersion"
 ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 SHARING = "pulumi-python:dynamic/gallery:GallerySharing"
 COMMUNITY = "pulumi-python:dynamic/gallery:GalleryCommunity"
+GUARD = "pulumi-python:dynamic/gallery:GallerySharingGuard"
 SUB_RG = f"/subscriptions/{FAKE_SUBSCRIPTION}/resourceGroups"
 
 
@@ -370,3 +371,16 @@ def test_block_deletion_before_end_of_life_is_sent_only_where_the_policy_asks(pu
         "gallery-web-1.0.0": {"allowDeletionOfReplicatedLocations": True, "blockDeletionBeforeEndOfLife": True},
         "gallery-web-1.1.0": {"allowDeletionOfReplicatedLocations": True, "blockDeletionBeforeEndOfLife": True},
         "gallery-batch-2.0.0": {"allowDeletionOfReplicatedLocations": True}}
+
+
+def test_a_private_or_community_gallery_waits_for_its_sharing_guard(pulumi_mocks, example):
+    for path in (CATALOGS / "valid" / "minimal.yaml", PROGRAM / "community.yaml"):
+        run = pulumi_mocks.component(load_catalog(path, "dev"))
+        [guard] = of_type(run, GUARD)
+        gallery = by_name(run)["gallery-gallery"]
+        assert guard.name == "gallery-sharing-guard", guard.urn
+        assert guard.urn in gallery.dependencies, "the guard's reset must come before the gallery's update"
+        assert {k: v for k, v in guard.inputs.items() if k != "__provider"} == {
+            "subscriptionId": FAKE_SUBSCRIPTION, "resourceGroupName": gallery.inputs["resourceGroupName"],
+            "galleryName": gallery.inputs["galleryName"], "sharing": load_catalog(path, "dev").gallery.sharing}
+    assert of_type(example, GUARD) == [], "groups sharing is chosen at creation: nothing to leave"

@@ -11,7 +11,8 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from gallery.azure.errors import ArmError
 from gallery.azure.target import resolve_target
-from gallery.components.sharing import GalleryCommunityProvider, GallerySharingProvider, by_value
+from gallery.components.sharing import (GalleryCommunityProvider, GallerySharingGuardProvider, GallerySharingProvider,
+                                        by_value)
 from tests.fixtures.arm import API_VERSION, SUBSCRIPTION
 
 A, B, C = ("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d",
@@ -164,6 +165,52 @@ def test_a_refused_publication_names_the_role(arm, community):
         community.create(community_props())
 
 
+# -- the guard before the gallery's update ----------------------------------------------------------------
+
+def guard_props(sharing="private", gallery=GALLERY) -> dict:
+    return {"subscriptionId": SUBSCRIPTION, "resourceGroupName": RG, "galleryName": gallery, "sharing": sharing}
+
+
+@pytest.mark.parametrize("served, wanted", [
+    ({"sharing": "Community", "community": COMMUNITY, "enabled": True}, "private"),
+    ({"sharing": "Community", "community": COMMUNITY, "enabled": False}, "private"),
+    ({"sharing": "Groups", "groups": [{"type": "Subscriptions", "ids": [A]}]}, "private"),
+    ({"sharing": "Groups", "groups": [{"type": "Subscriptions", "ids": [A]}]}, "community"),
+])
+def test_the_guard_resets_what_azure_still_shares_before_the_gallery_changes(arm, served, wanted):
+    arm.add_gallery(RG, GALLERY, **served)
+    guard = GallerySharingGuardProvider(resolve_target())
+    result = guard.create(guard_props(wanted))
+    assert posts(arm) == [{"operationType": "Reset"}]  # Gallery_ResetSharingProfile
+    assert arm.gallery(RG, GALLERY)["properties"]["sharingProfile"] == {"permissions": "Private"}
+    assert result.outs == guard_props(wanted)
+
+
+@pytest.mark.parametrize("served, wanted", [
+    ({"sharing": "Private"}, "private"),
+    ({"sharing": "Community", "community": COMMUNITY, "enabled": True}, "community"),
+])
+def test_the_guard_leaves_a_gallery_that_already_is_as_wanted(arm, served, wanted):
+    arm.add_gallery(RG, GALLERY, **served)
+    GallerySharingGuardProvider(resolve_target()).create(guard_props(wanted))
+    assert posts(arm) == [] and len(arm.calls("GET")) == 1
+
+
+def test_the_guard_of_a_gallery_not_created_yet_does_nothing(arm):
+    GallerySharingGuardProvider(resolve_target()).create(guard_props())
+    assert posts(arm) == []
+
+
+def test_a_change_of_wanted_sharing_is_an_update_that_settles_again(arm):
+    guard = GallerySharingGuardProvider(resolve_target())
+    diff = guard.diff("id", guard_props("community"), guard_props("private"))
+    assert (diff.changes, diff.replaces) == (True, [])
+    arm.add_gallery(RG, GALLERY, sharing="Community", community=COMMUNITY, enabled=True)
+    guard.update("id", guard_props("community"), guard_props("private"))
+    assert posts(arm) == [{"operationType": "Reset"}]
+    assert guard.diff("id", guard_props(), guard_props(gallery="gal_other")).replaces == ["galleryName"]
+
+
 def test_the_calls_go_to_the_target_the_provider_was_given(arm, monkeypatch):
     """The provider keeps its target: a later change of the environment does not move its calls."""
     arm.add_gallery(RG, GALLERY, sharing="Groups")
@@ -174,7 +221,8 @@ def test_the_calls_go_to_the_target_the_provider_was_given(arm, monkeypatch):
 
 
 @pytest.mark.parametrize("provider, props", [(GallerySharingProvider, groups_props()),
-                                             (GalleryCommunityProvider, community_props())])
+                                             (GalleryCommunityProvider, community_props()),
+                                             (GallerySharingGuardProvider, guard_props())])
 def test_the_providers_travel_by_value_without_this_project(tmp_path, provider, props):
     # The dynamic-provider process unpickles the provider from the state: unpickling it and diffing
     # must not import `gallery` (nor hold a client or credential), so a refactor cannot break old stacks.

@@ -194,19 +194,23 @@ def test_the_lifecycle_steps_are_named():
         ("version.removed-after-end-of-life", "ubuntu 1.1.0 is deleted after its end of life 2999-01-01")]
 
 
-@pytest.mark.parametrize("base, head, kind", [
-    ("gallery-community.yaml", "base.yaml", "gallery.sharing-community-to-private"),
-    ("gallery-groups.yaml", "base.yaml", "gallery.sharing-groups-to-private"),
-    ("gallery-groups.yaml", "gallery-community.yaml", "gallery.sharing-groups-to-community"),
-    ("gallery-community.yaml", "gallery-groups.yaml", "gallery.sharing-groups-on-existing"),
+@pytest.mark.parametrize("base, head, kind, severity, hint", [
+    ("gallery-community.yaml", "base.yaml", "gallery.sharing-community-to-private", "warning",
+     "everyone using its public name loses access to its images; the deploying identity needs Owner or Compute "
+     "Gallery Sharing Admin on the gallery"),
+    ("gallery-groups.yaml", "base.yaml", "gallery.sharing-groups-to-private", "warning",
+     "the subscriptions and tenants it was shared with lose access; the deploying identity needs Owner or Compute "
+     "Gallery Sharing Admin on the gallery"),
+    ("gallery-groups.yaml", "gallery-community.yaml", "gallery.sharing-groups-to-community", "warning",
+     "every image in it becomes usable by anyone in Azure; the deploying identity needs Owner or Compute Gallery "
+     "Sharing Admin on the gallery"),
+    ("gallery-community.yaml", "gallery-groups.yaml", "gallery.sharing-groups-on-existing", "blocking",
+     "create a new gallery with sharing: groups and publish the images there"),
 ])
-def test_leaving_a_shared_state_is_refused_until_the_sharing_is_reset(base, head, kind):
+def test_each_sharing_transition_says_what_azure_allows_and_who_loses_access(base, head, kind, severity, hint):
     found = [f for f in diff_catalogs(load_catalog(DIFF / base), load_catalog(DIFF / head), today=TODAY)
              if f.kind.startswith("gallery.sharing")]
-    assert [(f.kind, f.severity) for f in found] == [(kind, "blocking")]
-    if kind != "gallery.sharing-groups-on-existing":
-        assert found[0].hint.startswith("reset the sharing first (`az sig share reset --gallery-name gal_diff_dev "
-                                        "--resource-group rg-diff-dev`), then `pulumi refresh`, then deploy")
+    assert [(f.kind, f.severity, f.hint) for f in found] == [(kind, severity, hint)]
 
 
 def test_a_version_past_its_end_of_life_is_retired():

@@ -54,5 +54,6 @@ def test_plan_passes_armcheck(armcheck, catalog, stack):
     # (their calls are checked against Azure's examples in tests/components/test_sharing.py).
     assert set(report["skipped_types"]) <= {"gallery:index:ImageGallery",
                                             "pulumi-python:dynamic/gallery:GallerySharing",
-                                            "pulumi-python:dynamic/gallery:GalleryCommunity"}
+                                            "pulumi-python:dynamic/gallery:GalleryCommunity",
+                                            "pulumi-python:dynamic/gallery:GallerySharingGuard"}
     assert report["checked"] == sum(1 for r in records if r["type"].startswith("azure-native:"))

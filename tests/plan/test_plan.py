@@ -70,7 +70,8 @@ def test_plan_is_repeatable_in_one_process(example_plan):
     again = run_plan(EXAMPLE, "dev")
     assert again == example_plan
     assert {r["name"] for r in minimal} == {"gallery", "gallery-rg", "gallery-storage", "gallery-container-linux",
-                                            "gallery-gallery", "gallery-app", "gallery-app-1.0.0"}
+                                            "gallery-sharing-guard", "gallery-gallery", "gallery-app",
+                                            "gallery-app-1.0.0"}
 
 
 def test_stack_name_reaches_the_names():
@@ -132,7 +133,7 @@ def test_cli_text_ends_with_outputs_and_the_summary_like_pulumi_preview(capsys):
         "    communityPublicNames   : []", "    communitySharingEnabled: false",
         "    containers             : {", '        linux: "linux-vhds"', "    }", "    definitionIds          : {"]
     assert f'    galleryId              : "{gallery_id}"' in lines[start:]
-    assert lines[-3:] == ["", "Resources:", "    + 8 to create"]
+    assert lines[-3:] == ["", "Resources:", "    + 9 to create"]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
