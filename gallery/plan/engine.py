@@ -11,6 +11,8 @@ plan can run many times in one process (the diff plans two catalogs).
 """
 from __future__ import annotations
 
+import asyncio
+import atexit
 import contextvars
 import json
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.settings import SETTINGS, get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from gallery.catalog.stackconfig import PROJECT
 
@@ -124,8 +126,25 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
 
+    # The stock monitor's methods run in executor threads and give each thread an event loop of its own
+    # (`_ensure_event_loop`) that nothing closes: each is closed at exit, before its finalizer would.
+    def Invoke(self, request):  # noqa: N802 - the gRPC method name
+        try:
+            return super().Invoke(request)
+        finally:
+            _close_at_exit(_ensure_event_loop())
+
+    def ReadResource(self, request):  # noqa: N802
+        try:
+            return super().ReadResource(request)
+        finally:
+            _close_at_exit(_ensure_event_loop())
+
     def RegisterResource(self, request):  # noqa: N802 - the gRPC method name
-        response = super().RegisterResource(request)
+        try:
+            response = super().RegisterResource(request)
+        finally:
+            _close_at_exit(_ensure_event_loop())
         if request.type != "pulumi:pulumi:Stack":
             inputs = rpc.deserialize_properties(request.object)
             if "__provider" in inputs:
@@ -196,4 +215,16 @@ def _run(program, stack, project, config, mocks) -> ProgramRun:
         root._finish()
 
     _sync_await(run_pulumi_func(body))
+    _close_at_exit(_ensure_event_loop())
     return run
+
+
+_CLOSING: set = set()
+
+
+def _close_at_exit(loop: asyncio.AbstractEventLoop) -> None:
+    """Close an event loop of the runs before the interpreter tears down: left to its finalizer, it may run
+    after its own self-pipe socket is gone and print a ValueError traceback (seen on `gallery plan`)."""
+    if id(loop) not in _CLOSING:
+        _CLOSING.add(id(loop))
+        atexit.register(lambda: loop.is_closed() or loop.is_running() or loop.close())
