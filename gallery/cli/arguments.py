@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 
 from gallery.catalog.loader import DEFAULT_STACK
@@ -42,3 +43,35 @@ def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", default="images.yaml", type=file_path,
                         help="the catalog file (default: images.yaml)")
     add_stack(parser)
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD") from None
+
+
+def lun(text: str) -> int:
+    """A data disk's LUN, in the range the catalog schema allows: checked before anything is sent."""
+    from gallery.catalog import schema  # the schema loads only for a LUN
+    bounds = schema.schema()["$defs"]["dataDisk"]["properties"]["lun"]
+    low, high = bounds["minimum"], bounds["maximum"]
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a data disk LUN: a LUN is a whole number from {low} "
+                                         f"to {high}")
+    return value
+
+
+def data_disk(text: str) -> tuple[int, str | None]:
+    """LUN or LUN:CACHING, e.g. 0 or 1:ReadOnly; the caching values are the schema's."""
+    from gallery.catalog import schema
+    number, _, caching = text.partition(":")
+    allowed = schema.schema()["$defs"]["dataDisk"]["properties"]["caching"]["enum"]
+    if caching and caching not in allowed:
+        raise argparse.ArgumentTypeError(f"{text!r}: caching must be one of {', '.join(allowed)}")
+    return lun(number), caching or None

@@ -6,8 +6,7 @@ import datetime as dt
 
 from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
-from gallery.cli.arguments import add_catalog_arguments
-from gallery.cli.version import iso_date
+from gallery.cli.arguments import add_catalog_arguments, iso_date
 from gallery.errors import EXIT_OK
 
 

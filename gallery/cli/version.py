@@ -2,32 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-
 from typing import Optional
 
 from gallery.cli import output
-from gallery.cli.arguments import add_catalog_option
+from gallery.cli.arguments import add_catalog_option, data_disk, iso_date
 from gallery.errors import EXIT_OK, EXIT_USER
-
-CACHING = ("None", "ReadOnly", "ReadWrite")
-
-
-def iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD") from None
-
-
-def data_disk(text: str) -> tuple[int, str | None]:
-    """LUN or LUN:CACHING, e.g. 0 or 1:ReadOnly."""
-    lun, _, caching = text.partition(":")
-    if not lun.isdigit() or not 0 <= int(lun) <= 63:
-        raise argparse.ArgumentTypeError(f"{text!r}: the LUN must be a whole number from 0 to 63")
-    if caching and caching not in CACHING:
-        raise argparse.ArgumentTypeError(f"{text!r}: caching must be one of {', '.join(CACHING)}")
-    return int(lun), caching or None
 
 
 def add_source_arguments(p: argparse.ArgumentParser) -> None:

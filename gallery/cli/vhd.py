@@ -20,7 +20,7 @@ from gallery.catalog import naming
 from gallery.vhd import vhdfile as vhd
 from gallery.cli import output
 from gallery.cli.progress import upload_progress
-from gallery.cli.arguments import add_stack, file_path
+from gallery.cli.arguments import add_stack, file_path, iso_date, lun
 from gallery.errors import EXIT_OK, EXIT_USER, Problem
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import VhdSource
@@ -120,10 +120,10 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
                                    "(DefaultAzureCredential) on the catalog's storage account.")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--image", required=True, metavar="NAME", help="the image definition in the catalog")
-    p.add_argument("--captured", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--captured", type=iso_date, metavar="YYYY-MM-DD",
                    help="the capture date in the blob name (default: the file's modification date, so that a "
                         "rerun on another day resumes the same blob)")
-    p.add_argument("--data-disk", type=_lun, metavar="LUN",
+    p.add_argument("--data-disk", type=lun, metavar="LUN",
                    help="upload a data disk with this LUN (0 to 63), not the OS disk")
     p.add_argument("--catalog", default="images.yaml", metavar="PATH", type=file_path,
                    help="the catalog (default: images.yaml)")
@@ -271,24 +271,3 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
     return int(text)
-
-
-def _lun(text: str) -> int:
-    """A data disk's LUN, in the range the catalog schema allows: checked before anything is sent."""
-    from gallery.catalog import schema  # noqa: PLC0415 - the schema loads only for --data-disk
-    bounds = schema.schema()["$defs"]["dataDisk"]["properties"]["lun"]
-    low, high = bounds["minimum"], bounds["maximum"]
-    try:
-        lun = int(text)
-    except ValueError:
-        lun = None
-    if lun is None or not low <= lun <= high:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a data disk LUN: a LUN is a whole number from {low} to {high}")
-    return lun
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-02") from None

@@ -85,7 +85,7 @@ def test_version_add_follows_the_policy_unless_told(life, capsys):
      "error: --sequence and --data-disk go with --vhd-captured"),
     (["version", "add", UBUNTU, "1.2.0", "--vhd-captured", "20.11.2026"], "'20.11.2026' is not a date: write YYYY-MM-DD"),
     (["version", "add", UBUNTU, "1.2.0", "--vhd-captured", "2026-11-20", "--data-disk", "64"],
-     "the LUN must be a whole number from 0 to 63"),
+     "'64' is not a data disk LUN: a LUN is a whole number from 0 to 63"),
 ])
 def test_version_add_refusals_change_nothing(example, capsys, argv, message):
     before = example.read_bytes()
