@@ -26,26 +26,30 @@ def arm_datetime(day: Optional[dt.date]) -> Optional[str]:
 # tests/components/test_api_version.py fails when the provider moves, and this must be revisited then.
 GALLERY_IMAGE_API_VERSION = "2024-03-03"
 STANDARD_SECURITY = "Standard"
+# Each feature's catalog key (as `startsAtVersion` names it) and Azure's feature name; discovery reads them back.
+FEATURE_NAMES = {"securityType": "SecurityType", "acceleratedNetworking": "IsAcceleratedNetworkSupported",
+                 "diskControllerTypes": "DiskControllerTypes", "hibernation": "IsHibernateSupported"}
 
 
 def image_features(image: ImageDefinition) -> list[compute.GalleryImageFeatureArgs]:
     features = []
 
-    def feature(key: str, name: str, value: str) -> None:
+    def feature(key: str, value: str) -> None:
         # startsAtVersion: the feature changes on an existing definition from that version on
         # (GalleryImage_UpdateFeatures.json: with allowUpdateImage: true).
-        features.append(compute.GalleryImageFeatureArgs(name=name, value=value, starts_at_version=image.starts_at(key)))
+        features.append(compute.GalleryImageFeatureArgs(name=FEATURE_NAMES[key], value=value,
+                                                        starts_at_version=image.starts_at(key)))
 
     # A Standard that starts at a version is a change back to Standard, and must be said.
     if image.security_type != STANDARD_SECURITY or image.starts_at("securityType"):
-        feature("securityType", "SecurityType", image.security_type)
+        feature("securityType", image.security_type)
     if image.accelerated_networking is not None:
-        feature("acceleratedNetworking", "IsAcceleratedNetworkSupported", str(image.accelerated_networking))
+        feature("acceleratedNetworking", str(image.accelerated_networking))
     if image.disk_controller_types:
         ordered = sorted(image.disk_controller_types, key=DISK_CONTROLLER_ORDER.index)
-        feature("diskControllerTypes", "DiskControllerTypes", ", ".join(ordered))
+        feature("diskControllerTypes", ", ".join(ordered))
     if image.hibernation is not None:
-        feature("hibernation", "IsHibernateSupported", str(image.hibernation))
+        feature("hibernation", str(image.hibernation))
     return features
 
 

@@ -21,6 +21,7 @@ from gallery.discover.notes import Note
 from gallery.discover.read import AzureGallery
 from gallery.discover.replication import (DEFAULT_STORAGE, Defaults, VersionReplication, lift, read_replication,
                                           version_keys)
+from gallery.components.definitions import FEATURE_NAMES
 from gallery.discover.sources import (PUBLIC_BLOB_SUFFIX, DiskImages, NoForm, ResourceRef, VhdDisks, account_of,
                                       read_source)
 from gallery.discover.stack import templated, templated_account
@@ -41,14 +42,12 @@ _VERSION_KNOWN = {"publishingProfile", "storageProfile", "safetyProfile", "provi
                   "securityProfile"}
 _PROFILE_KNOWN = {"targetRegions", "replicaCount", "excludeFromLatest", "publishedDate", "endOfLifeDate",
                   "storageAccountType", "replicationMode"}
-_FEATURES = {"securitytype": "SecurityType", "isacceleratednetworksupported": "IsAcceleratedNetworkSupported",
-             "diskcontrollertypes": "DiskControllerTypes", "ishibernatesupported": "IsHibernateSupported"}
+# Azure's feature names, looked up without regard to case, and each one's catalog key.
+_FEATURES = {name.lower(): name for name in FEATURE_NAMES.values()}
+_CATALOG_FEATURE = {name: key for key, name in FEATURE_NAMES.items()}
 # The features the program sends for every definition (gallery.components.definitions.image_features):
 # SecurityType only when it is not Standard, IsHibernateSupported only when the catalog says.
-_ALWAYS_SENT = ("IsAcceleratedNetworkSupported", "DiskControllerTypes")
-# A feature's catalog key, as `startsAtVersion` names it.
-_CATALOG_FEATURE = {"SecurityType": "securityType", "IsAcceleratedNetworkSupported": "acceleratedNetworking",
-                    "DiskControllerTypes": "diskControllerTypes", "IsHibernateSupported": "hibernation"}
+_ALWAYS_SENT = (FEATURE_NAMES["acceleratedNetworking"], FEATURE_NAMES["diskControllerTypes"])
 
 
 @dataclass
