@@ -67,10 +67,16 @@ class _ArmProvider(ResourceProvider):
         return read_sharing(self._client(props), props["resourceGroupName"], props["galleryName"])
 
     def _update(self, props: dict, operation: str, subscriptions: Sequence[str] = (),
-                tenants: Sequence[str] = ()) -> None:
+                tenants: Sequence[str] = (), *, gone_ok: bool = False) -> None:
+        """The share action. `gone_ok`: a gallery that no longer exists has taken its sharing with it."""
+        from gallery.azure.errors import ArmError
         from gallery.azure.sharing import update_sharing
-        update_sharing(self._client(props), props["resourceGroupName"], props["galleryName"], operation,
-                       subscriptions, tenants)
+        try:
+            update_sharing(self._client(props), props["resourceGroupName"], props["galleryName"], operation,
+                           subscriptions, tenants)
+        except ArmError as exc:
+            if not (gone_ok and exc.status == 404):
+                raise
 
 
 class GallerySharingProvider(_ArmProvider):
@@ -106,12 +112,7 @@ class GallerySharingProvider(_ArmProvider):
                                          "tenants": list(state.tenants)})
 
     def delete(self, _id: str, props: dict) -> None:
-        from gallery.azure.errors import ArmError
-        try:
-            self._update(props, "Remove", self._ids(props, "subscriptions"), self._ids(props, "tenants"))
-        except ArmError as exc:
-            if exc.status != 404:
-                raise  # a gone gallery has taken its sharing with it
+        self._update(props, "Remove", self._ids(props, "subscriptions"), self._ids(props, "tenants"), gone_ok=True)
 
 
 class GalleryCommunityProvider(_ArmProvider):
@@ -144,12 +145,7 @@ class GalleryCommunityProvider(_ArmProvider):
                                          "publicNames": list(state.public_names)})
 
     def delete(self, _id: str, props: dict) -> None:
-        from gallery.azure.errors import ArmError
-        try:
-            self._update(props, "Reset")
-        except ArmError as exc:
-            if exc.status != 404:
-                raise
+        self._update(props, "Reset", gone_ok=True)
 
 
 def by_value(provider: ResourceProvider) -> ResourceProvider:
