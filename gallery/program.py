@@ -13,12 +13,13 @@ import pulumi
 from gallery.azure.target import resolve_target
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import Catalog
-from gallery.components import ImageGallery, ImageGalleryArgs, Selection
+from gallery.components import ImageGallery, ImageGalleryArgs
+from gallery.desired.names import COMPONENT_NAME
+from gallery.desired.selection import Selection
 from gallery.errors import CatalogError
 
 CATALOG_KEY = "catalog"  # the project's config key: the catalog's path, relative to the project
 DEFAULT_CATALOG = "images.yaml"
-COMPONENT_NAME = "gallery"  # every logical name starts with it: never change it (existing stacks hold them)
 
 
 def load(project_dir: Path, config: pulumi.Config, stack: str) -> Catalog:

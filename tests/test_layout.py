@@ -11,8 +11,9 @@ PACKAGE = ROOT / "gallery"
 # Each floor may import from its own package and from the floors below it, never above.
 FLOORS = [
     {"gallery", "gallery.errors", "gallery.annotations", "gallery.files"},
-    {"gallery.catalog", "gallery.azure"},
-    {"gallery.components", "gallery.vhd"},
+    {"gallery.catalog"},
+    {"gallery.desired"},
+    {"gallery.azure", "gallery.components", "gallery.vhd"},
     {"gallery.program"},
     {"gallery.plan"},
     {"gallery.diff", "gallery.lifecycle", "gallery.discover"},

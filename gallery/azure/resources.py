@@ -4,29 +4,13 @@ its blob containers), and bulk lists read as ARM's JSON.
 The project installs no azure-mgmt-resource or azure-mgmt-storage for three reads: they go through the
 compute client's own pipeline (`send_request`), so they get the same endpoint, credential, retries
 (`Retry-After` honoured) and connection pool. Each resource type is read at the API version
-pulumi-azure-native 3.29 uses for it, so what is read is what `pulumi import` will see. Discovery also lists
+pulumi-azure-native 3.29 uses for it (gallery.desired.arm), so what is read is what `pulumi import` will see. Discovery also lists
 definitions and versions this way (at COMPUTE_API_VERSION): building the SDK's models of a thousand versions
 and turning them back into JSON cost more CPU than all the waiting for ARM.
 """
 from __future__ import annotations
 
 from typing import Any, Iterator
-
-# pulumi-azure-native 3.29: resources.ResourceGroup at 2024-03-01, storage.* at 2024-01-01.
-RESOURCES_API_VERSION = "2024-03-01"
-STORAGE_API_VERSION = "2024-01-01"
-
-
-def group_path(subscription: str, group: str) -> str:
-    return f"/subscriptions/{subscription}/resourceGroups/{group}"
-
-
-def account_path(subscription: str, group: str, account: str) -> str:
-    return f"{group_path(subscription, group)}/providers/Microsoft.Storage/storageAccounts/{account}"
-
-
-def gallery_path(subscription: str, group: str, gallery: str) -> str:
-    return f"{group_path(subscription, group)}/providers/Microsoft.Compute/galleries/{gallery}"
 
 
 def get_json(client: Any, path: str, api_version: str, **params: str) -> dict:

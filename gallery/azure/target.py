@@ -15,10 +15,11 @@ from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
 from gallery.azure.errors import ArmError
+from gallery.desired import arm
 
-# The Compute API version of every gallery call: the one pulumi-azure-native 3.29 uses for galleries,
-# definitions and versions. azure-mgmt-compute 39 would send 2026-03-03 unless told per call.
-COMPUTE_API_VERSION = "2024-03-03"
+# The Compute API version of every gallery call is the one the program's resources are sent at
+# (gallery.desired.arm); azure-mgmt-compute 39 would send 2026-03-03 unless told per call.
+COMPUTE_API_VERSION = arm.COMPUTE_API_VERSION
 
 ENDPOINT_ENV = "GALLERY_ARM_ENDPOINT"
 TOKEN_ENV = "GALLERY_ARM_TOKEN"

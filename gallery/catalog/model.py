@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Mapping, Optional, Union
 
@@ -363,6 +363,11 @@ class Catalog:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))
+
+    def __reduce__(self):
+        # A mapping proxy does not pickle: the tags cross a process boundary as a dict, wrapped again on arrival.
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return type(self), tuple(dict(v) if k == "tags" else v for k, v in values.items())
 
     @property
     def containers(self) -> dict[str, str]:

@@ -1,55 +1,30 @@
-"""`gallery:index:ImageGallery`: a validated catalog, declared as Azure resources.
+"""`gallery:index:ImageGallery`: a validated catalog, declared as Azure resources from its desired state.
 
-Resource group -> storage account (+ one container per OS family) and gallery -> image definitions
--> image versions; plus the gallery's sharing groups and RBAC. Every child is parented to the
-component and named from stable catalog keys (image name, version string, family, principal), so
-reordering images.yaml renames nothing.
+Resource group -> storage account (+ one container per OS family) and gallery -> image definitions -> image
+versions; plus the gallery's sharing and RBAC. What each resource is (name, inputs, options) is decided in
+gallery.desired; here each becomes a Pulumi resource parented to the component, in the state's order, and the
+inputs the state wires to another resource take that resource's output, so Pulumi knows the order.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 from typing import Any, Mapping, Optional
 
 import pulumi
-from pulumi_azure_native import authorization, compute, resources
+from pulumi_azure_native import authorization
 
-from gallery.components.access import declare_access
-from gallery.components.definitions import declare_definition
-from gallery.components.storage import declare_storage
-from gallery.components.versions import declare_version
+from gallery.azure.target import ArmTarget, resolve_target
 from gallery.catalog.model import Catalog
 from gallery.catalog.naming import camel
-from gallery.components.sharing import GalleryCommunity, GallerySharing, GallerySharingGuard
-from gallery.azure.target import ArmTarget, resolve_target
+from gallery.components.native import CLASSES, declare_native
+from gallery.components.sharing import declare_sharing
+from gallery.desired import arm, names
+from gallery.desired.build import desired_state
+from gallery.desired.selection import Selection
+from gallery.desired.state import CLIENT, DesiredResource, Wire
 
-TYPE = "gallery:index:ImageGallery"
-
-SHARING_PERMISSIONS = {
-    "private": compute.GallerySharingPermissionTypes.PRIVATE,
-    "groups": compute.GallerySharingPermissionTypes.GROUPS,
-    "community": compute.GallerySharingPermissionTypes.COMMUNITY,
-}
-
-
-def group_logical_name(component: str) -> str:
-    return f"{component}-rg"
-
-
-def gallery_logical_name(component: str) -> str:
-    return f"{component}-gallery"
-
-
-@dataclass(frozen=True)
-class Selection:
-    """A part of the catalog to declare: these definitions, and these versions.
-
-    The resource group, storage, gallery, sharing and role assignments are always declared; a version
-    whose definition is not selected names it without depending on it. The review diff plans only what
-    a change touches this way (both sides with the same selection); `pulumi up` declares everything.
-    """
-
-    definitions: frozenset[str]  # image names
-    versions: frozenset[tuple[str, str]]  # (image name, version), of any image
+TYPE = arm.COMPONENT
 
 
 @dataclass
@@ -88,109 +63,74 @@ class GalleryOutputs:
         return {camel(f.name): getattr(self, f.name) for f in fields(self)}
 
 
-
 class ImageGallery(pulumi.ComponentResource):
     """The catalog's resources; `outputs` (GalleryOutputs) is what consumers need to find an image."""
 
     def __init__(self, name: str, args: ImageGalleryArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(TYPE, name, None, opts)
         catalog = args.catalog
-        child = pulumi.ResourceOptions(parent=self)
-        tags = dict(catalog.tags)
-
-        # Everything below lives here and cannot be moved out: deleting the group deletes it all.
-        self.resource_group = resources.ResourceGroup(
-            group_logical_name(name),
-            resources.ResourceGroupArgs(resource_group_name=catalog.resource_group,
-                                        location=catalog.location, tags=tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=True))
-        group = self.resource_group
-
-        self.storage = declare_storage(name, catalog, group, self)
-
-        spec = catalog.gallery
-        community = spec.community
+        state = desired_state(catalog, args.only, component=name)
         client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
         target = args.arm or resolve_target()
-        # Groups sharing is chosen when a gallery is created; the other two may be reached from a shared
-        # state, which Azure lets go only after a reset: the guard does it before the gallery's update.
-        self.sharing_guard: Optional[GallerySharingGuard] = None
-        if spec.sharing != "groups":
-            self.sharing_guard = GallerySharingGuard(
-                f"{name}-sharing-guard", target=target, subscription_id=client.subscription_id,
-                resource_group_name=group.name, gallery_name=spec.name, sharing=spec.sharing, opts=child)
-        self.gallery = compute.Gallery(
-            gallery_logical_name(name),
-            compute.GalleryArgs(
-                gallery_name=spec.name,
-                resource_group_name=group.name,
-                location=catalog.location,
-                description=spec.description,
-                sharing_profile=compute.SharingProfileArgs(
-                    permissions=SHARING_PERMISSIONS[spec.sharing],
-                    community_gallery_info=compute.CommunityGalleryInfoArgs(
-                        public_name_prefix=community.public_name_prefix, publisher_uri=community.publisher_uri,
-                        publisher_contact=community.publisher_contact, eula=community.eula)
-                    if community else None),
-                soft_delete_policy=compute.SoftDeletePolicyArgs(is_soft_delete_enabled=spec.soft_delete),
-                identity=compute.GalleryIdentityArgs(
-                    type=compute.ResourceIdentityType(spec.identity.type),
-                    # azure-native takes Azure's {id: {}} map as a list of ids
-                    user_assigned_identities=list(spec.identity.user_assigned_identities) or None)
-                if spec.identity else None,
-                tags=tags,
-            ),
-            # Deleting the gallery deletes every image consumers boot from. No replace_on_changes
-            # either: its fixed settings (sharing: groups...) are blocked by the PR diff instead.
-            opts=pulumi.ResourceOptions(parent=self, protect=True,
-                                        depends_on=[self.sharing_guard] if self.sharing_guard else None))
+        # Every child, by logical name, in the state's order (a resource is declared after what it waits for).
+        self.resources: dict[str, pulumi.Resource] = {}
 
-        self.sharing: Optional[GallerySharing] = None
-        self.community: Optional[GalleryCommunity] = None
-        if spec.sharing == "groups":
-            self.sharing = GallerySharing(
-                f"{name}-sharing", target=target, subscription_id=client.subscription_id,
-                resource_group_name=group.name, gallery_name=self.gallery.name,
-                subscriptions=spec.shared_with.subscriptions, tenants=spec.shared_with.tenants, opts=child)
-        elif spec.sharing == "community" and community:
-            self.community = GalleryCommunity(
-                f"{name}-community", target=target, subscription_id=client.subscription_id,
-                resource_group_name=group.name, gallery_name=self.gallery.name,
-                public_name_prefix=community.public_name_prefix, publisher_uri=community.publisher_uri,
-                publisher_contact=community.publisher_contact, eula=community.eula, opts=child)
-        self.role_assignments = declare_access(name, spec.access, self.gallery, client.subscription_id, self)
+        def output(res: DesiredResource, wire: Wire) -> Any:
+            if wire.source == CLIENT:
+                return client.subscription_id
+            if wire.source in self.resources:
+                return getattr(self.resources[wire.source], wire.output)
+            if wire.output == "name":  # declared elsewhere; its name is the catalog's, as the state holds it
+                return _at(res.inputs, wire.path)
+            raise ValueError(f"{res.name}: {'.'.join(map(str, wire.path))} is the {wire.output} of {wire.source}, "
+                             "which this selection does not declare")
 
-        self.definitions: dict[str, compute.GalleryImage] = {}
-        self.versions: dict[str, dict[str, compute.GalleryImageVersion]] = {}
-        only = args.only
-        for image in catalog.images:
-            versions = [v for v in image.versions if only is None or (image.name, v.name) in only.versions]
-            if only is None or image.name in only.definitions:
-                self.definitions[image.name] = declare_definition(name, catalog, image, group, self.gallery, self)
-                definition: pulumi.Input[str] = self.definitions[image.name].name
-            elif versions:
-                definition = image.name  # not declared in this selection: its versions name it
-            else:
+        for res in state.resources:
+            if res.type == TYPE:
                 continue
-            self.versions[image.name] = {
-                version.name: declare_version(name, catalog, image, version, group, self.gallery, definition,
-                                              self.storage.account, self.storage.containers, self)
-                for version in versions}
+            wire_output = functools.partial(output, res)
+            if res.type in CLASSES:
+                self.resources[res.name] = declare_native(res, wire_output, self, self.resources)
+            else:
+                self.resources[res.name] = declare_sharing(res, wire_output, target, self, self.resources)
 
+        def of(token: str) -> dict[str, Any]:
+            return {r.name: self.resources[r.name] for r in state.of_type(token)}
+
+        definitions: dict[str, Any] = {}
+        versions: dict[str, dict[str, Any]] = {}  # every image declared here, in the catalog's order
+        for r in state.resources:
+            if r.type == arm.DEFINITION:
+                definitions[r.inputs["galleryImageName"]] = self.resources[r.name]
+                versions.setdefault(r.inputs["galleryImageName"], {})
+            elif r.type == arm.VERSION:
+                versions.setdefault(r.inputs["galleryImageName"], {})[r.inputs["galleryImageVersionName"]] = \
+                    self.resources[r.name]
+        self.definitions, self.versions = definitions, versions
         latest = {image.name: image.latest.name for image in catalog.images
-                  if image.latest and image.latest.name in self.versions.get(image.name, {})}
+                  if image.latest and image.latest.name in versions.get(image.name, {})}
+        community = of(arm.COMMUNITY).get(names.community(name))
+        group, account, gallery = (self.resources.get(n) for n in (names.group(name), names.storage_account(name),
+                                                                    names.gallery(name)))
         self.outputs = GalleryOutputs(
-            resource_group_name=group.name,
-            gallery_name=self.gallery.name,
-            gallery_id=self.gallery.id,
-            storage_account_name=self.storage.account.name,
-            storage_account_id=self.storage.account.id,
-            containers={family: c.name for family, c in self.storage.containers.items()},
-            definition_ids={image: d.id for image, d in self.definitions.items()},
-            version_ids={image: {v: r.id for v, r in versions.items()} for image, versions in self.versions.items()},
+            resource_group_name=group.name if group else catalog.resource_group,
+            gallery_name=gallery.name if gallery else catalog.gallery.name,
+            gallery_id=gallery.id if gallery else None,
+            storage_account_name=account.name if account else catalog.storage.account,
+            storage_account_id=account.id if account else None,
+            containers={family: self.resources[names.container(family, name)].name
+                        for family in sorted(catalog.containers) if names.container(family, name) in self.resources},
+            definition_ids={image: d.id for image, d in definitions.items()},
+            version_ids={image: {v: r.id for v, r in vs.items()} for image, vs in versions.items()},
             latest_versions=latest,
-            latest_version_ids={image: self.versions[image][v].id for image, v in latest.items()},
-            community_sharing_enabled=self.community.communityGalleryEnabled if self.community else False,
-            community_public_names=self.community.publicNames if self.community else [],
+            latest_version_ids={image: versions[image][v].id for image, v in latest.items()},
+            community_sharing_enabled=community.communityGalleryEnabled if community else False,
+            community_public_names=community.publicNames if community else [],
         )
         self.register_outputs(self.outputs.exports())
+
+
+def _at(inputs: Any, path: tuple) -> Any:
+    for part in path:
+        inputs = inputs[part]
+    return inputs

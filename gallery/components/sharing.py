@@ -27,13 +27,16 @@ nothing of this project, the calls need it installed in the stack's virtualenv (
 from __future__ import annotations
 
 import types
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
 from gallery.azure.target import ArmTarget
+from gallery.components.typed import options, wired
+from gallery.desired import arm
+from gallery.desired.state import DesiredResource, Wire
 
 # Moving a share to another gallery means resetting the old one and sharing the new.
 GALLERY_KEYS = ("subscriptionId", "resourceGroupName", "galleryName")
@@ -55,8 +58,8 @@ class _ArmProvider(ResourceProvider):
 
     @staticmethod
     def share_id(props: dict) -> str:
-        return (f"/subscriptions/{props['subscriptionId']}/resourceGroups/{props['resourceGroupName']}"
-                f"/providers/Microsoft.Compute/galleries/{props['galleryName']}/share")
+        from gallery.desired.arm import SHARING, arm_id
+        return arm_id(SHARING, props["subscriptionId"], props)
 
     @staticmethod
     def _gallery(props: dict) -> dict:
@@ -265,3 +268,20 @@ class GallerySharingGuard(pulumi.dynamic.Resource, module="gallery", name="Galle
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(by_value(GallerySharingGuardProvider(target)), name, {
             **_gallery_props(subscription_id, resource_group_name, gallery_name), "sharing": sharing}, opts)
+
+
+def declare_sharing(res: DesiredResource, output: Callable[[Wire], Any], target: ArmTarget,
+                    parent: pulumi.Resource, declared: Mapping[str, pulumi.Resource]) -> pulumi.dynamic.Resource:
+    """The dynamic resource the desired state names, with its wired inputs as outputs."""
+    v = wired(res, output)
+    opts = options(res, parent, declared)
+    placed = {"target": target, "subscription_id": v["subscriptionId"], "resource_group_name": v["resourceGroupName"],
+              "gallery_name": v["galleryName"], "opts": opts}
+    if res.type == arm.SHARING:
+        return GallerySharing(res.name, subscriptions=v["subscriptions"], tenants=v["tenants"], **placed)
+    if res.type == arm.COMMUNITY:
+        return GalleryCommunity(res.name, public_name_prefix=v["publicNamePrefix"], publisher_uri=v["publisherUri"],
+                                publisher_contact=v["publisherContact"], eula=v["eula"], **placed)
+    if res.type == arm.SHARING_GUARD:
+        return GallerySharingGuard(res.name, sharing=v["sharing"], **placed)
+    raise ValueError(f"{res.name}: no component declares {res.type}")

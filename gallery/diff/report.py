@@ -11,8 +11,10 @@ from typing import Optional
 from gallery.catalog.model import Catalog
 from gallery.catalog.yamlload import load_yaml
 from gallery.diff.catalog import diff_catalogs
+from gallery.desired.build import desired_state
+from gallery.desired.selection import changed
 from gallery.diff.findings import Report, apply_allow
-from gallery.diff.scope import changed
+from gallery.diff.resources import compare_plans
 from gallery.diff.sources import Side, read_side
 from gallery.errors import CatalogError
 
@@ -52,9 +54,7 @@ def _locator(side: Side):
 
 
 def _plans(base: Catalog, head: Catalog):
-    """Both catalogs planned, as far as the change reaches (see gallery.diff.scope), and compared."""
-    from gallery.diff.resources import compare_plans  # the mock engine loads only when plans are compared
-    from gallery.plan.run import plan_catalog
-
+    """Both catalogs' desired states, as far as the change reaches (gallery.desired.selection.changed), compared
+    resource by resource: the records the offline plan would give, without running the program."""
     only = changed(base, head)
-    return compare_plans(plan_catalog(base, only=only).resources, plan_catalog(head, only=only).resources), ""
+    return compare_plans(desired_state(base, only).records(), desired_state(head, only).records()), ""

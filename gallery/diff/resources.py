@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional
 
 from gallery.diff.findings import ACTION_RANK
+from gallery.desired import arm
 
 # Inputs that name or place the Azure resource: a different value is a different resource.
 IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accountName", "containerName",
@@ -21,15 +22,15 @@ IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accou
 # For the gallery resources Azure lists what may change; everything else is fixed.
 MUTABLE = {
     # A gallery's managed identity is a resource-level ARM property that a PUT updates in place.
-    "azure-native:compute:Gallery": ("description", "softDeletePolicy", "sharingProfile", "identity", "tags"),
-    "azure-native:compute:GalleryImage": ("description", "recommended", "endOfLifeDate", "releaseNoteUri",
+    arm.GALLERY: ("description", "softDeletePolicy", "sharingProfile", "identity", "tags"),
+    arm.DEFINITION: ("description", "recommended", "endOfLifeDate", "releaseNoteUri",
                                           "allowUpdateImage", "tags"),
-    "azure-native:compute:GalleryImageVersion": (
+    arm.VERSION: (
         "publishingProfile.targetRegions", "publishingProfile.replicaCount", "publishingProfile.excludeFromLatest",
         "publishingProfile.endOfLifeDate", "safetyProfile", "tags"),
 }
 # Role assignments cannot be edited in Azure; the provider replaces them.
-REPLACED_BY_PROVIDER = {"azure-native:authorization:RoleAssignment": ("principalId", "roleDefinitionId", "principalType")}
+REPLACED_BY_PROVIDER = {arm.ROLE_ASSIGNMENT: ("principalId", "roleDefinitionId", "principalType")}
 OPTIONS = ("parent", "protect", "retainOnDelete", "deleteBeforeReplace", "replaceOnChanges", "ignoreChanges",
            "customTimeouts", "dependsOn")
 REFUSED = "fixed after creation: Azure answers PropertyChangeNotAllowed (the provider would try an update)"
@@ -93,7 +94,7 @@ STANDARD_SECURITY_FEATURE = {"name": "SecurityType", "value": "Standard"}
 
 def _without_standard_security(rtype: str, inputs: dict) -> dict:
     features = inputs.get("features")
-    if rtype != "azure-native:compute:GalleryImage" or not isinstance(features, list):
+    if rtype != arm.DEFINITION or not isinstance(features, list):
         return inputs
     kept = [f for f in features if f != STANDARD_SECURITY_FEATURE]
     rest = {k: v for k, v in inputs.items() if k != "features"}
@@ -140,7 +141,7 @@ FEATURE_UPDATE = "allowUpdateImage with the feature's startsAtVersion: Azure cha
 def _feature_update(rtype: str, path: str, head: dict[str, object]) -> bool:
     """A feature of a definition changes in place with allowUpdateImage: true and its startsAtVersion
     (gallery.json allowUpdateImage; GalleryImage_UpdateFeatures.json); without them it is fixed."""
-    if rtype != "azure-native:compute:GalleryImage" or not path.startswith("features[") or \
+    if rtype != arm.DEFINITION or not path.startswith("features[") or \
             head.get("allowUpdateImage") is not True:
         return False
     feature = path[len("features["):].split("]")[0]
@@ -154,7 +155,7 @@ def _replicated_region_fixed(rtype: str, path: str, base: dict[str, object]) -> 
     """The encryption and the replica-set storage types of a target region that BASE already replicates to
     cannot change (not updatable); replica counts can."""
     prefix = "publishingProfile.targetRegions["
-    if rtype != "azure-native:compute:GalleryImageVersion" or not path.startswith(prefix):
+    if rtype != arm.VERSION or not path.startswith(prefix):
         return False
     region, _, rest = path[len(prefix):].partition("]")
     fixed = rest.startswith(".encryption") or (rest.startswith(".additionalReplicaSets[")
@@ -171,7 +172,7 @@ def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple
         return "replace", "in replaceOnChanges"
     if any(_under(path, p) for p in REPLACED_BY_PROVIDER.get(rtype, ())):
         return "replace", "cannot change in place: the provider replaces the resource"
-    if rtype == "azure-native:compute:Gallery" and path == "sharingProfile.permissions" and after == "Groups" and both:
+    if rtype == arm.GALLERY and path == "sharingProfile.permissions" and after == "Groups" and both:
         return "refused", "Azure cannot switch an existing gallery to groups sharing"
     mutable = MUTABLE.get(rtype)
     if mutable is None:

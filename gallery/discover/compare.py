@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Optional
 from gallery.catalog.regions import normalize as region
 from gallery.discover.read import AzureGallery
 from gallery.discover.translate import prefix_of
+from gallery.desired import arm
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,12 +185,12 @@ def _find_version(found: AzureGallery, inputs: dict) -> Optional[dict]:
 
 
 _KINDS: dict[str, tuple[Callable[[dict, bool], dict], Callable[[AzureGallery, dict], Optional[dict]]]] = {
-    "azure-native:resources:ResourceGroup": (_group, lambda f, i: f.group),
-    "azure-native:storage:StorageAccount": (_account, lambda f, i: f.account),
-    "azure-native:storage:BlobContainer": (_container, lambda f, i: _named(f.containers or (), i["containerName"])),
-    "azure-native:compute:Gallery": (_gallery, lambda f, i: f.gallery),
-    "azure-native:compute:GalleryImage": (_definition, lambda f, i: _named(f.images, i["galleryImageName"])),
-    "azure-native:compute:GalleryImageVersion": (_version, _find_version),
-    "pulumi-python:dynamic/gallery:GallerySharing": (_sharing, lambda f, i: f.gallery),
-    "pulumi-python:dynamic/gallery:GalleryCommunity": (_community_resource, lambda f, i: f.gallery),
+    arm.RESOURCE_GROUP: (_group, lambda f, i: f.group),
+    arm.STORAGE_ACCOUNT: (_account, lambda f, i: f.account),
+    arm.CONTAINER: (_container, lambda f, i: _named(f.containers or (), i["containerName"])),
+    arm.GALLERY: (_gallery, lambda f, i: f.gallery),
+    arm.DEFINITION: (_definition, lambda f, i: _named(f.images, i["galleryImageName"])),
+    arm.VERSION: (_version, _find_version),
+    arm.SHARING: (_sharing, lambda f, i: f.gallery),
+    arm.COMMUNITY: (_community_resource, lambda f, i: f.gallery),
 }

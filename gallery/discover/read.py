@@ -15,8 +15,8 @@ from typing import Any, Callable, Optional
 
 from gallery.azure.client import call_options, compute_client
 from gallery.azure.errors import ArmError, arm_error
-from gallery.azure.resources import (RESOURCES_API_VERSION, STORAGE_API_VERSION, account_path, gallery_path,
-                                     get_json, group_path, list_json)
+from gallery.azure.resources import get_json, list_json
+from gallery.desired.arm import RESOURCES_API_VERSION, STORAGE_API_VERSION, account_id, gallery_id, group_id
 from gallery.azure.target import COMPUTE_API_VERSION, ArmTarget
 from gallery.discover import DEFAULT_WORKERS
 from gallery.discover.sources import vhd_account
@@ -63,13 +63,13 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
     client = compute_client(target, subscription, retry_total=RETRY_TOTAL, connections=workers)
     with cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="discover") as pool:
         gallery_f = pool.submit(_get_gallery, client, resource_group, gallery)
-        group_f = pool.submit(get_json, client, group_path(subscription, resource_group), RESOURCES_API_VERSION)
+        group_f = pool.submit(get_json, client, group_id(subscription, resource_group), RESOURCES_API_VERSION)
         storage_f = pool.submit(_storage, client, subscription, resource_group, storage_account) \
             if storage_account else None
         # The definition list is paged; each page's definitions get their version lists right away. The
         # lister holds one of the pool's threads, so at most `workers` requests are ever in flight.
         version_fs: dict[str, cf.Future] = {}
-        path = gallery_path(subscription, resource_group, gallery)
+        path = gallery_id(subscription, resource_group, gallery)
         # With no account named, the first VHD source seen names the likely one: read it while the rest of the
         # versions are still being listed, instead of after.
         early = _Once(lambda account: pool.submit(_storage, client, subscription, resource_group, account,
@@ -153,7 +153,7 @@ def _storage(client: Any, subscription: str, resource_group: str, account: str, 
              ) -> tuple[Optional[dict], Optional[list[dict]], Optional[Refusal]]:
     """(account, containers, refusal). A named account that is not there stops discovery; one the sources
     name but that is gone is reported by the catalog (its sources are broken)."""
-    path = account_path(subscription, resource_group, account)
+    path = account_id(subscription, resource_group, account)
     try:
         body = get_json(client, path, STORAGE_API_VERSION)
     except Exception as exc:  # noqa: BLE001

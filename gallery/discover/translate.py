@@ -21,7 +21,7 @@ from gallery.discover.notes import Note
 from gallery.discover.read import AzureGallery
 from gallery.discover.replication import (DEFAULT_STORAGE, Defaults, VersionReplication, lift, read_replication,
                                           version_keys)
-from gallery.components.definitions import FEATURE_NAMES
+from gallery.desired.definitions import FEATURE_NAMES
 from gallery.discover.sources import (PUBLIC_BLOB_SUFFIX, DiskImages, NoForm, ResourceRef, VhdDisks, account_of,
                                       read_source)
 from gallery.discover.stack import templated, templated_account

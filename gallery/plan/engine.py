@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import contextvars
 import json
+import pickle
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
 
@@ -28,41 +30,27 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from gallery.catalog.stackconfig import PROJECT
+from gallery.desired.arm import KINDS, PLACEHOLDER_SUBSCRIPTION, COMMUNITY, STORAGE_ACCOUNT
+from gallery.desired.state import PROVIDER_MARKER
 
-FAKE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+FAKE_SUBSCRIPTION = PLACEHOLDER_SUBSCRIPTION
 FAKE_TENANT = "11111111-1111-1111-1111-111111111111"
 FAKE_CLIENT = "22222222-2222-2222-2222-222222222222"
 FAKE_OBJECT = "33333333-3333-3333-3333-333333333333"
-# What a dynamic resource's pickled provider is replaced by: the pickle is opaque, long and not stable.
-PROVIDER_MARKER = "<pickled dynamic provider>"
-
-_RG = "/subscriptions/{sub}/resourceGroups/{resourceGroupName}"
-_GALLERY = _RG + "/providers/Microsoft.Compute/galleries/{galleryName}"
-_ACCOUNT = _RG + "/providers/Microsoft.Storage/storageAccounts/{accountName}"
-# ARM id templates, so that mocked outputs look like what Azure returns.
-ARM_IDS = {
-    "azure-native:resources:ResourceGroup": _RG,
-    "azure-native:storage:StorageAccount": _ACCOUNT,
-    "azure-native:storage:BlobContainer": _ACCOUNT + "/blobServices/default/containers/{containerName}",
-    "azure-native:compute:Gallery": _GALLERY,
-    "azure-native:compute:GalleryImage": _GALLERY + "/images/{galleryImageName}",
-    "azure-native:compute:GalleryImageVersion": _GALLERY + "/images/{galleryImageName}/versions/{galleryImageVersionName}",
-    "azure-native:authorization:RoleAssignment": "{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
-}
-# The input that holds each type's physical name (azure-native exposes it as the `name` output).
-NAME_INPUTS = {
-    "azure-native:resources:ResourceGroup": "resourceGroupName",
-    "azure-native:storage:StorageAccount": "accountName",
-    "azure-native:storage:BlobContainer": "containerName",
-    "azure-native:compute:Gallery": "galleryName",
-    "azure-native:compute:GalleryImage": "galleryImageName",
-    "azure-native:compute:GalleryImageVersion": "galleryImageVersionName",
-    "azure-native:authorization:RoleAssignment": "roleAssignmentName",
-}
+# ARM id templates, so that mocked outputs look like what Azure returns; and the input holding each type's
+# physical name (azure-native exposes it as the `name` output).
+ARM_IDS = {k.token: k.id_template.replace("{subscription}", "{sub}") for k in KINDS.values()
+           if k.api_version and k.id_template}
+NAME_INPUTS = {k.token: k.name_input for k in KINDS.values() if k.name_input}
 
 
 class AzureMocks(pulumi.runtime.Mocks):
     """Plausible Azure answers: ARM ids built from the inputs, the physical name as `name`."""
+
+    subscription = FAKE_SUBSCRIPTION  # the client config's, and the one in every id
+
+    def __init__(self, subscription: str = FAKE_SUBSCRIPTION):
+        self.subscription = subscription
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
         inputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
@@ -73,13 +61,13 @@ class AzureMocks(pulumi.runtime.Mocks):
         name_key = NAME_INPUTS.get(args.typ)
         if name_key and name_key in inputs:
             outputs["name"] = inputs[name_key]
-        if args.typ == "azure-native:storage:StorageAccount":
+        if args.typ == STORAGE_ACCOUNT:
             account = inputs.get("accountName", args.name)
             outputs["primaryEndpoints"] = {"blob": f"https://{account}.blob.core.windows.net/"}
-        if args.typ == "pulumi-python:dynamic/gallery:GalleryCommunity":
+        if args.typ == COMMUNITY:
             # What Azure reports once it has published the gallery: its public name is the prefix and a GUID.
             outputs.update(communityGalleryEnabled=True,
-                           publicNames=[f"{inputs['publicNamePrefix']}-{FAKE_SUBSCRIPTION}"])
+                           publicNames=[f"{inputs['publicNamePrefix']}-{self.subscription}"])
         identity = inputs.get("identity")
         if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
             # azure-native takes the user-assigned identities as a list of ids, and Azure answers (and the
@@ -88,14 +76,14 @@ class AzureMocks(pulumi.runtime.Mocks):
                 i: {"principalId": FAKE_OBJECT, "clientId": FAKE_CLIENT} for i in identity["userAssignedIdentities"]}}
         if template:
             try:
-                return template.format(sub=FAKE_SUBSCRIPTION, **inputs), outputs
+                return template.format(sub=self.subscription, **inputs), outputs
             except KeyError:
                 pass
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, Optional[list]]:
         if args.token == "azure-native:authorization:getClientConfig":
-            return {"subscriptionId": FAKE_SUBSCRIPTION, "tenantId": FAKE_TENANT,
+            return {"subscriptionId": self.subscription, "tenantId": FAKE_TENANT,
                     "clientId": FAKE_CLIENT, "objectId": FAKE_OBJECT}, []
         raise NotImplementedError(f"the mock engine has no answer for the invoke {args.token}")
 
@@ -192,7 +180,24 @@ def run_program(program: Callable[[], Any], *, stack: str, project: str = PROJEC
     (`image-gallery:catalog`) to string values, like the engine's PULUMI_CONFIG.
     """
     ctx = contextvars.copy_context()
-    return ctx.run(_run, program, stack, project, dict(config or {}), mocks or AzureMocks())
+    with _pickler_restored():
+        return ctx.run(_run, program, stack, project, dict(config or {}), mocks or AzureMocks())
+
+
+@contextlib.contextmanager
+def _pickler_restored():
+    """Put back the methods of pickle's pure-Python pickler that serializing a dynamic provider replaces.
+
+    pulumi.dynamic's serialize_provider wraps `_Pickler._batch_setitems` (to sort dicts) and restores only
+    `pickle.Pickler`: each dynamic resource wraps the last wrapper once more. One `pulumi up` declares one or
+    two; a process that plans hundreds of catalogs (the test suite, planning shards) would overflow the stack.
+    """
+    saved = {name: vars(pickle._Pickler)[name] for name in ("_batch_setitems", "save_dict")}
+    try:
+        yield
+    finally:
+        for name, method in saved.items():
+            setattr(pickle._Pickler, name, method)
 
 
 def _run(program, stack, project, config, mocks) -> ProgramRun:

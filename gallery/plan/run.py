@@ -15,7 +15,7 @@ from gallery import program
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.stackconfig import project_dir, stack_config
 from gallery.catalog.model import Catalog
-from gallery.components import Selection
+from gallery.desired.selection import Selection
 from gallery.plan.engine import PROJECT, ProgramRun, Registration, run_program
 
 CATALOG_KEY = f"{PROJECT}:{program.CATALOG_KEY}"

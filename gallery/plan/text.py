@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from gallery.plan.engine import FAKE_SUBSCRIPTION, PROJECT
+from gallery.catalog.stackconfig import PROJECT
+from gallery.desired import arm
+from gallery.desired.arm import PLACEHOLDER_SUBSCRIPTION
 
 
 def markers(record: dict) -> list[str]:
@@ -49,7 +51,7 @@ def render_text(records: list[dict], stack: Optional[str] = None, outputs: Optio
     for t, n, info in rows:
         lines.append(f" +   {t:<{width_type}}  {n:<{width_name}}  {info}".rstrip())
     if outputs:
-        lines += ["", f"Outputs (ids in subscription {FAKE_SUBSCRIPTION}, a placeholder):"]
+        lines += ["", f"Outputs (ids in subscription {PLACEHOLDER_SUBSCRIPTION}, a placeholder):"]
         lines += _mapping(outputs, "    ")
     count = len(records) + (1 if stack is not None else 0)
     lines += ["", "Resources:", f"    + {count} to create"]
@@ -73,12 +75,12 @@ def _value(prefix: str, value: Any, indent: str) -> list[str]:
     return [prefix + json.dumps(value)]
 
 
-_TYPE_RANK = {"azure-native:resources:ResourceGroup": 0, "azure-native:storage:StorageAccount": 1,
-              "azure-native:storage:BlobContainer": 2, "azure-native:compute:Gallery": 3,
-              "pulumi-python:dynamic/gallery:GallerySharingGuard": 2.5,
-              "pulumi-python:dynamic/gallery:GallerySharing": 4, "pulumi-python:dynamic/gallery:GalleryCommunity": 4,
-              "azure-native:authorization:RoleAssignment": 5,
-              "azure-native:compute:GalleryImage": 6, "azure-native:compute:GalleryImageVersion": 6}
+_TYPE_RANK = {arm.RESOURCE_GROUP: 0, arm.STORAGE_ACCOUNT: 1,
+              arm.CONTAINER: 2, arm.GALLERY: 3,
+              arm.SHARING_GUARD: 2.5,
+              arm.SHARING: 4, arm.COMMUNITY: 4,
+              arm.ROLE_ASSIGNMENT: 5,
+              arm.DEFINITION: 6, arm.VERSION: 6}
 
 
 def _tree_order(rec: dict) -> tuple:

@@ -7,7 +7,10 @@ from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from gallery.azure.client import compute_client
 from gallery.azure.errors import arm_error
-from gallery.azure.resources import (RESOURCES_API_VERSION, STORAGE_API_VERSION, account_path, get_json, group_path,
+from gallery.desired.arm import RESOURCES_API_VERSION, STORAGE_API_VERSION
+from gallery.desired.arm import account_id as account_path
+from gallery.desired.arm import group_id as group_path
+from gallery.azure.resources import (get_json,
                                      list_json)
 from gallery.azure.target import resolve_target
 from tests.fixtures.arm import SUBSCRIPTION

@@ -14,7 +14,7 @@ import pytest
 from pulumi_azure_native import compute
 
 from gallery.azure.target import COMPUTE_API_VERSION
-from gallery.components.definitions import GALLERY_IMAGE_API_VERSION
+from gallery.desired.arm import COMPUTE_API_VERSION as GALLERY_IMAGE_API_VERSION
 
 
 def _api_versions(resource: type) -> set[str]:
@@ -33,3 +33,15 @@ def test_gallery_resources_are_sent_at_2024_03_03(resource):
 
 def test_the_program_and_the_sharing_calls_agree_on_the_version():
     assert GALLERY_IMAGE_API_VERSION == COMPUTE_API_VERSION == "2024-03-03"
+
+
+def test_every_kind_is_sent_at_the_api_version_the_desired_state_names():
+    from pulumi_azure_native import authorization, resources, storage
+
+    from gallery.desired import arm
+    classes = {arm.RESOURCE_GROUP: resources.ResourceGroup, arm.STORAGE_ACCOUNT: storage.StorageAccount,
+               arm.CONTAINER: storage.BlobContainer, arm.GALLERY: compute.Gallery, arm.DEFINITION: compute.GalleryImage,
+               arm.VERSION: compute.GalleryImageVersion, arm.ROLE_ASSIGNMENT: authorization.RoleAssignment}
+    assert {k.token for k in arm.KINDS.values() if k.api_version} == set(classes)
+    for token, cls in classes.items():
+        assert _api_versions(cls) == {arm.KINDS[token].api_version}, token

@@ -8,7 +8,7 @@ import pulumi
 import pytest
 
 from gallery import program
-from gallery.components.access import ASSIGNMENT_NAMESPACE
+from gallery.desired.foundation import ASSIGNMENT_NAMESPACE
 from gallery.catalog.loader import load_catalog
 from gallery.plan.engine import FAKE_SUBSCRIPTION
 from gallery.catalog.naming import data_disk_blob_name, os_blob_name

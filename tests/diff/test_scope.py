@@ -4,9 +4,8 @@ from __future__ import annotations
 import pytest
 
 from gallery.catalog.loader import load_catalog
-from gallery.components import Selection
 from gallery.diff.resources import compare_plans
-from gallery.diff.scope import changed
+from gallery.desired.selection import Selection, changed
 from gallery.plan.run import plan_catalog
 from tests.fixtures.paths import CATALOGS
 

@@ -147,3 +147,12 @@ def test_cli_invalid_catalog_exit_1_and_no_resources(capsys, fmt):
         assert doc["valid"] is False and doc["errors"] == 3
     else:
         assert f"{bad}:17:44: error: images[0].versions[0].regions[2]: 'northeurop' is not an Azure region" in captured.err
+
+
+def test_planning_dynamic_resources_leaves_the_pickler_as_it_was():
+    # Each dynamic provider Pulumi serializes wraps pickle's _batch_setitems once more; a process planning
+    # hundreds of catalogs would overflow the stack (RecursionError) unless each run puts it back.
+    import pickle
+    before = pickle._Pickler._batch_setitems
+    plan(CATALOGS / "diff" / "gallery-groups.yaml", "dev")
+    assert pickle._Pickler._batch_setitems is before
