@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
+from armlocal import SUBSCRIPTION
 from gallery.azure.client import compute_client
 from gallery.azure.errors import arm_error
 from gallery.azure.resources import (RESOURCES_API_VERSION, STORAGE_API_VERSION, account_path, get_json, group_path,
                                      list_json)
 from gallery.azure.target import resolve_target
-from tests.fixtures.arm import SUBSCRIPTION
 
 
 def client():
