@@ -12,6 +12,7 @@ import os
 import uuid
 from typing import Optional
 
+from armlocal import sharing
 from armlocal.api import SUBSCRIPTION
 from armlocal.bodies import DISPLAY, version_properties
 from armlocal.server import ArmEndpoint
@@ -28,55 +29,91 @@ def catalog_records(catalog_path: str | os.PathLike, stack: str = "dev") -> list
 def serve_plan(endpoint: ArmEndpoint, records: list[dict], *, sub: str = SUBSCRIPTION) -> None:
     """Serve what `pulumi up` of a plan (`gallery plan --format json`'s resources) leaves in Azure: every
     resource with the inputs it was sent, in Azure's shape (properties nested, regions by display name,
-    provisioned and replicated). The plan's placeholder subscription becomes `sub`."""
+    provisioned and replicated), and what the sharing resources did with the share action (the members of a
+    `Groups` gallery, a community gallery published). The plan's placeholder subscription becomes `sub`.
+    Not served: the component (not an Azure resource) and the sharing guard (it does nothing to a new gallery)."""
     from gallery.plan.engine import FAKE_SUBSCRIPTION
 
     records = json.loads(json.dumps(records).replace(FAKE_SUBSCRIPTION, sub))
-    names = ("resourceGroupName", "galleryName", "galleryImageName", "galleryImageVersionName", "location", "tags")
-    for r in records:
-        i, kind = r["inputs"], r["type"].rsplit(":", 1)[-1]
-        rg, where = i.get("resourceGroupName"), i.get("location", "westeurope")
-        if kind == "ResourceGroup":
-            endpoint.add_group(rg, location=where, sub=sub, tags=i.get("tags"))
-        elif kind == "StorageAccount":
-            endpoint.add_account(rg, i["accountName"], location=where, sub=sub, sku=i["sku"]["name"], kind=i["kind"],
-                                 tags=i.get("tags"), https_only=i.get("enableHttpsTrafficOnly", True),
-                                 tls=i.get("minimumTlsVersion", "TLS1_2"),
-                                 public_blobs=i.get("allowBlobPublicAccess", False))
-        elif kind == "BlobContainer":
-            endpoint.add_container(rg, i["accountName"], i["containerName"], sub=sub)
-        elif kind == "Gallery":
-            profile = i.get("sharingProfile", {})
-            body = endpoint.add_gallery(rg, i["galleryName"], location=where, sub=sub,
-                                        sharing=profile.get("permissions", "Private"),
-                                        community=profile.get("communityGalleryInfo"),
-                                        enabled=profile.get("permissions") == "Community",
-                                        description=i.get("description"),
-                                        soft_delete=i.get("softDeletePolicy", {}).get("isSoftDeleteEnabled", False))
-            body["tags"] = i.get("tags", {})
-            if i.get("identity"):  # Azure answers user-assigned ids as a map, with the identities' ids
-                ident = i["identity"]
-                body["identity"] = {
-                    "type": ident["type"], "principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, body["id"])),
-                    "tenantId": "22222222-3333-4444-5555-666666666666",
-                    **({"userAssignedIdentities": {
-                        u: {"principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, u)), "clientId": str(uuid.uuid4())}
-                        for u in ident["userAssignedIdentities"]}} if ident.get("userAssignedIdentities") else {})}
-        elif kind == "GalleryImage":
-            endpoint.add_image(rg, i["galleryName"], i["galleryImageName"],
-                               {k: v for k, v in i.items() if k not in names}, location=where, sub=sub,
-                               tags=i.get("tags"))
-        elif kind == "GalleryImageVersion":
-            props = {k: v for k, v in i.items() if k not in names}
-            targets = props["publishingProfile"]["targetRegions"]
-            for target in targets:
-                target["name"] = DISPLAY.get(target["name"], target["name"])
-            props.update(provisioningState="Succeeded", replicationStatus={
-                "aggregatedState": "Completed",
-                "summary": [{"region": t["name"], "state": "Completed", "details": "", "progress": 100}
-                            for t in targets]})
-            endpoint.add_version(rg, i["galleryName"], i["galleryImageName"], i["galleryImageVersionName"], props,
-                                 location=where, sub=sub, tags=i.get("tags"))
+    # The share action acts on a gallery: it comes after every resource azure-native declares.
+    for r in sorted(records, key=lambda r: r["type"].startswith("pulumi-python:dynamic/")):
+        serve = _SERVE.get(r["type"].rsplit(":", 1)[-1])
+        if serve is not None:
+            serve(endpoint, r["inputs"], sub)
+
+
+_NAMES = ("resourceGroupName", "galleryName", "galleryImageName", "galleryImageVersionName", "location", "tags")
+
+
+def _group(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    endpoint.add_group(i["resourceGroupName"], location=i.get("location", "westeurope"), sub=sub, tags=i.get("tags"))
+
+
+def _account(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    endpoint.add_account(i["resourceGroupName"], i["accountName"], location=i.get("location", "westeurope"), sub=sub,
+                         sku=i["sku"]["name"], kind=i["kind"], tags=i.get("tags"),
+                         https_only=i.get("enableHttpsTrafficOnly", True), tls=i.get("minimumTlsVersion", "TLS1_2"),
+                         public_blobs=i.get("allowBlobPublicAccess", False))
+
+
+def _container(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    endpoint.add_container(i["resourceGroupName"], i["accountName"], i["containerName"], sub=sub)
+
+
+def _gallery(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    profile = i.get("sharingProfile", {})
+    body = endpoint.add_gallery(i["resourceGroupName"], i["galleryName"], location=i.get("location", "westeurope"),
+                                sub=sub, sharing=profile.get("permissions", "Private"),
+                                community=profile.get("communityGalleryInfo"), description=i.get("description"),
+                                soft_delete=i.get("softDeletePolicy", {}).get("isSoftDeleteEnabled", False))
+    body["tags"] = i.get("tags", {})
+    if i.get("identity"):  # Azure answers user-assigned ids as a map, with the identities' ids
+        ident = i["identity"]
+        body["identity"] = {
+            "type": ident["type"], "principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, body["id"])),
+            "tenantId": "22222222-3333-4444-5555-666666666666",
+            **({"userAssignedIdentities": {
+                u: {"principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, u)), "clientId": str(uuid.uuid4())}
+                for u in ident["userAssignedIdentities"]}} if ident.get("userAssignedIdentities") else {})}
+
+
+def _image(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    endpoint.add_image(i["resourceGroupName"], i["galleryName"], i["galleryImageName"],
+                       {k: v for k, v in i.items() if k not in _NAMES}, location=i.get("location", "westeurope"),
+                       sub=sub, tags=i.get("tags"))
+
+
+def _version(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    props = {k: v for k, v in i.items() if k not in _NAMES}
+    targets = props["publishingProfile"]["targetRegions"]
+    for target in targets:
+        target["name"] = DISPLAY.get(target["name"], target["name"])
+    props.update(provisioningState="Succeeded", replicationStatus={
+        "aggregatedState": "Completed",
+        "summary": [{"region": t["name"], "state": "Completed", "details": "", "progress": 100} for t in targets]})
+    endpoint.add_version(i["resourceGroupName"], i["galleryName"], i["galleryImageName"],
+                         i["galleryImageVersionName"], props, location=i.get("location", "westeurope"), sub=sub,
+                         tags=i.get("tags"))
+
+
+def _members(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    """GallerySharing's create: the share action's Add of the subscriptions and tenants."""
+    groups = [{"type": kind, "ids": i[key]} for kind, key in (("Subscriptions", "subscriptions"),
+                                                              ("AADTenants", "tenants")) if i.get(key)]
+    if groups:
+        sharing.apply(endpoint.gallery(i["resourceGroupName"], i["galleryName"], sub),
+                      {"operationType": "Add", "groups": groups})
+
+
+def _published(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    """GalleryCommunity's create: the share action's EnableCommunity."""
+    sharing.apply(endpoint.gallery(i["resourceGroupName"], i["galleryName"], sub), {"operationType": "EnableCommunity"})
+
+
+# By the last part of a record's type (azure-native:compute:Gallery, pulumi-python:dynamic/gallery:GallerySharing).
+_SERVE = {"ResourceGroup": _group, "StorageAccount": _account, "BlobContainer": _container, "Gallery": _gallery,
+          "GalleryImage": _image, "GalleryImageVersion": _version, "GallerySharing": _members,
+          "GalleryCommunity": _published}
 
 
 def serve_catalog(endpoint: ArmEndpoint, catalog, *, states: Optional[dict] = None,
