@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from armlocal import compute, resources
+from armlocal import authorization, compute, resources
 from armlocal.bodies import error
 from armlocal.state import ArmState
 
@@ -15,7 +15,9 @@ def answer(state: ArmState, method: str, path: str, query: dict[str, str], body:
             fault.times -= 1
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
             return fault.status, headers, error(fault.code, fault.message)
-    out = resources.answer(state, method, path, query, base)
-    if out is not None:
-        return out
+    # Role assignments first: the path of one on a gallery begins with the gallery's.
+    for provider in (authorization, resources):
+        out = provider.answer(state, method, path, query, base)
+        if out is not None:
+            return out
     return compute.answer(state, method, path, query, body, base)

@@ -16,6 +16,7 @@ from armlocal import sharing
 from armlocal.api import SUBSCRIPTION
 from armlocal.bodies import DISPLAY, version_properties
 from armlocal.server import ArmEndpoint
+from armlocal.state import ASSIGNMENT_OPTIONAL
 
 
 def catalog_records(catalog_path: str | os.PathLike, stack: str = "dev") -> list[dict]:
@@ -29,8 +30,9 @@ def catalog_records(catalog_path: str | os.PathLike, stack: str = "dev") -> list
 def serve_plan(endpoint: ArmEndpoint, records: list[dict], *, sub: str = SUBSCRIPTION) -> None:
     """Serve what `pulumi up` of a plan (`gallery plan --format json`'s resources) leaves in Azure: every
     resource with the inputs it was sent, in Azure's shape (properties nested, regions by display name,
-    provisioned and replicated), and what the sharing resources did with the share action (the members of a
-    `Groups` gallery, a community gallery published). The plan's placeholder subscription becomes `sub`.
+    provisioned and replicated), the gallery's role assignments, and what the sharing resources did with the
+    share action (the members of a `Groups` gallery, a community gallery published). The plan's placeholder
+    subscription becomes `sub`.
     Not served: the component (not an Azure resource) and the sharing guard (it does nothing to a new gallery)."""
     from gallery.plan.engine import FAKE_SUBSCRIPTION
 
@@ -96,6 +98,15 @@ def _version(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
                          tags=i.get("tags"))
 
 
+def _assignment(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    # azure-native names an assignment with a new GUID when it is not given one: here, the same one each time.
+    name = i.get("roleAssignmentName") or str(uuid.uuid5(uuid.NAMESPACE_URL, "|".join(
+        (i["scope"], i["principalId"], i["roleDefinitionId"]))))
+    endpoint.add_role_assignment(i["scope"], name, i["roleDefinitionId"], i["principalId"],
+                                 principal_type=i.get("principalType", "User"),
+                                 **{k: i[k] for k in ASSIGNMENT_OPTIONAL if i.get(k) is not None})
+
+
 def _members(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
     """GallerySharing's create: the share action's Add of the subscriptions and tenants."""
     groups = [{"type": kind, "ids": i[key]} for kind, key in (("Subscriptions", "subscriptions"),
@@ -112,8 +123,8 @@ def _published(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
 
 # By the last part of a record's type (azure-native:compute:Gallery, pulumi-python:dynamic/gallery:GallerySharing).
 _SERVE = {"ResourceGroup": _group, "StorageAccount": _account, "BlobContainer": _container, "Gallery": _gallery,
-          "GalleryImage": _image, "GalleryImageVersion": _version, "GallerySharing": _members,
-          "GalleryCommunity": _published}
+          "GalleryImage": _image, "GalleryImageVersion": _version, "RoleAssignment": _assignment,
+          "GallerySharing": _members, "GalleryCommunity": _published}
 
 
 def serve_catalog(endpoint: ArmEndpoint, catalog, *, states: Optional[dict] = None,

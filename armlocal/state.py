@@ -9,6 +9,11 @@ from typing import Any, Optional
 from armlocal.api import SUBSCRIPTION
 from armlocal.bodies import gallery_id, key, public_name
 
+# When Azure says a role assignment was made (Microsoft.Authorization writes createdOn and updatedOn).
+ASSIGNED_ON = "2026-01-05T09:00:00.0000000Z"
+# What a role assignment carries when it is sent, null otherwise (RoleAssignmentProperties, 2022-04-01).
+ASSIGNMENT_OPTIONAL = ("condition", "conditionVersion", "delegatedManagedIdentityResourceId", "description")
+
 
 @dataclasses.dataclass
 class Request:
@@ -54,6 +59,7 @@ class ArmState:
             self.groups: dict[tuple, dict] = {}
             self.accounts: dict[tuple, dict] = {}
             self.containers: dict[tuple, dict] = {}  # (sub, rg, account, container) -> body
+            self.role_assignments: dict[tuple, dict] = {}  # (scope, name), both lower case -> body
             self.in_flight = 0  # requests being answered now, and the most at once (a client's parallelism)
             self.max_in_flight = 0
 
@@ -142,6 +148,26 @@ class ArmState:
                                "hasLegalHold": False}}
         with self.lock:
             self.containers[(sub.lower(), rg.lower(), account.lower(), name)] = body
+        return body
+
+    def add_role_assignment(self, scope: str, name: str, role_definition_id: str, principal_id: str, *,
+                            principal_type: str = "User", **optional: str) -> dict:
+        """A role assignment as RoleAssignments_Get (Microsoft.Authorization 2022-04-01) returns it, at
+        `{scope}/providers/Microsoft.Authorization/roleAssignments/{name}`. `principal_type` defaults to User, as
+        azure-native's RoleAssignment does (Azure would look the principal up; this endpoint cannot);
+        `optional`: ASSIGNMENT_OPTIONAL, as sent."""
+        unknown = sorted(set(optional) - set(ASSIGNMENT_OPTIONAL))
+        if unknown:
+            raise TypeError(f"a role assignment has no property {unknown}; it may have {list(ASSIGNMENT_OPTIONAL)}")
+        scope = scope.rstrip("/")
+        properties = {"roleDefinitionId": role_definition_id, "principalId": principal_id,
+                      "principalType": principal_type, "scope": scope or "/",
+                      **{k: optional.get(k) for k in ASSIGNMENT_OPTIONAL},
+                      "createdOn": ASSIGNED_ON, "updatedOn": ASSIGNED_ON, "createdBy": None, "updatedBy": None}
+        body = {"id": f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+                "type": "Microsoft.Authorization/roleAssignments", "name": name, "properties": properties}
+        with self.lock:
+            self.role_assignments[(scope.lower(), name.lower())] = body
         return body
 
     def gallery(self, rg: str, name: str, sub: str = SUBSCRIPTION) -> dict:
