@@ -35,7 +35,7 @@ def answer(state: ArmState, method: str, path: str, query: dict, base: str):
         return 400, {}, error("InvalidApiVersionParameter", f"The api-version '{query.get('api-version')}' is "
                               f"invalid. The supported versions include '{AUTHORIZATION_API_VERSION}'.")
     if method != "GET":
-        return 405, {}, error("MethodNotAllowed", f"{method} of a role assignment is not served by this endpoint")
+        return 405, {}, error("MethodNotAllowed", f"{method} {path} is not served by this endpoint")
     scope = m["scope"].rstrip("/").lower()
     if m["name"]:
         body = state.role_assignments.get((scope, m["name"].lower()))

@@ -47,9 +47,9 @@ def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base
     if rest.lower() == "/share" and method == "GET":
         return 200, {}, state.shares.get(gallery_key, {})
     parts = rest.strip("/").split("/")
-    if parts[0].lower() == "images":
+    if parts[0].lower() == "images" and method == "GET":
         return _images(state, gallery_key, parts[1:], query, path, base)
-    return 405, {}, error("MethodNotAllowed", f"{method} {rest or '/'} is not served by this endpoint")
+    return 405, {}, error("MethodNotAllowed", f"{method} {path} is not served by this endpoint")
 
 
 def _images(state: ArmState, gallery_key: tuple, parts: list[str], query: dict, path: str, base: str):

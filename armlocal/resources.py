@@ -18,8 +18,10 @@ ACCOUNT = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]
 def answer(state: ArmState, method: str, path: str, query: dict, base: str):
     """(status, headers, body) for a read of a resource group, account or its containers; None for other requests."""
     group, account = GROUP.match(path), ACCOUNT.match(path)
-    if not (group or account) or method != "GET":
+    if not (group or account):
         return None
+    if method != "GET":
+        return 405, {}, error("MethodNotAllowed", f"{method} {path} is not served by this endpoint")
     expected = RESOURCES_API_VERSION if group else STORAGE_API_VERSION
     if query.get("api-version") != expected:
         return 400, {}, error("InvalidApiVersionParameter", f"The api-version '{query.get('api-version')}' is "
