@@ -20,8 +20,9 @@ from armlocal.state import ASSIGNMENT_OPTIONAL
 
 
 def catalog_records(catalog_path: str | os.PathLike, stack: str = "dev") -> list[dict]:
-    """The resources a deployment of the catalog holds, as records: the offline plan's (the Pulumi program under
-    mocks). Raises gallery.errors.CatalogError for a catalog with errors."""
+    """The resources a deployment of the catalog holds, as records (type, name, inputs...): the one place armlocal
+    gets them. Today the offline plan's (the Pulumi program under mocks); any source of records of the same
+    shape can take its place here. Raises gallery.errors.CatalogError for a catalog with errors."""
     from gallery.plan.run import plan
 
     return plan(catalog_path, stack).resources
