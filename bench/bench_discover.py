@@ -21,12 +21,11 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from armlocal import SUBSCRIPTION, features, image_properties, running_arm, version_properties, vhd  # noqa: E402
 from gallery.azure.target import resolve_target  # noqa: E402
 from gallery.discover import DEFAULT_WORKERS  # noqa: E402
 from gallery.discover.read import read_gallery  # noqa: E402
 from gallery.discover.run import describe  # noqa: E402
-from tests.fixtures.arm import SUBSCRIPTION, running_arm, version_properties  # noqa: E402
-from tests.fixtures.served import features, image_properties, vhd  # noqa: E402
 
 TARGET = 0.1
 RG, GALLERY, ACCOUNT = "rg-images-dev", "gal_platform_dev", "stimagesdev001"

@@ -3,8 +3,8 @@
 
     python bench/bench_status.py [--versions 1000] [--delay 0.1] [--workers 16]
 
-The endpoint is the test suite's (tests/fixtures/arm.py), serving the catalog as Azure would hold it; every
-request waits --delay seconds before it is answered, like a distant ARM. The baseline (issue 13) is reading
+The endpoint is armlocal/ (the local ARM endpoint the tests use too), serving the catalog as Azure would hold
+it; every request waits --delay seconds before it is answered, like a distant ARM. The baseline (issue 13) is reading
 the versions one after another: versions x delay. Target: the wall time at most 1/10 of that.
 """
 from __future__ import annotations
@@ -21,11 +21,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from gencatalog import generate  # noqa: E402
 
+from armlocal import SUBSCRIPTION, running_arm, serve_catalog  # noqa: E402
 from gallery.azure.client import compute_client  # noqa: E402
 from gallery.azure.target import resolve_target  # noqa: E402
 from gallery.catalog.loader import load_catalog_text  # noqa: E402
 from gallery.lifecycle.status import read_status  # noqa: E402
-from tests.fixtures.arm import SUBSCRIPTION, running_arm, serve_catalog  # noqa: E402
 
 TARGET = 0.1
 

@@ -1,13 +1,19 @@
-"""The package's floors: imports run one way, from the CLI down to the catalog, and never in a circle."""
+"""The package's floors: imports run one way, from the CLI down to the catalog, and never in a circle; and
+armlocal/ (the local ARM endpoint, run from a clone) stands outside the package: it may import gallery, never
+the other way round, and it runs without pytest or the tests."""
 from __future__ import annotations
 
 import ast
+import pathlib
+import subprocess
+import sys
 
 import pytest
 
 from tests.fixtures.paths import ROOT
 
 PACKAGE = ROOT / "gallery"
+ARMLOCAL = ROOT / "armlocal"
 # Each floor may import from its own package and from the floors below it, never above.
 FLOORS = [
     {"gallery", "gallery.errors", "gallery.annotations", "gallery.files"},
@@ -91,3 +97,41 @@ def test_no_module_level_import_circles():
     for node in sorted(graph):
         visit(node)
     assert cycles == []
+
+
+def _all_imports(path: pathlib.Path) -> set[str]:
+    """Every module a file imports, anywhere in it (absolute imports; relative ones stay in their package)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def _top(names: set[str]) -> set[str]:
+    return {n.split(".")[0] for n in names}
+
+
+def test_the_package_never_imports_armlocal():
+    """`pip install` ships gallery* only: an import of armlocal would work in a clone and fail once installed."""
+    offenders = {str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py") if "armlocal" in _top(_all_imports(p))}
+    assert offenders == set()
+
+
+def test_armlocal_imports_neither_pytest_nor_the_tests():
+    modules = sorted(ARMLOCAL.rglob("*.py"))
+    assert len(modules) > 5
+    offenders = {str(p.relative_to(ROOT)): sorted(_top(_all_imports(p)) & {"pytest", "_pytest", "tests"})
+                 for p in modules}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_armlocal_loads_without_pytest():
+    """Also what armlocal imports through gallery: loading every module of it loads no pytest and no tests."""
+    names = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for p in ARMLOCAL.rglob("*.py"))
+    script = (f"import importlib, sys\nfor n in {names!r}: importlib.import_module(n)\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'pytest', '_pytest', 'tests'}))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,9 +1,9 @@
 """Lists of definitions and versions through the real client: every page is followed, at the project's api-version."""
 from __future__ import annotations
 
+from armlocal import API_VERSION, SUBSCRIPTION, version_properties
 from gallery.azure.client import call_options, compute_client
 from gallery.azure.target import resolve_target
-from tests.fixtures.arm import API_VERSION, SUBSCRIPTION, version_properties
 
 
 def test_lists_follow_next_link_and_omit_replication_status(arm):

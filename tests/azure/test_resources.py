@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
+from armlocal import SUBSCRIPTION
 from gallery.azure.client import compute_client
 from gallery.azure.errors import arm_error
 from gallery.desired.arm import RESOURCES_API_VERSION, STORAGE_API_VERSION
@@ -13,7 +14,6 @@ from gallery.desired.arm import group_id as group_path
 from gallery.azure.resources import (get_json,
                                      list_json)
 from gallery.azure.target import resolve_target
-from tests.fixtures.arm import SUBSCRIPTION
 
 
 def client():

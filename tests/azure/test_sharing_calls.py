@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from armlocal import API_VERSION, SUBSCRIPTION
 from gallery.azure.client import compute_client
 from gallery.azure.errors import ArmError
 from gallery.azure.sharing import SharingState, read_sharing, update_sharing
 from gallery.azure.target import resolve_target
-from tests.fixtures.arm import API_VERSION, SUBSCRIPTION
 
 GALLERY_PATH = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-images/providers/Microsoft.Compute"
                 "/galleries/gal_platform")

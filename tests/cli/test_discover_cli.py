@@ -7,10 +7,10 @@ import time
 
 import pytest
 
+from armlocal import SUBSCRIPTION
+from armlocal.example import add_platform_gallery
 from gallery.catalog.loader import load_catalog
 from gallery.cli import main
-from tests.fixtures.arm import SUBSCRIPTION
-from tests.fixtures.served import add_platform_gallery
 
 ARGS = ["discover", "--subscription", SUBSCRIPTION, "--resource-group", "rg-images-dev", "--gallery",
         "gal_platform_dev"]

@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
+from armlocal import SUBSCRIPTION, serve_catalog
 from gallery.catalog.loader import load_catalog
 from gallery.cli import main
-from tests.fixtures.arm import SUBSCRIPTION, serve_catalog
 from tests.fixtures.paths import CATALOGS, ROOT
 
 UBUNTU = "ubuntu-22.04-gen2"

@@ -9,11 +9,11 @@ import textwrap
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
+from armlocal import API_VERSION, SUBSCRIPTION
 from gallery.azure.errors import ArmError
 from gallery.azure.target import resolve_target
 from gallery.components.sharing import (GalleryCommunityProvider, GallerySharingGuardProvider, GallerySharingProvider,
                                         by_value)
-from tests.fixtures.arm import API_VERSION, SUBSCRIPTION
 
 A, B, C = ("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d",
            "8b3c4d5e-6f7a-4b8c-9d0e-2f3a4b5c6d7e")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from armlocal import SUBSCRIPTION, features, image_properties, version_properties, vhd
 from gallery.azure.target import resolve_target
 from gallery.discover.compare import differences
 from gallery.discover.run import discover
 from gallery.plan.run import plan_catalog
-from tests.fixtures.arm import SUBSCRIPTION, version_properties
-from tests.fixtures.served import features, image_properties, vhd
 
 RG, GALLERY, ACCOUNT = "rg-legacy", "gal_legacy", "stlegacyimages"
 VM = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-build/providers/Microsoft.Compute/virtualMachines/win-build"

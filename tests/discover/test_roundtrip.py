@@ -6,6 +6,8 @@ import dataclasses
 
 import pytest
 
+from armlocal import SUBSCRIPTION
+from armlocal.example import add_platform_gallery
 from gallery.azure.target import resolve_target
 from gallery.catalog.loader import load_catalog
 from gallery.discover.compare import differences
@@ -13,9 +15,7 @@ from gallery.discover.imports import provider_version
 from gallery.discover.run import discover
 from gallery.plan.engine import ARM_IDS
 from gallery.plan.run import plan_catalog
-from tests.fixtures.arm import SUBSCRIPTION
 from tests.fixtures.paths import ROOT
-from tests.fixtures.served import add_platform_gallery
 
 NOT_IMPORTED = {"azure-native:authorization:RoleAssignment", "pulumi-python:dynamic/gallery:GallerySharing",
                 "pulumi-python:dynamic/gallery:GalleryCommunity"}
@@ -87,9 +87,9 @@ def test_import_entries_are_the_plans_resources(arm, stack):
 def test_any_deployed_catalog_is_discovered_as_itself(arm, name):
     """Whatever the program deploys (served from its own plan by serve_plan) is discovered as the same catalog,
     and the discovered catalog's plan differs from Azure on no field the catalog controls."""
+    from armlocal import serve_plan
     from gallery.plan.engine import FAKE_SUBSCRIPTION
     from gallery.plan.run import plan
-    from tests.fixtures.arm import serve_plan
     from tests.fixtures.paths import CATALOGS
 
     source = CATALOGS / "program" / name

@@ -5,12 +5,12 @@ import json
 
 import pytest
 
+from armlocal import API_VERSION, SUBSCRIPTION, serve_catalog
 from gallery.azure.client import compute_client
 from gallery.azure.target import resolve_target
 from gallery.catalog.loader import load_catalog
 from gallery.cli import main
 from gallery.lifecycle.status import read_status
-from tests.fixtures.arm import API_VERSION, SUBSCRIPTION, serve_catalog
 from tests.fixtures.paths import ROOT
 
 EXAMPLE = ROOT / "images.yaml"

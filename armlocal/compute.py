@@ -1,0 +1,73 @@
+"""Microsoft.Compute: a gallery, its definitions and versions (GalleryRP 2024-03-03), and its share action.
+
+`$expand=SharingProfile/Groups` (a gallery's members) and `$expand=ReplicationStatus` (a version's replication)
+add what plain GETs and lists leave out, as in Gallery_Get_WithExpand and GalleryImageVersion_Get.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from armlocal import sharing
+from armlocal.api import API_VERSION
+from armlocal.bodies import error, key, page, without_status
+from armlocal.state import ArmState
+
+GALLERY = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/Microsoft\.Compute"
+                     r"/galleries/(?P<gallery>[^/]+)(?P<rest>/.*)?$", re.IGNORECASE)
+OPERATION = re.compile(r"^/subscriptions/[^/]+/providers/Microsoft\.Compute/locations/[^/]+/capsOperations/"
+                       r"(?P<op>[^/]+)$", re.IGNORECASE)
+
+
+def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base: str):
+    if query.get("api-version") != API_VERSION:
+        return 400, {}, error("InvalidApiVersionParameter",
+                              f"The api-version '{query.get('api-version')}' is invalid. The supported "
+                              f"versions include '{API_VERSION}'.")
+    op = OPERATION.match(path)
+    if op and method == "GET":
+        return sharing.poll(state, op["op"])
+    m = GALLERY.match(path)
+    if not m:
+        return 404, {}, error("InvalidResourceType", f"The resource type could not be found for {path}.")
+    gallery_key = key(m["sub"], m["rg"], m["gallery"])
+    rest = (m["rest"] or "").rstrip("/")
+    gallery = state.galleries.get(gallery_key)
+    if gallery is None:
+        return 404, {}, error("ResourceNotFound", f"The Resource 'Microsoft.Compute/galleries/{m['gallery']}' "
+                              f"under resource group '{m['rg']}' was not found.")
+    if rest == "" and method == "GET":
+        out = copy.deepcopy(gallery)
+        if query.get("$expand", "").lower() != "sharingprofile/groups":
+            out["properties"]["sharingProfile"].pop("groups", None)
+        return 200, {}, out
+    if rest.lower() == "/share" and method == "POST":
+        return sharing.start(state, gallery_key, gallery, body, path, base)
+    if rest.lower() == "/share" and method == "GET":
+        return 200, {}, state.shares.get(gallery_key, {})
+    parts = rest.strip("/").split("/")
+    if parts[0].lower() == "images" and method == "GET":
+        return _images(state, gallery_key, parts[1:], query, path, base)
+    return 405, {}, error("MethodNotAllowed", f"{method} {path} is not served by this endpoint")
+
+
+def _images(state: ArmState, gallery_key: tuple, parts: list[str], query: dict, path: str, base: str):
+    if not parts:
+        items = [v for (g, _), v in sorted(state.images.items()) if g == gallery_key]
+        return 200, {}, page(items, query, path, base, state.page_size, API_VERSION)
+    image = state.images.get((gallery_key, parts[0].lower()))
+    if image is None:
+        return 404, {}, error("ResourceNotFound", f"The Resource 'Microsoft.Compute/galleries/{gallery_key[2]}/"
+                              f"images/{parts[0]}' was not found.")
+    if len(parts) == 1:
+        return 200, {}, image
+    if len(parts) == 2 and parts[1].lower() == "versions":
+        items = [v for (g, i, _), v in sorted(state.versions.items()) if (g, i) == (gallery_key, parts[0].lower())]
+        return 200, {}, page([without_status(v) for v in items], query, path, base, state.page_size, API_VERSION)
+    version = state.versions.get((gallery_key, parts[0].lower(), parts[2])) if len(parts) == 3 else None
+    if version is None:
+        return 404, {}, error("ResourceNotFound", f"The Resource '{'/'.join(parts)}' was not found.")
+    if query.get("$expand", "").lower() == "replicationstatus":
+        return 200, {}, version
+    return 200, {}, without_status(version)

@@ -1,0 +1,158 @@
+"""A catalog served as Azure would hold it once deployed.
+
+`serve_plan` takes the resources a deployment declares, as records (type, logical name, inputs... as
+`gallery plan --format json` writes them), and serves each as Azure returns it; `catalog_records` is where
+those records come from for a catalog file. `serve_catalog` serves a loaded catalog's definitions and
+versions with the replication states a test wants.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from typing import Optional
+
+from armlocal import sharing
+from armlocal.api import SUBSCRIPTION
+from armlocal.bodies import DISPLAY, version_properties
+from armlocal.server import ArmEndpoint
+from armlocal.state import ASSIGNMENT_OPTIONAL
+
+
+def catalog_records(catalog_path: str | os.PathLike, stack: str = "dev") -> list[dict]:
+    """The resources a deployment of the catalog holds, as records (type, name, inputs...): the one place armlocal
+    gets them. Today the offline plan's (the Pulumi program under mocks); any source of records of the same
+    shape can take its place here. Raises gallery.errors.CatalogError for a catalog with errors."""
+    from gallery.plan.run import plan
+
+    return plan(catalog_path, stack).resources
+
+
+def serve_plan(endpoint: ArmEndpoint, records: list[dict], *, sub: str = SUBSCRIPTION) -> None:
+    """Serve what `pulumi up` of a plan (`gallery plan --format json`'s resources) leaves in Azure: every
+    resource with the inputs it was sent, in Azure's shape (properties nested, regions by display name,
+    provisioned and replicated), the gallery's role assignments, and what the sharing resources did with the
+    share action (the members of a `Groups` gallery, a community gallery published). The plan's placeholder
+    subscription becomes `sub`.
+    Not served: the component (not an Azure resource) and the sharing guard (it does nothing to a new gallery)."""
+    from gallery.plan.engine import FAKE_SUBSCRIPTION
+
+    records = json.loads(json.dumps(records).replace(FAKE_SUBSCRIPTION, sub))
+    # The share action acts on a gallery: it comes after every resource azure-native declares.
+    for r in sorted(records, key=lambda r: r["type"].startswith("pulumi-python:dynamic/")):
+        serve = _SERVE.get(r["type"].rsplit(":", 1)[-1])
+        if serve is not None:
+            serve(endpoint, r["inputs"], sub)
+
+
+_NAMES = ("resourceGroupName", "galleryName", "galleryImageName", "galleryImageVersionName", "location", "tags")
+
+
+def _group(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    endpoint.add_group(i["resourceGroupName"], location=i.get("location", "westeurope"), sub=sub, tags=i.get("tags"))
+
+
+def _account(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    endpoint.add_account(i["resourceGroupName"], i["accountName"], location=i.get("location", "westeurope"), sub=sub,
+                         sku=i["sku"]["name"], kind=i["kind"], tags=i.get("tags"),
+                         https_only=i.get("enableHttpsTrafficOnly", True), tls=i.get("minimumTlsVersion", "TLS1_2"),
+                         public_blobs=i.get("allowBlobPublicAccess", False))
+
+
+def _container(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    endpoint.add_container(i["resourceGroupName"], i["accountName"], i["containerName"], sub=sub)
+
+
+def _gallery(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    profile = i.get("sharingProfile", {})
+    body = endpoint.add_gallery(i["resourceGroupName"], i["galleryName"], location=i.get("location", "westeurope"),
+                                sub=sub, sharing=profile.get("permissions", "Private"),
+                                community=profile.get("communityGalleryInfo"), description=i.get("description"),
+                                soft_delete=i.get("softDeletePolicy", {}).get("isSoftDeleteEnabled", False))
+    body["tags"] = i.get("tags", {})
+    if i.get("identity"):  # Azure answers user-assigned ids as a map, with the identities' ids
+        ident = i["identity"]
+        body["identity"] = {
+            "type": ident["type"], "principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, body["id"])),
+            "tenantId": "22222222-3333-4444-5555-666666666666",
+            **({"userAssignedIdentities": {
+                u: {"principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, u)), "clientId": str(uuid.uuid4())}
+                for u in ident["userAssignedIdentities"]}} if ident.get("userAssignedIdentities") else {})}
+
+
+def _image(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    endpoint.add_image(i["resourceGroupName"], i["galleryName"], i["galleryImageName"],
+                       {k: v for k, v in i.items() if k not in _NAMES}, location=i.get("location", "westeurope"),
+                       sub=sub, tags=i.get("tags"))
+
+
+def _version(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    props = {k: v for k, v in i.items() if k not in _NAMES}
+    targets = props["publishingProfile"]["targetRegions"]
+    for target in targets:
+        target["name"] = DISPLAY.get(target["name"], target["name"])
+    props.update(provisioningState="Succeeded", replicationStatus={
+        "aggregatedState": "Completed",
+        "summary": [{"region": t["name"], "state": "Completed", "details": "", "progress": 100} for t in targets]})
+    endpoint.add_version(i["resourceGroupName"], i["galleryName"], i["galleryImageName"],
+                         i["galleryImageVersionName"], props, location=i.get("location", "westeurope"), sub=sub,
+                         tags=i.get("tags"))
+
+
+def _assignment(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    # azure-native names an assignment with a new GUID when it is not given one: here, the same one each time.
+    name = i.get("roleAssignmentName") or str(uuid.uuid5(uuid.NAMESPACE_URL, "|".join(
+        (i["scope"], i["principalId"], i["roleDefinitionId"]))))
+    endpoint.add_role_assignment(i["scope"], name, i["roleDefinitionId"], i["principalId"],
+                                 principal_type=i.get("principalType", "User"),
+                                 **{k: i[k] for k in ASSIGNMENT_OPTIONAL if i.get(k) is not None})
+
+
+def _members(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    """GallerySharing's create: the share action's Add of the subscriptions and tenants."""
+    groups = [{"type": kind, "ids": i[key]} for kind, key in (("Subscriptions", "subscriptions"),
+                                                              ("AADTenants", "tenants")) if i.get(key)]
+    if groups:
+        sharing.apply(endpoint.gallery(i["resourceGroupName"], i["galleryName"], sub),
+                      {"operationType": "Add", "groups": groups})
+
+
+def _published(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
+    """GalleryCommunity's create: the share action's EnableCommunity."""
+    sharing.apply(endpoint.gallery(i["resourceGroupName"], i["galleryName"], sub), {"operationType": "EnableCommunity"})
+
+
+# By the last part of a record's type (azure-native:compute:Gallery, pulumi-python:dynamic/gallery:GallerySharing).
+_SERVE = {"ResourceGroup": _group, "StorageAccount": _account, "BlobContainer": _container, "Gallery": _gallery,
+          "GalleryImage": _image, "GalleryImageVersion": _version, "RoleAssignment": _assignment,
+          "GallerySharing": _members, "GalleryCommunity": _published}
+
+
+def serve_catalog(endpoint: ArmEndpoint, catalog, *, states: Optional[dict] = None,
+                  provisioning: Optional[dict] = None, skip: tuple = (), extra: tuple = ()) -> None:
+    """Serve `catalog` (a gallery.catalog.model.Catalog): its gallery, definitions and versions as Azure would
+    hold them once deployed, with the replication and provisioning states given.
+
+    states: {(image, version): {region: Completed|Replicating|Failed}}; provisioning: {(image, version): state};
+    skip: (image, version) pairs Azure does not have; extra: (image, version) pairs Azure has beyond the catalog.
+    """
+    states, provisioning = states or {}, provisioning or {}
+    rg, gallery = catalog.resource_group, catalog.gallery.name
+    endpoint.add_gallery(rg, gallery, location=catalog.location)
+    for image in catalog.images:
+        endpoint.add_image(rg, gallery, image.name, {
+            "osType": image.os_type, "osState": image.os_state, "hyperVGeneration": image.hyper_v_generation,
+            "identifier": {"publisher": image.identifier.publisher, "offer": image.identifier.offer,
+                           "sku": image.identifier.sku}}, location=catalog.location)
+        for v in image.versions:
+            if (image.name, v.name) in skip:
+                continue
+            endpoint.add_version(rg, gallery, image.name, v.name, version_properties(
+                {t.name: t.replicas for t in v.target_regions}, states=states.get((image.name, v.name)),
+                provisioning=provisioning.get((image.name, v.name), "Succeeded"),
+                exclude_from_latest=v.exclude_from_latest,
+                end_of_life=f"{v.end_of_life}T00:00:00+00:00" if v.end_of_life else None),
+                location=catalog.location)
+    for image, version in extra:
+        endpoint.add_version(rg, gallery, image, version, version_properties({catalog.location: 1}),
+                             location=catalog.location)
