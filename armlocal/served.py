@@ -21,11 +21,12 @@ from armlocal.state import ASSIGNMENT_OPTIONAL
 
 def catalog_records(catalog_path: str | os.PathLike, stack: str = "dev") -> list[dict]:
     """The resources a deployment of the catalog holds, as records (type, name, inputs...): the one place armlocal
-    gets them. Today the offline plan's (the Pulumi program under mocks); any source of records of the same
-    shape can take its place here. Raises gallery.errors.CatalogError for a catalog with errors."""
-    from gallery.plan.run import plan
+    gets them: the catalog's desired state, which the offline plan of the Pulumi program equals (no Pulumi is
+    loaded). Raises gallery.errors.CatalogError for a catalog with errors."""
+    from gallery.catalog.loader import load_catalog
+    from gallery.desired.build import desired_state
 
-    return plan(catalog_path, stack).resources
+    return desired_state(load_catalog(catalog_path, stack)).records()
 
 
 def serve_plan(endpoint: ArmEndpoint, records: list[dict], *, sub: str = SUBSCRIPTION) -> None:
@@ -35,9 +36,9 @@ def serve_plan(endpoint: ArmEndpoint, records: list[dict], *, sub: str = SUBSCRI
     share action (the members of a `Groups` gallery, a community gallery published). The plan's placeholder
     subscription becomes `sub`.
     Not served: the component (not an Azure resource) and the sharing guard (it does nothing to a new gallery)."""
-    from gallery.plan.engine import FAKE_SUBSCRIPTION
+    from gallery.desired.arm import PLACEHOLDER_SUBSCRIPTION
 
-    records = json.loads(json.dumps(records).replace(FAKE_SUBSCRIPTION, sub))
+    records = json.loads(json.dumps(records).replace(PLACEHOLDER_SUBSCRIPTION, sub))
     # The share action acts on a gallery: it comes after every resource azure-native declares.
     for r in sorted(records, key=lambda r: r["type"].startswith("pulumi-python:dynamic/")):
         serve = _SERVE.get(r["type"].rsplit(":", 1)[-1])
