@@ -16,6 +16,9 @@ from gallery.azure.client import call_options
 from gallery.azure.errors import ArmError, arm_error
 from gallery.catalog.model import Catalog, SemVer
 from gallery.catalog.regions import normalize
+from gallery.desired import arm
+from gallery.desired.build import desired_state
+from gallery.desired.state import DesiredResource
 from gallery.lifecycle.policy import Health
 
 WORKERS = 16  # parallel reads: well under ARM's per-principal read limits, and 16x faster than one by one
@@ -99,7 +102,12 @@ def read_status(catalog: Catalog, client: Any, subscription: str, *, workers: in
                 only: Optional[set[tuple[str, str]]] = None) -> GalleryStatus:
     """Azure's state of every catalog version (or of `only` these (image, version) pairs). Raises ArmError
     when the gallery itself cannot be read; a refusal on one definition is reported on its versions."""
-    rg, gallery = catalog.resource_group, catalog.gallery.name
+    state = desired_state(catalog, subscription=subscription)
+    [home] = state.of_type(arm.GALLERY)
+    rg, gallery = home.inputs["resourceGroupName"], home.inputs["galleryName"]
+    # Each catalog version as the program declares it: its names and target regions, by (image, version).
+    declared = {(r.inputs["galleryImageName"], r.inputs["galleryImageVersionName"]): r
+                for r in state.of_type(arm.VERSION)}
     try:
         client.galleries.get(rg, gallery, **call_options())
     except Exception as exc:  # noqa: BLE001
@@ -120,7 +128,7 @@ def read_status(catalog: Catalog, client: Any, subscription: str, *, workers: in
                 elif v.name not in found:
                     reads.append(pool.submit(lambda i=image, v=v: VersionState(i.name, v.name, True, False)))
                 else:
-                    reads.append(pool.submit(_read_version, client, rg, gallery, image, v, found))
+                    reads.append(pool.submit(_read_version, client, rg, gallery, declared[image.name, v.name], found))
         states = [r.result() for r in reads]
     if only is None:
         for image in images:
@@ -151,29 +159,32 @@ def _list_versions(client: Any, rg: str, gallery: str, image: str) -> tuple[dict
         raise err from None
 
 
-def _read_version(client: Any, rg: str, gallery: str, image, version, found: dict[str, Any]) -> VersionState:
+def _read_version(client: Any, rg: str, gallery: str, declared: DesiredResource, found: dict[str, Any]
+                  ) -> VersionState:
+    image, version = declared.inputs["galleryImageName"], declared.inputs["galleryImageVersionName"]
     try:
-        body = client.gallery_image_versions.get(rg, gallery, image.name, version.name, expand="ReplicationStatus",
+        body = client.gallery_image_versions.get(rg, gallery, image, version, expand="ReplicationStatus",
                                                  **call_options())
     except Exception as exc:  # noqa: BLE001
-        err = arm_error(exc, f"read {image.name} {version.name}")
+        err = arm_error(exc, f"read {image} {version}")
         if err.status == 404:  # deleted since it was listed
-            return VersionState(image.name, version.name, True, False)
+            return VersionState(image, version, True, False)
         if err.status in (401, 403):
-            return VersionState(image.name, version.name, True, True, error=err.message)
+            return VersionState(image, version, True, True, error=err.message)
         raise err from None
     status = body.replication_status
     regions = tuple(RegionState(normalize(s.region or ""), _plain(s.state) or "Unknown", s.progress, s.details or "")
                     for s in (status.summary or ())) if status else ()
     profile = body.publishing_profile
     reported = {r.region for r in regions}
+    targets = [t["name"] for t in declared.inputs["publishingProfile"]["targetRegions"]]
     return VersionState(
-        image.name, version.name, True, True, provisioning=_plain(body.provisioning_state),
+        image, version, True, True, provisioning=_plain(body.provisioning_state),
         replication=_plain(status.aggregated_state) if status else None, regions=regions,
         end_of_life=_date(profile.end_of_life_date) if profile else None,
         exclude_from_latest=bool(profile.exclude_from_latest) if profile else None,
-        latest=version.name == _azure_latest(found),
-        missing_regions=tuple(t.name for t in version.target_regions if regions and t.name not in reported))
+        latest=version == _azure_latest(found),
+        missing_regions=tuple(t for t in targets if regions and t not in reported))
 
 
 def _azure_latest(found: dict[str, Any]) -> Optional[str]:
