@@ -13,6 +13,7 @@ from typing import Callable, Iterator, Optional
 
 from gallery.diff.findings import Detail, Finding
 from gallery.diff.versions import compare_versions, version_added, version_removed
+from gallery.diff.storage import sku_refusal
 from gallery.catalog.model import Catalog, ImageDefinition
 from gallery.catalog.naming import camel
 
@@ -79,10 +80,11 @@ class _Context:
                     hint="keep the account name; upload to a new account by hand if you must move",
                     details=(Detail("account", b.storage.account, h.storage.account),))
         if b.storage.sku != h.storage.sku:
-            yield self.at("storage.sku-changed", "storage account",
-                    f"storage SKU {b.storage.sku} → {h.storage.sku}; Azure converts some SKUs in place and "
-                    "refuses others (Standard ↔ Premium)", "storage.sku",
-                    details=(Detail("sku", b.storage.sku, h.storage.sku),))
+            refusal = sku_refusal(b.storage.sku, h.storage.sku)
+            yield self.at("storage.sku-refused" if refusal else "storage.sku-changed", "storage account",
+                    f"storage SKU {b.storage.sku} → {h.storage.sku}: "
+                    + (refusal or "Azure converts the account in place (geo-redundancy and read access)"),
+                    "storage.sku", details=(Detail("sku", b.storage.sku, h.storage.sku),))
         yield from self.containers()
         yield from self.gallery()
 
@@ -94,13 +96,15 @@ class _Context:
                 continue
             if old and new:
                 yield self.at("container.renamed", f"container {old}",
-                        f"the {family} VHD container {old} → {new}: the old container and the VHDs in it are "
-                        "deleted", "storage.containerPattern", details=(Detail("container", old, new),),
+                        f"the {family} VHD container {old} → {new}: {new} is created, and {old} leaves the stack "
+                        "but stays in Azure with the VHDs in it (retainOnDelete)", "storage.containerPattern",
+                        details=(Detail("container", old, new),),
                         hint="keep containerPattern and the family names as they are")
             elif old:
                 yield self.at("container.removed", f"container {old}",
-                        f"no image of family {family} is left, so the container {old} and the VHDs in it are "
-                        "deleted", "images", details=(Detail("container", old, None),))
+                        f"no image of family {family} is left: the container {old} leaves the stack but stays in "
+                        "Azure with the VHDs in it (retainOnDelete)", "images", details=(Detail("container", old, None),),
+                        hint=f"delete {old} by hand once nothing needs its VHDs")
             else:
                 yield self.at("container.added", f"container {new}", f"new VHD container {new} for family {family}",
                         "storage.containerPattern", details=(Detail("container", None, new),))

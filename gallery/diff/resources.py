@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional
 
 from gallery.diff.findings import ACTION_RANK
+from gallery.diff.storage import sku_refusal
 from gallery.desired import arm
 
 # Inputs that name or place the Azure resource: a different value is a different resource.
@@ -172,6 +173,10 @@ def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple
         return "replace", "in replaceOnChanges"
     if any(_under(path, p) for p in REPLACED_BY_PROVIDER.get(rtype, ())):
         return "replace", "cannot change in place: the provider replaces the resource"
+    if rtype == arm.STORAGE_ACCOUNT and path == "sku.name" and both:
+        refusal = sku_refusal(str(before), str(after))
+        if refusal:
+            return "refused", refusal
     if rtype == arm.GALLERY and path == "sharingProfile.permissions" and after == "Groups" and both:
         return "refused", "Azure cannot switch an existing gallery to groups sharing"
     mutable = MUTABLE.get(rtype)

@@ -78,7 +78,7 @@ def test_an_unknown_allow_kind_is_a_user_error(capsys):
     ("definition-replaced.yaml", "definition.replaced"),
     ("gallery-groups.yaml", "gallery.sharing-groups-on-existing"),
     ("storage-renamed.yaml", "storage.renamed"),
-    ("container-renamed.yaml", "container.renamed"),
+    ("container-renamed.yaml", "version.source-changed"),  # the old container itself is kept in Azure
     ("version-region-removal-refused.yaml", "version.region-removal-refused"),
 ])
 def test_destructive_or_impossible_changes_block(capsys, head, kind):
@@ -126,15 +126,19 @@ def test_github_annotations_point_at_the_changed_lines(capsys):
 
 
 def test_json_lists_findings_with_severity_and_blocking(capsys):
-    code, out, _ = run(capsys, BASE, catalog("definition-removed.yaml"), "--no-plan", "--format", "json",
-                       "--allow", "container.removed")
+    code, out, _ = run(capsys, BASE, catalog("definition-removed.yaml"), "--no-plan", "--format", "json")
     doc = json.loads("\n".join(out))
     assert code == 2 and doc["blocking"] == 1 and doc["changed"] is True
     assert [(f["kind"], f["severity"], f["action"], f["blocking"], f["allowed"]) for f in doc["findings"]] == [
-        ("container.removed", "blocking", "delete", False, True),
         ("version.removed", "blocking", "delete", True, False),
+        ("container.removed", "warning", "delete", False, False),
         ("definition.removed", "warning", "delete", False, False),
     ]
+    code, out, _ = run(capsys, BASE, catalog("definition-removed.yaml"), "--no-plan", "--format", "json",
+                       "--allow", "version.removed")
+    doc = json.loads("\n".join(out))
+    assert code == 0 and doc["blocking"] == 0
+    assert [(f["kind"], f["blocking"], f["allowed"]) for f in doc["findings"]][0] == ("version.removed", False, True)
 
 
 def test_markdown_with_the_offline_plan(capsys):

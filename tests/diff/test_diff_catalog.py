@@ -87,10 +87,10 @@ CASES = {
         "29:9 info version.added: debian 12.0.0 is published to westeurope ×1, northeurope ×1",
     ],
     "definition-removed.yaml": [
-        "0:0 blocking container.removed: no image of family windows is left, so the container windows-vhds "
-        "and the VHDs in it are deleted",
         "29:9 blocking version.removed: windows 1.0.0 is deleted but was not retired first (it is not excluded "
         "from latest and it has no end of life)",
+        "0:0 warning container.removed: no image of family windows is left: the container windows-vhds leaves "
+        "the stack but stays in Azure with the VHDs in it (retainOnDelete)",
         "23:5 warning definition.removed: image definition windows is deleted with its 1 version",
     ],
     "definition-renamed.yaml": [
@@ -127,14 +127,15 @@ CASES = {
         "and the old one, with every uploaded VHD, is deleted",
     ],
     "container-renamed.yaml": [
-        "0:0 blocking container.renamed: the linux VHD container linux-vhds → linux-images: the old container "
-        "and the VHDs in it are deleted",
-        "0:0 blocking container.renamed: the windows VHD container windows-vhds → windows-images: the old "
-        "container and the VHDs in it are deleted",
         "18:9 blocking version.source-changed: ubuntu 1.0.0: the source cannot change after publishing "
         "(Azure: PropertyChangeNotAllowed)",
         "21:9 blocking version.source-changed: ubuntu 1.1.0: the source cannot change after publishing "
         "(Azure: PropertyChangeNotAllowed)",
+        # Containers are retained on delete: the old ones stay in Azure, with their VHDs.
+        "0:0 warning container.renamed: the linux VHD container linux-vhds → linux-images: linux-images is "
+        "created, and linux-vhds leaves the stack but stays in Azure with the VHDs in it (retainOnDelete)",
+        "0:0 warning container.renamed: the windows VHD container windows-vhds → windows-images: windows-images is "
+        "created, and windows-vhds leaves the stack but stays in Azure with the VHDs in it (retainOnDelete)",
     ],
     "location-changed.yaml": [
         "0:0 blocking location.changed: home region westeurope → northeurope: the storage account, the gallery "
@@ -235,11 +236,11 @@ def test_a_changed_head_as_base_reverses_the_change():
 
 
 @pytest.mark.parametrize("allow, still_blocking", [
-    ([], ["container.removed", "version.removed"]),
-    (["version.removed"], ["container.removed"]),
+    ([], ["version.removed"]),  # the container is retained in Azure: it does not block
+    (["version.removed"], []),
     (["delete"], []),
-    (["version", "container.removed"], []),
-    (["replace,refused"], ["container.removed", "version.removed"]),
+    (["version"], []),
+    (["replace,refused"], ["version.removed"]),
 ])
 def test_allow_by_kind_family_or_action(allow, still_blocking):
     found = apply_allow(findings("definition-removed.yaml"), parse_allow(allow))
@@ -272,3 +273,22 @@ def test_ten_thousand_versions_compare_in_linear_time():
     kinds = [f.kind for f in found]
     assert kinds.count("version.added") == 5_000 and kinds.count("version.removed") == 5_000
     assert elapsed < 2.0, f"{elapsed:.2f}s for 10,000 versions: something is quadratic"
+
+
+@pytest.mark.parametrize("sku, kind, severity, message", [
+    ("Standard_GRS", "storage.sku-changed", "warning", "storage SKU Standard_LRS → Standard_GRS: Azure converts the "
+     "account in place (geo-redundancy and read access)"),
+    ("Premium_LRS", "storage.sku-refused", "blocking", "storage SKU Standard_LRS → Premium_LRS: Azure cannot convert "
+     "a Standard account to Premium: that takes a new storage account and a copy of every VHD"),
+    ("Standard_ZRS", "storage.sku-refused", "blocking", "storage SKU Standard_LRS → Standard_ZRS: zone redundancy "
+     "changes only through a conversion Azure runs on request (`az storage account migration start`), not a SKU "
+     "update; start it, and change the catalog once it is done"),
+])
+def test_a_storage_sku_change_is_refused_where_azure_refuses_it(tmp_path, sku, kind, severity, message):
+    text = (DIFF / "base.yaml").read_text()
+    assert "  sku: " not in text.split("gallery:")[0]  # base uses the default SKU, Standard_LRS
+    head = tmp_path / "head.yaml"
+    head.write_text(text.replace("storage:\n", f"storage:\n  sku: {sku}\n", 1))
+    found = [f for f in diff_catalogs(load_catalog(DIFF / "base.yaml"), load_catalog(head), today=TODAY)
+             if f.kind.startswith("storage.")]
+    assert [(f.kind, f.severity, f.message) for f in found] == [(kind, severity, message)]

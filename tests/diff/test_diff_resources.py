@@ -180,3 +180,17 @@ def test_real_plans(base_plan, head, expected):
         assert {t for _, t, _ in got} == {GALLERY, IMAGE, VERSION, "pulumi-python:dynamic/gallery:GallerySharingGuard"}
     else:
         assert got == expected
+
+
+@pytest.mark.parametrize("before, after, effect", [
+    ("Standard_LRS", "Standard_GRS", "update"),  # geo-redundancy: converted in place
+    ("Standard_ZRS", "Standard_RAGZRS", "update"),
+    ("Standard_ZRS", "Premium_LRS", "refused"),  # the performance tier never changes
+    ("Premium_LRS", "Standard_LRS", "refused"),
+    ("Standard_LRS", "Standard_ZRS", "refused"),  # zone redundancy: a conversion on request, not a SKU update
+])
+def test_a_storage_sku_change_azure_refuses_is_refused(before, after, effect):
+    base = record("azure-native:storage:StorageAccount", "storage", {"accountName": "sta", "sku": {"name": before}})
+    head = record("azure-native:storage:StorageAccount", "storage", {"accountName": "sta", "sku": {"name": after}})
+    [change] = compare_plans([base], [head])
+    assert (change.action, [(p.path, p.effect) for p in change.properties]) == (effect, [("sku.name", effect)])
