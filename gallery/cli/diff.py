@@ -12,7 +12,7 @@ import datetime as dt
 from gallery.cli import output
 from gallery.cli.arguments import add_stack, file_path
 from gallery.diff.findings import KINDS, parse_allow
-from gallery.errors import EXIT_BLOCKED, EXIT_OK, CatalogError
+from gallery.errors import CatalogError, Exit
 
 FORMATS = ("text", "markdown", "json", "github")
 
@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Exit:
     # The diff plans both sides with Pulumi, which takes a while to import: loaded here, not at start-up.
     from gallery.diff.markdown import render_invalid
     from gallery.diff.render import render
@@ -55,4 +55,4 @@ def run(args: argparse.Namespace) -> int:
             output.emit(render_invalid(args.base, args.head, args.stack, exc.errors), output.MARKDOWN)
         raise
     output.emit(render(report, args.format, head_file=head.annotate_as), args.format)
-    return EXIT_BLOCKED if report.blocking else EXIT_OK
+    return Exit.ATTENTION if report.blocking else Exit.OK

@@ -11,7 +11,7 @@ import json
 
 from gallery.cli import blobcheck, output
 from gallery.cli.arguments import add_catalog_arguments
-from gallery.errors import EXIT_OK
+from gallery.errors import Exit
 
 FORMATS = ("text", "json")
 
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Exit:
     # Pulumi takes a while to import: only the commands that run the program load it, when they run.
     from gallery.plan.run import plan
     from gallery.plan.text import render_text
@@ -44,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
         output.emit(json.dumps(result.document(), indent=2), output.JSON)
     else:
         output.emit(render_text(result.resources, stack=args.stack, outputs=result.outputs))
-    return EXIT_OK
+    return Exit.OK
 

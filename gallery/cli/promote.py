@@ -6,9 +6,7 @@ import argparse
 from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.arguments import add_catalog_option
-from gallery.errors import EXIT_OK
-
-EXIT_NOT_READY = 2
+from gallery.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Exit:
     from gallery.catalog.loader import load_catalog
     from gallery.lifecycle.versions import NotReady, promote
 
@@ -44,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
     except NotReady as exc:
         output.emit(f"error: {exc}; run again once it has finished (`gallery status` shows progress)",
                     diagnostic=True)
-        return EXIT_NOT_READY
+        return Exit.ATTENTION
     output.emit("\n".join(lines))
-    return EXIT_OK
+    return Exit.OK

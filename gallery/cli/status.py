@@ -7,9 +7,7 @@ from gallery.catalog.loader import load_catalog
 from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.arguments import add_catalog_arguments
-from gallery.errors import EXIT_OK, EXIT_USER
-
-EXIT_UNHEALTHY = 2
+from gallery.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,18 +24,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Exit:
     from gallery.azure.client import compute_client
     from gallery.lifecycle import render
     from gallery.lifecycle.status import read_status
 
     if args.workers < 1:
         output.emit("error: --workers must be 1 or more", diagnostic=True)
-        return EXIT_USER
+        return Exit.USER
     catalog = load_catalog(args.catalog, args.stack)
     sub = subscription(args)
     status = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub, workers=args.workers)
     text = {output.JSON: render.render_json, output.MARKDOWN: render.render_markdown}.get(
         args.format, render.render_text)(status)
     output.emit(text, args.format)
-    return EXIT_UNHEALTHY if status.failed else EXIT_OK
+    return Exit.ATTENTION if status.failed else Exit.OK

@@ -6,7 +6,7 @@ import argparse
 from gallery.catalog.loader import load_catalog
 from gallery.cli import blobcheck, output
 from gallery.cli.arguments import add_catalog_arguments
-from gallery.errors import EXIT_OK, EXIT_USER, CatalogError
+from gallery.errors import CatalogError, Exit
 
 FORMATS = ("text", "json", "github")
 
@@ -22,23 +22,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Exit:
     try:
         catalog = load_catalog(args.catalog, args.stack)
         if args.check_blobs:
             blobcheck.check_or_raise(catalog)
     except CatalogError as exc:
         output.report_problems(exc.problems, args.format)
-        return EXIT_USER
+        return Exit.USER
     if args.format == output.JSON:  # the document says "valid" even without warnings
         output.emit(output.problems(catalog.warnings, output.JSON), output.JSON)
-        return EXIT_OK
+        return Exit.OK
     output.report_problems(catalog.warnings, args.format)
     if args.format == output.TEXT:
         versions = sum(len(i.versions) for i in catalog.images)
         output.emit(f"{args.catalog}: valid ({len(catalog.images)} image definitions, {versions} versions, "
                     f"stack {catalog.stack}" + (f", {_count(len(catalog.warnings), 'warning')}" if catalog.warnings else "") + ")")
-    return EXIT_OK
+    return Exit.OK
 
 
 def _count(n: int, noun: str) -> str:

@@ -21,7 +21,7 @@ from gallery.vhd import vhdfile as vhd
 from gallery.cli import output
 from gallery.cli.progress import upload_progress
 from gallery.cli.arguments import add_stack, file_path, iso_date, lun
-from gallery.errors import EXIT_OK, EXIT_USER, Problem
+from gallery.errors import Exit, Problem
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import VhdSource
 
@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     register_upload(sub)
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace) -> Exit:
     problems: list[Problem] = []
     lines = []
     for name in args.files:
@@ -67,10 +67,10 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         output.emit("\n".join(lines))
         output.report_problems(problems, args.format)
-    return EXIT_USER if problems else EXIT_OK
+    return Exit.USER if problems else Exit.OK
 
 
-def run_convert(args: argparse.Namespace) -> int:
+def run_convert(args: argparse.Namespace) -> Exit:
     report = _inspect(args.raw)
     if isinstance(report, Problem):
         return _fail(report)
@@ -88,7 +88,7 @@ def run_convert(args: argparse.Namespace) -> int:
         return _fail(Problem(args.out, 0, 0, "", f"could not be written: {exc}", "vhd.convert"))
     print(f"{args.out}: wrote a fixed VHD of {size} bytes (from {report.file_size} bytes of {args.raw}) "
           f"+ 512-byte footer")
-    return EXIT_OK
+    return Exit.OK
 
 
 def _inspect(name: str):
@@ -102,9 +102,9 @@ def _inspect(name: str):
         return Problem(name, 0, 0, "", f"cannot be read: {exc.strerror}", "file.unreadable")
 
 
-def _fail(problem: Problem) -> int:
+def _fail(problem: Problem) -> Exit:
     print(problem.text(), file=sys.stderr)
-    return EXIT_USER
+    return Exit.USER
 
 
 # -- upload ---------------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_upload)
 
 
-def run_upload(args: argparse.Namespace) -> int:
+def run_upload(args: argparse.Namespace) -> Exit:
     # The Azure SDK takes a while to import: only the upload command pays for it.
     from azure.core.exceptions import AzureError  # noqa: PLC0415
 
@@ -149,7 +149,7 @@ def run_upload(args: argparse.Namespace) -> int:
     if not report.ok:
         output.report_problems(report.problems)
         print(f"{args.file}: not uploaded: Azure would reject it", file=sys.stderr)
-        return EXIT_USER
+        return Exit.USER
     catalog = load_catalog(args.catalog, args.stack)
     image = catalog.image(args.image)
     if image is None:
@@ -182,7 +182,7 @@ def run_upload(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"interrupted: the blob in {where} stays marked unfinished; run the same command again to resume",
               file=sys.stderr)
-        return 130
+        return Exit.INTERRUPTED
     except upload.UploadError as exc:
         return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where}: {exc}", "upload.failed"))
     except AzureError as exc:
@@ -195,13 +195,13 @@ def run_upload(args: argparse.Namespace) -> int:
     print(_outcome(result, where))
     if args.add_version is None:
         print(_catalog_lines(catalog, image, captured, result, args.data_disk, os_blob_there))
-        return EXIT_OK
+        return Exit.OK
     from gallery.lifecycle.versions import NewVersion, add_version, vhd_source  # noqa: PLC0415
     disks = _data_disks_there(container, image.name, captured, result.sequence)
     _, lines = add_version(args.catalog, args.stack, NewVersion(
         image.name, args.add_version, vhd_source(captured, result.sequence, [(lun, None) for lun in disks])))
     print("\n".join(lines))
-    return EXIT_OK
+    return Exit.OK
 
 
 def _add_version_refusal(args: argparse.Namespace, image) -> Optional[Problem]:
