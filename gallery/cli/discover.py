@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from gallery.cli import output
+from gallery.cli.arguments import add_workers
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.catalog.loader import DEFAULT_STACK
 from gallery.discover import DEFAULT_WORKERS
@@ -35,17 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", default="images.yaml", help="the catalog to write (default: images.yaml)")
     p.add_argument("--import-file", default="import.json", help="the import file to write (default: import.json)")
     p.add_argument("--force", action="store_true", help="replace the output files if they exist")
-    p.add_argument("--workers", type=_workers, default=DEFAULT_WORKERS,
-                   help=f"reads in flight at a time (default: {DEFAULT_WORKERS})")
+    add_workers(p, DEFAULT_WORKERS, "reads in flight at a time")
     add_arm_options(p)
     p.set_defaults(func=run)
-
-
-def _workers(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError("give 1..64")
-    return value
 
 
 def run(args: argparse.Namespace) -> Exit:

@@ -6,8 +6,9 @@ import argparse
 from gallery.catalog.loader import load_catalog
 from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
-from gallery.cli.arguments import add_catalog_arguments
+from gallery.cli.arguments import add_catalog_arguments, add_workers
 from gallery.errors import Exit
+from gallery.lifecycle import DEFAULT_WORKERS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_catalog_arguments(p)
     p.add_argument("--format", choices=(output.TEXT, output.JSON, output.MARKDOWN), default=output.TEXT,
                    help="a table, a JSON document, or a markdown table for a CI job summary (default: text)")
-    p.add_argument("--workers", type=int, default=16, help="parallel reads (default: 16)")
+    add_workers(p, DEFAULT_WORKERS, "parallel reads")
     add_arm_options(p)
     p.set_defaults(func=run)
 
@@ -29,9 +30,6 @@ def run(args: argparse.Namespace) -> Exit:
     from gallery.lifecycle import render
     from gallery.lifecycle.status import read_status
 
-    if args.workers < 1:
-        output.emit("error: --workers must be 1 or more", diagnostic=True)
-        return Exit.USER
     catalog = load_catalog(args.catalog, args.stack)
     sub = subscription(args)
     status = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub, workers=args.workers)

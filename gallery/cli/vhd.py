@@ -20,8 +20,9 @@ from gallery.catalog import naming
 from gallery.vhd import vhdfile as vhd
 from gallery.cli import output
 from gallery.cli.progress import upload_progress
-from gallery.cli.arguments import add_stack, file_path, iso_date, lun
+from gallery.cli.arguments import add_stack, add_workers, file_path, iso_date, lun
 from gallery.errors import Exit, Problem
+from gallery.vhd import DEFAULT_WORKERS
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import VhdSource
 
@@ -128,7 +129,7 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--catalog", default="images.yaml", metavar="PATH", type=file_path,
                    help="the catalog (default: images.yaml)")
     add_stack(p)
-    p.add_argument("--workers", type=_positive, default=8, help="parallel put-page requests (default: 8)")
+    add_workers(p, DEFAULT_WORKERS, "parallel put-page requests")
     p.add_argument("--verify-download", action="store_true",
                    help="also read the blob back (its written pages only) and compare its MD5")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (for CI): only the result")
@@ -265,9 +266,3 @@ def _catalog_lines(catalog, image, captured, r, lun, os_blob_there: bool) -> str
             f"      - version: {suggestion}" + (f"   # any Major.Minor.Patch above {top}" if top else "") + "\n"
             f"        source:\n          vhd:\n            captured: {captured}{seq}\n"
             f"            osDiskCaching: ReadWrite")
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return int(text)
