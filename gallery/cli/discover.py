@@ -11,9 +11,9 @@ import argparse
 import json
 from pathlib import Path
 
-from gallery.cli import output
 from gallery.cli.arguments import add_workers
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
+from gallery.cli.output import Reporter
 from gallery.catalog.loader import DEFAULT_STACK
 from gallery.discover import DEFAULT_WORKERS
 from gallery.errors import Exit
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> Exit:
+def run(args: argparse.Namespace, out: Reporter) -> Exit:
     # Loaded here, not at start-up: the import file names resources with the Pulumi components' own functions.
     from gallery.discover.run import discover
     from gallery.files import write_all
@@ -52,22 +52,22 @@ def run(args: argparse.Namespace) -> Exit:
     catalog_path, import_path = Path(args.output), Path(args.import_file)
     existing = [str(p) for p in (catalog_path, import_path) if p.exists()]
     if existing and not args.force:
-        output.emit(f"error: {' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; pass --force "
-                    "to replace, or choose --output / --import-file", diagnostic=True)
+        out.error(f"{' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; pass --force to "
+                  "replace, or choose --output / --import-file")
         return Exit.USER
     # An ArmError (no gallery, no credential, refused) propagates to gallery.cli: message, exit 1, no file.
     result = discover(target, args.subscription, args.resource_group, args.gallery,
                       storage_account=args.storage_account, stack=args.stack, file=str(catalog_path),
                       workers=args.workers)
     if result.catalog is None:
-        output.report_problems(result.problems)
-        output.emit(f"error: what gallery {args.gallery} holds does not make a valid catalog (the problems above "
-                    f"are in the text discover would write as {catalog_path}); nothing was written. Please report "
-                    "it, with the problems, if the gallery is one Azure accepts", diagnostic=True)
+        out.problems(result.problems)
+        out.error(f"what gallery {args.gallery} holds does not make a valid catalog (the problems above are in "
+                  f"the text discover would write as {catalog_path}); nothing was written. Please report it, with "
+                  "the problems, if the gallery is one Azure accepts")
         return Exit.USER
     write_all({catalog_path: result.text, import_path: json.dumps(result.imports, indent=2) + "\n"})
-    output.report_problems(result.located(str(catalog_path)))
-    output.emit(summary(result, catalog_path, import_path, args))
+    out.problems(result.located(str(catalog_path)))
+    out.result(summary(result, catalog_path, import_path, args))
     return Exit.ATTENTION if result.refused else Exit.OK
 
 

@@ -1,7 +1,8 @@
 """`python -m gallery COMMAND`: a thin shell over the same loader and model the Pulumi program uses.
 
 Each command lives in its own module with `register(subparsers)`, which adds its parser and sets
-`func(args) -> Exit`. The exit codes are one table, `gallery.errors.Exit`, which `--help` prints.
+`func(args, out) -> Exit`: it computes its result and hands it to `out`, the reporter (output.py). The exit
+codes are one table, `gallery.errors.Exit`, which `--help` prints.
 """
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import importlib
 import re
 import sys
 import textwrap
-import traceback
 from typing import Optional, Sequence
 
 from gallery import __version__
@@ -36,8 +36,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on a usage error; here 2 means "done, look at the result", so a typo exits 1."""
 
     def error(self, message: str):  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(Exit.USER, f"{self.prog}: error: {message}\n")
+        self.exit(Exit.USER, f"{self.format_usage()}{self.prog}: error: {message}\n")
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -77,30 +76,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return _run(argv)
     except KeyboardInterrupt:  # Ctrl-C at any moment, loading the commands included: one line, no trace
-        print("interrupted", file=sys.stderr)
+        output.Reporter().diagnostic("interrupted")
         return Exit.INTERRUPTED
 
 
 def _run(argv: Optional[Sequence[str]]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    out = output.Reporter(getattr(args, "format", None) or output.TEXT, quiet=getattr(args, "quiet", False))
     try:
-        code = args.func(args)
+        code = args.func(args, out)
     except CatalogError as exc:
-        output.report_problems(exc.problems, getattr(args, "format", None) or output.TEXT)
+        out.problems(exc.problems)
         code = Exit.USER
     except ArmError as exc:
-        output.emit(f"error: {exc}", diagnostic=True)
+        out.error(str(exc))
         code = Exit.USER
     except BrokenPipeError:
-        # A write that did not go through output.emit met a closed pipe: the command stopped halfway,
+        # A write that did not go through the reporter met a closed pipe: the command stopped halfway,
         # so its result is unknown, and it is not claimed as a success (Python's own exit code on EPIPE).
-        output.discard(sys.stdout)
+        out.pipe_closed()
         return Exit.USER
     except Exception:  # noqa: BLE001 - the last line of defence: a bug, said to be one
-        print("internal error: this is a bug in the gallery tool, not in your input.\n"
-              "Please report it with the catalog (or a reduced copy) and this trace:\n", file=sys.stderr)
-        traceback.print_exc()
+        out.bug()
         return Exit.BUG
-    output.flush()
+    out.flush()
     return code

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import argparse
 
-from gallery.cli import output
 from gallery.cli.arguments import add_stack, add_workers, file_path, iso_date, lun
-from gallery.cli.progress import upload_progress
+from gallery.cli.output import Format, Reporter, add_format
 from gallery.errors import Exit
 from gallery.vhd import DEFAULT_WORKERS
 from gallery.vhd.check import check_files
 from gallery.vhd.convert import convert
-
-FORMATS = ("text", "json", "github")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                     "virtual size a multiple of 1 MiB and under 2 TiB. Other formats get the "
                                     "command that converts them. Exit 0 when every file is fine, 1 when not.")
     c.add_argument("files", nargs="+", metavar="FILE")
-    c.add_argument("--format", choices=FORMATS, default="text",
-                   help="text lines, a JSON document, or GitHub Actions annotations (default: text)")
+    add_format(c, (Format.TEXT, Format.JSON, Format.GITHUB),
+               help="text lines, a JSON document, or GitHub Actions annotations (default: text)")
     c.set_defaults(func=run_check)
     v = vsub.add_parser("convert", help="write the fixed-VHD form of a raw disk image",
                         description="Write OUT, the fixed VHD form of the raw image RAW: the size rounded up to "
@@ -44,18 +41,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     register_upload(sub)
 
 
-def run_check(args: argparse.Namespace) -> Exit:
+def run_check(args: argparse.Namespace, out: Reporter) -> Exit:
     checked = check_files(args.files)
-    if args.format == output.JSON:
-        output.emit(output.problems(checked.problems, output.JSON), output.JSON)
-    else:
-        output.emit("\n".join(checked.accepted))
-        output.report_problems(checked.problems, args.format)
+    out.verdict(checked.problems, found="\n".join(checked.accepted))
     return Exit.USER if checked.problems else Exit.OK
 
 
-def run_convert(args: argparse.Namespace) -> Exit:
-    output.emit(convert(args.raw, args.out).summary())  # a CatalogError says why not, and exits 1
+def run_convert(args: argparse.Namespace, out: Reporter) -> Exit:
+    out.result(convert(args.raw, args.out).summary())  # a CatalogError says why not, and exits 1
     return Exit.OK
 
 
@@ -90,7 +83,7 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_upload)
 
 
-def run_upload(args: argparse.Namespace) -> Exit:
+def run_upload(args: argparse.Namespace, out: Reporter) -> Exit:
     # The Azure SDK takes a while to import: only the upload command pays for it.
     from gallery.vhd import text  # noqa: PLC0415
     from gallery.vhd.run import Interrupted, Rejected, UploadRequest, upload_file  # noqa: PLC0415
@@ -99,21 +92,21 @@ def run_upload(args: argparse.Namespace) -> Exit:
                             data_disk=args.data_disk, workers=args.workers, verify_download=args.verify_download,
                             add_version=args.add_version)
     try:
-        done = upload_file(request, progress=lambda total: upload_progress(args.quiet, total))
+        done = upload_file(request, progress=out.progress)
     except Rejected as exc:
-        output.report_problems(exc.problems)
-        output.emit(str(exc), diagnostic=True)
+        out.problems(exc.problems)
+        out.diagnostic(str(exc))
         return Exit.USER
     except Interrupted as exc:
-        output.emit(str(exc), diagnostic=True)
+        out.diagnostic(str(exc))
         return Exit.INTERRUPTED
-    output.emit(text.notes(done), diagnostic=True)
-    output.emit(text.outcome(done))
+    out.diagnostic(text.notes(done))
+    out.result(text.outcome(done))
     if args.add_version is None:
-        output.emit(text.catalog_lines(done))
+        out.result(text.catalog_lines(done))
         return Exit.OK
     from gallery.lifecycle.versions import NewVersion, add_version, vhd_source  # noqa: PLC0415
     source = vhd_source(done.captured, done.result.sequence, [(disk, None) for disk in done.data_disks])
     _, lines = add_version(args.catalog, args.stack, NewVersion(done.image.name, args.add_version, source))
-    output.emit("\n".join(lines))
+    out.result("\n".join(lines))
     return Exit.OK
