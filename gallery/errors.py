@@ -1,15 +1,34 @@
-"""One error type for everything a user can fix, and the exit codes that go with it."""
+"""One error type for everything a user can fix, and the table of exit codes that go with it."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from enum import IntEnum
 from typing import Iterable, Optional, Sequence
 
 from gallery.annotations import annotation
 
-EXIT_OK = 0
-EXIT_USER = 1  # the input is wrong: fix the file
-EXIT_BLOCKED = 2  # diff: blocking findings
-EXIT_BUG = 3  # our bug: please report it
+
+class Exit(IntEnum):
+    """Every exit code of every command, with its meaning: the one table (README "Exit codes", `gallery --help`).
+
+    Usage errors exit 1, not argparse's 2, because 2 says "done, look at the result" to a pipeline.
+    """
+
+    meaning: str  # one line: when a command exits with it
+
+    def __new__(cls, code: int, meaning: str) -> "Exit":
+        member = int.__new__(cls, code)
+        member._value_ = code
+        member.meaning = meaning
+        return member
+
+    OK = 0, "done: valid, nothing blocking, written or uploaded"
+    USER = 1, ("the input is wrong (a catalog, a file, an argument), or Azure refused or cannot be reached: "
+               "the message says what to fix")
+    ATTENTION = 2, ("done, but the result must stop a pipeline: blocking diff findings, a version failed or "
+                    "missing (status), a version not ready to promote, or a discovery Azure let read only in part")
+    BUG = 3, "an internal error: a bug in the gallery tool, not in your input (please report it)"
+    INTERRUPTED = 130, "interrupted (Ctrl-C; 128 + SIGINT, as shells report it): one line, no trace"
 
 
 @dataclass(frozen=True)

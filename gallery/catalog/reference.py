@@ -11,6 +11,7 @@ import sys
 from typing import Any, Iterator
 
 from gallery.catalog.schema import schema
+from gallery.errors import Exit
 from gallery.files import write_all
 
 BEGIN = "<!-- BEGIN reference: generated from gallery/catalog/schema/catalog.schema.json; " \
@@ -102,7 +103,7 @@ def update(text: str) -> str:
 def main() -> int:
     write_all({DOC: update(DOC.read_text("utf-8"))})
     print(f"updated {DOC}", file=sys.stderr)
-    return 0
+    return Exit.OK
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ from gallery.catalog.loader import DEFAULT_STACK
 
 # Pulumi's own rule for stack names: letters, digits, '-', '_' and '.'.
 _STACK = re.compile(r"^[A-Za-z0-9_.-]+$")
+# --workers: requests in flight at a time. Each is a thread and a pooled connection: the bound keeps a typo
+# (--workers 800) from opening hundreds of connections at once to ARM or to a storage account.
+WORKERS_MIN, WORKERS_MAX = 1, 64
 
 
 def file_path(text: str) -> str:
@@ -75,3 +78,18 @@ def data_disk(text: str) -> tuple[int, str | None]:
     if caching and caching not in allowed:
         raise argparse.ArgumentTypeError(f"{text!r}: caching must be one of {', '.join(allowed)}")
     return lun(number), caching or None
+
+
+def workers(text: str) -> int:
+    """A number of requests in flight, from WORKERS_MIN to WORKERS_MAX."""
+    value = int(text) if re.fullmatch(r"[0-9]+", text) else None  # int() would take " 8", "+8" and "1_0"
+    if value is None or not WORKERS_MIN <= value <= WORKERS_MAX:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers: give a whole number from "
+                                         f"{WORKERS_MIN} to {WORKERS_MAX}")
+    return value
+
+
+def add_workers(parser: argparse.ArgumentParser, default: int, what: str) -> None:
+    """--workers, with the default of the library it tunes (each written once, there)."""
+    parser.add_argument("--workers", type=workers, default=default, metavar="N",
+                        help=f"{what}, {WORKERS_MIN} to {WORKERS_MAX} (default: {default})")

@@ -9,12 +9,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from gallery.cli import output
 from gallery.cli.arguments import add_stack, file_path
+from gallery.cli.output import Format, Reporter, add_format
 from gallery.diff.findings import KINDS, parse_allow
-from gallery.errors import EXIT_BLOCKED, EXIT_OK, CatalogError
-
-FORMATS = ("text", "markdown", "json", "github")
+from gallery.errors import CatalogError, Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,8 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("base", metavar="BASE", type=file_path, help="the catalog before the change: a file or REV:PATH")
     p.add_argument("head", metavar="HEAD", type=file_path, help="the catalog after the change: a file or REV:PATH")
     add_stack(p, " on both sides")
-    p.add_argument("--format", choices=FORMATS, default="text",
-                   help="text, markdown (a PR comment), json, or github (workflow annotations) (default: text)")
+    add_format(p, (Format.TEXT, Format.MARKDOWN, Format.JSON, Format.GITHUB),
+               help="text, markdown (a PR comment), json, or github (workflow annotations) (default: text)")
     p.add_argument("--allow", action="extend", nargs="+", default=[], metavar="KIND",
                    help="let a blocking change through deliberately: a kind (version.removed), a family "
                         "(version), or what it does (delete, replace, refused); repeat or separate with commas")
@@ -40,19 +38,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Reporter) -> Exit:
     # The diff plans both sides with Pulumi, which takes a while to import: loaded here, not at start-up.
-    from gallery.diff.markdown import render_invalid
-    from gallery.diff.render import render
+    from gallery.diff.markdown import render_invalid, render_markdown
+    from gallery.diff.render import render_github, render_json, render_text
     from gallery.diff.report import build_report
 
     allow = parse_allow(args.allow)
     try:
         report, head = build_report(args.base, args.head, stack=args.stack, allow=allow, today=args.today,
                                     with_plan=not args.no_plan)
-    except CatalogError as exc:
-        if args.format == output.MARKDOWN:  # the PR comment says why nothing was compared
-            output.emit(render_invalid(args.base, args.head, args.stack, exc.errors), output.MARKDOWN)
+    except CatalogError as exc:  # the PR comment says why nothing was compared; the problems follow
+        out.render(exc, {Format.MARKDOWN: lambda e: render_invalid(args.base, args.head, args.stack, e.errors)})
         raise
-    output.emit(render(report, args.format, head_file=head.annotate_as), args.format)
-    return EXIT_BLOCKED if report.blocking else EXIT_OK
+    out.render(report, {
+        Format.TEXT: render_text,
+        Format.MARKDOWN: render_markdown,
+        Format.JSON: render_json,
+        # annotations point at HEAD as a path in the repository
+        Format.GITHUB: lambda r: render_github(r, head.annotate_as or r.head),
+    })
+    return Exit.ATTENTION if report.blocking else Exit.OK

@@ -2,8 +2,8 @@
 
 Reads the gallery from Azure and writes the catalog (images.yaml) and the Pulumi import file (import.json),
 both or neither. Exit 0 done; 1 nothing written (the gallery cannot be read, no credential, a file exists
-without --force, or what was read does not make a valid catalog); 2 written, but Azure refused to let some
-part be read (each refusal is reported, and commented in the catalog).
+without --force, or what was read does not make a valid catalog); 2 (Exit.ATTENTION) written, but Azure
+refused to let some part be read (each refusal is reported, and commented in the catalog).
 """
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ import argparse
 import json
 from pathlib import Path
 
-from gallery.cli import output
+from gallery.cli.arguments import add_workers
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
+from gallery.cli.output import Reporter
 from gallery.catalog.loader import DEFAULT_STACK
 from gallery.discover import DEFAULT_WORKERS
-from gallery.errors import EXIT_BLOCKED, EXIT_OK, EXIT_USER
-
-EXIT_PARTIAL = EXIT_BLOCKED  # written, but some part could not be read
+from gallery.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,20 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", default="images.yaml", help="the catalog to write (default: images.yaml)")
     p.add_argument("--import-file", default="import.json", help="the import file to write (default: import.json)")
     p.add_argument("--force", action="store_true", help="replace the output files if they exist")
-    p.add_argument("--workers", type=_workers, default=DEFAULT_WORKERS,
-                   help=f"reads in flight at a time (default: {DEFAULT_WORKERS})")
+    add_workers(p, DEFAULT_WORKERS, "reads in flight at a time")
     add_arm_options(p)
     p.set_defaults(func=run)
 
 
-def _workers(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError("give 1..64")
-    return value
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Reporter) -> Exit:
     # Loaded here, not at start-up: the import file names resources with the Pulumi components' own functions.
     from gallery.discover.run import discover
     from gallery.files import write_all
@@ -61,23 +52,23 @@ def run(args: argparse.Namespace) -> int:
     catalog_path, import_path = Path(args.output), Path(args.import_file)
     existing = [str(p) for p in (catalog_path, import_path) if p.exists()]
     if existing and not args.force:
-        output.emit(f"error: {' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; pass --force "
-                    "to replace, or choose --output / --import-file", diagnostic=True)
-        return EXIT_USER
+        out.error(f"{' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; pass --force to "
+                  "replace, or choose --output / --import-file")
+        return Exit.USER
     # An ArmError (no gallery, no credential, refused) propagates to gallery.cli: message, exit 1, no file.
     result = discover(target, args.subscription, args.resource_group, args.gallery,
                       storage_account=args.storage_account, stack=args.stack, file=str(catalog_path),
                       workers=args.workers)
     if result.catalog is None:
-        output.report_problems(result.problems)
-        output.emit(f"error: what gallery {args.gallery} holds does not make a valid catalog (the problems above "
-                    f"are in the text discover would write as {catalog_path}); nothing was written. Please report "
-                    "it, with the problems, if the gallery is one Azure accepts", diagnostic=True)
-        return EXIT_USER
+        out.problems(result.problems)
+        out.error(f"what gallery {args.gallery} holds does not make a valid catalog (the problems above are in "
+                  f"the text discover would write as {catalog_path}); nothing was written. Please report it, with "
+                  "the problems, if the gallery is one Azure accepts")
+        return Exit.USER
     write_all({catalog_path: result.text, import_path: json.dumps(result.imports, indent=2) + "\n"})
-    output.report_problems(result.located(str(catalog_path)))
-    output.emit(summary(result, catalog_path, import_path, args))
-    return EXIT_PARTIAL if result.refused else EXIT_OK
+    out.problems(result.located(str(catalog_path)))
+    out.result(summary(result, catalog_path, import_path, args))
+    return Exit.ATTENTION if result.refused else Exit.OK
 
 
 def summary(result, catalog_path: Path, import_path: Path, args: argparse.Namespace) -> str:

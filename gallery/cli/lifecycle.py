@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.arguments import add_catalog_arguments, iso_date
-from gallery.errors import EXIT_OK
+from gallery.cli.output import Reporter
+from gallery.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.catalog.loader import load_catalog
     from gallery.lifecycle.edit import CatalogEditor
     from gallery.lifecycle.policy import apply_actions, lifecycle_actions
@@ -52,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"{args.catalog}: {len(actions)} change{'s' if len(actions) != 1 else ''} written")
     elif actions:
         lines.append("(shown only: --apply edits the catalog)")
-    output.emit("\n".join(lines))
-    return EXIT_OK
+    out.result("\n".join(lines))
+    return Exit.OK

@@ -9,11 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from gallery.cli import blobcheck, output
+from gallery.cli import blobcheck
 from gallery.cli.arguments import add_catalog_arguments
-from gallery.errors import EXIT_OK
-
-FORMATS = ("text", "json")
+from gallery.cli.output import Format, Reporter, add_format
+from gallery.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,13 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "(type, name, parent, inputs, dependsOn, options) sorted by type and name. "
                                    "Exit 0 on success, 1 when the catalog is invalid.")
     add_catalog_arguments(p)
-    p.add_argument("--format", choices=FORMATS, default="text",
-                   help="a preview-like tree, or a JSON document {\"resources\": [...]} (default: text)")
+    add_format(p, (Format.TEXT, Format.JSON),
+               help="a preview-like tree, or a JSON document {\"resources\": [...]} (default: text)")
     blobcheck.add_argument(p)
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Reporter) -> Exit:
     # Pulumi takes a while to import: only the commands that run the program load it, when they run.
     from gallery.plan.run import plan
     from gallery.plan.text import render_text
@@ -38,11 +37,9 @@ def run(args: argparse.Namespace) -> int:
     result = plan(args.catalog, args.stack)
     if args.check_blobs:
         blobcheck.check_or_raise(result.model)
-    # Warnings do not block; they go to stderr so the JSON on stdout stays machine-readable.
-    output.report_problems(result.warnings)
-    if args.format == output.JSON:
-        output.emit(json.dumps(result.document(), indent=2), output.JSON)
-    else:
-        output.emit(render_text(result.resources, stack=args.stack, outputs=result.outputs))
-    return EXIT_OK
-
+    out.warnings(result.warnings)  # they do not block
+    out.render(result, {
+        Format.TEXT: lambda r: render_text(r.resources, stack=args.stack, outputs=r.outputs),
+        Format.JSON: lambda r: json.dumps(r.document(), indent=2),
+    })
+    return Exit.OK

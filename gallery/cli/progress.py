@@ -1,20 +1,19 @@
-"""The upload's progress line on stderr: how much of the disk is done, what the service acknowledged,
+"""The upload's progress line: how much of the disk is done, what the service acknowledged,
 at what rate, and any retry going on. Binary units throughout (GiB, MiB, MiB/s), like every size the
 tool prints.
 
 `done` counts the disk's bytes dealt with for good (zeros once read, data once acknowledged), so the bar
-and the time left follow the disk; `sent` and its rate are the data the service acknowledged.
+and the time left follow the disk; `sent` and its rate are the data the service acknowledged. Whether
+there is a bar, and on which console, is the reporter's to decide (output.Reporter.progress).
 """
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
-from typing import Callable, Iterator, Optional
+from typing import Iterator
 
+from gallery.cli.output import Callbacks
 from gallery.vhd.vhdfile import human_size
-
-Callbacks = tuple[Optional[Callable[[int, int], None]], Optional[Callable[[str], None]]]
 
 
 def status(sent: int, seconds: float, note: str = "") -> str:
@@ -31,18 +30,10 @@ def columns():
 
 
 @contextlib.contextmanager
-def upload_progress(quiet: bool, total: int) -> Iterator[Callbacks]:
-    """(progress(done, sent), on_retry(note)) for an upload of `total` bytes: a bar on a terminal; without
-    one, each retry as a line (a CI log shows why the upload waits); nothing with --quiet."""
-    if quiet:
-        yield None, None
-        return
-    if not sys.stderr.isatty():
-        yield None, lambda note: print(note, file=sys.stderr)
-        return
-    from rich.console import Console  # noqa: PLC0415
+def bar(console, total: int) -> Iterator[Callbacks]:
+    """(progress(done, sent), on_retry(note)) drawing a bar of `total` bytes on `console` (the reporter's)."""
     from rich.progress import Progress  # noqa: PLC0415
-    with Progress(*columns(), console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns(), console=console, transient=True) as bar:
         task = bar.add_task("upload", total=total, status=status(0, 0))
         started, state = time.monotonic(), {"sent": 0, "note": ""}
 

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import argparse
 
-from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.arguments import add_catalog_option
-from gallery.errors import EXIT_OK
-
-EXIT_NOT_READY = 2
+from gallery.cli.output import Reporter
+from gallery.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.catalog.loader import load_catalog
     from gallery.lifecycle.versions import NotReady, promote
 
@@ -42,8 +40,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         lines = promote(args.catalog, args.stack, args.image, args.version, state)
     except NotReady as exc:
-        output.emit(f"error: {exc}; run again once it has finished (`gallery status` shows progress)",
-                    diagnostic=True)
-        return EXIT_NOT_READY
-    output.emit("\n".join(lines))
-    return EXIT_OK
+        out.error(f"{exc}; run again once it has finished (`gallery status` shows progress)")
+        return Exit.ATTENTION
+    out.result("\n".join(lines))
+    return Exit.OK

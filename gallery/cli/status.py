@@ -4,12 +4,11 @@ from __future__ import annotations
 import argparse
 
 from gallery.catalog.loader import load_catalog
-from gallery.cli import output
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
-from gallery.cli.arguments import add_catalog_arguments
-from gallery.errors import EXIT_OK, EXIT_USER
-
-EXIT_UNHEALTHY = 2
+from gallery.cli.arguments import add_catalog_arguments, add_workers
+from gallery.cli.output import Format, Reporter, add_format
+from gallery.errors import Exit
+from gallery.lifecycle import DEFAULT_WORKERS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,25 +18,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "Azure has that the catalog does not. Exit 0 when nothing failed or is missing, 1 when Azure "
                     "cannot be read or the input is wrong, 2 when a version failed or is missing.")
     add_catalog_arguments(p)
-    p.add_argument("--format", choices=(output.TEXT, output.JSON, output.MARKDOWN), default=output.TEXT,
-                   help="a table, a JSON document, or a markdown table for a CI job summary (default: text)")
-    p.add_argument("--workers", type=int, default=16, help="parallel reads (default: 16)")
+    add_format(p, (Format.TEXT, Format.JSON, Format.MARKDOWN),
+               help="a table, a JSON document, or a markdown table for a CI job summary (default: text)")
+    add_workers(p, DEFAULT_WORKERS, "parallel reads")
     add_arm_options(p)
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.azure.client import compute_client
     from gallery.lifecycle import render
     from gallery.lifecycle.status import read_status
 
-    if args.workers < 1:
-        output.emit("error: --workers must be 1 or more", diagnostic=True)
-        return EXIT_USER
     catalog = load_catalog(args.catalog, args.stack)
     sub = subscription(args)
     status = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub, workers=args.workers)
-    text = {output.JSON: render.render_json, output.MARKDOWN: render.render_markdown}.get(
-        args.format, render.render_text)(status)
-    output.emit(text, args.format)
-    return EXIT_UNHEALTHY if status.failed else EXIT_OK
+    out.render(status, {Format.TEXT: render.render_text, Format.JSON: render.render_json,
+                        Format.MARKDOWN: render.render_markdown})
+    return Exit.ATTENTION if status.failed else Exit.OK

@@ -4,11 +4,10 @@ from __future__ import annotations
 import argparse
 
 from gallery.catalog.loader import load_catalog
-from gallery.cli import blobcheck, output
+from gallery.cli import blobcheck
 from gallery.cli.arguments import add_catalog_arguments
-from gallery.errors import EXIT_OK, EXIT_USER, CatalogError
-
-FORMATS = ("text", "json", "github")
+from gallery.cli.output import Format, Reporter, add_format
+from gallery.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,29 +15,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Check a catalog and report every problem as FILE:LINE:COL: error: PATH: MESSAGE. "
                                    "Exit 0 when valid (warnings allowed), 1 when not.")
     add_catalog_arguments(p)
-    p.add_argument("--format", choices=FORMATS, default="text",
-                   help="text lines, a JSON document, or GitHub Actions annotations (default: text)")
+    add_format(p, (Format.TEXT, Format.JSON, Format.GITHUB),
+               help="text lines, a JSON document, or GitHub Actions annotations (default: text)")
     blobcheck.add_argument(p)
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        catalog = load_catalog(args.catalog, args.stack)
-        if args.check_blobs:
-            blobcheck.check_or_raise(catalog)
-    except CatalogError as exc:
-        output.report_problems(exc.problems, args.format)
-        return EXIT_USER
-    if args.format == output.JSON:  # the document says "valid" even without warnings
-        output.emit(output.problems(catalog.warnings, output.JSON), output.JSON)
-        return EXIT_OK
-    output.report_problems(catalog.warnings, args.format)
-    if args.format == output.TEXT:
-        versions = sum(len(i.versions) for i in catalog.images)
-        output.emit(f"{args.catalog}: valid ({len(catalog.images)} image definitions, {versions} versions, "
-                    f"stack {catalog.stack}" + (f", {_count(len(catalog.warnings), 'warning')}" if catalog.warnings else "") + ")")
-    return EXIT_OK
+def run(args: argparse.Namespace, out: Reporter) -> Exit:
+    # A CatalogError propagates to gallery.cli, which reports the problems in this format and exits 1.
+    catalog = load_catalog(args.catalog, args.stack)
+    if args.check_blobs:
+        blobcheck.check_or_raise(catalog)
+    versions = sum(len(i.versions) for i in catalog.images)
+    warnings = f", {_count(len(catalog.warnings), 'warning')}" if catalog.warnings else ""
+    out.verdict(catalog.warnings, summary=f"{args.catalog}: valid ({len(catalog.images)} image definitions, "
+                                          f"{versions} versions, stack {catalog.stack}{warnings})")
+    return Exit.OK
 
 
 def _count(n: int, noun: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 from typing import Optional
 
-from gallery.cli import output
 from gallery.cli.arguments import add_catalog_option, data_disk, iso_date
-from gallery.errors import EXIT_OK, EXIT_USER
+from gallery.cli.output import Reporter
+from gallery.errors import Exit
 
 
 def add_source_arguments(p: argparse.ArgumentParser) -> None:
@@ -58,13 +58,13 @@ def source_from(args: argparse.Namespace) -> Optional[dict]:
     return None
 
 
-def run_add(args: argparse.Namespace) -> int:
+def run_add(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.lifecycle.versions import NewVersion, add_version
     source = source_from(args)
     if source is None:
-        output.emit("error: --sequence and --data-disk go with --vhd-captured", diagnostic=True)
-        return EXIT_USER
+        out.error("--sequence and --data-disk go with --vhd-captured")
+        return Exit.USER
     _, lines = add_version(args.catalog, args.stack, NewVersion(args.image, args.version, source, args.staged,
                                                                 args.end_of_life))
-    output.emit("\n".join(lines))
-    return EXIT_OK
+    out.result("\n".join(lines))
+    return Exit.OK

@@ -1,4 +1,5 @@
-"""Write a diff report as text, a PR-comment markdown, JSON, or GitHub workflow annotations.
+"""Write a diff report as text, JSON, or GitHub workflow annotations (the PR-comment markdown is markdown.py);
+the command's reporter picks one.
 
 Findings come destructive-first (see findings.sort_findings) in every format, so the one line a
 reviewer must not miss is never at the bottom. GitHub cuts a PR comment at 65,536 characters: the
@@ -7,24 +8,10 @@ markdown keeps the summary and the blocking rows first and says what it had to l
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 from gallery.annotations import annotation
-from gallery.diff.describe import (COMMENT_LIMIT, blocked_footer, change, label, resource_counts, summary,
-                                   value)
+from gallery.diff.describe import blocked_footer, change, label, resource_counts, summary, value
 from gallery.diff.findings import BLOCK, INFO, WARN, Report, sort_findings
-from gallery.diff.markdown import render_markdown
-
-
-def render(report: Report, fmt: str, *, head_file: Optional[str] = None, limit: int = COMMENT_LIMIT) -> str:
-    """`head_file` is the catalog path GitHub annotations point at (HEAD as a path in the repository)."""
-    if fmt == "json":
-        return render_json(report)
-    if fmt == "markdown":
-        return render_markdown(report, limit)
-    if fmt == "github":
-        return render_github(report, head_file or report.head)
-    return render_text(report)
 
 
 def render_text(report: Report) -> str:
@@ -64,6 +51,7 @@ def render_json(report: Report) -> str:
 
 
 def render_github(report: Report, head_file: str) -> str:
+    """`head_file` is the catalog path the annotations point at (HEAD as a path in the repository)."""
     level = {BLOCK: "error", WARN: "warning", INFO: "notice"}
     out = []
     for f in sort_findings(report.findings):

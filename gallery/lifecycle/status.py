@@ -19,9 +19,8 @@ from gallery.catalog.regions import normalize
 from gallery.desired import arm
 from gallery.desired.build import desired_state
 from gallery.desired.state import DesiredResource
+from gallery.lifecycle import DEFAULT_WORKERS
 from gallery.lifecycle.policy import Health
-
-WORKERS = 16  # parallel reads: well under ARM's per-principal read limits, and 16x faster than one by one
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,7 +97,7 @@ class GalleryStatus:
         return {(v.image, v.version): v.health() for v in self.versions if v.in_catalog}
 
 
-def read_status(catalog: Catalog, client: Any, subscription: str, *, workers: int = WORKERS,
+def read_status(catalog: Catalog, client: Any, subscription: str, *, workers: int = DEFAULT_WORKERS,
                 only: Optional[set[tuple[str, str]]] = None) -> GalleryStatus:
     """Azure's state of every catalog version (or of `only` these (image, version) pairs). Raises ArmError
     when the gallery itself cannot be read; a refusal on one definition is reported on its versions."""

@@ -33,7 +33,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobType, ContainerClient, ContentSettings
 
-from gallery.vhd import diskscan, lease, sender, vhdfile as vhd
+from gallery.vhd import DEFAULT_WORKERS, diskscan, lease, sender, vhdfile as vhd
 from gallery.vhd.blobstore import check_catalog_blobs, page_ranges, remote_md5  # noqa: F401 - re-exported
 from gallery.catalog.naming import MAX_SEQUENCE
 
@@ -89,7 +89,7 @@ def disk_md5(path: str | os.PathLike) -> str:
 
 
 def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path: str | os.PathLike, *,
-               workers: int = 8, progress: Optional[Callable[[int, int], None]] = None,
+               workers: int = DEFAULT_WORKERS, progress: Optional[Callable[[int, int], None]] = None,
                on_retry: Optional[Callable[[str], None]] = None, verify_download: bool = False,
                first_sequence: int = 0) -> UploadResult:
     """Upload the (already checked) VHD `path` under the first usable name `name_for(first_sequence..99)`.

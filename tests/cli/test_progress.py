@@ -27,3 +27,12 @@ def test_the_progress_line_speaks_gib_and_mib_per_second_only():
     line = console.file.getvalue().rstrip()
     assert line.split(" ", 1)[0] == "upload"
     assert line.split("━")[-1].strip() == "1.5/6.0 GiB -:--:-- sent 3.0 MiB at 1.5 MiB/s"
+
+
+def test_the_bar_draws_on_the_console_the_reporter_gives_it():
+    console = Console(file=io.StringIO(), width=200, color_system=None, force_terminal=True)
+    with progress.bar(console, 6 << 30) as (on_progress, on_retry):
+        on_retry("retrying (1/4) after: Connection refused")
+        on_progress(3 << 29, 0)
+    drawn = console.file.getvalue()  # the last refresh, as the bar stops (then erased: it is transient)
+    assert "1.5/6.0 GiB" in drawn and "sent 0 bytes at 0 bytes/s  retrying (1/4) after: Connection refused" in drawn
