@@ -49,11 +49,16 @@ def version_properties(regions: dict[str, int] | None = None, *, states: dict[st
             "replicationStatus": {"aggregatedState": aggregate, "summary": summary}}
 
 
-def features(security: str = "Standard", accelerated: bool = False, controllers: str = "SCSI") -> list[dict]:
-    # The program sends no SecurityType for Standard (at 2024-03-03 its absence is Standard): nor does Azure hold one.
-    return ([{"name": "SecurityType", "value": security}] if security != "Standard" else []) + [
-        {"name": "IsAcceleratedNetworkSupported", "value": str(accelerated)},
-        {"name": "DiskControllerTypes", "value": controllers}]
+def features(security: str = "Standard", accelerated: Optional[bool] = None,
+             controllers: Optional[str] = None) -> list[dict]:
+    """The features a definition holds: only those sent (no SecurityType for Standard: at 2024-03-03 its absence
+    is Standard; no accelerated networking or disk controllers unless the catalog writes them)."""
+    out = [{"name": "SecurityType", "value": security}] if security != "Standard" else []
+    if accelerated is not None:
+        out.append({"name": "IsAcceleratedNetworkSupported", "value": str(accelerated)})
+    if controllers is not None:
+        out.append({"name": "DiskControllerTypes", "value": controllers})
+    return out
 
 
 def image_properties(os_type: str, publisher: str, offer: str, sku: str, *, state: str = "Generalized",

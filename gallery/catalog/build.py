@@ -136,13 +136,14 @@ class Builder:
         versions = tuple(self.version(v, f"{path}.versions[{j}]", img["name"], container, rep, home, lifecycle)
                          for j, v in enumerate(img.get("versions", [])) if f"{path}.versions[{j}]" not in self.skip)
         # Azure writes the disk controller feature as "SCSI, NVMe": keep that order so it never diffs.
-        controllers = tuple(c for c in ("SCSI", "NVMe") if c in _opt(img, "diskControllerTypes", "image.diskControllerTypes"))
+        controllers = tuple(c for c in ("SCSI", "NVMe") if c in img.get("diskControllerTypes", ()))
         return ImageDefinition(
             name=img["name"], family=family, container=container, os_type=img["osType"],
             os_state=img["osState"], hyper_v_generation=img["hyperVGeneration"],
             architecture=_opt(img, "architecture", "image.architecture"),
             security_type=_opt(img, "securityType", "image.securityType"),
-            accelerated_networking=_opt(img, "acceleratedNetworking", "image.acceleratedNetworking"),
+            # Not written is not false: an absent feature is not sent, and Azure applies its own default.
+            accelerated_networking=img.get("acceleratedNetworking"),
             disk_controller_types=controllers,
             identifier=Identifier(ident["publisher"], ident["offer"], ident["sku"]),
             description=img.get("description"), eula=img.get("eula"),

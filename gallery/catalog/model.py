@@ -249,8 +249,8 @@ class ImageDefinition:
     hyper_v_generation: str  # V1 | V2
     architecture: str  # x64 | Arm64
     security_type: str
-    accelerated_networking: Optional[bool]
-    disk_controller_types: tuple[str, ...]
+    accelerated_networking: Optional[bool]  # None: not written, not sent (Azure's default: false)
+    disk_controller_types: tuple[str, ...]  # (): not written, not sent (Azure's default: SCSI)
     identifier: Identifier
     description: Optional[str]
     eula: Optional[str]

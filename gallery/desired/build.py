@@ -6,7 +6,7 @@ from typing import Optional
 from gallery.catalog.model import Catalog, ImageDefinition, VhdSource
 from gallery.catalog.stackconfig import PROJECT
 from gallery.desired import arm, names
-from gallery.desired.definitions import definition_inputs
+from gallery.desired.definitions import definition_inputs, feature_changes_ignored
 from gallery.desired.foundation import Foundation
 from gallery.desired.selection import Selection
 from gallery.desired.state import DesiredResource, DesiredState, Options, Wire, compact
@@ -45,6 +45,7 @@ def _image(f: Foundation, image: ImageDefinition, only: Optional[Selection], wit
             # No replace_on_changes: osType, identifier, hyperVGeneration... are fixed in Azure, but a
             # replacement would have to delete every version first and reuse the same name. The review diff
             # blocks such a change and asks for a new definition instead.
+            options=Options(ignore_changes=feature_changes_ignored(image)),
         ))
     account_id = arm.account_id(f.subscription, c.resource_group, c.storage.account)
     for version in versions:

@@ -46,6 +46,18 @@ def features(image: ImageDefinition) -> list[dict]:
     return out
 
 
+def feature_changes_ignored(image: ImageDefinition) -> tuple[str, ...]:
+    """`features` as Pulumi's ignoreChanges, unless the catalog updates a feature in place (startsAtVersion).
+
+    Azure fixes a definition's features at creation and refuses a PUT that changes them, and it tells an absent
+    feature from one sent with its default value. Only what the catalog writes is sent, so a definition created
+    with explicit defaults (IsAcceleratedNetworkSupported=False and DiskControllerTypes=SCSI, which earlier
+    releases always sent) or adopted without them keeps what Azure has: the engine sends the features it holds.
+    A change of features the catalog makes without startsAtVersion is refused by the review diff.
+    """
+    return () if image.feature_starts else ("features",)
+
+
 def _range(r: Optional[Range]) -> Optional[dict]:
     if r is None or (r.min is None and r.max is None):
         return None
@@ -64,7 +76,7 @@ def definition_inputs(image: ImageDefinition, *, gallery: str, group: str, locat
         "hyperVGeneration": image.hyper_v_generation, "architecture": image.architecture,
         "identifier": {"publisher": image.identifier.publisher, "offer": image.identifier.offer,
                        "sku": image.identifier.sku},
-        "features": features(image),
+        "features": features(image) or None,
         "allowUpdateImage": True if image.allow_update_image else None,  # false is Azure's default
         "description": image.description, "eula": image.eula, "privacyStatementUri": image.privacy_statement_uri,
         "releaseNoteUri": image.release_note_uri, "recommended": recommended,

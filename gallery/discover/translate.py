@@ -45,9 +45,6 @@ _PROFILE_KNOWN = {"targetRegions", "replicaCount", "excludeFromLatest", "publish
 # Azure's feature names, looked up without regard to case, and each one's catalog key.
 _FEATURES = {name.lower(): name for name in FEATURE_NAMES.values()}
 _CATALOG_FEATURE = {name: key for key, name in FEATURE_NAMES.items()}
-# The features the program sends for every definition (gallery.components.definitions.image_features):
-# SecurityType only when it is not Standard, IsHibernateSupported only when the catalog says.
-_ALWAYS_SENT = (FEATURE_NAMES["acceleratedNetworking"], FEATURE_NAMES["diskControllerTypes"])
 
 
 @dataclass
@@ -347,25 +344,22 @@ class _Translator:
                 if f.get("startsAtVersion"):
                     starts[_CATALOG_FEATURE[key]] = f["startsAtVersion"]
             else:
-                # The program sends the whole features list: one it does not know is dropped from it.
-                self.note(here, "changes", f"the feature {f.get('name')}={f.get('value')} has no catalog key; the "
-                          "program sends the features without it, so the first preview shows them changing")
+                # Features are fixed at creation: the program leaves them as Azure has them (ignoreChanges), so
+                # one without a catalog key stays; it is only missing from a definition created anew.
+                self.note(here, "left-out", f"the feature {f.get('name')}={f.get('value')} has no catalog key; "
+                          "Azure keeps it on this definition, but a definition created from this catalog lacks it")
+        # Written as Azure has them, no more: the program sends only what the catalog writes, and Azure tells an
+        # absent feature from one with its default value.
         out: dict[str, Any] = {}
-        missing = [k for k in _ALWAYS_SENT if k not in have]
-        if missing:
-            many = len(missing) > 1
-            self.note(here, "changes", f"Azure has no {', '.join(missing)} feature{'s' if many else ''}, and the "
-                      f"program always sends {'them' if many else 'it'}: the first preview shows the features "
-                      "changing, which Azure refuses for a definition with versions unless it allows updating them")
         security = have.get("SecurityType", "Standard")
-        if security != "Standard":
+        if security != "Standard" or "SecurityType" in starts:
             out["securityType"] = security
-        if have.get("IsAcceleratedNetworkSupported", "False").lower() == "true":
-            out["acceleratedNetworking"] = True
+        if "IsAcceleratedNetworkSupported" in have:
+            out["acceleratedNetworking"] = have["IsAcceleratedNetworkSupported"].lower() == "true"
         if "IsHibernateSupported" in have:
             out["hibernation"] = have["IsHibernateSupported"].lower() == "true"
-        controllers = [c.strip() for c in have.get("DiskControllerTypes", "SCSI").split(",") if c.strip()]
-        if controllers != ["SCSI"]:
+        controllers = [c.strip() for c in have.get("DiskControllerTypes", "").split(",") if c.strip()]
+        if controllers:
             out["diskControllerTypes"] = controllers
         if starts:
             out["startsAtVersion"] = starts

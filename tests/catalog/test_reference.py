@@ -82,8 +82,6 @@ def test_the_loader_applies_exactly_the_schema_defaults():
         "replication.mode": cat.replication.mode,
         "image.architecture": image.architecture,
         "image.securityType": image.security_type,
-        "image.acceleratedNetworking": image.accelerated_networking,
-        "image.diskControllerTypes": list(image.disk_controller_types),
         "image.allowUpdateImage": image.allow_update_image,
         "version.excludeFromLatest": version.exclude_from_latest,
         "version.allowDeletionOfReplicatedLocations": version.allow_deletion_of_replicated_locations,
@@ -94,3 +92,5 @@ def test_the_loader_applies_exactly_the_schema_defaults():
         "lifecycle.blockDeletionBeforeEndOfLife": image.lifecycle.block_deletion_before_end_of_life,
     }
     assert applied == defaults()
+    # Features have no default: not written is not sent, and Azure applies its own.
+    assert (image.accelerated_networking, image.disk_controller_types) == (None, ())

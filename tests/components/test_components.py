@@ -175,7 +175,7 @@ def test_definition_inputs_for_every_key(pulumi_mocks):
         "location": "northeurope", "osType": "Windows", "osState": "Specialized", "hyperVGeneration": "V2",
         "architecture": "Arm64", "identifier": {"publisher": "Contoso", "offer": "win-arm", "sku": "11"},
         "features": [{"name": "SecurityType", "value": "TrustedLaunchSupported"},
-                     {"name": "IsAcceleratedNetworkSupported", "value": "False"},
+                     {"name": "IsAcceleratedNetworkSupported", "value": "False"},  # written, so sent
                      # written NVMe, SCSI in the catalog: Azure wants SCSI first, or every deploy diffs
                      {"name": "DiskControllerTypes", "value": "SCSI, NVMe"}],
         "eula": "https://contoso.example/eula/win", "privacyStatementUri": "https://contoso.example/privacy",
@@ -384,3 +384,15 @@ def test_a_private_or_community_gallery_waits_for_its_sharing_guard(pulumi_mocks
             "subscriptionId": FAKE_SUBSCRIPTION, "resourceGroupName": gallery.inputs["resourceGroupName"],
             "galleryName": gallery.inputs["galleryName"], "sharing": load_catalog(path, "dev").gallery.sharing}
     assert of_type(example, GUARD) == [], "groups sharing is chosen at creation: nothing to leave"
+
+
+def test_features_the_catalog_does_not_write_are_not_sent(pulumi_mocks):
+    # Azure applies its own defaults to absent features and tells them from explicit ones; and it fixes the
+    # features at creation, so a definition that does not update them in place ignores changes to them: a stack
+    # holding the explicit defaults earlier releases sent (or a gallery adopted without them) sees no update.
+    run = pulumi_mocks.component(load_catalog(ROOT / "images.yaml", "dev"))
+    d = by_name(run)["gallery-windows-2022-datacenter"]
+    assert d.inputs["features"] == [{"name": "SecurityType", "value": "TrustedLaunchSupported"}], d.urn
+    assert d.ignore_changes == ["features"], d.urn
+    legacy = by_name(run)["gallery-legacy-erp-app-known-good"]
+    assert "features" not in legacy.inputs, legacy.urn

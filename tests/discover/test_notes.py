@@ -84,9 +84,6 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
                     'one (azure-native:authorization:RoleAssignment, named as gallery plan names it)'),
         ('images[0]', 'changes: Azure reports no hyperVGeneration; V1 (its default when the definition was made) is '
                       'written, and the program always sends it'),
-        ('images[0]', 'changes: Azure has no IsAcceleratedNetworkSupported, DiskControllerTypes features, and the '
-                      'program always sends them: the first preview shows the features changing, which Azure refuses '
-                      'for a definition with versions unless it allows updating them'),
         ('images[0].versions[1]', 'broken: provisioning Failed (replication failed in North Europe): a failed version cannot be '
                                   'published again under the same number; delete it in Azure and remove it here, or publish a new '
                                   'version'),
@@ -122,7 +119,6 @@ def test_the_plan_differs_from_azure_where_a_changes_comment_says(legacy):
     records = plan_catalog(legacy.catalog).resources
     assert [(d.resource, d.field) for d in differences(records, legacy.found)] == [
         ("gallery-gallery", "tags"),  # changes: tags that not every resource carries
-        ("gallery-centos-7", "features"),  # changes: Azure has no IsAcceleratedNetworkSupported, ... features
         ("gallery-centos-7", "hyperVGeneration"),  # changes: Azure reports no hyperVGeneration
         ("gallery-centos-7-1.0.2", "storageProfile"),  # changes: Azure has the community image as ...
         ("gallery-win-app-2.0.0", "storageProfile"),  # changes: the virtual machine as source.id
