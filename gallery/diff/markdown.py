@@ -81,7 +81,7 @@ def _fit(head: list[str], blocks: list[tuple[str, str]], footer: list[str], limi
         parts = [f"{n} {'table row' if w == 'row' else w}{'s' if n > 1 else ''}" for w, n in left.items()
                  if w in ("row", "detail", "resource", "problem")]
         out += (f"\n\n_Cut to fit a PR comment ({limit:,} characters): {', '.join(parts) or 'some sections'} "
-                "not shown. Run `python -m gallery diff` locally, or use `--format json`, for everything._")
+                "not shown. Run `gallery diff` locally, or use `--format json`, for everything._")
     return out + tail
 
 

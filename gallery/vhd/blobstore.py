@@ -128,23 +128,28 @@ def check_catalog_blobs(catalog: Catalog, service: BlobServiceClient) -> list[Pr
             blobs = [(f"{version.path}.source.vhd", source.os_blob)] + [
                 (d.path or f"{version.path}.source.vhd.dataDisks", d.blob) for d in source.data_disks]
             for path, name in blobs:
-                message = _blob_problem(service.get_blob_client(source.container, name))
+                message = _blob_problem(service.get_blob_client(source.container, name),
+                                        by_convention=source.captured is not None)
                 if message:
                     problems.append(Problem(catalog.source_file, version.pos.line, version.pos.column, path,
                                             f"blob {source.container}/{name} {message}", "blob.check"))
     return problems
 
 
-def _blob_problem(blob: BlobClient) -> Optional[str]:
+def _blob_problem(blob: BlobClient, *, by_convention: bool) -> Optional[str]:
+    # `gallery upload` names blobs by the convention (captured:); an explicit name (osDiskBlob, dataDisks[].blob)
+    # is one it cannot produce.
+    upload = ("gallery upload" if by_convention else
+              "a page-blob upload to this name (gallery upload names blobs by the captured: convention only)")
     try:
         props = blob.get_blob_properties()
     except ResourceNotFoundError:
-        return "does not exist: upload it with python -m gallery upload"
+        return f"does not exist: upload it with {upload}"
     if props.blob_type != BlobType.PAGEBLOB:
         return f"is a {getattr(props.blob_type, 'value', props.blob_type)}, not a page blob: upload it again with " \
-            "python -m gallery upload"
+            f"{upload}"
     if (props.metadata or {}).get("gallery_upload") == "incomplete":
-        return "is an unfinished upload: run the same python -m gallery upload command again to finish it"
+        return "is an unfinished upload: run the same gallery upload command again to finish it"
     if props.size < vhd.FOOTER_SIZE:
         return f"is {props.size} bytes, too small to be a VHD"
     tail = blob.download_blob(offset=props.size - vhd.FOOTER_SIZE, length=vhd.FOOTER_SIZE).readall()

@@ -155,7 +155,7 @@ def judge(name: str, head: bytes, tail: bytes, size: int,
                  else "an MBR partition table" if head[510:512] == b"\x55\xaa" else "no partition table")
         return report("raw", f"has no VHD footer: it looks like a raw disk image ({table} found)", "vhd.raw",
                       f"write its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: "
-                      f"python -m gallery vhd convert {_q(name)} {_q(fixed_name)}")
+                      f"gallery vhd convert {_q(name)} {_q(fixed_name)}")
     footer = Footer.parse(last)
     kind = DISK_TYPES.get(footer.disk_type, "unknown")
     virtual = footer.current_size
@@ -194,7 +194,7 @@ def judge(name: str, head: bytes, tail: bytes, size: int,
             name, 0, 0, "", f"has a virtual size of {virtual} bytes, not a multiple of 1 MiB", "vhd.alignment",
             hint=f"{cause}round it up to {rounded} bytes: Resize-VHD -Path {_q(name)} -SizeBytes {rounded} on Windows, "
                  f"or qemu-img convert -f vpc -O raw {_q(name)} {raw} && "
-                 f"python -m gallery vhd convert {raw} {_q(fixed_name)}"))
+                 f"gallery vhd convert {raw} {_q(fixed_name)}"))
     if virtual > MAX_VIRTUAL_SIZE:
         problems.append(Problem(name, 0, 0, "", f"has a virtual size of {virtual} bytes ({human_size(virtual)}); "
                                 f"gallery images must be under 2 TiB", "vhd.too-large",

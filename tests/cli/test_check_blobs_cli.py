@@ -16,9 +16,9 @@ def test_validate_check_blobs_exits_1_naming_each_missing_blob(blob_catalog, cap
     os_blob, data_blob = load_catalog("images.yaml").images[0].versions[0].source.blobs
     assert err == [
         f"images.yaml:16:9: error: images[0].versions[0].source.vhd: blob {blob_catalog.container_name}/{os_blob} "
-        "does not exist: upload it with python -m gallery upload",
+        "does not exist: upload it with gallery upload",
         f"images.yaml:16:9: error: images[0].versions[0].source.vhd.dataDisks[0]: blob "
-        f"{blob_catalog.container_name}/{data_blob} does not exist: upload it with python -m gallery upload"]
+        f"{blob_catalog.container_name}/{data_blob} does not exist: upload it with gallery upload"]
 
 
 def test_check_blobs_passes_once_the_blobs_are_uploaded(blob_catalog, capsys):

@@ -166,7 +166,7 @@ def test_markdown_is_cut_to_fit_a_comment_with_blocking_rows_first():
                           "| ℹ️ info | create | `version.added` | 2000 |"]
     table = lines.index("| | Kind | Change |")
     assert lines[table + 2] == "| ⛔ blocking | `version.removed` | img 0.0.1 is deleted |"
-    assert "not shown. Run `python -m gallery diff` locally, or use `--format json`, for everything._" in text
+    assert "not shown. Run `gallery diff` locally, or use `--format json`, for everything._" in text
     assert "_Cut to fit a PR comment (20,000 characters): " in text
 
 

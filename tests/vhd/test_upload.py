@@ -195,7 +195,7 @@ def test_upload_refuses_a_file_azure_would_reject(blob_catalog, capsys):
     assert main(["upload", "disk.img", "--image", "ubuntu-test"]) == 1
     assert capsys.readouterr().err == (
         "disk.img: error: has no VHD footer: it looks like a raw disk image (no partition table found); write "
-        "its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: python -m gallery vhd convert "
+        "its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: gallery vhd convert "
         "disk.img disk-fixed.vhd\n"
         "disk.img: not uploaded: Azure would reject it\n")
     assert list(blob_catalog.list_blobs()) == []
@@ -232,16 +232,16 @@ def test_check_catalog_blobs_reports_each_bad_blob_at_its_version(blob_catalog, 
     os_blob, data_blob = cat.images[0].versions[0].source.blobs
     assert [p.text() for p in blobstore.check_catalog_blobs(cat, service)] == [
         f"images.yaml:16:9: error: images[0].versions[0].source.vhd: blob {blob_catalog.container_name}/{os_blob} "
-        "does not exist: upload it with python -m gallery upload",
+        "does not exist: upload it with gallery upload",
         f"images.yaml:16:9: error: images[0].versions[0].source.vhd.dataDisks[0]: blob "
-        f"{blob_catalog.container_name}/{data_blob} does not exist: upload it with python -m gallery upload"]
+        f"{blob_catalog.container_name}/{data_blob} does not exist: upload it with gallery upload"]
     make_vhd("d.vhd")
     upload.upload_vhd(blob_catalog, lambda seq: os_blob, "d.vhd")
     blob_catalog.get_blob_client(data_blob).create_page_blob(3 * MIB, metadata={upload.STATE: "incomplete"})
     problems = blobstore.check_catalog_blobs(cat, service)
     assert [p.message for p in problems] == [
-        f"blob {blob_catalog.container_name}/{data_blob} is an unfinished upload: run the same python -m gallery "
-        "upload command again to finish it"]
+        f"blob {blob_catalog.container_name}/{data_blob} is an unfinished upload: run the same gallery upload "
+        "command again to finish it"]
     blob_catalog.delete_blob(data_blob)
     blob_catalog.get_blob_client(data_blob).create_page_blob(3 * MIB)
     assert [p.message for p in blobstore.check_catalog_blobs(cat, service)] == [
@@ -476,3 +476,14 @@ def test_upload_add_version_refusals_come_before_anything_is_sent(blob_catalog, 
     assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q", *argv]) == 1
     assert message in capsys.readouterr().err
     assert list(blob_catalog.list_blobs()) == []
+
+
+def test_check_catalog_blobs_does_not_offer_upload_for_an_explicit_blob_name(blob_catalog, azurite):
+    text = open("images.yaml").read().replace("captured: 2026-11-02\n            dataDisks: [{lun: 0}]",
+                                              "osDiskBlob: golden/base.vhd")
+    open("images.yaml", "w").write(text)
+    cat = load_catalog("images.yaml")
+    service = BlobServiceClient.from_connection_string(azurite)
+    assert [p.message for p in blobstore.check_catalog_blobs(cat, service)] == [
+        f"blob {blob_catalog.container_name}/golden/base.vhd does not exist: upload it with a page-blob upload to "
+        "this name (gallery upload names blobs by the captured: convention only)"]

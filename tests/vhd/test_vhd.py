@@ -148,7 +148,7 @@ def test_raw_image_is_rejected_with_our_convert_command(here, writes, table):
     sparse_raw("disk.img", 3 * MIB, writes)
     assert messages("disk.img") == [
         f"disk.img: error: has no VHD footer: it looks like a raw disk image ({table} found); write its fixed "
-        "VHD form (rounded up to a multiple of 1 MiB, sparse) with: python -m gallery vhd convert disk.img "
+        "VHD form (rounded up to a multiple of 1 MiB, sparse) with: gallery vhd convert disk.img "
         "disk-fixed.vhd"]
 
 
@@ -181,7 +181,7 @@ def test_unaligned_size_is_rejected_with_a_way_to_round_it_up(here):
     assert messages("disk.vhd") == [
         "disk.vhd: error: has a virtual size of 2097664 bytes, not a multiple of 1 MiB; round it up to 3145728 "
         "bytes: Resize-VHD -Path disk.vhd -SizeBytes 3145728 on Windows, or qemu-img convert -f vpc -O raw "
-        "disk.vhd disk.raw && python -m gallery vhd convert disk.raw disk-fixed.vhd"]
+        "disk.vhd disk.raw && gallery vhd convert disk.raw disk-fixed.vhd"]
 
 
 def test_qemu_without_force_size_gets_its_cause_named(here, qemu_img):
@@ -192,7 +192,7 @@ def test_qemu_without_force_size_gets_its_cause_named(here, qemu_img):
         "chs.vhd: error: has a virtual size of 10514432 bytes, not a multiple of 1 MiB; qemu-img wrote it "
         "without -o force_size=on: convert the original again with that option, or round it up to 11534336 "
         "bytes: Resize-VHD -Path chs.vhd -SizeBytes 11534336 on Windows, or qemu-img convert -f vpc -O raw "
-        "chs.vhd chs.raw && python -m gallery vhd convert chs.raw chs-fixed.vhd"]
+        "chs.vhd chs.raw && gallery vhd convert chs.raw chs-fixed.vhd"]
 
 
 def test_empty_disk_is_rejected(here):
@@ -389,4 +389,4 @@ def test_the_alignment_hint_names_free_intermediate_and_output_files(here):
     assert messages("os.vhd") == [
         "os.vhd: error: has a virtual size of 2097664 bytes, not a multiple of 1 MiB; round it up to 3145728 "
         "bytes: Resize-VHD -Path os.vhd -SizeBytes 3145728 on Windows, or qemu-img convert -f vpc -O raw "
-        "os.vhd os-2.raw && python -m gallery vhd convert os-2.raw os-fixed-2.vhd"]
+        "os.vhd os-2.raw && gallery vhd convert os-2.raw os-fixed-2.vhd"]
