@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from gallery.cli.arguments import add_stack, file_path
+from gallery.cli.arguments import add_stack, file_path, iso_date
 from gallery.cli.output import Format, Reporter, add_format
 from gallery.diff.findings import KINDS, parse_allow
 from gallery.errors import CatalogError, Exit
@@ -28,10 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_stack(p, " on both sides")
     add_format(p, (Format.TEXT, Format.MARKDOWN, Format.JSON, Format.GITHUB),
                help="text, markdown (a PR comment), json, or github (workflow annotations) (default: text)")
-    p.add_argument("--allow", action="extend", nargs="+", default=[], metavar="KIND",
+    # One value per --allow: `--allow version.removed BASE HEAD` keeps BASE and HEAD for themselves.
+    p.add_argument("--allow", action="append", default=[], metavar="KIND",
                    help="let a blocking change through deliberately: a kind (version.removed), a family "
                         "(version), or what it does (delete, replace, refused); repeat or separate with commas")
-    p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+    p.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
                    help="judge end-of-life retirement on this date (default: today)")
     p.add_argument("--no-plan", action="store_true",
                    help="compare the catalogs only, not their offline plans (faster for very large catalogs)")

@@ -38,6 +38,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         self.exit(Exit.USER, f"{self.format_usage()}{self.prog}: error: {message}\n")
 
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        """Arguments a command does not know are its error, said with its usage (argparse leaves them to the
+        top parser, whose usage names no command's arguments)."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), {})
+            parser = commands.get(getattr(parsed, "command", None), self)
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
 
 class _Formatter(argparse.HelpFormatter):
     """Wraps descriptions as argparse does; a text of several lines (the exit-code table) keeps its lines, each

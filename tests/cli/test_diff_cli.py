@@ -49,8 +49,9 @@ def test_deleting_an_unretired_version_blocks_with_exit_2(capsys):
     assert out[-1] == "blocked: 1 blocking finding(s); if this is deliberate, rerun with --allow version.removed"
 
 
+# One value per --allow: the files after it stay files (repeat --allow, or separate with commas).
 @pytest.mark.parametrize("allow", [["version.removed"], ["delete"], ["version"], ["replace,delete"],
-                                   ["replace", "delete"]])
+                                   ["replace", "--allow", "delete"]])
 def test_allow_lets_a_release_manager_through(capsys, allow):
     code, out, _ = run(capsys, BASE, catalog("version-removed.yaml"), "--no-plan", "--allow", *allow)
     assert code == 0
@@ -268,3 +269,24 @@ def test_a_revision_side_larger_than_the_limit_is_refused_unread(repo, capsys):
     assert (code, out, err.splitlines()) == (1, [], [
         "HEAD:big.yaml: error: is larger than 16 MiB, the limit for a catalog file; a catalog of 10,000 versions "
         "is about 2 MB: is this the right file?"])
+
+
+def test_allow_before_the_files_keeps_them(capsys):
+    code, out, _ = run(capsys, "--allow", "version.removed", BASE, catalog("version-removed.yaml"), "--no-plan")
+    assert code == 0 and out[0].startswith(f"{BASE} → {catalog('version-removed.yaml')} (stack dev): ")
+    code, _, _ = run(capsys, "--allow", "version.removed", "--allow", "latest", BASE, catalog("version-removed.yaml"),
+                     "--no-plan")
+    assert code == 0
+
+
+def test_a_wrong_date_or_argument_is_the_commands_usage_error(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["diff", "--today", "2026-02-30", BASE, BASE])
+    err = capsys.readouterr().err
+    assert stop.value.code == 1 and err.endswith(
+        "diff: error: argument --today: '2026-02-30' is not a date: write YYYY-MM-DD\n")
+    with pytest.raises(SystemExit) as stop:
+        main(["diff", "--bogus", BASE, BASE])
+    err = capsys.readouterr().err
+    assert stop.value.code == 1 and err.startswith("usage: ") and " diff [-h]" in err.splitlines()[0]
+    assert err.endswith("diff: error: unrecognized arguments: --bogus\n")
