@@ -12,16 +12,41 @@ import re
 from typing import Any, Optional
 
 from gallery.catalog import naming, regions
-from gallery.errors import Problem
-from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, GalleryIdentity, Identifier,
-                           ImageDefinition,
-                           ImageVersion, Lifecycle, Pos, PurchasePlan, Range, Recommended, Replication,
-                           ResourceSource, DiskImage, DiskSource, SemVer, UefiKey, UefiSettings,
-                           DataDiskEncryption, RegionEncryption, ReplicaSet, SharedWith, Storage, TargetRegion, VhdSource,
-                           RESOURCE_SOURCE_KINDS)
+from gallery.catalog.model import (
+    RESOURCE_SOURCE_KINDS,
+    AccessGrant,
+    Catalog,
+    Community,
+    DataDisk,
+    DataDiskEncryption,
+    DiskImage,
+    DiskSource,
+    Gallery,
+    GalleryIdentity,
+    Identifier,
+    ImageDefinition,
+    ImageVersion,
+    Lifecycle,
+    Pos,
+    PurchasePlan,
+    Range,
+    Recommended,
+    RegionEncryption,
+    ReplicaSet,
+    Replication,
+    ResourceSource,
+    SemVer,
+    SharedWith,
+    Storage,
+    TargetRegion,
+    UefiKey,
+    UefiSettings,
+    VhdSource,
+)
 from gallery.catalog.roles import resolve_role
 from gallery.catalog.schema import defaults
 from gallery.catalog.yamlload import Document
+from gallery.errors import Problem
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery.catalog import naming, regions
-from gallery.errors import Problem
 from gallery.catalog.model import Catalog, DiskSource, ImageDefinition, ImageVersion, ResourceSource, VhdSource
 from gallery.catalog.yamlload import Document
+from gallery.errors import Problem
 
 
 @dataclass(frozen=True)
@@ -311,7 +311,7 @@ def additional_replica_sets(cat: Catalog) -> Iterator[Finding]:
                                   f"of PremiumV2_LRS, not {a.storage_account_type}", "replication.additional-replicas",
                                   hint="use storageAccountType: PremiumV2_LRS, or raise the region's replicas instead")
                 elif t.storage_account_type == "PremiumV2_LRS":
-                    yield Finding(f"{path}.storageAccountType", f"the region's replicas are already PremiumV2_LRS",
+                    yield Finding(f"{path}.storageAccountType", "the region's replicas are already PremiumV2_LRS",
                                   "replication.additional-replicas", hint="raise the region's replicas instead")
             if t.additional_replica_sets and v.replication_mode == "Shallow":
                 yield Finding(f"{t.path}.additionalReplicaSets", f"version {v.version} uses Shallow replication, "

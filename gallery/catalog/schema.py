@@ -18,9 +18,10 @@ from typing import Any, Iterator, Optional
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from gallery.catalog.formats import FORMATS, MESSAGES as FORMAT_MESSAGES
-from gallery.errors import Problem
+from gallery.catalog.formats import FORMATS
+from gallery.catalog.formats import MESSAGES as FORMAT_MESSAGES
 from gallery.catalog.yamlload import Document, child_path
+from gallery.errors import Problem
 
 SCHEMA_FILE = "schema/catalog.schema.json"
 _JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterator, Optional
 
-from gallery.diff.findings import Detail, Finding
-from gallery.diff.versions import compare_versions, version_added, version_removed
 from gallery.catalog.model import Catalog, ImageDefinition
 from gallery.catalog.naming import camel
+from gallery.diff.findings import Detail, Finding
+from gallery.diff.versions import compare_versions, version_added, version_removed
 
 Locate = Callable[[str], tuple[int, int]]  # document path in HEAD -> (line, column)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, summary, value
 from gallery.diff.findings import BLOCK, Report, sort_findings
 from gallery.errors import Problem
-from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, summary, value
 
 MARKER = "<!-- gallery-diff -->"  # lets a workflow find and update its own comment
 RESERVE = 400  # room for the closing note

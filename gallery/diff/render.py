@@ -10,8 +10,7 @@ import json
 from typing import Optional
 
 from gallery.annotations import annotation
-from gallery.diff.describe import (COMMENT_LIMIT, blocked_footer, change, label, resource_counts, summary,
-                                   value)
+from gallery.diff.describe import COMMENT_LIMIT, blocked_footer, change, label, resource_counts, summary, value
 from gallery.diff.findings import BLOCK, INFO, WARN, Report, sort_findings
 from gallery.diff.markdown import render_markdown
 

@@ -10,9 +10,9 @@ from typing import Optional
 
 from gallery.catalog.model import Catalog
 from gallery.catalog.yamlload import load_yaml
-from gallery.diff.catalog import diff_catalogs
 from gallery.desired.build import desired_state
 from gallery.desired.selection import changed
+from gallery.diff.catalog import diff_catalogs
 from gallery.diff.findings import Report, apply_allow
 from gallery.diff.resources import compare_plans
 from gallery.diff.sources import Side, read_side

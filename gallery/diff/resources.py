@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Optional
 
-from gallery.diff.findings import ACTION_RANK
 from gallery.desired import arm
+from gallery.diff.findings import ACTION_RANK
 
 # Inputs that name or place the Azure resource: a different value is a different resource.
 IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accountName", "containerName",

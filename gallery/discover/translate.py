@@ -17,13 +17,26 @@ from gallery.catalog import naming
 from gallery.catalog import regions as region_names
 from gallery.catalog.model import SemVer
 from gallery.catalog.schema import schema
+from gallery.desired.definitions import FEATURE_NAMES
 from gallery.discover.notes import Note
 from gallery.discover.read import AzureGallery
-from gallery.discover.replication import (DEFAULT_STORAGE, Defaults, VersionReplication, lift, read_replication,
-                                          version_keys)
-from gallery.desired.definitions import FEATURE_NAMES
-from gallery.discover.sources import (PUBLIC_BLOB_SUFFIX, DiskImages, NoForm, ResourceRef, VhdDisks, account_of,
-                                      read_source)
+from gallery.discover.replication import (
+    DEFAULT_STORAGE,
+    Defaults,
+    VersionReplication,
+    lift,
+    read_replication,
+    version_keys,
+)
+from gallery.discover.sources import (
+    PUBLIC_BLOB_SUFFIX,
+    DiskImages,
+    NoForm,
+    ResourceRef,
+    VhdDisks,
+    account_of,
+    read_source,
+)
 from gallery.discover.stack import templated, templated_account
 
 DEFAULT_PATTERN = "{family}-vhds"

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Optional
 
 from gallery.azure.client import call_options
-from gallery.azure.errors import ArmError, arm_error
+from gallery.azure.errors import arm_error
 from gallery.catalog.model import Catalog, SemVer
 from gallery.catalog.regions import normalize
 from gallery.desired import arm

@@ -23,14 +23,14 @@ from typing import Any, Callable, Mapping, Optional
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime.config import set_all_config
 from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.config import set_all_config
 from pulumi.runtime.settings import SETTINGS, get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from gallery.catalog.stackconfig import PROJECT
-from gallery.desired.arm import KINDS, PLACEHOLDER_SUBSCRIPTION, COMMUNITY, STORAGE_ACCOUNT
+from gallery.desired.arm import COMMUNITY, KINDS, PLACEHOLDER_SUBSCRIPTION, STORAGE_ACCOUNT
 from gallery.desired.state import PROVIDER_MARKER
 
 FAKE_SUBSCRIPTION = PLACEHOLDER_SUBSCRIPTION
