@@ -161,7 +161,8 @@ class Builder:
         versions = tuple(self.version(v, f"{path}.versions[{j}]", img["name"], container, rep, home, lifecycle)
                          for j, v in enumerate(img.get("versions", [])) if f"{path}.versions[{j}]" not in self.skip)
         # Azure writes the disk controller feature as "SCSI, NVMe": keep that order so it never diffs.
-        controllers = tuple(c for c in ("SCSI", "NVMe") if c in _opt(img, "diskControllerTypes", "image.diskControllerTypes"))
+        controllers = tuple(c for c in ("SCSI", "NVMe")
+                            if c in _opt(img, "diskControllerTypes", "image.diskControllerTypes"))
         return ImageDefinition(
             name=img["name"], family=family, container=container, os_type=img["osType"],
             os_state=img["osState"], hyper_v_generation=img["hyperVGeneration"],
@@ -201,7 +202,7 @@ class Builder:
                                                     ReplicaSet(a["storageAccountType"], a["regionalReplicaCount"])
                                                     for a in r.get("additionalReplicaSets", ()))))
         else:
-            for name, written in zip(rep.regions, rep.region_paths):
+            for name, written in zip(rep.regions, rep.region_paths, strict=True):  # built together, one per region
                 targets.append(TargetRegion(name, replicas, sat, written))
         # The home region first: it is the version's own location and Azure lists it first.
         targets.sort(key=lambda t: t.name != home)
@@ -276,7 +277,8 @@ def _encryption(e: Optional[dict], path: str) -> Optional[RegionEncryption]:
     os_disk = e.get("osDiskImage", {})
     cvm = os_disk.get("securityProfile", {})
     return RegionEncryption(
-        os_disk.get("diskEncryptionSetId"), cvm.get("confidentialVMEncryptionType"), cvm.get("secureVMDiskEncryptionSetId"),
+        os_disk.get("diskEncryptionSetId"), cvm.get("confidentialVMEncryptionType"),
+        cvm.get("secureVMDiskEncryptionSetId"),
         tuple(DataDiskEncryption(d["lun"], d["diskEncryptionSetId"], f"{path}.dataDiskImages[{k}]")
               for k, d in enumerate(e.get("dataDiskImages", ()))))
 

@@ -214,7 +214,7 @@ def _region(path: str, name: str) -> Iterator[Finding]:
 @rule
 def known_regions(cat: Catalog) -> Iterator[Finding]:
     yield from _region("location", cat.location)
-    for path, name in zip(cat.replication.region_paths, cat.replication.regions):
+    for path, name in zip(cat.replication.region_paths, cat.replication.regions, strict=True):  # one path per region
         if path != "location":  # the default regions are [location]: judged once, above
             yield from _region(path, name)
     for _, v in _versions(cat):
@@ -421,7 +421,8 @@ def confidential_encryption_needs_confidential_image(cat: Catalog) -> Iterator[F
                 e = t.encryption
                 if e is not None and (e.confidential_vm_encryption_type or e.secure_vm_disk_encryption_set_id):
                     yield Finding(f"{t.path}.encryption.osDiskImage.securityProfile", "confidential VM encryption "
-                                  f"needs a ConfidentialVM image, but '{img.name}' has securityType {img.security_type}",
+                                  f"needs a ConfidentialVM image, but '{img.name}' has securityType "
+                                  f"{img.security_type}",
                                   "security.confidential-encryption",
                                   hint="set securityType: ConfidentialVM or ConfidentialVmSupported, or remove it")
 

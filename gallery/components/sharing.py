@@ -245,8 +245,8 @@ class GalleryCommunity(pulumi.dynamic.Resource, module="gallery", name="GalleryC
     """Community sharing of a `sharing: community` gallery, published (and reset before the gallery goes)."""
 
     # Dynamic resources name their outputs as their props (camelCase here).
-    communityGalleryEnabled: pulumi.Output[bool]
-    publicNames: pulumi.Output[list]
+    communityGalleryEnabled: pulumi.Output[bool]  # noqa: N815 - Pulumi names a dynamic resource's outputs as its props
+    publicNames: pulumi.Output[list]  # noqa: N815 - Pulumi names a dynamic resource's outputs as its props
 
     def __init__(self, name: str, *, target: ArmTarget, subscription_id: pulumi.Input[str],
                  resource_group_name: pulumi.Input[str], gallery_name: pulumi.Input[str], public_name_prefix: str,

@@ -120,7 +120,8 @@ class Foundation:
 
     def role_assignment(self, grant: AccessGrant) -> DesiredResource:
         scope = arm.gallery_id(self.subscription, self.catalog.resource_group, self.catalog.gallery.name)
-        inputs = {"scope": scope, "principalId": grant.principal_id, "principalType": grant.principal_type or DEFAULT_PRINCIPAL_TYPE,
+        inputs = {"scope": scope, "principalId": grant.principal_id,
+                  "principalType": grant.principal_type or DEFAULT_PRINCIPAL_TYPE,
                   "roleDefinitionId": role_definition_id(self.subscription, grant.role_definition_guid),
                   "roleAssignmentName": assignment_name(scope, grant.principal_id, grant.role_definition_guid)}
         # roleAssignmentName and roleDefinitionId are derived from the gallery's id and the subscription: the

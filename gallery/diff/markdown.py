@@ -22,7 +22,8 @@ def render_invalid(base: str, head: str, stack: str, problems: Sequence[Problem]
                   f"**❌ Not compared: the catalog is invalid ({len(problems)} problem(s)).** "
                   "Fix these and push again (`gallery validate` shows the same list):", ""]
     rows = [(f"- `{p.file}:{p.line}:{p.column}` {p.severity}: " if p.line else f"- `{p.file}` {p.severity}: ")
-            + _cell((f"{p.path}: " if p.path else "") + p.message + (f"; {p.hint}" if p.hint else "")) for p in problems]
+            + _cell((f"{p.path}: " if p.path else "") + p.message + (f"; {p.hint}" if p.hint else ""))
+            for p in problems]
     return _fit(head_lines, [(row, "problem") for row in rows], [], limit)
 
 

@@ -171,6 +171,7 @@ def vhd_account(versions: dict[str, list[dict]], subscription: str, resource_gro
             if isinstance(read, VhdDisks):
                 for disk in read.disks:
                     owner = account_of(disk.account_id)
-                    if owner and owner[0].lower() == subscription.lower() and owner[1].lower() == resource_group.lower():
+                    if (owner and owner[0].lower() == subscription.lower()
+                            and owner[1].lower() == resource_group.lower()):
                         counts[owner[2]] += 1
     return counts.most_common(1)[0][0] if counts else None

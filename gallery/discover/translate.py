@@ -103,8 +103,9 @@ class _Translator:
     def draft(self) -> Draft:
         images = [(i, body) for i, body in enumerate(self.az.images)]
         versions = {body["name"]: self.versions(i, body) for i, body in images}
+        # strict=False: a name Azure listed twice is one key of `versions`, and zip stops at the shorter, as before.
         container_of = {name: self.image_container(i, name, vs) for (i, body), (name, vs)
-                        in zip(images, versions.items())}
+                        in zip(images, versions.items(), strict=False)}
         pattern, families = self.families(container_of)
         defaults = lift([v.replication for vs in versions.values() for v in vs], self.home)
         doc: dict[str, Any] = {"resourceGroup": templated(self.resource_group(), self.stack),
@@ -339,8 +340,9 @@ class _Translator:
             out["lifecycle"] = {"blockDeletionBeforeEndOfLife": True}
         elif any(blocked):
             self.note(here, "changes", "blockDeletionBeforeEndOfLife is set on "
-                      + ", ".join(v.name for v, b in zip(versions, blocked) if b) + " only, not on the image's other "
-                      "versions; the catalog sets it per image (lifecycle.blockDeletionBeforeEndOfLife), so the first "
+                      + ", ".join(v.name for v, b in zip(versions, blocked, strict=True) if b)  # one flag per version
+                      + " only, not on the image's other versions; the catalog sets it per image "
+                      "(lifecycle.blockDeletionBeforeEndOfLife), so the first "
                       "pulumi up clears it there")
         written = [self.version(here, j, v, family, defaults) for j, v in enumerate(versions)]
         if written:
@@ -460,7 +462,8 @@ class _Translator:
         uefi = (p.get("securityProfile") or {}).get("uefiSettings")
         if uefi:
             out["securityProfile"] = {"uefiSettings": uefi}
-        left = sorted(set(p) - _VERSION_KNOWN) + [f"publishingProfile.{k}" for k in sorted(set(profile) - _PROFILE_KNOWN)]
+        left = (sorted(set(p) - _VERSION_KNOWN)
+                + [f"publishingProfile.{k}" for k in sorted(set(profile) - _PROFILE_KNOWN)])
         if left:
             self.note(here, "left-out", f"{', '.join(left)} (the catalog has no key for it)")
         self.broken(here, v, family)

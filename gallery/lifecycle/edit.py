@@ -171,7 +171,7 @@ def _indentation(text: str) -> tuple[int, int, int]:
     """(mapping indent, sequence indent, dash offset) as the file writes its block lists: `images:` then
     `  - name:` is (2, 4, 2); `images:` then `- name:` is (2, 2, 0)."""
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    for parent, line in zip(lines, lines[1:]):
+    for parent, line in zip(lines, lines[1:], strict=False):  # neighbouring pairs: one shorter by design
         if parent.rstrip().endswith(":") and line.lstrip().startswith("- "):
             offset = max(0, _column(line) - _column(parent))
             item = line.lstrip()[2:]

@@ -115,7 +115,7 @@ def read_status(catalog: Catalog, client: Any, subscription: str, *, workers: in
     images = [i for i in catalog.images if only is None or any(name == i.name for name, _ in only)]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         listed = dict(zip([i.name for i in images],
-                          pool.map(lambda i: _list_versions(client, rg, gallery, i.name), images)))
+                          pool.map(lambda i: _list_versions(client, rg, gallery, i.name), images), strict=True))
         reads = []
         for image in images:
             found, error = listed[image.name]

@@ -12,7 +12,7 @@ from gallery.lifecycle.edit import CatalogEditor, EditError
 from gallery.lifecycle.status import VersionState
 
 
-class NotReady(Exception):
+class NotReady(Exception):  # noqa: N818 - public name the CLI catches (gallery.cli.promote); a state, not a fault
     """Azure does not report the version ready: promoting it would send VMs to a broken image (exit 2)."""
 
 
