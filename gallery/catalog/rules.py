@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery.catalog import naming, regions
-from gallery.catalog.model import Catalog, DiskSource, ImageDefinition, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.model import (
+    Catalog,
+    DataDisk,
+    DiskImage,
+    DiskSource,
+    ImageDefinition,
+    ImageVersion,
+    ResourceSource,
+    VhdSource,
+)
 from gallery.catalog.yamlload import Document
 from gallery.errors import Problem
 
@@ -197,7 +206,8 @@ def unique_luns(cat: Catalog) -> Iterator[Finding]:
     # Machine", whatever each disk comes from (VHD blobs, or snapshots and managed disks mixed).
     for _, v in _versions(cat):
         if isinstance(v.source, (VhdSource, DiskSource)):
-            for d, _first in _repeats(v.source.data_disks, lambda d: d.lun):
+            disks: tuple[DataDisk | DiskImage, ...] = v.source.data_disks
+            for d, _first in _repeats(disks, lambda d: d.lun):
                 yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is used twice in version {v.version}",
                               f"{v.source.kind}.duplicate-lun", hint="each data disk needs its own LUN")
 

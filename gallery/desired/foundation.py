@@ -114,6 +114,7 @@ class Foundation:
                 **share, "subscriptions": sorted(s.lower() for s in spec.shared_with.subscriptions),
                 "tenants": sorted(t.lower() for t in spec.shared_with.tenants)}, wires=in_gallery))
         elif spec.sharing == "community" and community:
+            assert info is not None  # set above whenever there is a community
             out.append(self.resource(arm.COMMUNITY, names.community(self.component), {**share, **info},
                                      wires=in_gallery))
         return out

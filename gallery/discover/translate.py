@@ -225,8 +225,13 @@ class _Translator:
         families: dict[str, str] = {}
         for body in self.az.images:
             name = body["name"]
-            if container_of[name]:
-                families[name] = family_of[container_of[name]]
+            container = container_of[name]
+            if container:
+                family = family_of[container]
+                # `pattern` gives every used container a family: at worst "{family}", which Azure's container
+                # names (lowercase letters, digits, single hyphens) always match.
+                assert family is not None
+                families[name] = family
         for body in self.az.images:  # images without VHDs join a family that has a container already
             name = body["name"]
             if name in families:
@@ -409,16 +414,16 @@ class _Translator:
             out.append(_Version(v, name, semver, source, read_replication(profile, self.home)))
         out.sort(key=lambda x: x.semver)
         seen: dict[tuple, str] = {}
-        for v in list(out):  # a VHD published twice: the catalog allows one version per blob
-            if isinstance(v.source, VhdDisks):
-                keys = [(d.blob.container, d.blob.name) for d in v.source.disks]
+        for ver in list(out):  # a VHD published twice: the catalog allows one version per blob
+            if isinstance(ver.source, VhdDisks):
+                keys = [(d.blob.container, d.blob.name) for d in ver.source.disks]
                 first = next((seen[k] for k in keys if k in seen), None)
                 if first:
-                    out.remove(v)
-                    self.note(here, "left-out", f"version {v.name}: its VHDs are already the source of version "
+                    out.remove(ver)
+                    self.note(here, "left-out", f"version {ver.name}: its VHDs are already the source of version "
                               f"{first} (the catalog publishes each blob once)")
                     continue
-                seen.update({k: v.name for k in keys})
+                seen.update({k: ver.name for k in keys})
         return out
 
     def no_form(self, source: Any) -> Optional[str]:

@@ -309,8 +309,8 @@ def _styled(value: Any, model: Any) -> Any:
             node.fa.set_flow_style()
         return node
     if isinstance(value, (list, tuple)):
-        node = CommentedSeq(_styled(v, model[0] if isinstance(model, list) and model else None) for v in value)
+        seq = CommentedSeq(_styled(v, model[0] if isinstance(model, list) and model else None) for v in value)
         if getattr(model, "fa", None) is not None and model.fa.flow_style():
-            node.fa.set_flow_style()
-        return node
+            seq.fa.set_flow_style()
+        return seq
     return value

@@ -123,19 +123,18 @@ def read_status(catalog: Catalog, client: Any, subscription: str, *, workers: in
                 if only is not None and (image.name, v.name) not in only:
                     continue
                 if error is not None:
-                    reads.append(pool.submit(lambda i=image, v=v, e=error: VersionState(
-                        i.name, v.name, True, True, error=e)))
+                    reads.append(pool.submit(VersionState, image.name, v.name, True, True, error=error))
                 elif v.name not in found:
-                    reads.append(pool.submit(lambda i=image, v=v: VersionState(i.name, v.name, True, False)))
+                    reads.append(pool.submit(VersionState, image.name, v.name, True, False))
                 else:
                     reads.append(pool.submit(_read_version, client, rg, gallery, declared[image.name, v.name], found))
         states = [r.result() for r in reads]
     if only is None:
         for image in images:
             found, _ = listed[image.name]
-            declared = {v.name for v in image.versions}
+            catalog_names = {v.name for v in image.versions}
             for name, body in sorted(found.items(), key=lambda kv: _semver_key(kv[0])):
-                if name not in declared:
+                if name not in catalog_names:
                     profile = body.publishing_profile
                     states.append(VersionState(
                         image.name, name, False, True, provisioning=_plain(body.provisioning_state),
