@@ -20,11 +20,16 @@ deployed), example (the example gallery written out by hand).
 """
 from __future__ import annotations
 
-from armlocal.api import (API_VERSION, AUTHORIZATION_API_VERSION, RESOURCES_API_VERSION, STORAGE_API_VERSION,
-                          SUBSCRIPTION)
+from armlocal.api import (
+    API_VERSION,
+    AUTHORIZATION_API_VERSION,
+    RESOURCES_API_VERSION,
+    STORAGE_API_VERSION,
+    SUBSCRIPTION,
+)
 from armlocal.bodies import DISPLAY, features, image_properties, version_properties, vhd
-from armlocal.server import ArmEndpoint, running_arm
 from armlocal.served import catalog_records, serve_catalog, serve_plan
+from armlocal.server import ArmEndpoint, running_arm
 from armlocal.state import ArmState
 
 __all__ = ["API_VERSION", "AUTHORIZATION_API_VERSION", "DISPLAY", "RESOURCES_API_VERSION", "STORAGE_API_VERSION",

@@ -8,8 +8,8 @@ import threading
 from typing import Optional
 
 from armlocal.api import SUBSCRIPTION
-from armlocal.server import ArmEndpoint
 from armlocal.served import catalog_records, serve_plan
+from armlocal.server import ArmEndpoint
 
 
 def main(argv: Optional[list] = None) -> int:

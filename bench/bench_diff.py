@@ -63,7 +63,9 @@ def main() -> int:
             t0 = time.perf_counter()
             report, _ = build_report(str(base_path), str(head_path), stack="dev", today=dt.date(2026, 11, 21))
             whole.append(time.perf_counter() - t0)
-    changed = sum(1 for i, j in zip(base.images, head.images) for v, w in zip(i.versions, j.versions) if v != w)
+    # generate() gives both catalogs the same images and versions (tweak changes values, not counts).
+    changed = sum(1 for i, j in zip(base.images, head.images, strict=True)
+                  for v, w in zip(i.versions, j.versions, strict=True) if v != w)
     print(f"catalogs: {a.versions} versions each, {changed} versions differ ({changed / a.versions:.1%}), "
           f"{len(findings)} findings, {len(report.resources or ())} resource changes")
     print(f"baseline  validate both sides:           best {min(validate):.2f} s")

@@ -9,8 +9,8 @@ For each size, a synthetic catalog (bench/gencatalog.py) is planned in a fresh p
 - floor: the very same resources (the types, names, inputs, parents, dependencies and options that
          our plan recorded, saved to JSON beforehand) declared directly with the pulumi-azure-native
          classes under the same mock engine, with no catalog logic at all.
-Wall time and peak RSS (ru_maxrss) of each process are compared, best of --repeat alternating runs. Target (issue 7): ours within
-1.15x of the floor in time and peak memory at 2,000 versions, and both growing linearly.
+Wall time and peak RSS (ru_maxrss) of each process are compared, best of --repeat alternating runs.
+Target (issue 7): ours within 1.15x of the floor in time and peak memory at 2,000 versions, and both growing linearly.
 """
 from __future__ import annotations
 

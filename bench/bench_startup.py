@@ -49,8 +49,8 @@ def main() -> int:
     for label, argv in COMMANDS:
         mods, pulumi, imports, wall = measure(ROOT, argv, a.repeat)
         ok &= not pulumi
-        line = f"{label:<16} {mods:>5} modules, Pulumi {'loaded' if pulumi else 'not loaded'}, imports {imports:.3f} s, " \
-               f"process {wall:.3f} s"
+        line = (f"{label:<16} {mods:>5} modules, Pulumi {'loaded' if pulumi else 'not loaded'}, "
+                f"imports {imports:.3f} s, process {wall:.3f} s")
         if a.baseline:
             bmods, bpulumi, bimports, bwall = measure(a.baseline, argv, a.repeat)
             line += f" | baseline {bmods} modules, Pulumi {'loaded' if bpulumi else 'not loaded'}, " \

@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from azure.storage.blob import BlobServiceClient  # noqa: E402
 
-from gallery.vhd import upload, vhdfile as vhd  # noqa: E402
+from gallery.vhd import upload  # noqa: E402
+from gallery.vhd import vhdfile as vhd  # noqa: E402
 from tests.fixtures.azurite import running_azurite  # noqa: E402
 
 MIB = 1 << 20

@@ -43,10 +43,11 @@ def generate(versions: int, per_definition: int = 10, regions: int = 3, seed: in
             tweaked = change.random() < tweak
             out += [f"      - version: 1.{v}.0", "        source:"]
             if windows:
-                out.append(f"          managedImage: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
-                           f"rg-packer/providers/Microsoft.Compute/images/{name}-{day.isoformat()}")
+                out.append("          managedImage: /subscriptions/00000000-0000-0000-0000-000000000000/"
+                           f"resourceGroups/rg-packer/providers/Microsoft.Compute/images/{name}-{day.isoformat()}")
             elif v % 4 == 0:
-                out.append(f"          vhd: {{captured: {day.isoformat()}, dataDisks: [{{lun: 0, caching: ReadOnly}}]}}")
+                out.append(f"          vhd: {{captured: {day.isoformat()}, "
+                           "dataDisks: [{lun: 0, caching: ReadOnly}]}")
             else:
                 out.append(f"          vhd: {{captured: {day.isoformat()}}}")
             if tweaked:

@@ -24,8 +24,12 @@ class ArmError(Exception):
 
 def arm_error(exc: Exception, doing: str, *, role: Optional[str] = None) -> ArmError:
     """`exc` from azure-core, raised while `doing` (e.g. "enable community sharing of gallery g")."""
-    from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceNotFoundError,
-                                       ServiceRequestError)
+    from azure.core.exceptions import (
+        ClientAuthenticationError,
+        HttpResponseError,
+        ResourceNotFoundError,
+        ServiceRequestError,
+    )
     if isinstance(exc, ArmError):
         return exc
     if isinstance(exc, ClientAuthenticationError) and not isinstance(exc, HttpResponseError):

@@ -4,9 +4,9 @@ its blob containers), and bulk lists read as ARM's JSON.
 The project installs no azure-mgmt-resource or azure-mgmt-storage for three reads: they go through the
 compute client's own pipeline (`send_request`), so they get the same endpoint, credential, retries
 (`Retry-After` honoured) and connection pool. Each resource type is read at the API version
-pulumi-azure-native 3.29 uses for it (gallery.desired.arm), so what is read is what `pulumi import` will see. Discovery also lists
-definitions and versions this way (at COMPUTE_API_VERSION): building the SDK's models of a thousand versions
-and turning them back into JSON cost more CPU than all the waiting for ARM.
+pulumi-azure-native 3.29 uses for it (gallery.desired.arm), so what is read is what `pulumi import` will see.
+Discovery also lists definitions and versions this way (at COMPUTE_API_VERSION): building the SDK's models of a
+thousand versions and turning them back into JSON cost more CPU than all the waiting for ARM.
 """
 from __future__ import annotations
 

@@ -12,16 +12,41 @@ import re
 from typing import Any, Optional
 
 from gallery.catalog import naming, regions
-from gallery.errors import Problem
-from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, GalleryIdentity, Identifier,
-                           ImageDefinition,
-                           ImageVersion, Lifecycle, Pos, PurchasePlan, Range, Recommended, Replication,
-                           ResourceSource, DiskImage, DiskSource, SemVer, UefiKey, UefiSettings,
-                           DataDiskEncryption, RegionEncryption, ReplicaSet, SharedWith, Storage, TargetRegion, VhdSource,
-                           RESOURCE_SOURCE_KINDS)
+from gallery.catalog.model import (
+    RESOURCE_SOURCE_KINDS,
+    AccessGrant,
+    Catalog,
+    Community,
+    DataDisk,
+    DataDiskEncryption,
+    DiskImage,
+    DiskSource,
+    Gallery,
+    GalleryIdentity,
+    Identifier,
+    ImageDefinition,
+    ImageVersion,
+    Lifecycle,
+    Pos,
+    PurchasePlan,
+    Range,
+    Recommended,
+    RegionEncryption,
+    ReplicaSet,
+    Replication,
+    ResourceSource,
+    SemVer,
+    SharedWith,
+    Storage,
+    TargetRegion,
+    UefiKey,
+    UefiSettings,
+    VhdSource,
+)
 from gallery.catalog.roles import resolve_role
 from gallery.catalog.schema import defaults
 from gallery.catalog.yamlload import Document
+from gallery.errors import Problem
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -177,7 +202,7 @@ class Builder:
                                                     ReplicaSet(a["storageAccountType"], a["regionalReplicaCount"])
                                                     for a in r.get("additionalReplicaSets", ()))))
         else:
-            for name, written in zip(rep.regions, rep.region_paths):
+            for name, written in zip(rep.regions, rep.region_paths, strict=True):  # built together, one per region
                 targets.append(TargetRegion(name, replicas, sat, written))
         # The home region first: it is the version's own location and Azure lists it first.
         targets.sort(key=lambda t: t.name != home)
@@ -252,7 +277,8 @@ def _encryption(e: Optional[dict], path: str) -> Optional[RegionEncryption]:
     os_disk = e.get("osDiskImage", {})
     cvm = os_disk.get("securityProfile", {})
     return RegionEncryption(
-        os_disk.get("diskEncryptionSetId"), cvm.get("confidentialVMEncryptionType"), cvm.get("secureVMDiskEncryptionSetId"),
+        os_disk.get("diskEncryptionSetId"), cvm.get("confidentialVMEncryptionType"),
+        cvm.get("secureVMDiskEncryptionSetId"),
         tuple(DataDiskEncryption(d["lun"], d["diskEncryptionSetId"], f"{path}.dataDiskImages[{k}]")
               for k, d in enumerate(e.get("dataDiskImages", ()))))
 

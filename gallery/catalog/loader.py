@@ -11,11 +11,11 @@ from typing import Optional
 from gallery.catalog import rules
 from gallery.catalog.build import Builder
 from gallery.catalog.inputs import read_input
-from gallery.errors import CatalogError, Problem
 from gallery.catalog.model import Catalog
-from gallery.catalog.schema import validate_schema
 from gallery.catalog.partial import well_formed
+from gallery.catalog.schema import validate_schema
 from gallery.catalog.yamlload import Document, load_yaml
+from gallery.errors import CatalogError, Problem
 
 DEFAULT_STACK = "dev"
 

@@ -11,9 +11,18 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery.catalog import naming, regions
-from gallery.errors import Problem
-from gallery.catalog.model import Catalog, DiskSource, ImageDefinition, ImageVersion, ResourceSource, VhdSource
+from gallery.catalog.model import (
+    Catalog,
+    DataDisk,
+    DiskImage,
+    DiskSource,
+    ImageDefinition,
+    ImageVersion,
+    ResourceSource,
+    VhdSource,
+)
 from gallery.catalog.yamlload import Document
+from gallery.errors import Problem
 
 
 @dataclass(frozen=True)
@@ -197,7 +206,8 @@ def unique_luns(cat: Catalog) -> Iterator[Finding]:
     # Machine", whatever each disk comes from (VHD blobs, or snapshots and managed disks mixed).
     for _, v in _versions(cat):
         if isinstance(v.source, (VhdSource, DiskSource)):
-            for d, _first in _repeats(v.source.data_disks, lambda d: d.lun):
+            disks: tuple[DataDisk | DiskImage, ...] = v.source.data_disks
+            for d, _first in _repeats(disks, lambda d: d.lun):
                 yield Finding(f"{d.path}.lun", f"data disk LUN {d.lun} is used twice in version {v.version}",
                               f"{v.source.kind}.duplicate-lun", hint="each data disk needs its own LUN")
 
@@ -214,7 +224,7 @@ def _region(path: str, name: str) -> Iterator[Finding]:
 @rule
 def known_regions(cat: Catalog) -> Iterator[Finding]:
     yield from _region("location", cat.location)
-    for path, name in zip(cat.replication.region_paths, cat.replication.regions):
+    for path, name in zip(cat.replication.region_paths, cat.replication.regions, strict=True):  # one path per region
         if path != "location":  # the default regions are [location]: judged once, above
             yield from _region(path, name)
     for _, v in _versions(cat):
@@ -311,7 +321,7 @@ def additional_replica_sets(cat: Catalog) -> Iterator[Finding]:
                                   f"of PremiumV2_LRS, not {a.storage_account_type}", "replication.additional-replicas",
                                   hint="use storageAccountType: PremiumV2_LRS, or raise the region's replicas instead")
                 elif t.storage_account_type == "PremiumV2_LRS":
-                    yield Finding(f"{path}.storageAccountType", f"the region's replicas are already PremiumV2_LRS",
+                    yield Finding(f"{path}.storageAccountType", "the region's replicas are already PremiumV2_LRS",
                                   "replication.additional-replicas", hint="raise the region's replicas instead")
             if t.additional_replica_sets and v.replication_mode == "Shallow":
                 yield Finding(f"{t.path}.additionalReplicaSets", f"version {v.version} uses Shallow replication, "
@@ -421,7 +431,8 @@ def confidential_encryption_needs_confidential_image(cat: Catalog) -> Iterator[F
                 e = t.encryption
                 if e is not None and (e.confidential_vm_encryption_type or e.secure_vm_disk_encryption_set_id):
                     yield Finding(f"{t.path}.encryption.osDiskImage.securityProfile", "confidential VM encryption "
-                                  f"needs a ConfidentialVM image, but '{img.name}' has securityType {img.security_type}",
+                                  f"needs a ConfidentialVM image, but '{img.name}' has securityType "
+                                  f"{img.security_type}",
                                   "security.confidential-encryption",
                                   hint="set securityType: ConfidentialVM or ConfidentialVmSupported, or remove it")
 

@@ -18,9 +18,10 @@ from typing import Any, Iterator, Optional
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from gallery.catalog.formats import FORMATS, MESSAGES as FORMAT_MESSAGES
-from gallery.errors import Problem
+from gallery.catalog.formats import FORMATS
+from gallery.catalog.formats import MESSAGES as FORMAT_MESSAGES
 from gallery.catalog.yamlload import Document, child_path
+from gallery.errors import Problem
 
 SCHEMA_FILE = "schema/catalog.schema.json"
 _JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
@@ -224,13 +225,13 @@ def _show(value: Any, doc: Document, path: str) -> str:
 def _type_problem(error: ValidationError, doc: Document, path: str, sch: dict) -> Problem:
     value = error.instance
     wanted = error.validator_value
-    wanted_list = wanted if isinstance(wanted, list) else [wanted]
+    wanted_list: list[str] = wanted if isinstance(wanted, list) else [wanted]  # JSON Schema type names
     expected = " or ".join(_JSON_TYPES.get(w, w) for w in wanted_list)
     typed = doc.typed_text.get(path)
     if "string" in wanted_list and typed is not None:
         if value is None:
             msg = f"is empty, but {expected} is expected"
-            hint = "write a value after the colon, or remove the key"
+            hint: str | None = "write a value after the colon, or remove the key"
         else:
             msg = f"YAML read `{typed}` as {describe(value)}, but text is expected"
             hint = f'quote it: "{typed}"'

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from gallery.errors import CatalogError, Problem
 from gallery.catalog.model import Catalog, VhdSource
+from gallery.errors import CatalogError, Problem
 
 
 def add_argument(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,6 @@ change); 1: either side is invalid; 2: blocking findings that no `--allow` cover
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from gallery.cli.arguments import add_stack, file_path, iso_date
 from gallery.cli.output import Format, Reporter, add_format

@@ -11,10 +11,10 @@ import argparse
 import json
 from pathlib import Path
 
+from gallery.catalog.loader import DEFAULT_STACK
 from gallery.cli.arguments import add_workers
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.output import Reporter
-from gallery.catalog.loader import DEFAULT_STACK
 from gallery.discover import DEFAULT_WORKERS
 from gallery.errors import Exit
 
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
 def summary(result, catalog_path: Path, import_path: Path, args: argparse.Namespace) -> str:
     catalog = result.catalog
     versions = sum(len(i.versions) for i in catalog.images)
-    kinds = {}
+    kinds: dict[str, int] = {}
     for note in result.notes:
         kinds[note.kind] = kinds.get(note.kind, 0) + 1
     noted = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"

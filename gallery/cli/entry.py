@@ -14,8 +14,8 @@ import textwrap
 from typing import Optional, Sequence
 
 from gallery import __version__
-from gallery.cli import output
 from gallery.azure.errors import ArmError
+from gallery.cli import output
 from gallery.errors import CatalogError, Exit
 
 # Modules that register subcommands, in the order `--help` lists them.

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.arguments import add_catalog_arguments, iso_date
+from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.output import Reporter
 from gallery.errors import Exit
 

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     # A CatalogError propagates to gallery.cli, which prints the problems and exits 1.
     result = plan(args.catalog, args.stack)
     if args.check_blobs:
+        assert result.model is not None  # plan() always keeps the catalog it ran the program on
         blobcheck.check_or_raise(result.model)
     out.warnings(result.warnings)  # they do not block
     out.render(result, {

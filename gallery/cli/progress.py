@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Iterator
+from typing import Any, Iterator
 
 from gallery.cli.output import Callbacks
 from gallery.vhd.vhdfile import human_size
@@ -35,7 +35,8 @@ def bar(console, total: int) -> Iterator[Callbacks]:
     from rich.progress import Progress  # noqa: PLC0415
     with Progress(*columns(), console=console, transient=True) as bar:
         task = bar.add_task("upload", total=total, status=status(0, 0))
-        started, state = time.monotonic(), {"sent": 0, "note": ""}
+        started = time.monotonic()
+        state: dict[str, Any] = {"sent": 0, "note": ""}
 
         def progress(done: int, sent: int) -> None:
             if sent != state["sent"]:  # a put went through: any retry is over

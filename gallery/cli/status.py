@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 
 from gallery.catalog.loader import load_catalog
-from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.arguments import add_catalog_arguments, add_workers
+from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.output import Format, Reporter, add_format
 from gallery.errors import Exit
 from gallery.lifecycle import DEFAULT_WORKERS

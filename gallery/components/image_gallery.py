@@ -42,11 +42,13 @@ class GalleryOutputs:
     its camelCase name (`resource_group_name` -> `resourceGroupName`), registered and exported from here.
     """
 
-    resource_group_name: pulumi.Output[str]
-    gallery_name: pulumi.Output[str]
-    gallery_id: pulumi.Output[str]
-    storage_account_name: pulumi.Output[str]
-    storage_account_id: pulumi.Output[str]
+    # A name is the resource's output, or the catalog's name when this selection does not declare it;
+    # an id is None then.
+    resource_group_name: pulumi.Input[str]
+    gallery_name: pulumi.Input[str]
+    gallery_id: Optional[pulumi.Output[str]]
+    storage_account_name: pulumi.Input[str]
+    storage_account_id: Optional[pulumi.Output[str]]
     containers: Mapping[str, pulumi.Output[str]]  # {family: container name}
     definition_ids: Mapping[str, pulumi.Output[str]]  # {image: definition id}
     version_ids: Mapping[str, Mapping[str, pulumi.Output[str]]]  # {image: {version: id}}
@@ -73,7 +75,8 @@ class ImageGallery(pulumi.ComponentResource):
         client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
         target = args.arm or resolve_target()
         # Every child, by logical name, in the state's order (a resource is declared after what it waits for).
-        self.resources: dict[str, pulumi.Resource] = {}
+        # Any: azure-native and dynamic resource classes each declare their own outputs (name, id, ...).
+        self.resources: dict[str, Any] = {}
 
         def output(res: DesiredResource, wire: Wire) -> Any:
             if wire.source == CLIENT:

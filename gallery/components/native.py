@@ -6,10 +6,10 @@ from typing import Any, Callable, Mapping
 import pulumi
 from pulumi_azure_native import authorization, compute, resources, storage
 
+from gallery.catalog.roles import role_definition_id
 from gallery.components.typed import options, typed, wired
 from gallery.desired import arm
 from gallery.desired.foundation import assignment_name
-from gallery.catalog.roles import role_definition_id
 from gallery.desired.state import DesiredResource, Wire
 
 CLASSES: Mapping[str, tuple[type, type]] = {

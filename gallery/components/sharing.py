@@ -27,7 +27,7 @@ nothing of this project, the calls need it installed in the stack's virtualenv (
 from __future__ import annotations
 
 import types
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence, cast
 
 import pulumi
 import pulumi.dynamic
@@ -49,7 +49,8 @@ class _ArmProvider(ResourceProvider):
     def __init__(self, target: ArmTarget):
         # Not super(): its __class__ cell would pickle this module's class by reference.
         ResourceProvider.__init__(self)
-        self._target = {"endpoint": target.endpoint, "authority": target.authority, "cloud": target.cloud}
+        self._target: dict[str, Any] = {"endpoint": target.endpoint, "authority": target.authority,
+                                        "cloud": target.cloud}
 
     def _client(self, props: dict):
         from gallery.azure.client import compute_client
@@ -59,7 +60,9 @@ class _ArmProvider(ResourceProvider):
     @staticmethod
     def share_id(props: dict) -> str:
         from gallery.desired.arm import SHARING, arm_id
-        return arm_id(SHARING, props["subscriptionId"], props)
+        share = arm_id(SHARING, props["subscriptionId"], props)
+        assert share is not None  # props always hold the gallery's keys (GALLERY_KEYS)
+        return share
 
     @staticmethod
     def _gallery(props: dict) -> dict:
@@ -166,7 +169,7 @@ def by_value(provider: ResourceProvider) -> ResourceProvider:
     for klass in reversed(cls.__mro__[:cls.__mro__.index(ResourceProvider)]):
         body.update({k: _rehome(v) for k, v in vars(klass).items() if k not in ("__dict__", "__weakref__")})
     body["__module__"] = "__main__"
-    copy_cls = type(cls.__name__, (ResourceProvider,), body)
+    copy_cls = cast(type[ResourceProvider], type(cls.__name__, (ResourceProvider,), body))
     copy = copy_cls.__new__(copy_cls)
     copy.__dict__.update(provider.__dict__)
     return copy
@@ -245,8 +248,8 @@ class GalleryCommunity(pulumi.dynamic.Resource, module="gallery", name="GalleryC
     """Community sharing of a `sharing: community` gallery, published (and reset before the gallery goes)."""
 
     # Dynamic resources name their outputs as their props (camelCase here).
-    communityGalleryEnabled: pulumi.Output[bool]
-    publicNames: pulumi.Output[list]
+    communityGalleryEnabled: pulumi.Output[bool]  # noqa: N815 - Pulumi names a dynamic resource's outputs as its props
+    publicNames: pulumi.Output[list]  # noqa: N815 - Pulumi names a dynamic resource's outputs as its props
 
     def __init__(self, name: str, *, target: ArmTarget, subscription_id: pulumi.Input[str],
                  resource_group_name: pulumi.Input[str], gallery_name: pulumi.Input[str], public_name_prefix: str,

@@ -114,13 +114,15 @@ class Foundation:
                 **share, "subscriptions": sorted(s.lower() for s in spec.shared_with.subscriptions),
                 "tenants": sorted(t.lower() for t in spec.shared_with.tenants)}, wires=in_gallery))
         elif spec.sharing == "community" and community:
+            assert info is not None  # set above whenever there is a community
             out.append(self.resource(arm.COMMUNITY, names.community(self.component), {**share, **info},
                                      wires=in_gallery))
         return out
 
     def role_assignment(self, grant: AccessGrant) -> DesiredResource:
         scope = arm.gallery_id(self.subscription, self.catalog.resource_group, self.catalog.gallery.name)
-        inputs = {"scope": scope, "principalId": grant.principal_id, "principalType": grant.principal_type or DEFAULT_PRINCIPAL_TYPE,
+        inputs = {"scope": scope, "principalId": grant.principal_id,
+                  "principalType": grant.principal_type or DEFAULT_PRINCIPAL_TYPE,
                   "roleDefinitionId": role_definition_id(self.subscription, grant.role_definition_guid),
                   "roleAssignmentName": assignment_name(scope, grant.principal_id, grant.role_definition_guid)}
         # roleAssignmentName and roleDefinitionId are derived from the gallery's id and the subscription: the

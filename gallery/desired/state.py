@@ -105,7 +105,8 @@ class DesiredState:
         """Every resource's plan record, sorted by type then logical name (as the offline plan sorts them)."""
         out = []
         for r in self.resources:
-            chain, parent = [], r.parent
+            chain: list[str] = []
+            parent = r.parent
             while parent is not None and parent in self._index:
                 chain.insert(0, self._index[parent].type)
                 parent = self._index[parent].parent

@@ -37,7 +37,7 @@ def storage_profile(source: Source, *, account: str, account_id: str) -> tuple[d
         # A VHD blob is `uri` + `storageAccountId`, never `source.id` (that means a managed resource).
         def disk(blob: str) -> dict:
             return {"uri": vhd_uri(account, source.container, blob), "storageAccountId": account_id}
-        wired = [("storageProfile", "osDiskImage", "source", "storageAccountId")]
+        wired: list[tuple] = [("storageProfile", "osDiskImage", "source", "storageAccountId")]
         wired += [("storageProfile", "dataDiskImages", i, "source", "storageAccountId")
                   for i in range(len(source.data_disks))]
         return {"osDiskImage": {"hostCaching": source.os_disk_caching, "source": disk(source.os_blob)},

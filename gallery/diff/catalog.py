@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterator, Optional
 
-from gallery.diff.findings import Detail, Finding
-from gallery.diff.versions import compare_versions, version_added, version_removed
-from gallery.diff.storage import sku_refusal
 from gallery.catalog.model import Catalog, ImageDefinition
 from gallery.catalog.naming import camel
+from gallery.diff.findings import Detail, Finding
+from gallery.diff.storage import sku_refusal
+from gallery.diff.versions import compare_versions, version_added, version_removed
 
 Locate = Callable[[str], tuple[int, int]]  # document path in HEAD -> (line, column)
 
@@ -103,7 +103,8 @@ class _Context:
             elif old:
                 yield self.at("container.removed", f"container {old}",
                         f"no image of family {family} is left: the container {old} leaves the stack but stays in "
-                        "Azure with the VHDs in it (retainOnDelete)", "images", details=(Detail("container", old, None),),
+                        "Azure with the VHDs in it (retainOnDelete)", "images",
+                        details=(Detail("container", old, None),),
                         hint=f"delete {old} by hand once nothing needs its VHDs")
             else:
                 yield self.at("container.added", f"container {new}", f"new VHD container {new} for family {family}",

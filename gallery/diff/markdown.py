@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, summary, value
 from gallery.diff.findings import BLOCK, Report, sort_findings
 from gallery.errors import Problem
-from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, summary, value
 
 MARKER = "<!-- gallery-diff -->"  # lets a workflow find and update its own comment
 RESERVE = 400  # room for the closing note
@@ -22,7 +22,8 @@ def render_invalid(base: str, head: str, stack: str, problems: Sequence[Problem]
                   f"**❌ Not compared: the catalog is invalid ({len(problems)} problem(s)).** "
                   "Fix these and push again (`gallery validate` shows the same list):", ""]
     rows = [(f"- `{p.file}:{p.line}:{p.column}` {p.severity}: " if p.line else f"- `{p.file}` {p.severity}: ")
-            + _cell((f"{p.path}: " if p.path else "") + p.message + (f"; {p.hint}" if p.hint else "")) for p in problems]
+            + _cell((f"{p.path}: " if p.path else "") + p.message + (f"; {p.hint}" if p.hint else ""))
+            for p in problems]
     return _fit(head_lines, [(row, "problem") for row in rows], [], limit)
 
 

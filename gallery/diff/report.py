@@ -9,10 +9,10 @@ import datetime as dt
 from typing import Optional
 
 from gallery.catalog.model import Catalog
-from gallery.catalog.yamlload import load_yaml
-from gallery.diff.catalog import diff_catalogs
+from gallery.catalog.yamlload import Document, load_yaml
 from gallery.desired.build import desired_state
 from gallery.desired.selection import changed
+from gallery.diff.catalog import diff_catalogs
 from gallery.diff.findings import Report, apply_allow
 from gallery.diff.resources import compare_plans
 from gallery.diff.sources import Side, read_side
@@ -44,7 +44,7 @@ def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset
 
 def _locator(side: Side):
     """Line and column of a document path in HEAD; parses HEAD again only if a top-level key changed."""
-    doc = []
+    doc: list[Document] = []  # parsed once, on the first call
 
     def locate(path: str) -> tuple[int, int]:
         if not doc:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Optional
 
+from gallery.desired import arm
 from gallery.diff.findings import ACTION_RANK
 from gallery.diff.storage import sku_refusal
-from gallery.desired import arm
 
 # Inputs that name or place the Azure resource: a different value is a different resource.
 IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accountName", "containerName",

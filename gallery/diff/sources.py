@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from gallery.errors import CatalogError, Problem
 from gallery.catalog.inputs import MAX_INPUT_BYTES, read_input, too_large
 from gallery.catalog.loader import load_catalog_text
 from gallery.catalog.model import Catalog
+from gallery.errors import CatalogError, Problem
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVer
                        v.pos.line, v.pos.column, v.path, tuple(details), hint)
 
     if prev.source != v.source:
-        yield add("version.source-changed", "the source cannot change after publishing (Azure: PropertyChangeNotAllowed)",
+        yield add("version.source-changed",
+                  "the source cannot change after publishing (Azure: PropertyChangeNotAllowed)",
             [Detail("source", describe_source(prev.source), describe_source(v.source))],
             "publish a new version with the new source instead")
     fixed = [Detail(k, getattr(prev, a), getattr(v, a))
@@ -197,7 +198,8 @@ def _text(value) -> Optional[str]:
     """A region's encryption, in the catalog's key names."""
     if value is None:
         return None
-    parts = [f"osDiskImage.diskEncryptionSetId={value.os_disk_encryption_set_id}"] if value.os_disk_encryption_set_id else []
+    parts = ([f"osDiskImage.diskEncryptionSetId={value.os_disk_encryption_set_id}"]
+             if value.os_disk_encryption_set_id else [])
     if value.confidential_vm_encryption_type:
         parts.append(f"confidentialVMEncryptionType={value.confidential_vm_encryption_type}")
     if value.secure_vm_disk_encryption_set_id:

@@ -15,9 +15,9 @@ import re
 from typing import Any, Callable, Iterable, Optional
 
 from gallery.catalog.regions import normalize as region
+from gallery.desired import arm
 from gallery.discover.read import AzureGallery
 from gallery.discover.translate import prefix_of
-from gallery.desired import arm
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import Any, Callable, Optional
 from gallery.azure.client import call_options, compute_client
 from gallery.azure.errors import ArmError, arm_error
 from gallery.azure.resources import get_json, list_json
-from gallery.desired.arm import RESOURCES_API_VERSION, STORAGE_API_VERSION, account_id, gallery_id, group_id
 from gallery.azure.target import COMPUTE_API_VERSION, ArmTarget
+from gallery.desired.arm import RESOURCES_API_VERSION, STORAGE_API_VERSION, account_id, gallery_id, group_id
 from gallery.discover import DEFAULT_WORKERS
 from gallery.discover.sources import vhd_account
 

@@ -111,17 +111,19 @@ def read_source(version: dict) -> SourceRead:
     os_source = os_disk.get("source") or {}
     if os_source.get("uri"):
         disks = [_disk(None, os_disk)] + [_disk(d.get("lun"), d) for d in data]
-        if any(d is None for d in disks):
+        blobs = [d for d in disks if d is not None]
+        if len(blobs) != len(disks):
             return NoForm("disks that are not all VHD blobs")
-        return VhdDisks(disks[0], tuple(disks[1:]))
+        return VhdDisks(blobs[0], tuple(blobs[1:]))
     if os_source.get("id"):
         # An OS disk from a snapshot, alone, is the catalog's `snapshot` source (the one it had first).
         if not data and _kind(os_source["id"]) == "snapshot":
             return ResourceRef("snapshot", os_source["id"], "osDiskImage.source.id")
         images = [_disk_image(None, os_disk)] + [_disk_image(d.get("lun"), d) for d in data]
-        if any(i is None for i in images):
+        read = [i for i in images if i is not None]
+        if len(read) != len(images):
             return NoForm("disks that are neither all VHD blobs nor all snapshots or managed disks")
-        return DiskImages(images[0], tuple(images[1:]))
+        return DiskImages(read[0], tuple(read[1:]))
     return NoForm("nothing Azure reports (no storageProfile source)")
 
 
@@ -171,6 +173,7 @@ def vhd_account(versions: dict[str, list[dict]], subscription: str, resource_gro
             if isinstance(read, VhdDisks):
                 for disk in read.disks:
                     owner = account_of(disk.account_id)
-                    if owner and owner[0].lower() == subscription.lower() and owner[1].lower() == resource_group.lower():
+                    if (owner and owner[0].lower() == subscription.lower()
+                            and owner[1].lower() == resource_group.lower()):
                         counts[owner[2]] += 1
     return counts.most_common(1)[0][0] if counts else None

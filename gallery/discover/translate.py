@@ -17,13 +17,26 @@ from gallery.catalog import naming
 from gallery.catalog import regions as region_names
 from gallery.catalog.model import SemVer
 from gallery.catalog.schema import schema
+from gallery.desired.definitions import FEATURE_NAMES
 from gallery.discover.notes import Note
 from gallery.discover.read import AzureGallery
-from gallery.discover.replication import (DEFAULT_STORAGE, Defaults, VersionReplication, lift, read_replication,
-                                          version_keys)
-from gallery.desired.definitions import FEATURE_NAMES
-from gallery.discover.sources import (PUBLIC_BLOB_SUFFIX, DiskImages, NoForm, ResourceRef, VhdDisks, account_of,
-                                      read_source)
+from gallery.discover.replication import (
+    DEFAULT_STORAGE,
+    Defaults,
+    VersionReplication,
+    lift,
+    read_replication,
+    version_keys,
+)
+from gallery.discover.sources import (
+    PUBLIC_BLOB_SUFFIX,
+    DiskImages,
+    NoForm,
+    ResourceRef,
+    VhdDisks,
+    account_of,
+    read_source,
+)
 from gallery.discover.stack import templated, templated_account
 
 DEFAULT_PATTERN = "{family}-vhds"
@@ -87,8 +100,9 @@ class _Translator:
     def draft(self) -> Draft:
         images = [(i, body) for i, body in enumerate(self.az.images)]
         versions = {body["name"]: self.versions(i, body) for i, body in images}
+        # strict=False: a name Azure listed twice is one key of `versions`, and zip stops at the shorter, as before.
         container_of = {name: self.image_container(i, name, vs) for (i, body), (name, vs)
-                        in zip(images, versions.items())}
+                        in zip(images, versions.items(), strict=False)}
         pattern, families = self.families(container_of)
         defaults = lift([v.replication for vs in versions.values() for v in vs], self.home)
         doc: dict[str, Any] = {"resourceGroup": templated(self.resource_group(), self.stack),
@@ -208,8 +222,13 @@ class _Translator:
         families: dict[str, str] = {}
         for body in self.az.images:
             name = body["name"]
-            if container_of[name]:
-                families[name] = family_of[container_of[name]]
+            container = container_of[name]
+            if container:
+                family = family_of[container]
+                # `pattern` gives every used container a family: at worst "{family}", which Azure's container
+                # names (lowercase letters, digits, single hyphens) always match.
+                assert family is not None
+                families[name] = family
         for body in self.az.images:  # images without VHDs join a family that has a container already
             name = body["name"]
             if name in families:
@@ -323,8 +342,9 @@ class _Translator:
             out["lifecycle"] = {"blockDeletionBeforeEndOfLife": True}
         elif any(blocked):
             self.note(here, "changes", "blockDeletionBeforeEndOfLife is set on "
-                      + ", ".join(v.name for v, b in zip(versions, blocked) if b) + " only, not on the image's other "
-                      "versions; the catalog sets it per image (lifecycle.blockDeletionBeforeEndOfLife), so the first "
+                      + ", ".join(v.name for v, b in zip(versions, blocked, strict=True) if b)  # one flag per version
+                      + " only, not on the image's other versions; the catalog sets it per image "
+                      "(lifecycle.blockDeletionBeforeEndOfLife), so the first "
                       "pulumi up clears it there")
         written = [self.version(here, j, v, family, defaults) for j, v in enumerate(versions)]
         if written:
@@ -388,16 +408,16 @@ class _Translator:
             out.append(_Version(v, name, semver, source, read_replication(profile, self.home)))
         out.sort(key=lambda x: x.semver)
         seen: dict[tuple, str] = {}
-        for v in list(out):  # a VHD published twice: the catalog allows one version per blob
-            if isinstance(v.source, VhdDisks):
-                keys = [(d.blob.container, d.blob.name) for d in v.source.disks]
+        for ver in list(out):  # a VHD published twice: the catalog allows one version per blob
+            if isinstance(ver.source, VhdDisks):
+                keys = [(d.blob.container, d.blob.name) for d in ver.source.disks]
                 first = next((seen[k] for k in keys if k in seen), None)
                 if first:
-                    out.remove(v)
-                    self.note(here, "left-out", f"version {v.name}: its VHDs are already the source of version "
+                    out.remove(ver)
+                    self.note(here, "left-out", f"version {ver.name}: its VHDs are already the source of version "
                               f"{first} (the catalog publishes each blob once)")
                     continue
-                seen.update({k: v.name for k in keys})
+                seen.update({k: ver.name for k in keys})
         return out
 
     def no_form(self, source: Any) -> Optional[str]:
@@ -441,7 +461,8 @@ class _Translator:
         uefi = (p.get("securityProfile") or {}).get("uefiSettings")
         if uefi:
             out["securityProfile"] = {"uefiSettings": uefi}
-        left = sorted(set(p) - _VERSION_KNOWN) + [f"publishingProfile.{k}" for k in sorted(set(profile) - _PROFILE_KNOWN)]
+        left = (sorted(set(p) - _VERSION_KNOWN)
+                + [f"publishingProfile.{k}" for k in sorted(set(profile) - _PROFILE_KNOWN)])
         if left:
             self.note(here, "left-out", f"{', '.join(left)} (the catalog has no key for it)")
         self.broken(here, v, family)

@@ -171,7 +171,7 @@ def _indentation(text: str) -> tuple[int, int, int]:
     """(mapping indent, sequence indent, dash offset) as the file writes its block lists: `images:` then
     `  - name:` is (2, 4, 2); `images:` then `- name:` is (2, 2, 0)."""
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    for parent, line in zip(lines, lines[1:]):
+    for parent, line in zip(lines, lines[1:], strict=False):  # neighbouring pairs: one shorter by design
         if parent.rstrip().endswith(":") and line.lstrip().startswith("- "):
             offset = max(0, _column(line) - _column(parent))
             item = line.lstrip()[2:]
@@ -309,8 +309,8 @@ def _styled(value: Any, model: Any) -> Any:
             node.fa.set_flow_style()
         return node
     if isinstance(value, (list, tuple)):
-        node = CommentedSeq(_styled(v, model[0] if isinstance(model, list) and model else None) for v in value)
+        seq = CommentedSeq(_styled(v, model[0] if isinstance(model, list) and model else None) for v in value)
         if getattr(model, "fa", None) is not None and model.fa.flow_style():
-            node.fa.set_flow_style()
-        return node
+            seq.fa.set_flow_style()
+        return seq
     return value

@@ -42,7 +42,7 @@ def _summary(status: GalleryStatus) -> str:
 def render_text(status: GalleryStatus) -> str:
     rows = [HEADER] + [_row(v) for v in status.versions]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join([_summary(status), "", *lines])
 
 
@@ -58,7 +58,7 @@ def render_markdown(status: GalleryStatus) -> str:
 
 def render_json(status: GalleryStatus) -> str:
     doc = dataclasses.asdict(status)
-    for out, v in zip(doc["versions"], status.versions):
+    for out, v in zip(doc["versions"], status.versions, strict=True):  # asdict keeps one entry per version
         out["problem"] = v.problem
     doc["healthy"], doc["failed"] = status.healthy, status.failed
     return json.dumps(doc, indent=2)

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Optional
 
 from gallery.azure.client import call_options
-from gallery.azure.errors import ArmError, arm_error
+from gallery.azure.errors import arm_error
 from gallery.catalog.model import Catalog, SemVer
 from gallery.catalog.regions import normalize
 from gallery.desired import arm
@@ -114,7 +114,7 @@ def read_status(catalog: Catalog, client: Any, subscription: str, *, workers: in
     images = [i for i in catalog.images if only is None or any(name == i.name for name, _ in only)]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         listed = dict(zip([i.name for i in images],
-                          pool.map(lambda i: _list_versions(client, rg, gallery, i.name), images)))
+                          pool.map(lambda i: _list_versions(client, rg, gallery, i.name), images), strict=True))
         reads = []
         for image in images:
             found, error = listed[image.name]
@@ -122,19 +122,18 @@ def read_status(catalog: Catalog, client: Any, subscription: str, *, workers: in
                 if only is not None and (image.name, v.name) not in only:
                     continue
                 if error is not None:
-                    reads.append(pool.submit(lambda i=image, v=v, e=error: VersionState(
-                        i.name, v.name, True, True, error=e)))
+                    reads.append(pool.submit(VersionState, image.name, v.name, True, True, error=error))
                 elif v.name not in found:
-                    reads.append(pool.submit(lambda i=image, v=v: VersionState(i.name, v.name, True, False)))
+                    reads.append(pool.submit(VersionState, image.name, v.name, True, False))
                 else:
                     reads.append(pool.submit(_read_version, client, rg, gallery, declared[image.name, v.name], found))
         states = [r.result() for r in reads]
     if only is None:
         for image in images:
             found, _ = listed[image.name]
-            declared = {v.name for v in image.versions}
+            catalog_names = {v.name for v in image.versions}
             for name, body in sorted(found.items(), key=lambda kv: _semver_key(kv[0])):
-                if name not in declared:
+                if name not in catalog_names:
                     profile = body.publishing_profile
                     states.append(VersionState(
                         image.name, name, False, True, provisioning=_plain(body.provisioning_state),

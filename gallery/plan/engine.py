@@ -23,14 +23,14 @@ from typing import Any, Callable, Mapping, Optional
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime.config import set_all_config
 from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.config import set_all_config
 from pulumi.runtime.settings import SETTINGS, get_root_resource
-from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from gallery.catalog.stackconfig import PROJECT
-from gallery.desired.arm import KINDS, PLACEHOLDER_SUBSCRIPTION, COMMUNITY, STORAGE_ACCOUNT
+from gallery.desired.arm import COMMUNITY, KINDS, PLACEHOLDER_SUBSCRIPTION, STORAGE_ACCOUNT
 from gallery.desired.state import PROVIDER_MARKER
 
 FAKE_SUBSCRIPTION = PLACEHOLDER_SUBSCRIPTION
@@ -212,8 +212,11 @@ def _run(program, stack, project, config, mocks) -> ProgramRun:
     async def body() -> None:
         program()
         root = get_root_resource()
+        assert isinstance(root, Stack)  # program() ran inside run_pulumi_func, which made the stack
         outputs = dict(getattr(root, "outputs", {}))
-        run.stack_urn = await root.urn.future()
+        urn = await root.urn.future()
+        assert urn is not None  # the mocks give every resource, the stack too, its URN
+        run.stack_urn = urn
         # Wait for every exported value, so the plan shows real outputs and nothing is left pending.
         resolved = await pulumi.Output.from_input(outputs).future(with_unknowns=True)
         run.outputs = normalize(resolved or {})

@@ -13,8 +13,8 @@ from typing import Optional
 
 from gallery import program
 from gallery.catalog.loader import load_catalog
-from gallery.catalog.stackconfig import project_dir, stack_config
 from gallery.catalog.model import Catalog
+from gallery.catalog.stackconfig import project_dir, stack_config
 from gallery.desired.selection import Selection
 from gallery.plan.engine import PROJECT, ProgramRun, Registration, run_program
 

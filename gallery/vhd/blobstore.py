@@ -7,13 +7,19 @@ import logging
 import os
 from typing import Optional
 
-from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceNotFoundError,
-                                   ServiceRequestError, ServiceResponseError)
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ResourceNotFoundError,
+    ServiceRequestError,
+    ServiceResponseError,
+)
 from azure.storage.blob import BlobClient, BlobServiceClient, BlobType
 
-from gallery.vhd import connstr, diskscan, retries, vhdfile as vhd
-from gallery.errors import CatalogError, Problem
 from gallery.catalog.model import Catalog, VhdSource
+from gallery.errors import CatalogError, Problem
+from gallery.vhd import connstr, diskscan, retries
+from gallery.vhd import vhdfile as vhd
 
 CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING"
 
@@ -93,7 +99,9 @@ def service_message(exc) -> str:
 
 def page_ranges(blob: BlobClient) -> list[tuple[int, int]]:
     """The blob's written pages as merged [start, end) ranges."""
-    return diskscan.merge((r.start, r.end + 1) for r in blob.list_page_ranges() if not r.cleared)
+    # A listed page range always has both ends (the SDK types them optional for other uses of the model).
+    return diskscan.merge((r.start, r.end + 1) for r in blob.list_page_ranges()
+                          if not r.cleared and r.start is not None and r.end is not None)
 
 
 def remote_md5(blob: BlobClient, size: int) -> bytes:

@@ -39,17 +39,17 @@ def problem(conn: str) -> Optional[str]:
                 return f"has an unknown setting {key!r}; did you mean {known[near[0]]}?"
     if settings.get("usedevelopmentstorage", "").lower() == "true":
         return None  # Azurite on its default port, with its well-known account
-    name, key, sas = (settings.get(k) for k in ("accountname", "accountkey", "sharedaccesssignature"))
+    name, secret, sas = (settings.get(k) for k in ("accountname", "accountkey", "sharedaccesssignature"))
     endpoint = settings.get("blobendpoint")
-    if key is None and sas is None:
+    if secret is None and sas is None:
         return "has neither AccountKey= nor SharedAccessSignature=: it gives no credential"
-    if key is not None:
+    if secret is not None:
         if not name:
             return "has an AccountKey= but no AccountName=: a key signs requests only with its account's name"
-        if not key:
+        if not secret:
             return "has an empty AccountKey="
         try:
-            base64.b64decode(key, validate=True)
+            base64.b64decode(secret, validate=True)
         except (binascii.Error, ValueError):
             return ("has an AccountKey= that is not base64: a storage account key is 88 characters of A-Z, a-z, "
                     "0-9, + and /, ending in ==; it was cut or changed when it was copied")

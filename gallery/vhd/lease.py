@@ -27,7 +27,8 @@ def held(blob: BlobClient) -> Iterator[BlobLeaseClient]:
     try:
         lease = blob.acquire_lease(lease_duration=LEASE_SECONDS)
     except HttpResponseError as exc:
-        if getattr(exc.error_code, "value", exc.error_code) == "LeaseAlreadyPresent":
+        code = getattr(exc, "error_code", None)  # set by azure-storage's error mapping, not azure-core's class
+        if getattr(code, "value", code) == "LeaseAlreadyPresent":
             raise Leased(blob.blob_name) from None
         raise
     stop = threading.Event()

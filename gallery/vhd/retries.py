@@ -22,9 +22,11 @@ CONNECT_TIMEOUT = 5  # seconds per attempt to open a connection (the SDK's defau
 def policy() -> ExponentialRetry:
     """The retry policy of every client the tool builds (read at call time, so tests can shorten it)."""
     # The SDK also caps retries per kind of failure (3 each by default): the same number for all.
-    return ExponentialRetry(initial_backoff=FIRST_BACKOFF, increment_base=BACKOFF_BASE, retry_total=RETRIES,
-                            retry_connect=RETRIES, retry_read=RETRIES, retry_status=RETRIES,
-                            random_jitter_range=JITTER)
+    # azure-storage-blob annotates the backoffs as int, but computes with them as seconds in float (and the
+    # tests shorten them to fractions): the annotations are narrower than the code.
+    return ExponentialRetry(initial_backoff=FIRST_BACKOFF, increment_base=BACKOFF_BASE,  # type: ignore[arg-type]
+                            retry_total=RETRIES, retry_connect=RETRIES, retry_read=RETRIES, retry_status=RETRIES,
+                            random_jitter_range=JITTER)  # type: ignore[arg-type]
 
 
 def worst_case_seconds(retry: ExponentialRetry, connect_timeout: float = CONNECT_TIMEOUT) -> float:

@@ -93,8 +93,9 @@ def send(blob: BlobClient, path: str | os.PathLike, size: int, present: list[tup
                 f.cancel()
         cf.wait(futures)
     for f in futures:
-        if not f.cancelled() and f.exception() is not None:
-            raise f.exception()
+        error = None if f.cancelled() else f.exception()
+        if error is not None:
+            raise error
     sent.md5 = digest.digest()
     sent.ranges = diskscan.merge(ranges)
     return sent

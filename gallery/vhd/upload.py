@@ -33,9 +33,10 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobType, ContainerClient, ContentSettings
 
-from gallery.vhd import DEFAULT_WORKERS, diskscan, lease, sender, vhdfile as vhd
-from gallery.vhd.blobstore import check_catalog_blobs, page_ranges, remote_md5  # noqa: F401 - re-exported
 from gallery.catalog.naming import MAX_SEQUENCE
+from gallery.vhd import DEFAULT_WORKERS, diskscan, lease, sender
+from gallery.vhd import vhdfile as vhd
+from gallery.vhd.blobstore import check_catalog_blobs, page_ranges, remote_md5  # noqa: F401 - re-exported
 
 STATE = "gallery_upload"  # metadata: "incomplete" until the blob is whole and verified, then "complete"
 SOURCE = "gallery_source"  # metadata: fingerprint of the file being uploaded (size, mtime, device, inode, VHD id)
@@ -196,7 +197,8 @@ def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: l
     if stored != sent.ranges:
         raise UploadError(f"{blob.blob_name}: the blob's pages do not match the file's data after the upload "
                           f"({len(stored)} ranges stored, {len(sent.ranges)} expected); it stays "
-                          "marked incomplete: run the same command again, and if this comes back, delete the blob and upload anew")
+                          "marked incomplete: run the same command again, and if this comes back, delete the blob and "
+                          "upload anew")
     if job.verify_download and remote_md5(blob, job.size) != md5:
         raise UploadError(f"{blob.blob_name}: the MD5 of the downloaded blob differs from the file's")
     _check_unchanged(job, blob)  # and once more just before the blob is called complete

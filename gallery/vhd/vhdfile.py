@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from gallery.vhd import diskscan
 from gallery.errors import Problem
+from gallery.vhd import diskscan
 
 FOOTER_SIZE = 512
 SECTOR = 512
