@@ -3,9 +3,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
+from pathlib import Path
+from typing import Optional
 
 from gallery.catalog.loader import DEFAULT_STACK
+from gallery.catalog.stackconfig import PROJECT, project_dir, stack_config
+
+DEFAULT_CATALOG = "images.yaml"
+CATALOG_CONFIG = f"{PROJECT}:catalog"  # the program reads the same key (gallery.program.CATALOG_KEY)
 
 # Pulumi's own rule for stack names: letters, digits, '-', '_' and '.'.
 _STACK = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -34,18 +41,57 @@ def add_stack(parser: argparse.ArgumentParser, what: str = "") -> None:
                         help=f"the Pulumi stack name that replaces {{stack}}{what} (default: {DEFAULT_STACK})")
 
 
+CATALOG_HELP = (f"the catalog file (default: the one the stack's Pulumi.<stack>.yaml names as {CATALOG_CONFIG}, "
+                f"as `pulumi up` deploys it, else {DEFAULT_CATALOG})")
+
+
 def add_catalog_arguments(parser: argparse.ArgumentParser) -> None:
-    """The CATALOG and --stack arguments every catalog command shares."""
-    parser.add_argument("catalog", nargs="?", default="images.yaml", metavar="CATALOG", type=file_path,
-                        help="the catalog file (default: images.yaml)")
+    """CATALOG (or --catalog) and --stack, for the commands whose one positional argument is the catalog."""
+    parser.add_argument("catalog", nargs="?", default=None, metavar="CATALOG", type=file_path, help=CATALOG_HELP)
+    parser.add_argument("--catalog", dest="catalog_option", default=None, metavar="PATH", type=file_path,
+                        help="the same, as an option (every command takes --catalog)")
     add_stack(parser)
 
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     """--catalog and --stack, for commands whose positional arguments name something else."""
-    parser.add_argument("--catalog", default="images.yaml", type=file_path,
-                        help="the catalog file (default: images.yaml)")
+    parser.add_argument("--catalog", default=None, metavar="PATH", type=file_path, help=CATALOG_HELP)
     add_stack(parser)
+
+
+def resolve_catalog(args: argparse.Namespace) -> Optional[str]:
+    """Put the catalog to use in `args.catalog`: the one given, else the one the stack's config names (what
+    `pulumi up` deploys), else images.yaml. Returns what to tell the user when it was not given, else None.
+    Raises CatalogError for an unreadable stack config, UsageError for a catalog given twice."""
+    if not hasattr(args, "catalog"):
+        return None
+    option = getattr(args, "catalog_option", None)
+    if option is not None:
+        if args.catalog is not None:
+            raise UsageError("give the catalog once: as CATALOG or as --catalog")
+        args.catalog = option
+    if args.catalog is not None:
+        return None
+    project = project_dir(Path.cwd() / DEFAULT_CATALOG)
+    config = stack_config(args.stack, project) if project else {}
+    named = config.get(CATALOG_CONFIG)
+    here = project or Path.cwd()
+    args.catalog = _shown(here / (named or DEFAULT_CATALOG))
+    source = f"Pulumi.{args.stack}.yaml" if project else f"no Pulumi.{args.stack}.yaml"
+    why = f"{CATALOG_CONFIG} in {source}" if named else f"the default: {source} names none"
+    return f"catalog: {args.catalog} ({why})"
+
+
+def _shown(path: Path) -> str:
+    """The path as the user would type it from here."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
+class UsageError(Exception):
+    """Arguments that argparse accepted one by one but that do not go together."""
 
 
 def iso_date(text: str) -> dt.date:

@@ -16,6 +16,7 @@ from typing import Optional, Sequence
 from gallery import __version__
 from gallery.azure.errors import ArmError
 from gallery.cli import output
+from gallery.cli.arguments import UsageError, resolve_catalog
 from gallery.errors import CatalogError, Exit
 
 # Modules that register subcommands, in the order `--help` lists them.
@@ -43,10 +44,13 @@ class _Parser(argparse.ArgumentParser):
         top parser, whose usage names no command's arguments)."""
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
-            commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), {})
-            parser = commands.get(getattr(parsed, "command", None), self)
-            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+            self.command_parser(parsed).error(f"unrecognized arguments: {' '.join(extras)}")
         return parsed
+
+    def command_parser(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+        """The parser of the command `parsed` is for (this one when there is none)."""
+        commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), {})
+        return commands.get(getattr(parsed, "command", None), self)
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -68,7 +72,7 @@ def exit_codes() -> str:
     return "exit codes:\n" + "\n".join(f"  {code.value:<5}{code.meaning}" for code in Exit)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     parser = _Parser(
         # `gallery` (the console script) or `python -m gallery`, as the user typed it
         prog="python -m gallery" if sys.argv and sys.argv[0].endswith("__main__.py") else "gallery",
@@ -95,10 +99,15 @@ def _run(argv: Optional[Sequence[str]]) -> int:
     args = parser.parse_args(argv)
     out = output.Reporter(getattr(args, "format", None) or output.TEXT, quiet=getattr(args, "quiet", False))
     try:
+        note = resolve_catalog(args)
+        if note:
+            out.diagnostic(note)
         code = args.func(args, out)
     except CatalogError as exc:
         out.problems(exc.problems)
         code = Exit.USER
+    except UsageError as exc:
+        parser.command_parser(args).error(str(exc))
     except ArmError as exc:
         out.error(str(exc))
         code = Exit.USER

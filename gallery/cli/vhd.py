@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from gallery.cli.arguments import add_stack, add_workers, file_path, iso_date, lun
+from gallery.cli.arguments import add_catalog_option, add_workers, iso_date, lun
 from gallery.cli.output import Format, Reporter, add_format
 from gallery.errors import Exit
 from gallery.vhd import DEFAULT_WORKERS
@@ -70,9 +70,7 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
                         "rerun on another day resumes the same blob)")
     p.add_argument("--data-disk", type=lun, metavar="LUN",
                    help="upload a data disk with this LUN (0 to 63), not the OS disk")
-    p.add_argument("--catalog", default="images.yaml", metavar="PATH", type=file_path,
-                   help="the catalog (default: images.yaml)")
-    add_stack(p)
+    add_catalog_option(p)
     add_workers(p, DEFAULT_WORKERS, "parallel put-page requests")
     p.add_argument("--verify-download", action="store_true",
                    help="also read the blob back (its written pages only) and compare its MD5")

@@ -65,7 +65,8 @@ def promote(path: str | os.PathLike, stack: str, image: str, version: str,
         raise EditError(str(path), f"{image} {version} is not staged: it is already eligible for latest",
                         "edit.not-staged")
     if state is not None and state.problem is not None:
-        raise NotReady(f"{image} {version} is not ready to be latest: Azure reports it {state.problem}")
+        said = "Azure does not have it" if not state.in_azure else f"Azure reports it {state.problem}"
+        raise NotReady(f"{image} {version} is not ready to be latest: {said}")
     editor.delete(node, "excludeFromLatest")
     editor.save()
     checked = "Azure reports it provisioned and replicated to every target region" if state is not None else \

@@ -41,7 +41,10 @@ def catalog_lines(done: Uploaded) -> str:
         return lines
     top = max((v.version for v in image.versions), default=None)
     suggestion = f"{top.major}.{top.minor + 1}.0" if top else "1.0.0"
+    # What `gallery version add` would write: a staged version when the image's lifecycle stages new ones.
+    staged = ("\n        excludeFromLatest: true   # staged (lifecycle.stageNewVersions): `gallery promote` makes it "
+              "latest" if image.lifecycle.stage_new_versions else "")
     return (f"Add the new version to {catalog.source_file}, under images: name: {image.name}, versions:\n"
             f"      - version: {suggestion}" + (f"   # any Major.Minor.Patch above {top}" if top else "") + "\n"
             f"        source:\n          vhd:\n            captured: {captured}{seq}\n"
-            f"            osDiskCaching: ReadWrite")
+            f"            osDiskCaching: ReadWrite{staged}")

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from gallery.cli import main
-from tests.fixtures.paths import CATALOGS
+from tests.fixtures.paths import CATALOGS, ROOT
 
 
 @pytest.fixture
@@ -42,3 +42,12 @@ def test_a_broken_stack_config_is_a_user_error(project, capsys, make, message):
     assert "Traceback" not in err and "internal error" not in err
     assert message in err
     assert err.startswith(str(config))
+
+
+def test_dev_plan_reads_a_catalog_relative_to_where_it_was_called(tmp_path):
+    import subprocess
+    shutil.copy(CATALOGS / "valid" / "minimal.yaml", tmp_path / "mine.yaml")
+    r = subprocess.run(["bash", str(ROOT / "dev"), "plan", "mine.yaml", "--format", "json"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert '"resourceGroupName": "rg-min-dev"' in r.stdout

@@ -487,3 +487,13 @@ def test_check_catalog_blobs_does_not_offer_upload_for_an_explicit_blob_name(blo
     assert [p.message for p in blobstore.check_catalog_blobs(cat, service)] == [
         f"blob {blob_catalog.container_name}/golden/base.vhd does not exist: upload it with a page-blob upload to "
         "this name (gallery upload names blobs by the captured: convention only)"]
+
+
+def test_the_lines_upload_prints_stage_the_version_when_the_lifecycle_does(blob_catalog, capsys):
+    text = open("images.yaml").read().replace("images:\n", "lifecycle:\n  stageNewVersions: true\nimages:\n", 1)
+    open("images.yaml", "w").write(text)
+    make_vhd("a.vhd")
+    assert main(["upload", "a.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--quiet"]) == 0
+    assert capsys.readouterr().out.endswith(
+        "            osDiskCaching: ReadWrite\n"
+        "        excludeFromLatest: true   # staged (lifecycle.stageNewVersions): `gallery promote` makes it latest\n")
