@@ -13,8 +13,10 @@ from typing import Any, Optional
 
 from gallery.catalog import naming, regions
 from gallery.catalog.model import (
+    CANARY_PLACEHOLDERS,
     RESOURCE_SOURCE_KINDS,
     AccessGrant,
+    Canary,
     Catalog,
     Community,
     DataDisk,
@@ -56,14 +58,15 @@ def _opt(node: dict, key: str, default_path: str) -> Any:
     return node[key] if key in node else defaults()[default_path]
 
 
-def _lifecycle(policy: dict) -> Lifecycle:
+def _lifecycle(policy: dict, canary: Optional[Canary]) -> Lifecycle:
     return Lifecycle(
         stage_new_versions=_opt(policy, "stageNewVersions", "lifecycle.stageNewVersions"),
         keep_eligible_for_latest=policy.get("keepEligibleForLatest"),
         end_of_life_after_days=policy.get("endOfLifeAfterDays"),
         remove_after_days=policy.get("removeAfterDays"),
         block_deletion_before_end_of_life=_opt(policy, "blockDeletionBeforeEndOfLife",
-                                               "lifecycle.blockDeletionBeforeEndOfLife"))
+                                               "lifecycle.blockDeletionBeforeEndOfLife"),
+        canary=canary)
 
 
 class Builder:
@@ -84,7 +87,7 @@ class Builder:
             if name not in allowed:
                 known = ", ".join("{" + a + "}" for a in allowed)
                 self.fail(path, f"unknown placeholder {{{name}}} in {value!r}", "catalog.placeholder",
-                          hint=f"only {known} is replaced here")
+                          hint=f"only {known} {'is' if len(allowed) == 1 else 'are'} replaced here")
         return value.replace("{stack}", self.stack)
 
     def date(self, value: Optional[str], path: str) -> Optional[dt.date]:
@@ -119,7 +122,10 @@ class Builder:
             if "regions" in rep else ("location",))
         tags = {k: self.sub(str(v), f"tags.{k}") for k, v in (d.get("tags") or {}).items()}
         default_policy = d.get("lifecycle", {})
-        images = tuple(self.image(img, f"images[{i}]", storage, replication, location, default_policy)
+        # Built once where it is written, so a mistake in it is said once, not at every image that takes it.
+        default_canary = self.canary(default_policy["canary"], "lifecycle.canary") if "canary" in default_policy \
+            else None
+        images = tuple(self.image(img, f"images[{i}]", storage, replication, location, default_policy, default_canary)
                        for i, img in enumerate(d["images"]) if f"images[{i}]" not in self.skip)
         return Catalog(stack=self.stack,
                        resource_group=self.sub(d["resourceGroup"], "resourceGroup"),
@@ -150,10 +156,21 @@ class Builder:
             soft_delete=_opt(g, "softDelete", "gallery.softDelete"),
             access=tuple(access), identity=_identity(g.get("identity")))
 
+    def canary(self, c: Any, path: str) -> Canary:
+        """`lifecycle.canary`: a list (the command) or {command, regions, timeoutMinutes}."""
+        spec = {"command": c} if isinstance(c, list) else c
+        return Canary(
+            command=tuple(self.sub(arg, f"{path}.command[{k}]" if spec is c else f"{path}[{k}]", CANARY_PLACEHOLDERS)
+                          for k, arg in enumerate(spec["command"])),
+            regions=tuple(regions.normalize(r) for r in spec.get("regions", ())),
+            timeout_minutes=_opt(spec, "timeoutMinutes", "lifecycle.canary.timeoutMinutes"), path=path)
+
     def image(self, img: dict, path: str, storage: Storage, rep: Replication, home: str,
-              default_policy: dict) -> ImageDefinition:
+              default_policy: dict, default_canary: Optional[Canary] = None) -> ImageDefinition:
         family = img.get("family", img["osType"].lower())
-        lifecycle = _lifecycle({**default_policy, **img.get("lifecycle", {})})
+        own = img.get("lifecycle", {})
+        canary = self.canary(own["canary"], f"{path}.lifecycle.canary") if "canary" in own else default_canary
+        lifecycle = _lifecycle({**default_policy, **own}, canary)
         container = naming.container_name(storage.container_pattern, family)
         rec = img.get("recommended")
         plan = img.get("purchasePlan")
@@ -187,20 +204,23 @@ class Builder:
                 home: str, lifecycle: Lifecycle) -> ImageVersion:
         replicas = v.get("replicas", rep.replicas)
         sat = v.get("storageAccountType", rep.storage_account_type)
-        targets = []
+        targets: list[TargetRegion] = []
+        repairing: list[TargetRegion] = []
         if "regions" in v:
             for k, r in enumerate(v["regions"]):
                 rpath = f"{path}.regions[{k}]"
                 if isinstance(r, str):
                     targets.append(TargetRegion(regions.normalize(r), replicas, sat, rpath))
                 else:
-                    targets.append(TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
-                                                r.get("storageAccountType", sat), rpath,
-                                                exclude_from_latest=r.get("excludeFromLatest"),
-                                                encryption=_encryption(r.get("encryption"), f"{rpath}.encryption"),
-                                                additional_replica_sets=tuple(
-                                                    ReplicaSet(a["storageAccountType"], a["regionalReplicaCount"])
-                                                    for a in r.get("additionalReplicaSets", ()))))
+                    region = TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
+                                          r.get("storageAccountType", sat), rpath,
+                                          exclude_from_latest=r.get("excludeFromLatest"),
+                                          encryption=_encryption(r.get("encryption"), f"{rpath}.encryption"),
+                                          additional_replica_sets=tuple(
+                                              ReplicaSet(a["storageAccountType"], a["regionalReplicaCount"])
+                                              for a in r.get("additionalReplicaSets", ())))
+                    # `repairing: true` (gallery repair): declared, but left out of what Azure is sent.
+                    (repairing if r.get("repairing") else targets).append(region)
         else:
             for name, written in zip(rep.regions, rep.region_paths, strict=True):  # built together, one per region
                 targets.append(TargetRegion(name, replicas, sat, written))
@@ -218,7 +238,10 @@ class Builder:
             path=path, pos=self.pos(path),
             mode_path=f"{path}.mode" if "mode" in v else "replication.mode" if "mode" in self.doc.data.get(
                 "replication", {}) else "",
-            uefi_settings=_uefi(v.get("securityProfile", {}).get("uefiSettings")))
+            uefi_settings=_uefi(v.get("securityProfile", {}).get("uefiSettings")),
+            tags=tuple(sorted((str(k), self.sub(str(value), f"{path}.tags.{k}"))
+                              for k, value in (v.get("tags") or {}).items())),
+            restore=v.get("restore", False), repairing=tuple(repairing))
 
     def source(self, s: dict, path: str, image: str, container: str):
         for kind in RESOURCE_SOURCE_KINDS:

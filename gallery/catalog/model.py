@@ -169,6 +169,20 @@ class UefiSettings:
     dbx: tuple[UefiKey, ...] = ()
 
 
+# What a canary command may name; gallery promote replaces each with the version's value.
+CANARY_PLACEHOLDERS = ("versionId", "region", "image", "version", "galleryId", "resourceGroup", "stack")
+
+
+@dataclass(frozen=True)
+class Canary:
+    """`lifecycle.canary`: a command `gallery promote` runs per region, which must exit 0 within the timeout."""
+
+    command: tuple[str, ...]  # {stack} already replaced; the other CANARY_PLACEHOLDERS at run time
+    regions: tuple[str, ...] = ()  # (): every target region of the version
+    timeout_minutes: int = 30
+    path: str = field(default="", compare=False)  # where it is written: lifecycle.canary or images[i].lifecycle.canary
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     """An image's effective lifecycle policy (its own keys over the top-level ones, then the defaults)."""
@@ -178,6 +192,7 @@ class Lifecycle:
     end_of_life_after_days: Optional[int] = None
     remove_after_days: Optional[int] = None
     block_deletion_before_end_of_life: bool = False
+    canary: Optional[Canary] = None
 
 
 @dataclass(frozen=True)
@@ -198,10 +213,18 @@ class ImageVersion:
     # Where replication_mode was written: here (<path>.mode), replication.mode, or "" (the default).
     mode_path: str = field(default="", compare=False)
     uefi_settings: Optional[UefiSettings] = None  # securityProfile.uefiSettings
+    # The version's own tags, sorted by key (merged over the catalog's tags in the desired state).
+    tags: tuple[tuple[str, str], ...] = ()
+    restore: bool = False  # restored from soft delete (Azure's restore: true)
+    # Regions written with `repairing: true`: left out of target_regions while their failed replica is deleted.
+    repairing: tuple[TargetRegion, ...] = ()
 
     @property
     def name(self) -> str:
         return str(self.version)
+
+    def tag(self, key: str) -> Optional[str]:
+        return dict(self.tags).get(key)
 
     @property
     def replica_count(self) -> int:

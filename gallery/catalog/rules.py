@@ -42,6 +42,7 @@ TRUSTED_OR_CONFIDENTIAL = {"TrustedLaunch", "TrustedLaunchSupported", "Confident
                            "TrustedLaunchAndConfidentialVmSupported"}
 PRIVATE_ONLY_SECURITY = {"TrustedLaunch": "TrustedLaunchSupported", "ConfidentialVM": "ConfidentialVmSupported"}
 MAX_STORAGE_TAGS = 15
+MAX_RESOURCE_TAGS = 50  # any other Azure resource, an image version among them
 MAX_DEFINITIONS = 1_000  # per subscription and region (../shared/data/azure-rules.md)
 MAX_VERSIONS = 10_000  # per subscription and region
 
@@ -228,9 +229,13 @@ def known_regions(cat: Catalog) -> Iterator[Finding]:
         if path != "location":  # the default regions are [location]: judged once, above
             yield from _region(path, name)
     for _, v in _versions(cat):
-        for t in v.target_regions:
+        for t in v.target_regions + v.repairing:
             if t.path.startswith("images"):
                 yield from _region(t.path, t.name)
+    canaries = {img.lifecycle.canary.path: img.lifecycle.canary for img in cat.images if img.lifecycle.canary}
+    for path, canary in canaries.items():
+        for k, name in enumerate(canary.regions):
+            yield from _region(f"{path}.regions[{k}]", name)
 
 
 @rule
@@ -242,7 +247,7 @@ def unique_regions(cat: Catalog) -> Iterator[Finding]:
         seen.add(name)
     for _, v in _versions(cat):
         seen = set()
-        for t in v.target_regions:
+        for t in v.target_regions + v.repairing:
             if t.name in seen and t.path.startswith("images"):
                 yield Finding(t.path, f"region '{t.name}' is listed twice for version {v.version}",
                               "region.duplicate", hint="Azure rejects duplicate target regions "
@@ -259,10 +264,23 @@ def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
         yield Finding("replication.regions", f"the default regions do not include the home region "
                       f"'{cat.location}'", "region.home-missing", hint=hint)
     for _, v in _versions(cat):
-        explicit = any(t.path.startswith("images") for t in v.target_regions)
+        explicit = any(t.path.startswith("images") for t in v.target_regions + v.repairing)
+        if any(t.name == cat.location for t in v.repairing):
+            continue  # said by repairing_not_home, with what to do instead
         if explicit and cat.location not in {t.name for t in v.target_regions}:
             yield Finding(f"{v.path}.regions", f"version {v.version} does not replicate to the home region "
                           f"'{cat.location}'", "region.home-missing", hint=hint)
+
+
+@rule
+def repairing_not_home(cat: Catalog) -> Iterator[Finding]:
+    for _, v in _versions(cat):
+        for t in v.repairing:
+            if t.name == cat.location:
+                yield Finding(f"{t.path}.repairing", f"the home region '{t.name}' cannot be left out of version "
+                              f"{v.version}: Azure keeps every version in its home region", "region.repair-home",
+                              hint="a version whose replication failed in the home region cannot be repaired in "
+                                   "place: publish a new version")
 
 
 @rule
@@ -560,6 +578,17 @@ def storage_tag_limit(cat: Catalog) -> Iterator[Finding]:
     if len(cat.tags) > MAX_STORAGE_TAGS:
         yield Finding("tags", f"{len(cat.tags)} tags, but storage accounts take at most {MAX_STORAGE_TAGS}",
                       "tags.limit")
+
+
+@rule
+def version_tag_limit(cat: Catalog) -> Iterator[Finding]:
+    for _, v in _versions(cat):
+        merged = {**cat.tags, **dict(v.tags)}
+        if v.tags and len(merged) > MAX_RESOURCE_TAGS:
+            yield Finding(f"{v.path}.tags", f"version {v.version} has {len(merged)} tags with the catalog's, but "
+                          f"Azure takes at most {MAX_RESOURCE_TAGS} on a resource", "tags.limit",
+                          hint="remove some of the version's tags (or of the catalog's tags, which every resource "
+                               "carries)")
 
 
 # -- dates and ranges ----------------------------------------------------------------------------------

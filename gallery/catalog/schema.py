@@ -46,6 +46,8 @@ def defaults() -> dict[str, Any]:
             if "default" in sub:
                 found[prefix + key] = sub["default"]
             walk(sub, f"{prefix}{key}.")
+        for branch in node.get("anyOf", ()):  # the mapping form of a key that is also a list (lifecycle.canary)
+            walk(branch, prefix)
 
     root = schema()
     walk(root, "")

@@ -115,5 +115,8 @@ def version_inputs(version: ImageVersion, storage: dict, *, image: str, gallery:
             # Sent only when the policy asks: existing versions must not see a new property.
             "blockDeletionBeforeEndOfLife": True if version.block_deletion_before_end_of_life else None},
         "securityProfile": security_profile(version),
-        "tags": tags,
+        # The catalog's tags, with the version's own (provenance, promotion records) over them.
+        "tags": {**tags, **dict(version.tags)},
+        # A soft-deleted version comes back through a PUT that says so (GalleryImageVersion_Update_RestoreSoftDeleted).
+        "restore": True if version.restore else None,
     }

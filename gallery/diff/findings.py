@@ -76,6 +76,11 @@ KINDS: dict[str, Kind] = {
                                               "the encryption of a region that already has replicas changes"),
     "version.security-profile-changed": Kind(BLOCK, "refused", "a version's UEFI keys change: fixed at creation"),
     "version.regions-changed": Kind(INFO, "update", "target regions or replica counts change"),
+    "version.restored": Kind(INFO, "create", "a soft-deleted version is restored"),
+    "version.repair-started": Kind(INFO, "update",
+                                   "a region whose replication failed is left out: Azure deletes its replica"),
+    "version.repair-finished": Kind(INFO, "update", "a repaired region is replicated again"),
+    "version.tags-changed": Kind(INFO, "update", "a version's own tags change in place (provenance, promotion)"),
     "version.updated": Kind(INFO, "update", "version properties change in place"),
     "latest.changed": Kind(INFO, "update", "what `latest` resolves to changes"),
     "latest.lowered": Kind(WARN, "update", "`latest` moves to a lower version, or to none"),
@@ -103,6 +108,8 @@ class Finding:
     details: tuple[Detail, ...] = ()
     hint: Optional[str] = None
     allowed: bool = False  # by --allow
+    # version.removed*, definition.removed: the VMs and scale sets Azure Resource Graph found using it (None: not asked)
+    in_use: Optional[int] = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -28,7 +28,7 @@ MUTABLE = {
                                           "allowUpdateImage", "tags"),
     arm.VERSION: (
         "publishingProfile.targetRegions", "publishingProfile.replicaCount", "publishingProfile.excludeFromLatest",
-        "publishingProfile.endOfLifeDate", "safetyProfile", "tags"),
+        "publishingProfile.endOfLifeDate", "safetyProfile", "tags", "restore"),
 }
 # Role assignments cannot be edited in Azure; the provider replaces them.
 REPLACED_BY_PROVIDER = {arm.ROLE_ASSIGNMENT: ("principalId", "roleDefinitionId", "principalType")}

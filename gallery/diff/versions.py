@@ -44,28 +44,40 @@ def compare_versions(ctx: Context, old: ImageDefinition, img: ImageDefinition,
 def version_added(ctx: Context, img: ImageDefinition, v: ImageVersion) -> Finding:
     staged = v.exclude_from_latest
     note = ", staged: excluded from latest until it is promoted" if staged else ""
+    # Where it came from is reviewed with it: the version's own tags (source.*, build.*) are details too.
+    tags = tuple(Detail(f"tags.{k}", None, value) for k, value in v.tags)
+    if v.restore:
+        return Finding("version.restored", f"{img.name} {v.version}",
+                       f"{img.name} {v.version} is restored from the gallery's soft delete (restore: true), to "
+                       f"{_regions(v.target_regions)}{note}", ctx.head.source_file, v.pos.line, v.pos.column, v.path,
+                       details=(Detail("source", None, describe_source(v.source)),) + tags,
+                       hint=None if ctx.head.gallery.soft_delete else
+                       "the gallery has no soft delete (gallery.softDelete: false): Azure has nothing to restore")
     return Finding(
         "version.staged" if staged else "version.added", f"{img.name} {v.version}",
         f"{img.name} {v.version} is published to {_regions(v.target_regions)}{note}",
         ctx.head.source_file, v.pos.line, v.pos.column, v.path,
-        details=(Detail("source", None, describe_source(v.source)),))
+        details=(Detail("source", None, describe_source(v.source)),) + tags)
 
 
 def version_removed(ctx: Context, old: ImageDefinition, v: ImageVersion, img: Optional[ImageDefinition]) -> Finding:
     """`img` is the definition in HEAD when it still exists: the finding points there, else at BASE."""
     where = ((ctx.head.source_file, img.pos.line, img.pos.column, img.path) if img is not None
              else (ctx.base.source_file, v.pos.line, v.pos.column, v.path))
+    # With soft delete, Azure keeps a deleted version restorable for a while: say so, with the command.
+    kept = (f"; the gallery's soft delete keeps it restorable (`gallery version restore {old.name} {v.version}`)"
+            if ctx.base.gallery.soft_delete and ctx.head.gallery.soft_delete else "")
     if v.end_of_life is not None and v.end_of_life < ctx.today:
         return Finding("version.removed-after-end-of-life", f"{old.name} {v.version}",
-                       f"{old.name} {v.version} is deleted after its end of life {v.end_of_life}", *where)
+                       f"{old.name} {v.version} is deleted after its end of life {v.end_of_life}{kept}", *where)
     if v.is_retired(ctx.today):
         return Finding("version.removed-retired", f"{old.name} {v.version}",
-                       f"{old.name} {v.version} is deleted (retired: excluded from latest)", *where)
+                       f"{old.name} {v.version} is deleted (retired: excluded from latest){kept}", *where)
     eol = f"its end of life {v.end_of_life} has not passed" if v.end_of_life else "it has no end of life"
     return Finding(
         "version.removed", f"{old.name} {v.version}",
-        f"{old.name} {v.version} is deleted but was not retired first (it is not excluded from latest and {eol})",
-        *where,
+        f"{old.name} {v.version} is deleted but was not retired first (it is not excluded from latest and {eol})"
+        f"{kept}", *where,
         hint="retire it first: set excludeFromLatest: true (or an endOfLife that has passed) in one change, "
              "delete it in a later one")
 
@@ -93,6 +105,12 @@ def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVer
         yield add("version.security-profile-changed", "securityProfile.uefiSettings cannot change after publishing "
                   "(Azure: PropertyChangeNotAllowed)", [], "publish a new version with the new UEFI keys")
     yield from _regions_changed(add, prev, v)
+    old_tags, new_tags = dict(prev.tags), dict(v.tags)
+    if old_tags != new_tags:
+        keys = sorted(old_tags.keys() | new_tags.keys())
+        yield add("version.tags-changed", "its own tags change in place",
+                  [Detail(f"tags.{k}", old_tags.get(k), new_tags.get(k)) for k in keys
+                   if old_tags.get(k) != new_tags.get(k)])
     updated = [Detail(k, _plain(getattr(prev, a)), _plain(getattr(v, a))) for k, a in (
         ("excludeFromLatest", "exclude_from_latest"), ("endOfLife", "end_of_life"),
         ("allowDeletionOfReplicatedLocations", "allow_deletion_of_replicated_locations"),
@@ -116,6 +134,16 @@ def _changed(ctx: Context, img: ImageDefinition, prev: ImageVersion, v: ImageVer
 def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Finding]:
     before = {r.name: r for r in prev.target_regions}
     after = {r.name: r for r in v.target_regions}
+    # gallery repair's two changes, by name: a failed region left out (its replica deleted), then back.
+    started = [r for r in v.repairing if r.name in before]
+    finished = [r for r in prev.repairing if r.name in after and r.name not in before]
+    if started and v.allow_deletion_of_replicated_locations:
+        yield add("version.repair-started", f"{', '.join(r.name for r in started)} left out for repair: this "
+                  "deployment deletes the failed replica; the next repair change replicates it again",
+                  [Detail(f"regions[{r.name}]", _region(r), "repairing") for r in started])
+    if finished:
+        yield add("version.repair-finished", f"{', '.join(r.name for r in finished)} replicated again after its "
+                  "repair", [Detail(f"regions[{r.name}]", "repairing", _region(after[r.name])) for r in finished])
     dropped = [Detail(f"regions[{n}]", _region(r), None) for n, r in before.items() if n not in after]
     if dropped and not v.allow_deletion_of_replicated_locations:
         yield add("version.region-removal-refused",
@@ -138,7 +166,10 @@ def _regions_changed(add, prev: ImageVersion, v: ImageVersion) -> Iterator[Findi
     if storage:
         yield add("version.region-storage-changed", "the storage type of a region that has replicas cannot change",
             storage, "publish a new version with the new storage type")
-    moved = dropped + [Detail(f"regions[{n}]", None, _region(r)) for n, r in after.items() if n not in before]
+    repaired = {r.name for r in started} | {r.name for r in finished}
+    dropped = [d for d in dropped if d.property[8:-1] not in repaired]
+    moved = dropped + [Detail(f"regions[{n}]", None, _region(r)) for n, r in after.items()
+                       if n not in before and n not in repaired]
     moved += [Detail(f"regions[{n}].replicas", before[n].replicas, r.replicas)
               for n, r in after.items() if n in before and before[n].replicas != r.replicas]
     moved += [Detail(f"regions[{n}].additionalReplicaSets", _sets(before[n]), _sets(r))

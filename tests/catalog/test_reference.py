@@ -90,6 +90,10 @@ def test_the_loader_applies_exactly_the_schema_defaults():
         "dataDisk.caching": version.source.data_disks[0].caching,
         "lifecycle.stageNewVersions": image.lifecycle.stage_new_versions,
         "lifecycle.blockDeletionBeforeEndOfLife": image.lifecycle.block_deletion_before_end_of_life,
+        # A canary is written or not: its timeout's default applies to one written without it.
+        "lifecycle.canary.timeoutMinutes": load_catalog_text(
+            MINIMAL + "lifecycle: {canary: {command: [./canary.sh]}}\n", "minimal.yaml"
+        ).images[0].lifecycle.canary.timeout_minutes,
     }
     assert applied == defaults()
     # Features have no default: not written is not sent, and Azure applies its own.
