@@ -84,9 +84,36 @@ def public_name(info: dict) -> str:
 
 def without_status(version: dict) -> dict:
     """A version as lists and plain GETs return it: without `replicationStatus`."""
+    return expanded(version, "")
+
+
+# What a version's `$expand` adds to its GET: each part only when asked for (lists carry neither).
+EXPANDED = {"replicationstatus": "replicationStatus", "validationprofile": "validationsProfile"}
+
+
+def expanded(version: dict, expand: str) -> dict:
+    """A version as a GET with `$expand=expand` returns it (ReplicationStatus, ValidationProfile, or none)."""
     out = copy.deepcopy(version)
-    out.get("properties", {}).pop("replicationStatus", None)
+    for asked, prop in EXPANDED.items():
+        if expand.lower() != asked:
+            out.get("properties", {}).pop(prop, None)
     return out
+
+
+def validations_profile(results: dict[str, str], *, etag: str = "340b47fb-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+                        executed: str = "2026-11-24T09:30:00.0000000+00:00", version: str = "1.0.0") -> dict:
+    """A version's validationsProfile as GalleryImageVersion_Get with $expand=ValidationProfile returns it
+    (2024-03-03): `results` is {validation type: Succeeded | Failed | Unknown}."""
+    return {"validationEtag": etag,
+            "executedValidations": [{"type": kind, "status": status, "version": version, "executionTime": executed}
+                                    for kind, status in results.items()],
+            "platformAttributes": [{"name": "osState", "value": "Generalized"}]}
+
+
+def policy_violation(category: str = "ImageFlaggedUnsafe",
+                     details: str = "This is the policy violation details.") -> dict:
+    """One of safetyProfile.policyViolations (categories: Other, ImageFlaggedUnsafe, CopyrightValidation, IpTheft)."""
+    return {"category": category, "details": details}
 
 
 def gallery_id(sub: str, rg: str, name: str) -> str:

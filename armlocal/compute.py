@@ -11,7 +11,7 @@ from typing import Any
 
 from armlocal import sharing
 from armlocal.api import API_VERSION
-from armlocal.bodies import error, key, page, without_status
+from armlocal.bodies import error, expanded, key, page, without_status
 from armlocal.state import ArmState
 
 GALLERY = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/Microsoft\.Compute"
@@ -47,6 +47,8 @@ def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base
     if rest.lower() == "/share" and method == "GET":
         return 200, {}, state.shares.get(gallery_key, {})
     parts = rest.strip("/").split("/")
+    if parts[0].lower() == "softdeletedartifacttypes" and method == "GET":
+        return _soft_deleted(state, gallery_key, parts[1:], query, path, base)
     if parts[0].lower() == "images" and method == "GET":
         return _images(state, gallery_key, parts[1:], query, path, base)
     return 405, {}, error("MethodNotAllowed", f"{method} {path} is not served by this endpoint")
@@ -68,6 +70,16 @@ def _images(state: ArmState, gallery_key: tuple, parts: list[str], query: dict, 
     version = state.versions.get((gallery_key, parts[0].lower(), parts[2])) if len(parts) == 3 else None
     if version is None:
         return 404, {}, error("ResourceNotFound", f"The Resource '{'/'.join(parts)}' was not found.")
-    if query.get("$expand", "").lower() == "replicationstatus":
-        return 200, {}, version
-    return 200, {}, without_status(version)
+    return 200, {}, expanded(version, query.get("$expand", ""))
+
+
+def _soft_deleted(state: ArmState, gallery_key: tuple, parts: list[str], query: dict, path: str, base: str):
+    """SoftDeletedResource_ListByArtifactName: `{artifactType}/artifacts/{image}/versions`, paged (the one artifact
+    type at 2024-03-03 is Images). An image with none, or a gallery without soft delete, lists nothing."""
+    if len(parts) != 4 or parts[1].lower() != "artifacts" or parts[3].lower() != "versions":
+        return 404, {}, error("InvalidResourceType", f"The resource type could not be found for {path}.")
+    if parts[0].lower() != "images":
+        return 400, {}, error("InvalidParameter", f"The value '{parts[0]}' of parameter 'artifactType' is invalid. "
+                              "Allowed values: Images.")
+    items = [v for (g, i, _), v in sorted(state.soft_deleted.items()) if (g, i) == (gallery_key, parts[2].lower())]
+    return 200, {}, page(items, query, path, base, state.page_size, API_VERSION)

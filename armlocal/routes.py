@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from armlocal import authorization, compute, resources
+from armlocal import authorization, compute, resourcegraph, resources
 from armlocal.bodies import error
 from armlocal.state import ArmState
 
@@ -20,4 +20,7 @@ def answer(state: ArmState, method: str, path: str, query: dict[str, str], body:
         out = provider.answer(state, method, path, query, base)
         if out is not None:
             return out
+    out = resourcegraph.answer(state, method, path, query, body, base)
+    if out is not None:
+        return out
     return compute.answer(state, method, path, query, body, base)

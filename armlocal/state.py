@@ -7,7 +7,7 @@ import threading
 from typing import Any, Optional
 
 from armlocal.api import SUBSCRIPTION
-from armlocal.bodies import gallery_id, key, public_name
+from armlocal.bodies import DISPLAY, gallery_id, key, policy_violation, public_name, validations_profile
 
 # When Azure says a role assignment was made (Microsoft.Authorization writes createdOn and updatedOn).
 ASSIGNED_ON = "2026-01-05T09:00:00.0000000Z"
@@ -60,6 +60,9 @@ class ArmState:
             self.accounts: dict[tuple, dict] = {}
             self.containers: dict[tuple, dict] = {}  # (sub, rg, account, container) -> body
             self.role_assignments: dict[tuple, dict] = {}  # (scope, name), both lower case -> body
+            # Versions the gallery's soft delete keeps: (gallery key, image lower case, version) -> body
+            self.soft_deleted: dict[tuple, dict] = {}
+            self.machines: dict[str, dict] = {}  # VMs and scale sets Resource Graph answers for, by lower-case id
             self.in_flight = 0  # requests being answered now, and the most at once (a client's parallelism)
             self.max_in_flight = 0
 
@@ -172,6 +175,65 @@ class ArmState:
 
     def gallery(self, rg: str, name: str, sub: str = SUBSCRIPTION) -> dict:
         return self.galleries[key(sub, rg, name)]
+
+    def version(self, rg: str, gallery: str, image: str, version: str, sub: str = SUBSCRIPTION) -> dict:
+        return self.versions[(key(sub, rg, gallery), image.lower(), version)]
+
+    # -- what Azure says of a version beyond its replication (issue 21) ---------------------------------------
+
+    def validate(self, rg: str, gallery: str, image: str, version: str, results: dict[str, str], *,
+                 sub: str = SUBSCRIPTION, **profile: str) -> dict:
+        """Azure ran these validations ({type: Succeeded | Failed | Unknown}): the version's validationsProfile,
+        served with `$expand=ValidationProfile` (bodies.validations_profile: etag, executed, version)."""
+        body = validations_profile(results, **profile)
+        with self.lock:
+            self.version(rg, gallery, image, version, sub)["properties"]["validationsProfile"] = body
+        return body
+
+    def flag(self, rg: str, gallery: str, image: str, version: str, *violations: dict, sub: str = SUBSCRIPTION) -> None:
+        """Azure reports the version for policy violations (bodies.policy_violation(); one by default):
+        safetyProfile.reportedForPolicyViolation and policyViolations, on every GET of it."""
+        with self.lock:
+            safety = self.version(rg, gallery, image, version, sub)["properties"].setdefault("safetyProfile", {})
+            safety["reportedForPolicyViolation"] = True
+            safety["policyViolations"] = list(violations) or [policy_violation()]
+
+    def soft_delete(self, rg: str, gallery: str, image: str, version: str, *, sub: str = SUBSCRIPTION,
+                    deleted: str = "2026-11-20T08:00:00.0000000+00:00") -> dict:
+        """Delete a served version as Azure does on a gallery with soft delete: it is no longer served, and the
+        gallery lists it as a soft-deleted artifact (GallerySoftDeletedResource, 2024-03-03) until restored."""
+        with self.lock:
+            body = self.versions.pop((key(sub, rg, gallery), image.lower(), version), None)
+            return self.add_soft_deleted(rg, gallery, image, version, sub=sub, deleted=deleted,
+                                         location=body["location"] if body else "westeurope")
+
+    def add_soft_deleted(self, rg: str, gallery: str, image: str, version: str, *, sub: str = SUBSCRIPTION,
+                         deleted: str = "2026-11-20T08:00:00.0000000+00:00", location: str = "westeurope") -> dict:
+        """A soft-deleted version as SoftDeletedResource_ListByArtifactName lists it."""
+        base = gallery_id(sub, rg, gallery)
+        body = {"id": f"{base}/softDeletedArtifactTypes/Images/artifacts/{image}/versions/{version}", "name": version,
+                "type": "Microsoft.Compute/galleries/softDeletedArtifactTypes/artifacts/versions",
+                "location": DISPLAY.get(location, location), "tags": {},
+                "properties": {"resourceArmId": f"{base}/images/{image}/versions/{version}",
+                               "softDeletedArtifactType": "Images", "softDeletedTime": deleted}}
+        with self.lock:
+            self.soft_deleted[(key(sub, rg, gallery), image.lower(), version)] = body
+        return body
+
+    def add_machine(self, rg: str, name: str, image_reference: dict, *, scale_set: bool = False,
+                    sub: str = SUBSCRIPTION, location: str = "westeurope") -> dict:
+        """A VM (or a scale set) as Azure Resource Graph's `resources` table holds it, with the image it was made
+        from: `image_reference` as Azure writes it ({"id": a version or definition id, "exactVersion": ...},
+        or {"sharedGalleryImageId": ...} / {"communityGalleryImageId": ...})."""
+        kind = "virtualMachineScaleSets" if scale_set else "virtualMachines"
+        storage = {"storageProfile": {"imageReference": image_reference}}
+        body = {"id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/{kind}/{name}",
+                "name": name, "type": f"microsoft.compute/{kind.lower()}", "location": location,
+                "resourceGroup": rg.lower(), "subscriptionId": sub, "tenantId": "22222222-3333-4444-5555-666666666666",
+                "properties": {"virtualMachineProfile": storage} if scale_set else storage}
+        with self.lock:
+            self.machines[body["id"].lower()] = body
+        return body
 
     # -- what a test arranges and reads back -------------------------------------------------------------
 

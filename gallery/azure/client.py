@@ -72,15 +72,20 @@ def compute_client(target: ArmTarget, subscription_id: str, *, retry_total: int 
     `connections`: how many threads will share it (each may hold a connection)."""
     from azure.mgmt.compute import ComputeManagementClient
 
-    options: dict[str, Any] = {"base_url": target.endpoint, "retry_total": retry_total,
-                               "credential_scopes": [target.scope]}
+    cred, options = client_options(target, retry_total=retry_total)
     if connections:
         options["transport"] = _pooled_transport(connections)
+    return ComputeManagementClient(cred, subscription_id, **options)
+
+
+def client_options(target: ArmTarget, *, retry_total: int = RETRY_TOTAL) -> tuple[Any, dict[str, Any]]:
+    """(credential, keyword options) of any azure-mgmt client for `target`: its endpoint, bounded retries, and
+    DefaultAzureCredential in a cloud or the static token locally."""
+    options: dict[str, Any] = {"base_url": target.endpoint, "retry_total": retry_total,
+                               "credential_scopes": [target.scope]}
     if target.local:
         options.update(authentication_policy=_LocalAuthPolicy(os.environ.get(TOKEN_ENV)),
                        polling_interval=LOCAL_POLL_SECONDS)
-        cred: Any = _NoCredential()
-    else:
-        options["polling_interval"] = POLL_SECONDS
-        cred = credential(target)
-    return ComputeManagementClient(cred, subscription_id, **options)
+        return _NoCredential(), options
+    options["polling_interval"] = POLL_SECONDS
+    return credential(target), options

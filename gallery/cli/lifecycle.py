@@ -22,7 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--today", type=iso_date, default=None, metavar="DATE",
                    help="the day to judge by (default: today, UTC)")
     p.add_argument("--offline", action="store_true",
-                   help="do not ask Azure: every version counts as good (said in the output)")
+                   help="do not ask Azure: every version counts as good, and nobody is asked whether VMs use the "
+                        "versions removed (said in the output)")
+    p.add_argument("--allow-in-use", action="store_true",
+                   help="remove a version even when Azure Resource Graph finds VMs or scale sets using it (they "
+                        "are named); by default such a version is kept")
     add_arm_options(p)
     p.set_defaults(func=run)
 
@@ -35,16 +39,26 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     today = args.today or dt.datetime.now(dt.timezone.utc).date()
     catalog = load_catalog(args.catalog, args.stack)
     health = None
+    kept: list = []
     if not args.offline:
         from gallery.azure.client import compute_client
         from gallery.lifecycle.status import read_status
         sub = subscription(args)
-        health = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub).health()
+        client = compute_client(arm_target(args), sub, retry_total=6)
+        health = read_status(catalog, client, sub).health()
     actions = lifecycle_actions(catalog, today, health)
-    note = "offline: Azure was not asked, so failed or replicating versions count as good" if health is None \
+    if not args.offline:
+        # Before anything leaves the catalog: the VMs and scale sets still using it keep it (issue 21).
+        from gallery.azure.graph import graph_client
+        from gallery.lifecycle.inuse import keep_in_use, users_of_removals
+        in_use = users_of_removals(catalog, actions, client, graph_client(arm_target(args), retry_total=6), sub)
+        actions, kept = keep_in_use(actions, in_use, allow=args.allow_in_use)
+    note = "offline: Azure was not asked, so failed or replicating versions count as good and versions in use " \
+        "are not looked for" if health is None \
         else "versions Azure reports failed, replicating or missing do not count as good"
     lines = [f"{args.catalog}: lifecycle on {today} ({note})"]
     lines += [f"  {a.text()}" for a in actions] or ["  nothing to do"]
+    lines += [f"  {k.text()}" for k in kept]
     if args.apply and actions:
         editor = CatalogEditor(args.catalog, args.stack)
         apply_actions(editor, actions)

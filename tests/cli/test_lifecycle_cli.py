@@ -151,7 +151,7 @@ def test_lifecycle_shows_then_applies(life, capsys):
     code, out, _ = run(capsys, "lifecycle", life, "--today", "2027-04-01", "--offline")
     assert code == 0
     assert out == (f"{life}: lifecycle on 2027-04-01 (offline: Azure was not asked, so failed or replicating "
-                   "versions count as good)\n"
+                   "versions count as good and versions in use are not looked for)\n"
                    "  remove: web 1.0.0 (endOfLife 2027-03-01 + removeAfterDays 30 has passed)\n"
                    "(shown only: --apply edits the catalog)\n")
     assert life.read_text() == before
