@@ -76,9 +76,16 @@ class CatalogEditor:
 
     @staticmethod
     def set(node, key: str, value: Any, after: Optional[str] = None) -> None:
-        """node[key] = value, in place when the key exists, else after `after` (or at the end)."""
-        if key in node or after is None or after not in node:
+        """node[key] = value, in place when the key exists, else after `after` (or at the end: comment lines that
+        followed the mapping, such as the next image's heading, stay after it)."""
+        if key in node:
             node[key] = value
+        elif after is None or after not in node:
+            keys = list(node)
+            rest = _take_trailing(node, keys[-1], keep_inline=True) if keys else ""
+            node[key] = value
+            if rest:
+                _give_trailing(node, key, rest)
         else:
             node.insert(list(node).index(after) + 1, key, value)
 

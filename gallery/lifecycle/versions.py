@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from gallery.catalog.model import Catalog
 from gallery.lifecycle.edit import CatalogEditor, EditError
+from gallery.lifecycle.gates import Gates
+from gallery.lifecycle.provenance import set_tags
 from gallery.lifecycle.status import VersionState
 
 
@@ -23,6 +25,7 @@ class NewVersion:
     source: dict  # the catalog's `source` mapping, e.g. {"vhd": {"captured": date}}
     staged: Optional[bool] = None  # None: as the image's lifecycle policy says (stageNewVersions)
     end_of_life: Optional[dt.date] = None
+    tags: dict = dataclasses.field(default_factory=dict)  # provenance (gallery.lifecycle.provenance)
 
 
 def vhd_source(captured: dt.date, sequence: int = 0, data_disks: Sequence[tuple[int, Optional[str]]] = ()) -> dict:
@@ -49,16 +52,33 @@ def add_version(path: str | os.PathLike, stack: str, new: NewVersion) -> tuple[C
         entry["excludeFromLatest"] = True
     if new.end_of_life:
         entry["endOfLife"] = new.end_of_life
+    if new.tags:
+        entry["tags"] = dict(new.tags)
     editor.add_version(new.image, entry)
     catalog = editor.save()
     how = "staged (excludeFromLatest: true; `gallery promote` makes it latest)" if staged else "eligible for latest"
-    return catalog, [f"{path}: added {new.image} {new.version}, {how}"]
+    lines = [f"{path}: added {new.image} {new.version}, {how}"]
+    if new.tags:
+        lines.append("  tagged " + ", ".join(f"{k}={v}" for k, v in new.tags.items()))
+    return catalog, lines
+
+
+class GatesRefused(Exception):
+    """A gate refused the version (gallery.lifecycle.gates): nothing is written (exit 2)."""
+
+    def __init__(self, image: str, version: str, gates: Gates):
+        super().__init__(f"{image} {version} was not promoted: {len(gates.refusals)} gate refusal(s); nothing was "
+                         "written")
+        self.gates = gates
 
 
 def promote(path: str | os.PathLike, stack: str, image: str, version: str,
-            state: Optional[VersionState]) -> list[str]:
+            state: Optional[VersionState], gates: Optional[Callable[[], Gates]] = None,
+            today: Optional[dt.date] = None) -> list[str]:
     """Clear excludeFromLatest. `state` is what Azure reports (None: --offline, not checked). Raises
-    NotReady when Azure does not report it provisioned and Completed everywhere, CatalogError on bad input."""
+    NotReady when Azure does not report it provisioned and Completed everywhere, GatesRefused when a gate refuses
+    it (`gates` runs them once the version is found staged and ready; their record goes into its tags),
+    CatalogError on bad input."""
     editor = CatalogEditor(path, stack)
     node = editor.version(image, version)
     if not node.get("excludeFromLatest"):
@@ -67,8 +87,17 @@ def promote(path: str | os.PathLike, stack: str, image: str, version: str,
     if state is not None and state.problem is not None:
         said = "Azure does not have it" if not state.in_azure else f"Azure reports it {state.problem}"
         raise NotReady(f"{image} {version} is not ready to be latest: {said}")
+    passed = gates() if gates is not None else None
+    if passed is not None and passed.refusals:
+        raise GatesRefused(image, version, passed)
     editor.delete(node, "excludeFromLatest")
+    recorded = passed.tags(today or dt.datetime.now(dt.timezone.utc).date()) if passed is not None else {}
+    set_tags(editor, node, recorded)
     editor.save()
     checked = "Azure reports it provisioned and replicated to every target region" if state is not None else \
         "offline: Azure was not asked whether it finished replicating"
-    return [f"{path}: promoted {image} {version} ({checked})"]
+    lines = [f"{path}: promoted {image} {version} ({checked})"]
+    if passed is not None:
+        lines += passed.lines()
+        lines.append("  recorded in its tags: " + ", ".join(recorded))
+    return lines

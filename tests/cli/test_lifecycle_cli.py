@@ -1,6 +1,7 @@
 """`gallery version add`, `promote` and `lifecycle` on copies of real catalogs: exact file contents, exit codes."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -104,9 +105,15 @@ def test_promote_when_azure_reports_it_replicated(example, azure, capsys):
     code, out, _ = run(capsys, "promote", UBUNTU, "1.1.1", "--catalog", example)
     assert code == 0
     assert out == (f"{example}: promoted {UBUNTU} 1.1.1 (Azure reports it provisioned and replicated to every "
-                   "target region)\n")
+                   "target region)\n"
+                   "  gate validation: passed (Azure ran no validation of this version)\n"
+                   "  gate policy: passed (no policy violation reported)\n"
+                   "  recorded in its tags: promoted.on, gate.validation, gate.policy\n")
+    today = dt.datetime.now(dt.timezone.utc).date()
     assert example.read_text() == before.replace(
-        "        excludeFromLatest: true   # published, replication checked, promoted in a later change\n", "")
+        "        excludeFromLatest: true   # published, replication checked, promoted in a later change\n",
+        f"        tags:\n          promoted.on: '{today}'\n          gate.validation: Azure ran no validation of "
+        "this version\n          gate.policy: no policy violation reported\n")
     assert load_catalog(example).image(UBUNTU).latest.name == "1.1.1"
 
 
@@ -129,7 +136,12 @@ def test_promote_refuses_what_azure_has_not_finished(example, azure, capsys, ser
 
 def test_promote_offline_says_it_did_not_ask(example, capsys):
     code, out, _ = run(capsys, "promote", UBUNTU, "1.1.1", "--catalog", example, "--offline")
-    assert code == 0 and out.endswith("(offline: Azure was not asked whether it finished replicating)\n")
+    assert code == 0 and out.splitlines() == [
+        f"{example}: promoted {UBUNTU} 1.1.1 (offline: Azure was not asked whether it finished replicating)",
+        "  gate validation: not checked (--offline: Azure was not asked)",
+        "  gate policy: not checked (--offline: Azure was not asked)",
+        "  recorded in its tags: promoted.on, gate.validation, gate.policy"]
+    assert load_catalog(example).image(UBUNTU).version("1.1.1").tag("gate.policy") == "not checked: --offline"
 
 
 def test_promote_of_a_version_already_eligible(example, capsys):
