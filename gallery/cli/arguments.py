@@ -139,3 +139,13 @@ def add_workers(parser: argparse.ArgumentParser, default: int, what: str) -> Non
     """--workers, with the default of the library it tunes (each written once, there)."""
     parser.add_argument("--workers", type=workers, default=default, metavar="N",
                         help=f"{what}, {WORKERS_MIN} to {WORKERS_MAX} (default: {default})")
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    """--build-id and --commit: the build a new version comes from, recorded in its tags (default: the CI's own
+    variables, GitHub Actions or Azure Pipelines, when they are set)."""
+    group = parser.add_argument_group("provenance (recorded in the version's tags)")
+    group.add_argument("--build-id", metavar="ID", default=None,
+                       help="the build that made the version (default: $GITHUB_RUN_ID or $BUILD_BUILDID in CI)")
+    group.add_argument("--commit", metavar="SHA", default=None,
+                       help="the commit it was built from (default: $GITHUB_SHA or $BUILD_SOURCEVERSION in CI)")

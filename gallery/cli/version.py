@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from typing import Optional
 
-from gallery.cli.arguments import add_catalog_option, data_disk, iso_date
+from gallery.cli.arguments import add_build_options, add_catalog_option, data_disk, iso_date
 from gallery.cli.output import Reporter
 from gallery.errors import Exit
 
@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     staged.add_argument("--not-staged", dest="staged", action="store_false",
                         help="eligible for latest at once, whatever the policy says")
     add.add_argument("--end-of-life", type=iso_date, metavar="DATE", help="the version's endOfLife")
+    add_build_options(add)
     add.set_defaults(func=run_add)
 
 
@@ -59,12 +60,14 @@ def source_from(args: argparse.Namespace) -> Optional[dict]:
 
 
 def run_add(args: argparse.Namespace, out: Reporter) -> Exit:
+    from gallery.lifecycle.provenance import ci_build, source_tags
     from gallery.lifecycle.versions import NewVersion, add_version
     source = source_from(args)
     if source is None:
         out.error("--sequence and --data-disk go with --vhd-captured")
         return Exit.USER
+    tags = source_tags(source, ci_build(build_id=args.build_id, commit=args.commit))
     _, lines = add_version(args.catalog, args.stack, NewVersion(args.image, args.version, source, args.staged,
-                                                                args.end_of_life))
+                                                                args.end_of_life, tags))
     out.result("\n".join(lines))
     return Exit.OK

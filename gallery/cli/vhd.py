@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from gallery.cli.arguments import add_catalog_option, add_workers, iso_date, lun
+from gallery.cli.arguments import add_build_options, add_catalog_option, add_workers, iso_date, lun
 from gallery.cli.output import Format, Reporter, add_format
 from gallery.errors import Exit
 from gallery.vhd import DEFAULT_WORKERS
@@ -77,7 +77,9 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (for CI): only the result")
     p.add_argument("--add-version", metavar="VERSION",
                    help="after uploading the OS disk, add this version to the catalog (edited in place): its "
-                        "capture date, sequence and the data disks already uploaded for that date and sequence")
+                        "capture date, sequence and the data disks already uploaded for that date and sequence, "
+                        "with where it came from in its tags (the blob, its MD5, the size, the build)")
+    add_build_options(p)
     p.set_defaults(func=run_upload)
 
 
@@ -103,8 +105,14 @@ def run_upload(args: argparse.Namespace, out: Reporter) -> Exit:
     if args.add_version is None:
         out.result(text.catalog_lines(done))
         return Exit.OK
+    from gallery.lifecycle.provenance import ci_build, upload_tags  # noqa: PLC0415
     from gallery.lifecycle.versions import NewVersion, add_version, vhd_source  # noqa: PLC0415
+    from gallery.vhd.upload import b64  # noqa: PLC0415
     source = vhd_source(done.captured, done.result.sequence, [(disk, None) for disk in done.data_disks])
-    _, lines = add_version(args.catalog, args.stack, NewVersion(done.image.name, args.add_version, source))
+    tags = upload_tags(container=done.image.container, blob=done.result.blob, md5_b64=b64(done.result.md5),
+                       captured=done.captured, disks=(done.result.size, *done.data_disk_sizes),
+                       build=ci_build(build_id=args.build_id, commit=args.commit))
+    _, lines = add_version(args.catalog, args.stack, NewVersion(done.image.name, args.add_version, source,
+                                                                tags=tags))
     out.result("\n".join(lines))
     return Exit.OK

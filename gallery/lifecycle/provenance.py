@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 GIB = 1024**3
 VHD_FOOTER = 512
@@ -53,12 +53,13 @@ def build_tags(build: Build) -> dict[str, str]:
     return {k: v for k, v in values.items() if v}
 
 
-def upload_tags(*, container: str, blob: str, md5_b64: str, captured: dt.date, disk_bytes: int,
+def upload_tags(*, container: str, blob: str, md5_b64: str, captured: dt.date, disks: Sequence[int],
                 build: Build) -> dict[str, str]:
     """What `upload --add-version` records: the OS disk's blob and MD5 (as the blob's Content-MD5), the capture
-    date, the size of the version's disks (GiB, rounded up: what Azure stores per replica), and the build."""
+    date, the size of the version's disks (`disks`: each page blob's bytes; whole GiB each, what a replica holds;
+    the review diff prices replicas by it), and the build."""
     return {"source.blob": f"{container}/{blob}", "source.md5": md5_b64, "source.captured": captured.isoformat(),
-            "source.sizeGiB": str(size_gib(disk_bytes)), **build_tags(build)}
+            "source.sizeGiB": str(sum(size_gib(d) for d in disks)), **build_tags(build)}
 
 
 def source_tags(source: Mapping[str, Any], build: Build) -> dict[str, str]:

@@ -23,10 +23,15 @@ def newest_os_sequence(container: ContainerClient, image: str, captured: dt.date
 
 def data_disks(container: ContainerClient, image: str, captured: dt.date, sequence: int) -> list[int]:
     """The LUNs whose data disk blob of this capture (date and sequence) is in the container."""
-    names = {b.name for b in container.list_blobs(name_starts_with=f"{image}-datadisk-")}
+    return list(data_disk_sizes(container, image, captured, sequence))
+
+
+def data_disk_sizes(container: ContainerClient, image: str, captured: dt.date, sequence: int) -> dict[int, int]:
+    """{LUN: bytes of its page blob} of this capture's data disks in the container, by LUN (one listing)."""
+    sizes = {b.name: b.size for b in container.list_blobs(name_starts_with=f"{image}-datadisk-")}
     bounds = schema.schema()["$defs"]["dataDisk"]["properties"]["lun"]  # every LUN the catalog allows
-    return [lun for lun in range(bounds["minimum"], bounds["maximum"] + 1)
-            if naming.data_disk_blob_name(image, lun, captured, sequence) in names]
+    return {lun: sizes[name] for lun in range(bounds["minimum"], bounds["maximum"] + 1)
+            if (name := naming.data_disk_blob_name(image, lun, captured, sequence)) in sizes}
 
 
 def has_blob(container: ContainerClient, name: str) -> bool:

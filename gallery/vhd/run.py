@@ -50,6 +50,7 @@ class Uploaded:
     result: upload.UploadResult
     os_blob_there: bool  # the OS disk of this capture is in the container (always, for an OS disk)
     data_disks: tuple[int, ...] = ()  # with add_version: the LUNs of this capture's data disks there
+    data_disk_sizes: tuple[int, ...] = ()  # with add_version: the bytes of those data disks' page blobs
 
 
 class Rejected(Exception):
@@ -99,9 +100,10 @@ def upload_file(request: UploadRequest, progress: Optional[Progress] = None) -> 
         if message is None:
             raise
         raise _failed(request, f"not uploaded to {where} ({how}): {message}", "upload.azure") from None
-    disks = () if request.add_version is None else tuple(
-        captures.data_disks(container, image.name, captured, result.sequence))
-    return Uploaded(catalog, image, captured, request.data_disk, where, result, os_blob_there, disks)
+    sizes = {} if request.add_version is None else captures.data_disk_sizes(container, image.name, captured,
+                                                                            result.sequence)
+    return Uploaded(catalog, image, captured, request.data_disk, where, result, os_blob_there, tuple(sizes),
+                    tuple(sizes.values()))
 
 
 def _image(catalog: Catalog, request: UploadRequest) -> ImageDefinition:

@@ -448,7 +448,10 @@ def test_upload_add_version_records_the_capture_with_its_data_disks(blob_catalog
     # A second capture of the same day: the version takes its sequence, and the data disk of that sequence only.
     assert main(["upload", "os2.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q",
                  "--add-version", "1.1.0"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "images.yaml: added ubuntu-test 1.1.0, eligible for latest"
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "images.yaml: added ubuntu-test 1.1.0, eligible for latest",
+        f"  tagged source.blob={blob_catalog.container_name}/ubuntu-test-os-2026-11-21-01.vhd, "
+        f"source.md5={upload.b64(upload.disk_md5('os2.vhd'))}, source.captured=2026-11-21, source.sizeGiB=1"]
     added = open("images.yaml").read()
     assert added.startswith(before)
     version = load_catalog("images.yaml").image("ubuntu-test").version("1.1.0")
@@ -460,6 +463,8 @@ def test_upload_add_version_records_the_capture_with_its_data_disks(blob_catalog
     first = load_catalog("images.yaml").image("ubuntu-test").version("1.2.0")
     assert (first.source.os_blob, [(d.lun, d.blob) for d in first.source.data_disks]) == (
         "ubuntu-test-os-2026-11-21.vhd", [(2, "ubuntu-test-datadisk-2-2026-11-21.vhd")])
+    assert first.tag("source.md5") == upload.b64(upload.disk_md5("os.vhd"))
+    assert first.tag("source.sizeGiB") == "2", "the OS disk and its data disk, 1 GiB each"
     # A third time: the catalog references that blob now, so the loader refuses a second version of it.
     assert main(["upload", "os.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q",
                  "--add-version", "1.3.0"]) == 1
