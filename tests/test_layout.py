@@ -18,7 +18,7 @@ ARMLOCAL = ROOT / "armlocal"
 FLOORS = [
     {"gallery", "gallery.errors", "gallery.annotations", "gallery.files"},
     {"gallery.catalog"},
-    {"gallery.desired"},
+    {"gallery.desired", "gallery.cost"},
     {"gallery.azure", "gallery.components", "gallery.vhd"},
     {"gallery.program"},
     {"gallery.plan"},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 from gallery.azure.client import RETRY_TOTAL, client_options
 from gallery.azure.errors import arm_error
@@ -20,6 +20,7 @@ from gallery.azure.target import ArmTarget
 # Where the answer comes from, said wherever a count is shown.
 SCOPE = "Azure Resource Graph, every subscription this identity can read"
 PAGE = 1000  # Resource Graph's largest page
+SHOWN = 3  # machines named in a line; the rest are counted
 _REF = re.compile(r"/images/(?P<image>[^/]+)(?:/versions/(?P<version>[^/]+))?$")
 _KINDS = {"microsoft.compute/virtualmachines": "VM", "microsoft.compute/virtualmachinescalesets": "scale set"}
 
@@ -108,3 +109,11 @@ def _machine(row: dict) -> Machine:
     assert m is not None  # filtered by the caller
     version = m["version"] or row.get("exactVersion") or None
     return Machine(row["id"], _KINDS.get(str(row.get("type", "")).lower(), str(row.get("type"))), m["image"], version)
+
+
+def describe(machines: Sequence[Machine], shown: int = SHOWN) -> str:
+    """`2 VMs and 1 scale set: vm-a, vm-b, ss-c` (the first `shown` by name, then how many more)."""
+    counts = {kind: sum(m.kind == kind for m in machines) for kind in ("VM", "scale set")}
+    parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n]
+    names = [m.name for m in machines[:shown]] + ([f"{len(machines) - shown} more"] if len(machines) > shown else [])
+    return " and ".join(parts) + ": " + ", ".join(names)

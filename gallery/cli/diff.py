@@ -7,8 +7,10 @@ change); 1: either side is invalid; 2: blocking findings that no `--allow` cover
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from gallery.cli.arguments import add_stack, file_path, iso_date
+from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.output import Format, Reporter, add_format
 from gallery.diff.findings import KINDS, parse_allow
 from gallery.errors import CatalogError, Exit
@@ -35,6 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="judge end-of-life retirement on this date (default: today)")
     p.add_argument("--no-plan", action="store_true",
                    help="compare the catalogs only, not their offline plans (faster for very large catalogs)")
+    p.add_argument("--in-use", action="store_true",
+                   help="ask Azure Resource Graph how many VMs and scale sets use each version or definition the "
+                        "change removes (Reader on their subscriptions; the gallery and subscription as for status)")
+    add_arm_options(p)
     p.set_defaults(func=run)
 
 
@@ -47,7 +53,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     allow = parse_allow(args.allow)
     try:
         report, head = build_report(args.base, args.head, stack=args.stack, allow=allow, today=args.today,
-                                    with_plan=not args.no_plan)
+                                    with_plan=not args.no_plan, in_use=_asker(args) if args.in_use else None)
     except CatalogError as exc:  # the PR comment says why nothing was compared; the problems follow
         out.render(exc, {Format.MARKDOWN: lambda e: render_invalid(args.base, args.head, args.stack, e.errors)})
         raise
@@ -59,3 +65,18 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
         Format.GITHUB: lambda r: render_github(r, head.annotate_as or r.head),
     })
     return Exit.ATTENTION if report.blocking else Exit.OK
+
+
+def _asker(args: argparse.Namespace):
+    """How --in-use asks: the gallery's ids (read from Azure) looked up in Resource Graph."""
+    def ask(base, images):
+        from gallery.azure.client import compute_client
+        from gallery.azure.graph import graph_client, machines_using
+        from gallery.lifecycle.inuse import image_prefixes
+
+        # The stack's azure-native config is found from the catalog being reviewed (HEAD when it is a file).
+        args.catalog = args.head if ":" not in args.head or Path(args.head).exists() else "images.yaml"
+        target, sub = arm_target(args), subscription(args)
+        prefixes = image_prefixes(base, images, compute_client(target, sub), sub)
+        return machines_using(graph_client(target), prefixes)
+    return ask

@@ -8,9 +8,12 @@ allows it by kind, by family (`version`), or by what it does (`delete`, `replace
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from gallery.errors import CatalogError, Problem
+
+if TYPE_CHECKING:
+    from gallery.diff.cost import StorageReport
 
 BLOCK, WARN, INFO = "blocking", "warning", "info"
 SEVERITY_RANK = {BLOCK: 0, WARN: 1, INFO: 2}
@@ -171,6 +174,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     resources: Optional[list] = None  # list[ResourceChange], or None when the plan was not compared
     resources_note: str = ""  # why the resource level is missing, when it is
+    storage: Optional[StorageReport] = None  # what the change adds to or frees from storage
+    in_use_note: str = ""  # where the in-use counts come from, when they were asked for
 
     @property
     def blocking(self) -> list[Finding]:

@@ -41,6 +41,12 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     blocks: list[tuple[str, str]] = _section("| | Kind | Change |\n|---|---|---|", rows, "row")
     detailed = [f for f in findings if f.details or f.hint]
     blocks += _section("\n#### Details\n", [_detail(f) for f in detailed], "detail")
+    if report.in_use_note:
+        blocks.append((f"\n_{_cell(report.in_use_note)}._", "note"))
+    storage = report.storage
+    if storage is not None and storage.changes:
+        blocks += _section(f"\n#### Storage: {_cell(storage.total())}\n\n_{_cell(storage.prices.stated())}._\n",
+                           [f"- {_cell(c.text(storage.prices))}" for c in storage.changes], "storage")
     if report.resources:
         blocks += _section(f"\n#### Resources (offline plan): {resource_counts(report.resources)}\n",
                            [_resource(r) for r in report.resources], "resource")
@@ -80,7 +86,7 @@ def _fit(head: list[str], blocks: list[tuple[str, str]], footer: list[str], limi
         out += "\n" + text
     if left:
         parts = [f"{n} {'table row' if w == 'row' else w}{'s' if n > 1 else ''}" for w, n in left.items()
-                 if w in ("row", "detail", "resource", "problem")]
+                 if w in ("row", "detail", "resource", "problem", "storage")]
         out += (f"\n\n_Cut to fit a PR comment ({limit:,} characters): {', '.join(parts) or 'some sections'} "
                 "not shown. Run `gallery diff` locally, or use `--format json`, for everything._")
     return out + tail

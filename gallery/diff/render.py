@@ -22,6 +22,9 @@ def render_text(report: Report) -> str:
         out += [f"    {change(d)}" for d in f.details]
         if f.hint:
             out.append(f"    hint: {f.hint}")
+    if report.in_use_note:
+        out.append(f"({report.in_use_note})")
+    out += storage_lines(report)
     if report.resources:
         out.append(f"resources (offline plan): {resource_counts(report.resources)}")
         for r in report.resources:
@@ -34,6 +37,15 @@ def render_text(report: Report) -> str:
     return "\n".join(out)
 
 
+def storage_lines(report: Report) -> list[str]:
+    """What the change adds to or frees from storage, a version a line (nothing when no replica changes)."""
+    storage = report.storage
+    if storage is None or not storage.changes:
+        return []
+    return [f"storage ({storage.prices.stated()}): {storage.total()}",
+            *(f"  {c.text(storage.prices)}" for c in storage.changes)]
+
+
 def render_json(report: Report) -> str:
     doc = {
         "base": report.base, "head": report.head, "stack": report.stack, "changed": report.changed,
@@ -41,11 +53,13 @@ def render_json(report: Report) -> str:
         "findings": [{
             "kind": f.kind, "severity": f.severity, "action": f.action, "blocking": f.blocking,
             "allowed": f.allowed, "subject": f.subject, "message": f.message, "file": f.file, "line": f.line,
-            "column": f.column, "path": f.path, "hint": f.hint,
+            "column": f.column, "path": f.path, "hint": f.hint, "inUse": f.in_use,
             "details": [{"property": d.property, "before": d.before, "after": d.after} for d in f.details],
         } for f in sort_findings(report.findings)],
         "resources": None if report.resources is None else [r.as_dict() for r in report.resources],
         "resourcesNote": report.resources_note or None,
+        "storage": report.storage.as_dict() if report.storage is not None else None,
+        "inUseNote": report.in_use_note or None,
     }
     return json.dumps(doc, indent=2, default=str)
 

@@ -10,18 +10,24 @@ from typing import Optional
 
 from gallery.catalog.model import Catalog
 from gallery.catalog.yamlload import Document, load_yaml
+from gallery.cost.prices import load_prices
 from gallery.desired.build import desired_state
 from gallery.desired.selection import changed
 from gallery.diff.catalog import diff_catalogs
+from gallery.diff.cost import storage_changes
 from gallery.diff.findings import Report, apply_allow
+from gallery.diff.inuse import NOTE as IN_USE_NOTE
+from gallery.diff.inuse import Ask, with_in_use
 from gallery.diff.resources import compare_plans
 from gallery.diff.sources import Side, read_side
 from gallery.errors import CatalogError
 
 
 def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset[str] = frozenset(),
-                 today: Optional[dt.date] = None, with_plan: bool = True) -> tuple[Report, Side]:
-    """The report, and HEAD's side (GitHub annotations point at its path). Raises CatalogError."""
+                 today: Optional[dt.date] = None, with_plan: bool = True,
+                 in_use: Optional[Ask] = None) -> tuple[Report, Side]:
+    """The report, and HEAD's side (GitHub annotations point at its path). `in_use`: how to ask Azure which VMs and
+    scale sets use what the change removes (None: not asked). Raises CatalogError, ArmError."""
     sides, catalogs, problems = [], [], []
     for spec in (base_spec, head_spec):
         try:
@@ -34,7 +40,11 @@ def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset
         raise CatalogError(problems)
     head = sides[1]
     findings = diff_catalogs(catalogs[0], catalogs[1], today=today, locate=_locator(head))
-    report = Report(base_spec, head_spec, stack, apply_allow(findings, allow))
+    if in_use is not None:
+        findings = with_in_use(findings, catalogs[0], in_use)
+    report = Report(base_spec, head_spec, stack, apply_allow(findings, allow),
+                    storage=storage_changes(catalogs[0], catalogs[1], load_prices()),
+                    in_use_note=IN_USE_NOTE if in_use is not None else "")
     if with_plan:
         report.resources, report.resources_note = _plans(*catalogs)
     else:

@@ -13,12 +13,10 @@ from typing import Any, Iterable, Sequence
 
 from gallery.azure.client import call_options
 from gallery.azure.errors import arm_error
-from gallery.azure.graph import SCOPE, InUse, Machine, machines_using
+from gallery.azure.graph import SCOPE, InUse, Machine, describe, machines_using
 from gallery.catalog.model import Catalog
 from gallery.desired import arm
 from gallery.lifecycle.policy import REMOVE, Action
-
-SHOWN = 3  # machines named in a line; the rest are counted
 
 
 def image_prefixes(catalog: Catalog, images: Iterable[str], compute: Any, subscription: str) -> list[str]:
@@ -74,12 +72,3 @@ def keep_in_use(actions: Sequence[Action], in_use: InUse, *, allow: bool) -> tup
         else:
             kept.append(Kept(a, users))
     return out, kept
-
-
-def describe(machines: Sequence[Machine], shown: int = SHOWN) -> str:
-    """`2 VMs and 1 scale set: vm-a, vm-b, ss-c` (the first `shown` by name, then how many more)."""
-    counts = {kind: sum(m.kind == kind for m in machines) for kind in ("VM", "scale set")}
-    parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items() if n]
-    names = [m.name for m in machines[:shown]] + ([f"{len(machines) - shown} more"] if len(machines) > shown else [])
-    return " and ".join(parts) + ": " + ", ".join(names)
-

@@ -10,7 +10,7 @@ from gallery.desired.build import desired_state
 from gallery.diff.catalog import diff_catalogs
 from gallery.diff.findings import sort_findings
 
-DIFF = pathlib.Path(__file__).resolve().parents[1] / "catalogs" / "diff"
+DIFF = pathlib.Path(__file__).resolve().parents[1] / "catalogs" / "diff" / "evidence"
 TODAY = dt.date(2026, 6, 1)
 
 

@@ -7,11 +7,10 @@ import shutil
 import pytest
 
 from armlocal import RESOURCE_GRAPH_API_VERSION, SUBSCRIPTION, serve_catalog
-from gallery.azure.graph import InUse, Machine, graph_client, machines_using, query_text
+from gallery.azure.graph import InUse, Machine, describe, graph_client, machines_using, query_text
 from gallery.azure.target import resolve_target
 from gallery.catalog.loader import load_catalog
 from gallery.cli import main
-from gallery.lifecycle.inuse import describe
 from tests.fixtures.paths import CATALOGS
 
 GALLERY = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-life-dev/providers/Microsoft.Compute/galleries/gal_life_dev"
