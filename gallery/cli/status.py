@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "status", help="what Azure has of every version: provisioning, replication per region, latest",
         description="Read every version of the catalog from Azure (with its replication status), and the versions "
-                    "Azure has that the catalog does not. Exit 0 when nothing failed or is missing, 1 when Azure "
+                    "Azure has that the catalog does not, and those its soft delete keeps; --format markdown adds "
+                    "the storage each version takes. Exit 0 when nothing failed or is missing, 1 when Azure "
                     "cannot be read or the input is wrong, 2 when a version failed or is missing.")
     add_catalog_arguments(p)
     add_format(p, (Format.TEXT, Format.JSON, Format.MARKDOWN),
@@ -27,12 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.azure.client import compute_client
-    from gallery.lifecycle import render
+    from gallery.cost.prices import load_prices
+    from gallery.lifecycle import report
+    from gallery.lifecycle.softdelete import read_soft_deleted
     from gallery.lifecycle.status import read_status
 
     catalog = load_catalog(args.catalog, args.stack)
     sub = subscription(args)
-    status = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub, workers=args.workers)
-    out.render(status, {Format.TEXT: render.render_text, Format.JSON: render.render_json,
-                        Format.MARKDOWN: render.render_markdown})
+    client = compute_client(arm_target(args), sub, retry_total=6)
+    status = read_status(catalog, client, sub, workers=args.workers)
+    # Issue 21: the versions soft delete keeps, and (markdown) the storage each version takes.
+    full = report.status_report(catalog, status, read_soft_deleted(client, catalog, workers=args.workers),
+                                load_prices())
+    out.render(full, {Format.TEXT: report.render_text, Format.JSON: report.render_json,
+                      Format.MARKDOWN: report.render_markdown})
     return Exit.ATTENTION if status.failed else Exit.OK

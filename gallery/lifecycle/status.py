@@ -45,6 +45,7 @@ class VersionState:
     latest: bool = False  # what Azure gives for `latest` of this image
     missing_regions: tuple[str, ...] = ()  # in the catalog's target regions, not in Azure's
     error: Optional[str] = None  # Azure refused to tell (e.g. 403 on this definition)
+    disk_gib: Optional[int] = None  # its disks together, as Azure reports them (sizeInGB): what a replica holds
 
     @property
     def problem(self) -> Optional[str]:
@@ -182,7 +183,16 @@ def _read_version(client: Any, rg: str, gallery: str, declared: DesiredResource,
         end_of_life=_date(profile.end_of_life_date) if profile else None,
         exclude_from_latest=bool(profile.exclude_from_latest) if profile else None,
         latest=version == _azure_latest(found),
-        missing_regions=tuple(t for t in targets if regions and t not in reported))
+        missing_regions=tuple(t for t in targets if regions and t not in reported), disk_gib=_disk_gib(body))
+
+
+def _disk_gib(body: Any) -> Optional[int]:
+    """The OS and data disks' sizeInGB together; None when Azure does not say (yet)."""
+    storage = body.storage_profile
+    disks = ([storage.os_disk_image] if storage and storage.os_disk_image else []) + \
+        list(storage.data_disk_images or ()) if storage else []
+    sizes = [d.size_in_gb for d in disks]
+    return sum(sizes) if sizes and None not in sizes else None
 
 
 def _azure_latest(found: dict[str, Any]) -> Optional[str]:
