@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "gallery.cli.vhd",
     "gallery.cli.version",
     "gallery.cli.promote",
+    "gallery.cli.repair",
     "gallery.cli.lifecycle",
     "gallery.cli.status",
     "gallery.cli.discover",
@@ -77,7 +78,8 @@ def build_parser() -> _Parser:
         # `gallery` (the console script) or `python -m gallery`, as the user typed it
         prog="python -m gallery" if sys.argv and sys.argv[0].endswith("__main__.py") else "gallery",
         description="Azure Compute Gallery as code: validate, plan and diff images.yaml; check and upload VHDs; "
-                    "add, promote and retire versions; read their status in Azure; discover an existing gallery.",
+                    "add, promote, retire, restore and repair versions; read their status in Azure; discover an "
+                    "existing gallery.",
         epilog=exit_codes(), formatter_class=_Formatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
