@@ -26,18 +26,18 @@ GRACE_SECONDS = 5  # between SIGTERM and SIGKILL when a run is stopped
 class CanaryRun:
     region: str
     argv: tuple[str, ...]
-    exit_code: Optional[int]  # None: it did not finish (timed out, or could not start)
+    returncode: Optional[int]  # None: it did not finish (timed out, or could not start)
     seconds: float
     tail: tuple[str, ...] = ()  # its last output lines
     failure: Optional[str] = None  # why it did not finish: "timed out after 30 min", "cannot start: ..."
 
     @property
     def passed(self) -> bool:
-        return self.exit_code == 0
+        return self.returncode == 0
 
     def words(self) -> str:
         """What a refusal says of this run: the command, how it ended, and its last lines."""
-        how = self.failure or f"exited {self.exit_code} after {self.seconds:.1f} s"
+        how = self.failure or f"exited {self.returncode} after {self.seconds:.1f} s"
         said = f"`{' '.join(self.argv)}` {how}"
         if self.tail:
             said += "; its last lines:\n" + "\n".join(f"      | {line}" for line in self.tail)

@@ -170,7 +170,7 @@ def test_a_canary_past_its_timeout_is_stopped_with_its_children(tmp_path):
     started = time.monotonic()
     result = run_one(["./slow.sh"], "westeurope", {}, cwd=str(tmp_path), timeout=1)
     assert time.monotonic() - started < 10
-    assert (result.passed, result.exit_code, result.tail) == (False, None, ("started",))
+    assert (result.passed, result.returncode, result.tail) == (False, None, ("started",))
     assert result.words() == "`./slow.sh` timed out after 1 s and was stopped; its last lines:\n      | started"
     child = int((tmp_path / "child.pid").read_text())
     time.sleep(0.2)
