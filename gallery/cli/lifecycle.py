@@ -40,6 +40,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     catalog = load_catalog(args.catalog, args.stack)
     health = None
     kept: list = []
+    asked = False
     if not args.offline:
         from gallery.azure.client import compute_client
         from gallery.lifecycle.status import read_status
@@ -53,12 +54,18 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
         from gallery.lifecycle.inuse import keep_in_use, users_of_removals
         in_use = users_of_removals(catalog, actions, client, graph_client(arm_target(args), retry_total=6), sub)
         actions, kept = keep_in_use(actions, in_use, allow=args.allow_in_use)
+        asked = any(a.kind == "remove" for a in actions)
     note = "offline: Azure was not asked, so failed or replicating versions count as good and versions in use " \
         "are not looked for" if health is None \
         else "versions Azure reports failed, replicating or missing do not count as good"
     lines = [f"{args.catalog}: lifecycle on {today} ({note})"]
     lines += [f"  {a.text()}" for a in actions] or ["  nothing to do"]
     lines += [f"  {k.text()}" for k in kept]
+    if asked:
+        from gallery.azure.graph import SCOPE
+        lines.append(f"  (the versions removed were looked up in {SCOPE}: no VM or scale set uses them"
+                     + (", but where said" if args.allow_in_use and any("--allow-in-use" in a.reason for a in actions)
+                        else "") + ")")
     if args.apply and actions:
         editor = CatalogEditor(args.catalog, args.stack)
         apply_actions(editor, actions)

@@ -50,12 +50,14 @@ def test_version_add_from_vhds_writes_the_entry_in_the_images_style(example, cap
     code, out, _ = run(capsys, "version", "add", UBUNTU, "1.2.0", "--catalog", example, "--vhd-captured",
                        "2026-11-20", "--sequence", "1", "--data-disk", "0:ReadOnly", "--data-disk", "1", "--staged")
     assert code == 0
-    assert out == f"{example}: added {UBUNTU} 1.2.0, staged (excludeFromLatest: true; `gallery promote` makes it latest)\n"
+    assert out == (f"{example}: added {UBUNTU} 1.2.0, staged (excludeFromLatest: true; `gallery promote` makes it "
+                   "latest)\n  tagged source.captured=2026-11-20\n")
     anchor = "        excludeFromLatest: true   # published, replication checked, promoted in a later change\n"
     assert example.read_text() == before.replace(anchor, anchor + (
         "      - version: 1.2.0\n        source:\n          vhd:\n            captured: 2026-11-20\n"
         "            sequence: 1\n            dataDisks:\n              - {lun: 0, caching: ReadOnly}\n"
-        "              - {lun: 1}\n        excludeFromLatest: true\n"))
+        "              - {lun: 1}\n        excludeFromLatest: true\n"
+        "        tags:\n          source.captured: '2026-11-20'\n"))
     assert load_catalog(example).image(UBUNTU).version("1.2.0").source.os_blob == \
         "ubuntu-22.04-gen2-os-2026-11-20-01.vhd"
 
@@ -70,7 +72,7 @@ def test_version_add_follows_the_policy_unless_told(life, capsys):
         "Microsoft.Compute/images/batch-2}\n        excludeFromLatest: true\n")
     code, out, _ = run(capsys, "version", "add", "batch", "2.2.0", "--catalog", life, "--vhd-captured",
                        "2026-11-01", "--not-staged")
-    assert code == 0 and out.endswith("added batch 2.2.0, eligible for latest\n")
+    assert code == 0 and out.endswith("added batch 2.2.0, eligible for latest\n  tagged source.captured=2026-11-01\n")
 
 
 @pytest.mark.parametrize("argv, message", [

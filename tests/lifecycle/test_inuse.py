@@ -86,14 +86,19 @@ def test_allow_in_use_removes_it_and_says_who_used_it(life, azure, capsys):
     assert code == 0
     assert out.splitlines()[1:] == [
         "  remove: web 1.0.0 (endOfLife 2027-03-01 + removeAfterDays 30 has passed; used by 1 VM: vm-a, removed "
-        "anyway: --allow-in-use)", f"{life}: 1 change written"]
+        "anyway: --allow-in-use)",
+        "  (the versions removed were looked up in Azure Resource Graph, every subscription this identity can read: "
+        "no VM or scale set uses them, but where said)", f"{life}: 1 change written"]
     assert load_catalog(life).image("web").version("1.0.0") is None
 
 
 def test_a_version_nobody_uses_is_removed(life, azure, capsys):
     azure.add_machine("app", "vm-new", {"id": f"{WEB}/versions/1.1.0"})
     code, out, _ = run(capsys, "lifecycle", life, "--today", "2027-04-01", "--apply")
-    assert code == 0 and "  remove: web 1.0.0 (endOfLife 2027-03-01 + removeAfterDays 30 has passed)" in out
+    assert code == 0 and out.splitlines()[1:] == [
+        "  remove: web 1.0.0 (endOfLife 2027-03-01 + removeAfterDays 30 has passed)",
+        "  (the versions removed were looked up in Azure Resource Graph, every subscription this identity can read: "
+        "no VM or scale set uses them)", f"{life}: 1 change written"]
     assert len(azure.calls("POST", "ResourceGraph")) == 1
 
 
