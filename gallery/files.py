@@ -27,10 +27,11 @@ def write_all(files: Mapping[Path, str]) -> None:
                 done.append(path)
         except OSError:
             for path in done:
-                if old[path] is None:
+                before = old[path]
+                if before is None:
                     path.unlink(missing_ok=True)
                 else:
-                    os.replace(_temporary(path, old[path]), path)
+                    os.replace(_temporary(path, before), path)
             raise
     finally:
         for temp in temps.values():

@@ -250,7 +250,8 @@ class _Builder:
         first_seen: dict[str, int] = {}
         for key_node, value_node in self._pairs(node, path):
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _TIMESTAMP):
-                shown = key_node.value if isinstance(key_node, ScalarNode) else "a " + type(key_node).__name__[:-4].lower()
+                shown = key_node.value if isinstance(key_node, ScalarNode) \
+                    else "a " + type(key_node).__name__[:-4].lower()
                 self.fail(key_node, path, f"keys must be text; {shown!r} is read as "
                           f"{_tag_name(key_node.tag)}", "yaml.key-type", hint=f'quote it: "{shown}"'
                           if isinstance(key_node, ScalarNode) else None)

@@ -97,7 +97,7 @@ class VhdReport:
         return not self.problems
 
     def summary(self) -> str:
-        if self.ok:
+        if self.ok and self.virtual_size is not None:  # an accepted file always has its virtual size
             return (f"{self.path}: ok: fixed VHD, {self.virtual_size} bytes ({human_size(self.virtual_size)}) "
                     f"+ 512-byte footer, Azure will accept it")
         return f"{self.path}: rejected: {len(self.problems)} problem{'s' if len(self.problems) > 1 else ''}"

@@ -11,7 +11,7 @@ from tests.fixtures.vhds import make_vhd
 def test_validate_check_blobs_exits_1_naming_each_missing_blob(blob_catalog, capsys):
     assert main(["validate"]) == 0  # offline, the catalog is fine
     capsys.readouterr()
-    assert main(["validate", "--check-blobs"]) == 1
+    assert main(["validate", "images.yaml", "--check-blobs"]) == 1
     err = capsys.readouterr().err.splitlines()
     os_blob, data_blob = load_catalog("images.yaml").images[0].versions[0].source.blobs
     assert err == [
@@ -41,7 +41,7 @@ def test_check_blobs_says_when_the_account_cannot_be_read(blob_catalog, fast_ret
     monkeypatch.setenv(blobstore.CONNECTION_STRING,
                        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=d3Jvbmc=;"
                        "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;")
-    assert main(["validate", "--check-blobs"]) == 1
+    assert main(["validate", "images.yaml", "--check-blobs"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("images.yaml: error: storage.account: cannot check the VHD blobs (account devstoreaccount1 "
                           "from AZURE_STORAGE_CONNECTION_STRING): the storage service cannot be reached")

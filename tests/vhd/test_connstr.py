@@ -57,7 +57,7 @@ def test_upload_and_check_blobs_exit_1_naming_what_is_wrong(blob_catalog, monkey
     expected = (f"AZURE_STORAGE_CONNECTION_STRING: error: {message}; copy the storage account's connection string "
                 "again (the portal's Access keys, or az storage account show-connection-string --name ACCOUNT), or "
                 "unset AZURE_STORAGE_CONNECTION_STRING to use your Azure login\n")
-    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q", "--catalog", "images.yaml"]) == 1
     assert capsys.readouterr().err == expected
-    assert main(["validate", "--check-blobs"]) == 1
+    assert main(["validate", "images.yaml", "--check-blobs"]) == 1
     assert capsys.readouterr().err == expected

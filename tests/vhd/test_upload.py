@@ -192,7 +192,7 @@ def test_a_data_disk_takes_the_sequence_of_the_newest_os_disk_of_its_day(blob_ca
 def test_upload_refuses_a_file_azure_would_reject(blob_catalog, capsys):
     with open("disk.img", "wb") as f:
         f.truncate(MIB)
-    assert main(["upload", "disk.img", "--image", "ubuntu-test"]) == 1
+    assert main(["upload", "disk.img", "--image", "ubuntu-test", "--catalog", "images.yaml"]) == 1
     assert capsys.readouterr().err == (
         "disk.img: error: has no VHD footer: it looks like a raw disk image (no partition table found); write "
         "its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: gallery vhd convert "
@@ -203,11 +203,11 @@ def test_upload_refuses_a_file_azure_would_reject(blob_catalog, capsys):
 
 def test_upload_names_an_unknown_image_and_a_missing_container(blob_catalog, capsys):
     make_vhd("d.vhd")
-    assert main(["upload", "d.vhd", "--image", "ubuntu-tset"]) == 1
+    assert main(["upload", "d.vhd", "--image", "ubuntu-tset", "--catalog", "images.yaml"]) == 1
     assert capsys.readouterr().err == "images.yaml: error: has no image named 'ubuntu-tset'; did you mean " \
                                       "'ubuntu-test'?\n"
     blob_catalog.delete_container()
-    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q", "--catalog", "images.yaml"]) == 1
     assert capsys.readouterr().err == (
         f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name} (account devstoreaccount1 from "
         "AZURE_STORAGE_CONNECTION_STRING): the container does not exist: deploy the stack first (pulumi up "
@@ -217,7 +217,7 @@ def test_upload_names_an_unknown_image_and_a_missing_container(blob_catalog, cap
 def test_upload_says_when_the_account_key_is_wrong(blob_catalog, azurite, monkeypatch, capsys):
     make_vhd("d.vhd")
     monkeypatch.setenv(blobstore.CONNECTION_STRING, azurite.replace("AccountKey=Eby8", "AccountKey=Xby8"))
-    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q", "--catalog", "images.yaml"]) == 1
     assert capsys.readouterr().err == (
         f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name} (account devstoreaccount1 from "
         "AZURE_STORAGE_CONNECTION_STRING): access denied (AuthorizationFailure): the key or SAS token in "
@@ -279,7 +279,7 @@ def test_a_refusal_shows_the_services_own_message(blob_catalog, own_azurite, mon
     strict = own_azurite(skip_api_version_check=False)
     monkeypatch.setenv(blobstore.CONNECTION_STRING, strict.connection_string)
     make_vhd("d.vhd")
-    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q"]) == 1
+    assert main(["upload", "d.vhd", "--image", "ubuntu-test", "-q", "--catalog", "images.yaml"]) == 1
     err = capsys.readouterr().err
     api = err.split("The API version ")[1].split(" ")[0]
     assert err == (
@@ -364,7 +364,8 @@ def test_a_second_upload_of_the_same_file_meanwhile_exits_1_sending_nothing(blob
 
     def start_another_when_a_put_is_in(done, sent):
         if sent and not second:
-            second.append(main(["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q"]))
+            second.append(main(["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "-q",
+                                 "--catalog", "images.yaml"]))
 
     first = upload.upload_vhd(blob_catalog, lambda seq: naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), seq),
                               "d.vhd", workers=1, progress=start_another_when_a_put_is_in)
@@ -387,7 +388,8 @@ def test_a_file_changed_during_its_upload_is_never_marked_complete_and_a_rerun_s
         blob_catalog, monkeypatch, capsys):
     make_vhd("d.vhd", 16 * MIB, [(i * 4 * MIB, b"x" * 100) for i in range(4)])
     name = naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), 0)
-    command = ["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--workers", "1", "-q"]
+    command = ["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--workers", "1", "-q",
+               "--catalog", "images.yaml"]
     real = upload.upload_vhd
 
     def write_to_the_disk_once_a_put_is_in(*args, **kwargs):
