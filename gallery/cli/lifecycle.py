@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
         health = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub).health()
     actions = lifecycle_actions(catalog, today, health)
     note = "offline: Azure was not asked, so failed or replicating versions count as good" if health is None \
-        else "versions Azure reports failed, replicating or missing do not count as good"
+        else "versions Azure reports failed, replicating, being deleted or missing do not count as good"
     lines = [f"{args.catalog}: lifecycle on {today} ({note})"]
     lines += [f"  {a.text()}" for a in actions] or ["  nothing to do"]
     if args.apply and actions:

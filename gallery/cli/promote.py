@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     try:
         lines = promote(args.catalog, args.stack, args.image, args.version, state)
     except NotReady as exc:
-        out.error(f"{exc}; run again once it has finished (`gallery status` shows progress)")
+        out.error(str(exc))
         return Exit.ATTENTION
     out.result("\n".join(lines))
     return Exit.OK
