@@ -381,6 +381,8 @@ class Catalog:
     images: tuple[ImageDefinition, ...]
     source_file: str = field(default="images.yaml", compare=False)
     warnings: tuple = field(default=(), compare=False)  # tuple[Problem, ...] that did not block
+    # The Azure cloud the stack deploys to (gallery.catalog.regions.CLOUDS), whose regions the catalog names.
+    cloud: str = field(default="public", compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))

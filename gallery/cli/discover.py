@@ -14,7 +14,7 @@ from pathlib import Path
 from gallery.cli.arguments import add_workers
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.output import Reporter
-from gallery.catalog.loader import DEFAULT_STACK
+from gallery.catalog.loader import DEFAULT_STACK, stack_cloud
 from gallery.discover import DEFAULT_WORKERS
 from gallery.errors import Exit
 
@@ -56,9 +56,11 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
                   "replace, or choose --output / --import-file")
         return Exit.USER
     # An ArmError (no gallery, no credential, refused) propagates to gallery.cli: message, exit 1, no file.
+    # The regions the catalog may name are the cloud's it is read from (a local endpoint: as --cloud or the stack say).
+    cloud = target.cloud if not target.local else (args.cloud or stack_cloud(args.output, args.stack))
     result = discover(target, args.subscription, args.resource_group, args.gallery,
                       storage_account=args.storage_account, stack=args.stack, file=str(catalog_path),
-                      workers=args.workers)
+                      workers=args.workers, cloud=cloud)
     if result.catalog is None:
         out.problems(result.problems)
         out.error(f"what gallery {args.gallery} holds does not make a valid catalog (the problems above are in "

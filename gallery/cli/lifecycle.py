@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.lifecycle.policy import apply_actions, lifecycle_actions
 
     today = args.today or dt.datetime.now(dt.timezone.utc).date()
-    catalog = load_catalog(args.catalog, args.stack)
+    catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
     health = None
     if not args.offline:
         from gallery.azure.client import compute_client
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     lines = [f"{args.catalog}: lifecycle on {today} ({note})"]
     lines += [f"  {a.text()}" for a in actions] or ["  nothing to do"]
     if args.apply and actions:
-        editor = CatalogEditor(args.catalog, args.stack)
+        editor = CatalogEditor(args.catalog, args.stack, cloud=args.cloud)
         apply_actions(editor, actions)
         editor.save()
         lines.append(f"{args.catalog}: {len(actions)} change{'s' if len(actions) != 1 else ''} written")

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.lifecycle import render
     from gallery.lifecycle.status import read_status
 
-    catalog = load_catalog(args.catalog, args.stack)
+    catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
     sub = subscription(args)
     status = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub, workers=args.workers)
     out.render(status, {Format.TEXT: render.render_text, Format.JSON: render.render_json,

@@ -45,14 +45,15 @@ class Discovery:
 
 def discover(target: ArmTarget, subscription: str, resource_group: str, gallery: str, *,
              storage_account: Optional[str] = None, stack: str = "dev", file: str = "images.yaml",
-             workers: int = DEFAULT_WORKERS) -> Discovery:
-    """Raises ArmError when the gallery cannot be read at all."""
+             workers: int = DEFAULT_WORKERS, cloud: Optional[str] = None) -> Discovery:
+    """Raises ArmError when the gallery cannot be read at all. `cloud`: whose regions the catalog may name."""
     found = read_gallery(target, subscription, resource_group, gallery, storage_account=storage_account,
                          workers=workers)
-    return describe(found, stack=stack, file=file)
+    return describe(found, stack=stack, file=file, cloud=cloud)
 
 
-def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml") -> Discovery:
+def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml",
+             cloud: Optional[str] = None) -> Discovery:
     """What was read, as a catalog and an import file."""
     draft = draft_catalog(found, stack)
     header = (f"Discovered by `gallery discover` from gallery {found.name} in resource group {found.resource_group}"
@@ -61,7 +62,7 @@ def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yam
               "before `pulumi import --file` (README: Adopting an existing gallery).")
     text = render(draft.document, draft.notes, header)
     try:
-        catalog = load_catalog_text(text, file, stack)
+        catalog = load_catalog_text(text, file, stack, cloud=cloud)
     except CatalogError as exc:
         return Discovery(found, text, draft.notes, None, exc.errors)
     containers = {c["name"] for c in found.containers} if found.containers is not None else None

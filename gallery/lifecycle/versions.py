@@ -68,10 +68,10 @@ def add_version(path: str | os.PathLike, stack: str, new: NewVersion) -> tuple[C
 
 
 def promote(path: str | os.PathLike, stack: str, image: str, version: str,
-            state: Optional[VersionState]) -> list[str]:
+            state: Optional[VersionState], *, cloud: Optional[str] = None) -> list[str]:
     """Clear excludeFromLatest. `state` is what Azure reports (None: --offline, not checked). Raises
     NotReady when Azure does not report it provisioned and Completed everywhere, CatalogError on bad input."""
-    editor = CatalogEditor(path, stack)
+    editor = CatalogEditor(path, stack, cloud)
     node = editor.version(image, version)
     if not node.get("excludeFromLatest"):
         raise EditError(str(path), f"{image} {version} is not staged: it is already eligible for latest",
