@@ -67,5 +67,5 @@ def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yam
         return Discovery(found, text, draft.notes, None, exc.errors)
     containers = {c["name"] for c in found.containers} if found.containers is not None else None
     imports = import_file(catalog, found.subscription, account_exists=found.account is not None,
-                          containers=containers)
+                          containers=containers, assignments=draft.assignment_ids)
     return Discovery(found, text, draft.notes, catalog, [], imports)

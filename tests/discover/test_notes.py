@@ -80,8 +80,6 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
         ('storage', 'changes: the container images-windows (family windows) does not exist: pulumi up would create it'),
         ('gallery.community', 'changes: the gallery is not published to the community yet: the first pulumi up publishes it '
                               '(EnableCommunity)'),
-        ('gallery', 'left-out: role assignments on the gallery are not read: add them under access, and import each '
-                    'one (azure-native:authorization:RoleAssignment, named as gallery plan names it)'),
         ('images[0]', 'changes: Azure reports no hyperVGeneration; V1 (its default when the definition was made) is '
                       'written, and the program always sends it'),
         ('images[0]', 'changes: Azure has no IsAcceleratedNetworkSupported, DiskControllerTypes features, and the '
