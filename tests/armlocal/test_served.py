@@ -2,7 +2,6 @@
 the gallery's groups members and a community gallery's publication included."""
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
