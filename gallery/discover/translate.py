@@ -18,6 +18,7 @@ from gallery.catalog import regions as region_names
 from gallery.catalog.model import SemVer
 from gallery.catalog.schema import schema
 from gallery.discover.access import read_access
+from gallery.lifecycle.states import FAILED, READY, from_body
 from gallery.discover.notes import Note
 from gallery.discover.read import AzureGallery
 from gallery.discover.replication import (DEFAULT_STORAGE, Defaults, VersionReplication, lift, read_replication,
@@ -501,16 +502,14 @@ class _Translator:
         return m.group(1) if m else ""
 
     def broken(self, here: tuple, v: _Version, family: str) -> None:
-        p = v.body.get("properties") or {}
-        state = p.get("provisioningState", "Succeeded")
-        status = p.get("replicationStatus") or {}
-        failed = [s.get("region") for s in status.get("summary") or () if s.get("state") == "Failed"]
-        if state == "Failed" or failed:
-            where = f" (replication failed in {', '.join(failed)})" if failed else ""
-            self.note(here, "broken", f"provisioning {state}{where}: a failed version cannot be published again "
-                      "under the same number; delete it in Azure and remove it here, or publish a new version")
-        elif state != "Succeeded":
-            self.note(here, "broken", f"provisioning state {state}: run discover again once Azure has finished")
+        state = from_body(self.image_of(v), v.name, v.body, in_catalog=True)
+        if state.provisioning is None:
+            pass  # Azure gave no state: nothing to say
+        elif state.state == FAILED:
+            self.note(here, "broken", f"{state.message}: a failed version cannot be published again under the same "
+                      "number; delete it in Azure and remove it here, or publish a new version")
+        elif state.state != READY:
+            self.note(here, "broken", f"{state.message}: run discover again once Azure has finished")
         if isinstance(v.source, VhdDisks) and self.containers is not None:
             gone = sorted({d.blob.container for d in v.source.disks} - self.containers)
             if gone:

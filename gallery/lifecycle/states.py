@@ -209,6 +209,19 @@ class GalleryStatus:
         return {(v.image, v.version): v.health() for v in self.versions if v.in_catalog}
 
 
+def from_body(image: str, version: str, body: dict, *, in_catalog: bool) -> VersionState:
+    """A version as ARM's JSON has it (with `replicationStatus` when read with $expand=ReplicationStatus)."""
+    p = body.get("properties") or {}
+    status = p.get("replicationStatus")
+    regions = tuple(RegionState("".join((s.get("region") or "").split()).lower(), s.get("state") or "Unknown",
+                                s.get("progress"), s.get("details") or "") for s in (status or {}).get("summary") or ())
+    profile = p.get("publishingProfile") or {}
+    return VersionState(image, version, in_catalog, True, provisioning=p.get("provisioningState"),
+                        replication=(status or {}).get("aggregatedState") if status else None, regions=regions,
+                        end_of_life=(profile.get("endOfLifeDate") or "")[:10] or None,
+                        exclude_from_latest=bool(profile.get("excludeFromLatest")))
+
+
 def _with_details(r: RegionState) -> str:
     return r.region + (f" (Azure: {r.details})" if r.details else "")
 

@@ -25,7 +25,7 @@ from gallery.desired.build import desired_state
 from gallery.lifecycle import DEFAULT_WORKERS
 from gallery.lifecycle.drift import latest_drift, version_drift
 from gallery.lifecycle.states import (Drift, GalleryStatus, ImageState, RegionState,  # noqa: F401 - re-exported
-                                      VersionState)
+                                      VersionState, from_body)
 
 _OUTSIDE_VERSION = ("adopt it with `gallery discover` (it writes the catalog entry), or delete it in Azure; a "
                     "version the catalog removed is deleted by the next `pulumi up`")
@@ -130,26 +130,14 @@ def _read_version(client: Any, gallery: str, declared: dict) -> VersionState:
         if err.status in (401, 403):
             return VersionState(image, version, True, True, error=err.message)
         raise err from None
-    state = _from_body(image, version, body, in_catalog=True)
+    state = from_body(image, version, body, in_catalog=True)
     if state.provisioning == "Deleting":
         return state
     return replace(state, drift=version_drift(declared, body))
 
 
-def _from_body(image: str, version: str, body: dict, *, in_catalog: bool) -> VersionState:
-    p = body.get("properties") or {}
-    status = p.get("replicationStatus")
-    regions = tuple(RegionState(normalize(s.get("region") or ""), s.get("state") or "Unknown", s.get("progress"),
-                                s.get("details") or "") for s in (status or {}).get("summary") or ())
-    profile = p.get("publishingProfile") or {}
-    return VersionState(image, version, in_catalog, True, provisioning=p.get("provisioningState"),
-                        replication=(status or {}).get("aggregatedState") if status else None, regions=regions,
-                        end_of_life=(profile.get("endOfLifeDate") or "")[:10] or None,
-                        exclude_from_latest=bool(profile.get("excludeFromLatest")))
-
-
 def _outside_version(image: str, name: str, body: dict, latest: dict[str, Optional[str]]) -> VersionState:
-    state = _from_body(image, name, body, in_catalog=False)
+    state = from_body(image, name, body, in_catalog=False)
     drift = Drift("outside-catalog", None, name, None, f"{image} {name}: in Azure, not in the catalog",
                   _OUTSIDE_VERSION)
     return replace(state, drift=(drift,), latest_in=tuple(r for r, v in latest.items() if v == name))
