@@ -25,8 +25,9 @@ class Exit(IntEnum):
     OK = 0, "done: valid, nothing blocking, written or uploaded"
     USER = 1, ("the input is wrong (a catalog, a file, an argument), or Azure refused or cannot be reached: "
                "the message says what to fix")
-    ATTENTION = 2, ("done, but the result must stop a pipeline: blocking diff findings, a version failed or "
-                    "missing (status), a version not ready to promote, or a discovery Azure let read only in part")
+    ATTENTION = 2, ("done, but the result must stop a pipeline: blocking diff findings, a version failed, "
+                    "missing or differing from the catalog (status), a version not ready to promote, or a discovery "
+                    "Azure let read only in part")
     BUG = 3, "an internal error: a bug in the gallery tool, not in your input (please report it)"
     INTERRUPTED = 130, "interrupted (Ctrl-C; 128 + SIGINT, as shells report it): one line, no trace"
 

@@ -214,23 +214,31 @@ def unique_luns(cat: Catalog) -> Iterator[Finding]:
 
 # -- regions and replication ---------------------------------------------------------------------------
 
-def _region(path: str, name: str) -> Iterator[Finding]:
-    if not regions.is_region(name):
-        close = regions.suggest(name)
-        yield Finding(path, f"'{name}' is not an Azure region", "region.unknown",
-                      hint=f"did you mean '{close}'?" if close else "see `az account list-locations -o table`")
+def _region(path: str, name: str, cloud: str = regions.PUBLIC) -> Iterator[Finding]:
+    if regions.is_region(name, cloud):
+        return
+    elsewhere = [c for c in regions.clouds_of(name) if c != cloud]
+    what = "an Azure region" if cloud == regions.PUBLIC else f"a region of Azure's {cloud} cloud"
+    if elsewhere:
+        yield Finding(path, f"'{name}' is not {what}: it is a region of the {elsewhere[0]} cloud", "region.cloud",
+                      hint=f"the stack deploys to the {cloud} cloud (azure-native:environment, --cloud or "
+                           f"ARM_ENVIRONMENT); set it to {elsewhere[0]} if that is where this catalog goes")
+        return
+    close = regions.suggest(name, cloud)
+    yield Finding(path, f"'{name}' is not {what}", "region.unknown",
+                  hint=f"did you mean '{close}'?" if close else "see `az account list-locations -o table`")
 
 
 @rule
 def known_regions(cat: Catalog) -> Iterator[Finding]:
-    yield from _region("location", cat.location)
+    yield from _region("location", cat.location, cat.cloud)
     for path, name in zip(cat.replication.region_paths, cat.replication.regions, strict=True):  # one path per region
         if path != "location":  # the default regions are [location]: judged once, above
-            yield from _region(path, name)
+            yield from _region(path, name, cat.cloud)
     for _, v in _versions(cat):
         for t in v.target_regions:
             if t.path.startswith("images"):
-                yield from _region(t.path, t.name)
+                yield from _region(t.path, t.name, cat.cloud)
 
 
 @rule
@@ -252,7 +260,7 @@ def unique_regions(cat: Catalog) -> Iterator[Finding]:
 
 @rule
 def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
-    if not regions.is_region(cat.location):
+    if not regions.is_region(cat.location, cat.cloud):
         return  # the fix is the location's own error (known_regions), not "add it" at every version
     hint = f"add {cat.location}: Azure adds it anyway, and every later preview shows a diff"
     if cat.location not in cat.replication.regions:

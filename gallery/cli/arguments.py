@@ -53,6 +53,14 @@ def add_catalog_arguments(parser: argparse.ArgumentParser) -> None:
     add_stack(parser)
 
 
+def add_cloud(parser: argparse.ArgumentParser) -> None:
+    """--cloud: the Azure cloud whose regions the catalog may name."""
+    from gallery.catalog.regions import CLOUDS
+    parser.add_argument("--cloud", choices=CLOUDS, default=None,
+                        help="the Azure cloud the stack deploys to, whose regions the catalog may name (default: "
+                             "$ARM_ENVIRONMENT, else the stack's azure-native:environment, else public)")
+
+
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     """--catalog and --stack, for commands whose positional arguments name something else."""
     parser.add_argument("--catalog", default=None, metavar="PATH", type=file_path, help=CATALOG_HELP)

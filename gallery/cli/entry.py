@@ -50,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
     def command_parser(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
         """The parser of the command `parsed` is for (this one when there is none)."""
         commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), {})
-        return commands.get(getattr(parsed, "command", None), self)
+        return commands.get(getattr(parsed, "command", None) or "", self)
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -62,7 +62,9 @@ class _Formatter(argparse.HelpFormatter):
             return super()._fill_text(text, width, indent)
         lines = []
         for line in text.splitlines():
-            hanging = indent + " " * len(re.match(r"\s*\S*\s*", line).group())  # under the text, past the code
+            past_code = re.match(r"\s*\S*\s*", line)
+            assert past_code is not None  # the pattern matches every string
+            hanging = indent + " " * past_code.end()  # under the text, past the code
             lines.append(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=hanging))
         return "\n".join(lines)
 

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.lifecycle.policy import apply_actions, lifecycle_actions
 
     today = args.today or dt.datetime.now(dt.timezone.utc).date()
-    catalog = load_catalog(args.catalog, args.stack)
+    catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
     health = None
     if not args.offline:
         from gallery.azure.client import compute_client
@@ -42,11 +42,11 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
         health = read_status(catalog, compute_client(arm_target(args), sub, retry_total=6), sub).health()
     actions = lifecycle_actions(catalog, today, health)
     note = "offline: Azure was not asked, so failed or replicating versions count as good" if health is None \
-        else "versions Azure reports failed, replicating or missing do not count as good"
+        else "versions Azure reports failed, replicating, being deleted or missing do not count as good"
     lines = [f"{args.catalog}: lifecycle on {today} ({note})"]
     lines += [f"  {a.text()}" for a in actions] or ["  nothing to do"]
     if args.apply and actions:
-        editor = CatalogEditor(args.catalog, args.stack)
+        editor = CatalogEditor(args.catalog, args.stack, cloud=args.cloud)
         apply_actions(editor, actions)
         editor.save()
         lines.append(f"{args.catalog}: {len(actions)} change{'s' if len(actions) != 1 else ''} written")

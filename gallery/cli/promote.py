@@ -32,15 +32,15 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     if not args.offline:
         from gallery.azure.client import compute_client
         from gallery.lifecycle.status import read_status
-        catalog = load_catalog(args.catalog, args.stack)
+        catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
         sub = subscription(args)
         found = read_status(catalog, compute_client(arm_target(args), sub), sub,
                             only={(args.image, args.version)}).versions
         state = found[0] if found else None
     try:
-        lines = promote(args.catalog, args.stack, args.image, args.version, state)
+        lines = promote(args.catalog, args.stack, args.image, args.version, state, cloud=args.cloud)
     except NotReady as exc:
-        out.error(f"{exc}; run again once it has finished (`gallery status` shows progress)")
+        out.error(str(exc))
         return Exit.ATTENTION
     out.result("\n".join(lines))
     return Exit.OK

@@ -20,7 +20,7 @@ import pathlib
 from collections import Counter
 from typing import Any, Iterator, Optional
 
-from gallery.catalog.loader import load_catalog_text
+from gallery.catalog.loader import load_catalog_text, stack_cloud
 from gallery.catalog.model import Catalog
 from gallery.errors import CatalogError, Problem
 from gallery.files import write_all
@@ -36,11 +36,12 @@ class EditError(CatalogError):
 class CatalogEditor:
     """One edit session of a catalog file: change the document, then `save()` (or `preview()`)."""
 
-    def __init__(self, path: str | os.PathLike, stack: str):
+    def __init__(self, path: str | os.PathLike, stack: str, cloud: Optional[str] = None):
         from ruamel.yaml import YAML
 
         self.path = pathlib.Path(path)
         self.stack = stack
+        self.cloud = cloud or stack_cloud(path, stack)  # whose regions the edited catalog may name
         self.original = self.path.read_bytes()
         self._stat = self.path.stat()
         text = self.original.decode("utf-8")
@@ -148,7 +149,7 @@ class CatalogEditor:
         """The edited catalog through the one loader. Raises CatalogError (nothing is written), whose lines
         and columns are those of the edited text: the file name says so."""
         try:
-            return load_catalog_text(self.text(), str(self.path), self.stack)
+            return load_catalog_text(self.text(), str(self.path), self.stack, cloud=self.cloud)
         except CatalogError as exc:
             if self.text() == self.original.decode("utf-8"):
                 raise  # the file itself is invalid: its own lines

@@ -9,11 +9,23 @@ from typing import Optional, Sequence
 
 from gallery.catalog.model import Catalog
 from gallery.lifecycle.edit import CatalogEditor, EditError
-from gallery.lifecycle.status import VersionState
+from gallery.lifecycle.states import VersionState
 
 
 class NotReady(Exception):
     """Azure does not report the version ready: promoting it would send VMs to a broken image (exit 2)."""
+
+
+# What to do, by the version's state (gallery.lifecycle.states).
+_AFTER = {
+    "replicating": "run again once it has finished (`gallery status` shows progress)",
+    "migrating": "run again once Azure has finished (`gallery status` shows it)",
+    "failed": "a version that failed cannot be published again under the same number: delete it in Azure and "
+              "publish a new version",
+    "deleting": "Azure is deleting it: publish a new version to promote",
+    "missing": "publish it first (`pulumi up`), then promote it once it has replicated",
+    "ready": "`pulumi up --refresh` restores the catalog's regions; run again once it has replicated there",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,17 +68,20 @@ def add_version(path: str | os.PathLike, stack: str, new: NewVersion) -> tuple[C
 
 
 def promote(path: str | os.PathLike, stack: str, image: str, version: str,
-            state: Optional[VersionState]) -> list[str]:
+            state: Optional[VersionState], *, cloud: Optional[str] = None) -> list[str]:
     """Clear excludeFromLatest. `state` is what Azure reports (None: --offline, not checked). Raises
     NotReady when Azure does not report it provisioned and Completed everywhere, CatalogError on bad input."""
-    editor = CatalogEditor(path, stack)
+    editor = CatalogEditor(path, stack, cloud)
     node = editor.version(image, version)
     if not node.get("excludeFromLatest"):
         raise EditError(str(path), f"{image} {version} is not staged: it is already eligible for latest",
                         "edit.not-staged")
-    if state is not None and state.problem is not None:
-        said = "Azure does not have it" if not state.in_azure else f"Azure reports it {state.problem}"
-        raise NotReady(f"{image} {version} is not ready to be latest: {said}")
+    health = state.health() if state is not None else None
+    if state is not None and health is not None and not health.good:
+        # Not "Azure reports it missing in Azure": a missing version is said once.
+        said = "Azure does not have it" if state.state == "missing" else f"Azure reports it {health.reason}"
+        raise NotReady(f"{image} {version} is not ready to be latest: {said}; "
+                       + _AFTER.get(state.state, _AFTER["replicating"]))
     editor.delete(node, "excludeFromLatest")
     editor.save()
     checked = "Azure reports it provisioned and replicated to every target region" if state is not None else \

@@ -10,8 +10,10 @@ import contextlib
 import datetime as dt
 import difflib
 import os
+import signal
+import threading
 from dataclasses import dataclass
-from typing import Callable, ContextManager, Optional
+from typing import Callable, ContextManager, Iterator, Optional
 
 from azure.core.exceptions import AzureError
 
@@ -61,7 +63,7 @@ class Rejected(Exception):
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during the upload; the message says where the unfinished blob is and how to resume."""
+    """Ctrl-C or SIGTERM during the upload; the message says where the unfinished blob is and how to resume."""
 
 
 def upload_file(request: UploadRequest, progress: Optional[Progress] = None) -> Uploaded:
@@ -83,15 +85,15 @@ def upload_file(request: UploadRequest, progress: Optional[Progress] = None) -> 
         # A data disk belongs with the OS disk of its version: both names share date and sequence, so
         # the search starts at the newest OS disk captured that day.
         first = 0 if request.data_disk is None else captures.newest_os_sequence(container, image.name, captured)
-        with (progress or _silent)(report.file_size) as (on_progress, on_retry):
+        with _terminate_as_interrupt(), (progress or _silent)(report.file_size) as (on_progress, on_retry):
             result = upload.upload_vhd(container, name_for, request.file, workers=request.workers,
                                        progress=on_progress, on_retry=on_retry,
                                        verify_download=request.verify_download, first_sequence=first)
         os_blob_there = request.data_disk is None or captures.has_blob(
             container, naming.os_blob_name(image.name, captured, result.sequence))
     except KeyboardInterrupt:
-        raise Interrupted(f"interrupted: the blob in {where} stays marked unfinished; run the same command again "
-                          "to resume") from None
+        raise Interrupted(f"interrupted: the upload stopped and let go of its lease; the blob in {where} stays marked "
+                          "unfinished: run the same command again on this machine to resume it at once") from None
     except upload.UploadError as exc:
         raise _failed(request, f"not uploaded to {where}: {exc}", "upload.failed") from None
     except AzureError as exc:
@@ -136,6 +138,24 @@ def _refused(request: UploadRequest, message: str, rule: str, hint: Optional[str
 
 def _failed(request: UploadRequest, message: str, rule: str) -> CatalogError:
     return CatalogError([Problem(request.file, 0, 0, "", message, rule)])
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, `kill`, a container stopping) does what Ctrl-C does while the upload runs: the
+    upload stops, lets go of the blob's lease and says how to resume, instead of dying with the lease held."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _silent(total: int) -> ContextManager:
