@@ -81,12 +81,13 @@ def resolve_catalog(args: argparse.Namespace) -> Optional[str]:
     if args.catalog is not None:
         return None
     project = project_dir(Path.cwd() / DEFAULT_CATALOG)
-    config = stack_config(args.stack, project) if project else {}
-    named = config.get(CATALOG_CONFIG)
-    here = project or Path.cwd()
-    args.catalog = _shown(here / (named or DEFAULT_CATALOG))
-    source = f"Pulumi.{args.stack}.yaml" if project else f"no Pulumi.{args.stack}.yaml"
-    why = f"{CATALOG_CONFIG} in {source}" if named else f"the default: {source} names none"
+    if project is None:  # no stack config to deploy another file: images.yaml here, nothing to say
+        args.catalog = DEFAULT_CATALOG
+        return None
+    named = stack_config(args.stack, project).get(CATALOG_CONFIG)
+    args.catalog = _shown(project / (named or DEFAULT_CATALOG))
+    why = f"{CATALOG_CONFIG} in Pulumi.{args.stack}.yaml" if named else \
+        f"the default: Pulumi.{args.stack}.yaml names none"
     return f"catalog: {args.catalog} ({why})"
 
 

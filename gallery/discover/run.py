@@ -101,6 +101,5 @@ def blob_check(catalog: Catalog) -> tuple[list[Note], bool]:
     notes = []
     for p in problems:
         m = re.match(r"^images\[(\d+)\]\.versions\[(\d+)\]", p.path)
-        notes.append(Note(("images", int(m[1]), "versions", int(m[2])) if m else (), "broken",
-                          p.message.replace("upload it with python -m gallery upload", "upload it (gallery upload)")))
+        notes.append(Note(("images", int(m[1]), "versions", int(m[2])) if m else (), "broken", p.message))
     return notes, False

@@ -163,7 +163,7 @@ def _with_latest(state: VersionState, latest: dict[str, Optional[str]]) -> Versi
 
 def _image_state(image, listed: tuple[Optional[dict], Optional[str]], azure: dict[str, Optional[str]],
                  states: list[VersionState]) -> ImageState:
-    found, error = listed[0] or {}, listed[1]
+    found, error = listed
     catalog = image.latest_by_region()
     mine = {v.name for v in image.versions}
     known = {s.version: s.state for s in states if s.image == image.name and s.in_catalog}

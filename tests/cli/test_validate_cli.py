@@ -91,7 +91,7 @@ def test_an_internal_error_exits_3_and_says_it_is_a_bug(monkeypatch, capsys):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr("gallery.cli.validate.load_catalog", broken)
-    assert cli.main(["validate"]) == 3
+    assert cli.main(["validate", "images.yaml"]) == 3
     err = capsys.readouterr().err
     assert err.startswith("internal error: this is a bug in the gallery tool, not in your input.")
     assert "ZeroDivisionError: boom" in err

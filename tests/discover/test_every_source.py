@@ -128,8 +128,8 @@ def test_check_blobs_confirms_each_vhd_source(kinds, azurite, monkeypatch, tmp_p
     assert main(args) == 0
     out, err = capsys.readouterr()
     assert ("images.yaml:40:9: warning: images[0].versions[0]: broken: blob linux-vhds/app-datadisk-0-2026-11-02.vhd "
-            "does not exist: upload it (gallery upload)") in err.splitlines()
-    assert "      # broken: blob linux-vhds/app-datadisk-0-2026-11-02.vhd does not exist: upload it (gallery upload)\n" \
+            "does not exist: upload it with gallery upload") in err.splitlines()
+    assert "      # broken: blob linux-vhds/app-datadisk-0-2026-11-02.vhd does not exist: upload it with gallery upload\n" \
         in (tmp_path / "images.yaml").read_text()
     monkeypatch.setenv(blobstore.CONNECTION_STRING, azurite.replace("AccountKey=Eby8", "AccountKey=Xby8"))
     assert main(args + ["--force"]) == 2
