@@ -1,7 +1,9 @@
 """A module imports Pulumi only when it uses Pulumi itself: the components, the program and the offline plan.
 
 Everything else (the catalog, the desired state, the review diff, discovery, status and lifecycle, the command
-line) knows a resource from gallery.desired, and starts without loading the Pulumi SDK or pulumi-azure-native.
+line, gallery.raw which the policy pack judges with) knows a resource from gallery.desired, and starts without
+loading the Pulumi SDK, pulumi-azure-native or pulumi-policy. The pack's own policies live outside the package,
+in policy/.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import sys
 from tests.fixtures.paths import ROOT
 
 PACKAGE = ROOT / "gallery"
-PULUMI = ("pulumi", "pulumi_azure_native")
+PULUMI = ("pulumi", "pulumi_azure_native", "pulumi_policy")
 # The modules that use Pulumi themselves (later: the policy pack, the component provider, the Automation API).
 USES_PULUMI = {"gallery.program", "gallery.plan.engine", "gallery.plan.run"}
 USES_PULUMI_PACKAGES = ("gallery.components.",)

@@ -6,8 +6,11 @@ that needed it says it cannot judge the resource in this preview (`pulumi up` ju
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Optional
+
+from gallery.desired import arm
 
 
 class _Unknown:
@@ -42,6 +45,26 @@ class RawResource:
 
     def reader(self) -> "Reader":
         return Reader(self.inputs, "")
+
+
+# The Azure names each type's inputs hold, from the gallery down.
+NAMES = {arm.GALLERY: ("resourceGroupName", "galleryName"),
+         arm.DEFINITION: ("resourceGroupName", "galleryName", "galleryImageName"),
+         arm.VERSION: ("resourceGroupName", "galleryName", "galleryImageName", "galleryImageVersionName")}
+_ID = re.compile(r"/resourceGroups/([^/]+)/providers/Microsoft\.Compute/galleries/([^/]+)(?:/images/([^/]+)"
+                 r"(?:/versions/([^/]+))?)?$", re.IGNORECASE)
+
+
+def named(rtype: str, props: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`props` with the Azure names its type's inputs hold. A stack policy may be shown a resource's outputs,
+    which have them only in the ARM `id` (and its own in `name`)."""
+    wanted = NAMES.get(rtype, ())
+    if all(k in props for k in wanted):
+        return props
+    found = _ID.search(props["id"]) if isinstance(props.get("id"), str) else None
+    values = [found.group(k + 1) for k in range(len(wanted))] if found else [None] * (len(wanted) - 1) + [
+        props.get("name")]
+    return {**{k: v for k, v in zip(wanted, values) if v is not None}, **props}
 
 
 def from_record(record: Mapping[str, Any]) -> RawResource:
