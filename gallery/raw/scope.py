@@ -27,7 +27,7 @@ class Scope:
 
     @property
     def name(self) -> str:
-        """The policy's name: the rule function's, in kebab case (generation_requirements -> generation-requirements)."""
+        """The policy's name: the rule function's in kebab case (generation_requirements: generation-requirements)."""
         return self.rule.__name__.replace("_", "-")
 
 

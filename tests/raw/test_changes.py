@@ -1,4 +1,4 @@
-"""The review diff's blocking rules on raw resources: each diff test catalog against the base, as `gallery diff` sees it."""
+"""The review diff's blocking rules on raw resources: each diff test catalog against the base, as gallery diff does."""
 from __future__ import annotations
 
 import datetime as dt

@@ -54,7 +54,8 @@ def test_what_the_inputs_leave_out_is_azures_default_at_2024_03_03():
     v = model.version(Reader({"galleryImageVersionName": "1.0.0", "location": "West Europe",
                               "storageProfile": {"source": {"id": "/x/providers/Microsoft.Compute/images/i"}}}, ""),
                       "images[0].versions[0]", "app")
-    assert [(t.name, t.replicas, t.storage_account_type) for t in v.target_regions] == [("westeurope", 1, "Standard_LRS")]
+    assert [(t.name, t.replicas, t.storage_account_type) for t in v.target_regions] == [
+        ("westeurope", 1, "Standard_LRS")]
     assert (v.replication_mode, v.allow_deletion_of_replicated_locations) == ("Full", False)
     assert v.source == ResourceSource("managedImage", "/x/providers/Microsoft.Compute/images/i")
 
