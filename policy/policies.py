@@ -16,7 +16,7 @@ from typing import Any, Callable
 from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation,
                            ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
                            StackValidationPolicy)
-from pulumi_policy.proxy import _DictProxy, _is_unknown, _ListProxy  # pinned: requirements-dev.txt
+from pulumi_policy.proxy import _DictProxy, _is_unknown, _ListProxy  # private, of the pinned pulumi-policy
 
 from gallery.desired import arm
 from gallery.raw import judge, scope
@@ -30,9 +30,7 @@ BLOCKING = "blocking-changes"
 
 def plain(value: Any) -> Any:
     """The engine's values without pulumi-policy's proxies; a value not known in this preview is UNKNOWN."""
-    if isinstance(value, _DictProxy):
-        value = value["__target"]
-    elif isinstance(value, _ListProxy):
+    if isinstance(value, (_DictProxy, _ListProxy)):
         value = value["__target"]
     if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items()}

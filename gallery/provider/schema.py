@@ -65,7 +65,7 @@ _NAMES = {"pulumi": types.SimpleNamespace(Output=_Value, Input=_Value), "Mapping
 def _type(hint: Any) -> dict:
     """A schema type from a GalleryOutputs annotation: Output/Input of str, bool or list, and mappings of them."""
     if isinstance(hint, str):
-        hint = eval(hint, {"__builtins__": {}}, _NAMES)  # noqa: S307 - our own dataclass's annotations
+        hint = eval(hint, {"__builtins__": {}}, _NAMES)  # our own dataclass's annotations, nothing else
     if isinstance(hint, dict):
         return hint
     if hint is list:

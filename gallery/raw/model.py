@@ -127,7 +127,7 @@ def source(r: Reader, path: str, image: Optional[str]) -> Source:
         return ResourceSource("none", "")
     data = list(r.each("storageProfile", "dataDiskImages"))
     if os_disk("source", "uri"):
-        account, container, blob = blob_parts(os_disk("source", "uri"))
+        _, container, blob = blob_parts(os_disk("source", "uri"))
         parsed = naming.parse_blob_name(blob)
         captured = parsed if parsed and (image is None or parsed[0] == image) else None
         return VhdSource(container=container, os_blob=blob, os_disk_caching=os_disk("hostCaching", default="None"),
