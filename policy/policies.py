@@ -67,7 +67,7 @@ def value_policy(name: str, rtype: str, check: scope.Check) -> ResourceValidatio
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if args.resource_type == rtype:
             _report(args, report, lambda: judge.judge_values(check, raw(args)))
-    return ResourceValidationPolicy(name=name, description=f"{check.__doc__.strip()} ({_types((rtype,))})",
+    return ResourceValidationPolicy(name=name, description=f"{(check.__doc__ or name).strip()} ({_types((rtype,))})",
                                     validate=validate)
 
 

@@ -58,7 +58,7 @@ def catalog_input(inputs: Mapping[str, Any]) -> Catalog:
                                                 "of its own, not in the program's directory; pass the file's text as "
                                                 "catalog instead")
     try:
-        return load_catalog(path, stack) if path is not None else load_catalog_text(text, "catalog", stack)
+        return load_catalog(path, stack) if path is not None else load_catalog_text(str(text), "catalog", stack)
     except CatalogError as exc:
         raise InputPropertyError("catalogPath" if path is not None else "catalog",
                                  f"the catalog is invalid:\n{exc}") from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from gallery.catalog.model import Catalog, ImageDefinition
+from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion
 from gallery.desired import arm
 from gallery.raw import model
 from gallery.raw.resources import RawResource, Reader, Unjudged
@@ -101,7 +101,7 @@ def stack_catalogs(resources: Iterable[RawResource], source: str = "") -> list[S
         r = res.reader()
         known = [_known(r, n) for n in names]
         if all(known):
-            return tuple(k.lower() for k in known)
+            return tuple(str(k).lower() for k in known)
         for link in res.links.get(names[-1], ()):
             if link in by_urn and link != res.urn:
                 source = by_urn[link]
@@ -140,15 +140,15 @@ def _gallery_catalog(gallery: Optional[RawResource], definitions: list[RawResour
             path = f"images[{len(images)}]"
             owners[path] = UNSEEN
             images.append(model.unseen_definition(vkey[-1], path, _versions(members, path, owners)))
-    location = next((_known(r.reader(), "location") for r in [*([gallery] if gallery else []), *definitions]
+    location = next((str(_known(r.reader(), "location")) for r in [*([gallery] if gallery else []), *definitions]
                      if _known(r.reader(), "location")), "")
     group = (_known(gallery.reader(), "resourceGroupName") or "") if gallery else ""
     return StackCatalog(gkey, model.catalog(location, gallery_=model.gallery(gallery.reader()) if gallery else None,
                                             images=tuple(images), resource_group=group, source=source), owners)
 
 
-def _versions(members: list[RawResource], path: str, owners: dict[str, str]) -> tuple:
-    out = []
+def _versions(members: list[RawResource], path: str, owners: dict[str, str]) -> tuple[ImageVersion, ...]:
+    out: list[ImageVersion] = []
     for res in members:
         vpath = f"{path}.versions[{len(out)}]"
         try:
