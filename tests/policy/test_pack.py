@@ -120,3 +120,11 @@ def test_blocking_changes_against_a_stack_export(tmp_path):
     assert unconfigured.analyze_stack(head) == []
     assert ("blocking-changes", "no baseline: set this policy's `baseline` to a `pulumi stack export` file") in \
         unconfigured.not_applicable
+
+
+def test_the_readme_names_every_policy():
+    section = (ROOT / "README.md").read_text("utf-8").split("## The rules for programs of their own")[1]
+    section = section.split("\n## ")[0]
+    names = {s.name for s in scope.RESOURCE + scope.STACK} | {"version-values", "vhd-storage-account",
+                                                               "blocking-changes"}
+    assert sorted(n for n in names if f"`{n}`" not in section) == []
