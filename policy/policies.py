@@ -13,9 +13,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Callable
 
-from pulumi_policy import (EnforcementLevel, PolicyConfigSchema, PolicyResource, ReportViolation,
-                           ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
-                           StackValidationPolicy)
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
 from pulumi_policy.proxy import _DictProxy, _is_unknown, _ListProxy  # private, of the pinned pulumi-policy
 
 from gallery.desired import arm

@@ -13,11 +13,35 @@ from typing import Any, Optional
 from urllib.parse import unquote, urlsplit
 
 from gallery.catalog import naming, regions
-from gallery.catalog.model import (Catalog, Community, DataDisk, DataDiskEncryption, DiskImage, DiskSource, Gallery,
-                                   GalleryIdentity, Identifier, ImageDefinition, ImageVersion, Pos, PurchasePlan,
-                                   Range, Recommended, RegionEncryption, ReplicaSet, Replication, ResourceSource,
-                                   SemVer, SharedWith, Source, Storage, TargetRegion, UefiKey, UefiSettings,
-                                   VhdSource)
+from gallery.catalog.model import (
+    Catalog,
+    Community,
+    DataDisk,
+    DataDiskEncryption,
+    DiskImage,
+    DiskSource,
+    Gallery,
+    GalleryIdentity,
+    Identifier,
+    ImageDefinition,
+    ImageVersion,
+    Pos,
+    PurchasePlan,
+    Range,
+    Recommended,
+    RegionEncryption,
+    ReplicaSet,
+    Replication,
+    ResourceSource,
+    SemVer,
+    SharedWith,
+    Source,
+    Storage,
+    TargetRegion,
+    UefiKey,
+    UefiSettings,
+    VhdSource,
+)
 from gallery.desired.definitions import FEATURE_NAMES
 from gallery.desired.foundation import SHARING_PERMISSIONS
 from gallery.raw.resources import Reader

@@ -64,7 +64,7 @@ def named(rtype: str, props: Mapping[str, Any]) -> Mapping[str, Any]:
     found = _ID.search(props["id"]) if isinstance(props.get("id"), str) else None
     values = [found.group(k + 1) for k in range(len(wanted))] if found else [None] * (len(wanted) - 1) + [
         props.get("name")]
-    return {**{k: v for k, v in zip(wanted, values) if v is not None}, **props}
+    return {**{k: v for k, v in zip(wanted, values, strict=True) if v is not None}, **props}
 
 
 def from_record(record: Mapping[str, Any]) -> RawResource:
