@@ -23,12 +23,13 @@ def test_policy_names_are_the_rule_functions_names():
     assert not set(names) & {n for checks in scope.VALUE_CHECKS.values() for n in checks}
 
 
-@pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: str(p.relative_to(ROOT)))
+BUILT = [p for p in INVALID if model_without_rules(p) is not None]  # the others have no model to judge
+
+
+@pytest.mark.parametrize("path", VALID + BUILT, ids=lambda p: str(p.relative_to(ROOT)))
 def test_advisory_rules_only_warn_and_the_others_only_refuse(path):
     """A policy's default level follows what its rule finds: an advisory one must never hide an error."""
     catalog = model_without_rules(path) if path in INVALID else load_catalog(path, "dev")
-    if catalog is None:
-        pytest.skip("nothing to build: the YAML or the top level is broken")
     for s in scope.RESOURCE + scope.STACK:
         for f in s.rule(catalog):
             if s.ids is None or f.rule in s.ids:
