@@ -21,8 +21,8 @@ FLOORS = [
     {"gallery.desired"},
     {"gallery.azure", "gallery.components", "gallery.vhd"},
     {"gallery.program"},
-    {"gallery.plan"},
-    {"gallery.diff", "gallery.lifecycle", "gallery.discover"},
+    {"gallery.plan", "gallery.provider"},
+    {"gallery.diff", "gallery.lifecycle", "gallery.discover", "gallery.raw"},
     {"gallery.cli", "gallery.__main__"},
 ]
 

@@ -122,6 +122,32 @@ def validate_schema(doc: Document) -> list[Problem]:
     return list(problems)
 
 
+def check_value(pointer: str, value: Any) -> list[tuple[str, str, Optional[str]]]:
+    """(rule, message, hint) for each way `value` breaks the subschema at `pointer` (e.g.
+    `$defs/targetRegion/properties/replicas`).
+
+    The catalog's own words for a value that never was in a catalog: the policy pack judges raw azure-native
+    inputs (replica counts, storage types, version names) by the schema the catalog is validated with.
+    """
+    sub: Any = schema()
+    for part in pointer.split("/"):
+        sub = sub[part]
+    validator = jsonschema.Draft202012Validator({**sub, "$defs": schema()["$defs"]})
+    found = []
+    for error in validator.iter_errors(value):
+        if error.validator == "enum":
+            options = [str(v) for v in error.validator_value]
+            close = [o for o in options if o.lower() == str(value).lower()] or \
+                difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+            hint = (f"did you mean '{close[0]}'? " if close else "") + "allowed: " + ", ".join(options)
+            found.append(("schema.enum", f"{_show(value, None, '')} is not an allowed value", hint))
+        else:
+            sch = error.schema if isinstance(error.schema, dict) else {}
+            message = sch.get("x-message") or _generic(error.validator, error, error.instance)
+            found.append((f"schema.{error.validator}", message, None))
+    return found
+
+
 def path_of(error: ValidationError) -> str:
     path = ""
     for part in error.absolute_path:
@@ -218,7 +244,7 @@ def _matching_branch(error: ValidationError) -> list[ValidationError]:
     return [best] if best is not None and isinstance(error.instance, dict) else []
 
 
-def _show(value: Any, doc: Document, path: str) -> str:
+def _show(value: Any, doc: Optional[Document], path: str) -> str:
     return f"'{value}'" if isinstance(value, str) else describe(value)
 
 
