@@ -133,7 +133,7 @@ def check_value(pointer: str, value: Any) -> list[tuple[str, str, Optional[str]]
     for part in pointer.split("/"):
         sub = sub[part]
     validator = jsonschema.Draft202012Validator({**sub, "$defs": schema()["$defs"]})
-    found = []
+    found: list[tuple[str, str, Optional[str]]] = []
     for error in validator.iter_errors(value):
         if error.validator == "enum":
             options = [str(v) for v in error.validator_value]
