@@ -1,9 +1,20 @@
-import sys
+"""`python -m gallery` and the `gallery` console script: the command line, as a process of its own.
 
-try:
-    from gallery.cli import main
-except KeyboardInterrupt:  # Ctrl-C while the command line itself loads
-    print("interrupted", file=sys.stderr)
-    sys.exit(130)
+SIGINT and SIGTERM are handled before anything else loads (gallery.interrupts), so a signal at any moment,
+while the command line itself loads included, ends the process with one line and 128 + the signal's number.
+"""
+from gallery import interrupts
 
-sys.exit(main())
+
+def main() -> None:
+    try:
+        interrupts.install()
+        from gallery.cli.entry import main as run_command
+        code = run_command()
+    except KeyboardInterrupt as exc:  # while the command line loads, before its own handler is in place
+        code = interrupts.report(exc)
+    interrupts.finish(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,7 @@
 Each command lives in its own module with `register(subparsers)`, which adds its parser and sets
 `func(args) -> exit code`. Exit codes: 0 fine, 1 the input is wrong, 2 blocking diff findings (discover:
 written, but Azure refused to let some part be read), 3 our bug (with a request to report it), 130 interrupted
-(Ctrl-C).
+(SIGINT, Ctrl-C), 143 terminated (SIGTERM); see gallery.interrupts.
 """
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ import sys
 import traceback
 from typing import Optional, Sequence
 
-from gallery import __version__
+from gallery import __version__, interrupts
 from gallery.cli import output
 from gallery.azure.errors import ArmError
 from gallery.errors import EXIT_BUG, EXIT_USER, CatalogError
-
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 # Modules that register subcommands, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -58,9 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return _run(argv)
-    except KeyboardInterrupt:  # Ctrl-C at any moment, loading the commands included: one line, no trace
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM at any moment, loading the commands included
+        return interrupts.report(exc)  # one line, no trace
 
 
 def _run(argv: Optional[Sequence[str]]) -> int:

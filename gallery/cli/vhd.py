@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from gallery import interrupts
 from gallery.catalog import naming
 
 from gallery.vhd import vhdfile as vhd
@@ -79,13 +80,17 @@ def run_convert(args: argparse.Namespace) -> int:
                              "vhd.convert"))
     if report.kind != "raw":
         return _fail(report.problems[0])
+    exists = Problem(args.out, 0, 0, "", "exists already; convert never overwrites a file", "vhd.convert",
+                     hint="choose another name, or delete it first")
     if Path(args.out).exists():
-        return _fail(Problem(args.out, 0, 0, "", "exists already; convert never overwrites a file",
-                             "vhd.convert", hint="choose another name, or delete it first"))
+        return _fail(exists)
     try:
         size = vhd.write_fixed(args.raw, args.out)
+    except FileExistsError:  # it appeared meanwhile
+        return _fail(exists)
     except (OSError, ValueError) as exc:
-        return _fail(Problem(args.out, 0, 0, "", f"could not be written: {exc}", "vhd.convert"))
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        return _fail(Problem(args.out, 0, 0, "", f"could not be written: {reason}", "vhd.convert"))
     print(f"{args.out}: wrote a fixed VHD of {size} bytes (from {report.file_size} bytes of {args.raw}) "
           f"+ 512-byte footer")
     return EXIT_OK
@@ -171,18 +176,16 @@ def run_upload(args: argparse.Namespace) -> int:
     where = f"{service.account_name}/{image.container}"
     try:
         # A data disk belongs with the OS disk of its version: both names share date and sequence, so
-        # the search starts at the newest OS disk captured that day.
-        first = 0 if args.data_disk is None else _newest_os_sequence(container, image.name, captured)
-        with upload_progress(args.quiet, report.file_size) as (progress, on_retry):
-            result = upload.upload_vhd(container, name_for, args.file, workers=args.workers, progress=progress,
-                                       on_retry=on_retry, verify_download=args.verify_download,
-                                       first_sequence=first)
-        os_blob_there = args.data_disk is None or container.get_blob_client(
-            naming.os_blob_name(image.name, captured, result.sequence)).exists()
-    except KeyboardInterrupt:
-        print(f"interrupted: the blob in {where} stays marked unfinished; run the same command again to resume",
-              file=sys.stderr)
-        return 130
+        # the search starts at the newest OS disk captured that day. Stopped by a signal, the command says:
+        with interrupts.explained(f"the blob in {where} stays marked unfinished; run the same command again "
+                                  "to resume"):
+            first = 0 if args.data_disk is None else _newest_os_sequence(container, image.name, captured)
+            with upload_progress(args.quiet, report.file_size) as (progress, on_retry):
+                result = upload.upload_vhd(container, name_for, args.file, workers=args.workers,
+                                           progress=progress, on_retry=on_retry,
+                                           verify_download=args.verify_download, first_sequence=first)
+            os_blob_there = args.data_disk is None or container.get_blob_client(
+                naming.os_blob_name(image.name, captured, result.sequence)).exists()
     except upload.UploadError as exc:
         return _fail(Problem(args.file, 0, 0, "", f"not uploaded to {where}: {exc}", "upload.failed"))
     except AzureError as exc:

@@ -9,6 +9,7 @@ check takes milliseconds whatever the size, and each kind gets the command that 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shlex
 import struct
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from gallery import files
 from gallery.vhd import diskscan
 from gallery.errors import Problem
 
@@ -223,25 +225,23 @@ def write_fixed(src: str | os.PathLike, dst: str | os.PathLike) -> int:
     """Write the fixed-VHD form of the raw image `src` to the new file `dst`; return its virtual size.
 
     The size is rounded up to 1 MiB, and zero chunks are skipped (seeked over), so a sparse image
-    stays sparse. `dst` must not exist: it is never overwritten.
+    stays sparse. `dst` must not exist: it is never overwritten (FileExistsError). The VHD is written beside
+    it under a temporary name and takes its name once whole (gallery.files.new_file): whatever stops the
+    conversion, no half-written VHD is ever left under `dst`, where `vhd check` would take it for a raw disk.
     """
     size = os.stat(src).st_size
     virtual = max(-(-size // MIB) * MIB, MIB)
     if virtual > MAX_VIRTUAL_SIZE:
         raise ValueError(f"{src} is {human_size(size)}; gallery images must be under 2 TiB")
-    with open(dst, "xb") as out:
-        try:
-            out.truncate(virtual)
-            for piece in diskscan.scan(src):
-                out.seek(piece.offset)
-                out.write(piece.data)
-            out.seek(virtual)
-            out.write(make_footer(virtual))
-            out.flush()
-            os.fsync(out.fileno())
-        except BaseException:
-            Path(dst).unlink(missing_ok=True)  # never leave a half-written VHD that looks valid
-            raise
+    if Path(dst).exists():
+        raise FileExistsError(errno.EEXIST, "File exists", str(dst))
+    with files.new_file(Path(dst)) as out:
+        out.truncate(virtual)
+        for piece in diskscan.scan(src):
+            out.seek(piece.offset)
+            out.write(piece.data)
+        out.seek(virtual)
+        out.write(make_footer(virtual))
     return virtual
 
 
