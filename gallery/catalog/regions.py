@@ -1,4 +1,5 @@
-"""Azure's public-cloud regions (ARM 'List Locations', physical regions only), and name normalising."""
+"""Azure's public-cloud regions (ARM 'List Locations', physical regions only, with their number of availability
+zones), and name normalising."""
 from __future__ import annotations
 
 import difflib
@@ -21,6 +22,11 @@ def normalize(region: str) -> str:
 
 def is_region(name: str) -> bool:
     return name in _regions()
+
+
+def availability_zones(name: str) -> int:
+    """How many availability zones the region has (0: none, so no zone-redundant storage there)."""
+    return _regions()[name]["availabilityZones"]
 
 
 def suggest(name: str) -> Optional[str]:
