@@ -1,8 +1,9 @@
 """The catalog's semantic rules: what Azure enforces (and mocks do not), checked before deployment.
 
 Each rule is a small function over the built model that yields `Finding`s; `check(catalog, doc)`
-runs them all and locates each finding in the file. Facts and limits come from
-../shared/data/azure-rules.md.
+runs them all and locates each finding in the file. Facts and limits are Azure's own (the Compute
+gallery REST API at 2024-03-03 and Microsoft's documentation), as each rule's comment says; the README's
+"Validating" section lists them.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ TRUSTED_OR_CONFIDENTIAL = {"TrustedLaunch", "TrustedLaunchSupported", "Confident
                            "TrustedLaunchAndConfidentialVmSupported"}
 PRIVATE_ONLY_SECURITY = {"TrustedLaunch": "TrustedLaunchSupported", "ConfidentialVM": "ConfidentialVmSupported"}
 MAX_STORAGE_TAGS = 15
-MAX_DEFINITIONS = 1_000  # per subscription and region (../shared/data/azure-rules.md)
+MAX_DEFINITIONS = 1_000  # per subscription and region (Azure's gallery limits)
 MAX_VERSIONS = 10_000  # per subscription and region
 
 
@@ -328,7 +329,7 @@ def shallow_replication(cat: Catalog) -> Iterator[Finding]:
 def encryption_not_with_shallow(cat: Catalog) -> Iterator[Finding]:
     # Shallow replication keeps no replica of its own (the version reads its source in place), so there is
     # nothing to encrypt with a customer key: Azure refuses disk encryption sets with Shallow replication
-    # (the rule as issue 15 states it; ../shared/data/azure-rules.md: Shallow = home region, one replica).
+    # (the rule as issue 15 states it; Shallow replication = the home region, one replica).
     for _, v in _versions(cat):
         if v.replication_mode != "Shallow":
             continue

@@ -1,6 +1,6 @@
 """VHD files as Azure wants them: read the footer, say what is wrong and how to fix it, write one.
 
-Azure takes only a *fixed* VHD (../shared/data/azure-rules.md, "VHD requirements"): the raw disk
+Azure takes only a *fixed* VHD (the README's "Uploading VHDs" gives the requirements): the raw disk
 followed by one 512-byte footer (big-endian, cookie `conectix`, disk type 2, a ones'-complement
 checksum), the disk's size a multiple of 1 MiB. Everything else a user might hold (VHDX, a dynamic
 or differencing VHD, QCOW2, VMDK, a raw image) is recognised from a few bytes at either end, so a
@@ -30,7 +30,7 @@ TAIL_SIZE = 64 << 10
 MIB = 1 << 20
 GIB = 1 << 30
 TIB = 1 << 40
-# Gallery image versions must be "under 2 TB" (azure-rules.md, Limits). That is the binding limit
+# Gallery image versions must be "under 2 TB" (Azure's gallery limits). That is the binding limit
 # for this tool: Azure's own disk "TB" are binary (the "4 TB" OS-disk limit is 4,095 GiB), managed
 # disks made from VHDs allow up to 4 TiB and page blobs 8 TiB, but a version with Full replication
 # (the default, and the only mode outside the home region) fails past 2 TiB, hours after the upload.
