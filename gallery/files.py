@@ -55,10 +55,11 @@ def write_all(files: Mapping[Path, str]) -> None:
                     done.append(path)
             except BaseException:
                 for path in done:
-                    if old[path] is None:
+                    before = old[path]
+                    if before is None:
                         path.unlink(missing_ok=True)
                     else:
-                        with _temporary(path, old[path]) as temp:
+                        with _temporary(path, before) as temp:
                             os.replace(temp, path)
                 raise
 

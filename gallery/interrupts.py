@@ -6,41 +6,28 @@ SIGTERM, whenever the signal arrives before the process ends (the command finish
 stderr is `interrupted` (SIGINT) or `terminated` (SIGTERM), followed by what the command left behind when it
 says (`interrupted: the blob ... stays marked unfinished; ...`).
 
-Installed by the command line only (`gallery.__main__`); a library caller keeps its own handlers. Two layers:
+Installed by the command line only (`gallery.__main__`); a library caller keeps its own handlers. The first
+signal raises `Interrupted` (a KeyboardInterrupt) in the main thread, so `finally` blocks run (an upload
+releases its blob's lease, a temporary file is removed); the command line prints the line and ends with
+`os._exit`, because the interpreter's own shutdown would first wait for every worker thread to drain its queue
+(thousands of mocked Pulumi registrations: minutes). A second signal ends the process at once, and so does one
+that arrives once the command is done. When the command cannot react in time, its supervisor ends it
+(gallery.supervisor; where the system cannot fork one, as on Windows, the command runs unsupervised).
 
-- In the command, the first signal raises `Interrupted` (a KeyboardInterrupt) in the main thread, so `finally`
-  blocks run (an upload releases its blob's lease, a temporary file is removed); the command line prints the
-  line and ends with `os._exit`, because the interpreter's own shutdown would first wait for every worker thread
-  to drain its queue (thousands of mocked Pulumi registrations: minutes). A second signal ends it at once.
-- Around the command, a supervisor: the process forks right at start; the parent, a few MiB with nothing else
-  to do, waits for the command (the child) and ends it with SIGKILL when it has not ended GRACE seconds after a
-  signal, then removes the temporary files it had registered (`track`), prints the line and exits 128 + the
-  signal. The command may not get to react at all: Pulumi catches the KeyboardInterrupt and waits for every
-  registration in flight, and a garbage collection of a large heap holds the interpreter lock for seconds, so
-  no thread of the command itself could keep the promise. The child hears of its own signals in C, through
-  `signal.set_wakeup_fd`, and that pipe leads to the parent: a Ctrl-C, which the terminal sends to both, is
-  not passed on a second time; a SIGTERM sent to the parent alone is. Where there is no fork (Windows),
-  only the first layer runs.
-
-A block that must not be cut in half (replacing several files together) runs under `deferred()`: a signal
-meanwhile takes effect when it ends, and the supervisor waits for it (up to CRITICAL_MAX seconds).
+Temporary files registered with `track` are removed however the command stops. A block that must not be cut in
+half (replacing several files together) runs under `deferred()`: a signal meanwhile takes effect when it ends.
 """
 from __future__ import annotations
 
 import contextlib
 import os
-import select
 import signal
 import sys
 import threading
-import time
 from typing import Iterator, NoReturn, Optional
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
-WORDS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
-GRACE = 1.0  # seconds the command has to unwind after a signal before the supervisor ends it
-FORWARD_AFTER = 0.1  # seconds the supervisor waits for the command to report a signal before passing it on
-CRITICAL_MAX = 5.0  # seconds a deferred() block may hold the end back
+from gallery import supervisor
+from gallery.supervisor import SIGNALS, exit_code, line
 
 
 class Interrupted(KeyboardInterrupt):
@@ -51,17 +38,9 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-def exit_code(signum: int) -> int:
-    return 128 + signum
-
-
 def signum_of(exc: BaseException) -> int:
     """The signal behind a KeyboardInterrupt (a bare one is Ctrl-C)."""
     return exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-
-
-def line(signum: int, detail: str = "") -> str:
-    return WORDS.get(signum, "interrupted") + (f": {detail}" if detail else "")
 
 
 class _State:
@@ -81,30 +60,19 @@ class _State:
 _state = _State()
 
 
-# -- the command's side ----------------------------------------------------------------------------------
-
 def install() -> None:
-    """Handle SIGINT and SIGTERM for the rest of the process (main thread only), under a supervisor."""
+    """Handle SIGINT and SIGTERM for the rest of the process (main thread only), under a supervisor where the
+    system can fork one."""
     if _state.installed:
         return
     _state.installed = True
+    if not supervisor.supported():
+        for signum in SIGNALS:
+            signal.signal(signum, _handler)
+        return
     signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # no signal between the fork and the handlers
     try:
-        if hasattr(os, "fork"):
-            wake_r, wake_w = os.pipe()  # the command's signals, written in C by its signal handler
-            news_r, news_w = os.pipe()  # the temporaries it creates, and whether it said the line
-            life_r, life_w = os.pipe()  # held by the supervisor: its end is the command's end too
-            child = os.fork()
-            if child:
-                for fd in (wake_w, news_w, life_r):
-                    os.close(fd)
-                _supervise(child, wake_r, news_r)  # never returns
-            for fd in (wake_r, news_r, life_w):
-                os.close(fd)
-            os.set_blocking(wake_w, False)
-            signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
-            _state.supervisor = news_w
-            threading.Thread(target=_orphaned, args=(life_r,), name="supervisor-watch", daemon=True).start()
+        _state.supervisor = supervisor.start(on_orphaned=remove_temporaries)
         for signum in SIGNALS:
             signal.signal(signum, _handler)
     finally:
@@ -120,7 +88,7 @@ def _handler(signum: int, frame) -> None:
             _state.pending = _state.pending or signum
             return
         if _state.finishing or not first:
-            _stop(_state.received)
+            _stop(_state.received or signum)
     raise Interrupted(signum)
 
 
@@ -130,14 +98,6 @@ def _stop(signum: int) -> NoReturn:
     say(signum)
     _flush_briefly()
     os._exit(exit_code(signum))
-
-
-def _orphaned(life_r: int) -> None:
-    """The supervisor is gone (SIGKILL): so is the command, as it was before there was a supervisor."""
-    while os.read(life_r, 1):
-        pass
-    remove_temporaries()
-    os._exit(exit_code(signal.SIGKILL))
 
 
 def _flush_briefly() -> None:
@@ -165,7 +125,7 @@ def say(signum: int, detail: Optional[str] = None) -> None:
         _state.said = True
         if detail is None:
             detail = _state.detail[-1] if _state.detail else ""
-        _tell(b"said")
+        _tell(supervisor.SAID)
     with contextlib.suppress(OSError):
         os.write(2, (line(signum, detail) + "\n").encode("utf-8", "replace"))
 
@@ -197,7 +157,7 @@ def explained(detail: str) -> Iterator[None]:
         yield
     except KeyboardInterrupt as exc:
         if getattr(exc, "detail", None) is None:  # the innermost block's word
-            exc.detail = detail
+            exc.detail = detail  # type: ignore[attr-defined]
         raise
     finally:
         _state.detail.remove(detail)
@@ -208,7 +168,7 @@ def deferred() -> Iterator[None]:
     """Run the block whole: a signal meanwhile takes effect when it ends."""
     with _state.lock:
         _state.deferring += 1
-        _tell(b"<")
+        _tell(supervisor.ENTER)
     try:
         yield
     finally:
@@ -217,7 +177,7 @@ def deferred() -> Iterator[None]:
             pending = _state.pending if not _state.deferring else None
             if pending is not None:
                 _state.pending = None
-            _tell(b">")
+            _tell(supervisor.LEAVE)
     if pending is not None:
         raise Interrupted(pending)
 
@@ -227,99 +187,19 @@ def track(path: str | os.PathLike) -> None:
     name = os.fspath(path)
     with _state.lock:
         _state.temporaries.add(name)
-        _tell(b"+" + os.fsencode(name).hex().encode())
+        _tell(supervisor.TRACK + os.fsencode(name).hex().encode())
 
 
 def untrack(path: str | os.PathLike) -> None:
     name = os.fspath(path)
     with _state.lock:
         _state.temporaries.discard(name)
-        _tell(b"-" + os.fsencode(name).hex().encode())
+        _tell(supervisor.UNTRACK + os.fsencode(name).hex().encode())
 
 
 def remove_temporaries() -> None:
     with _state.lock:
         names, _state.temporaries = list(_state.temporaries), set()
-    _remove(names)
-
-
-def _remove(names) -> None:
     for name in names:
         with contextlib.suppress(OSError):
             os.unlink(name)
-
-
-# -- the supervisor's side -------------------------------------------------------------------------------
-
-def _supervise(child: int, wake_r: int, news_r: int) -> NoReturn:
-    """Wait for the command; end it GRACE seconds after a signal if it has not ended by itself."""
-    own_r, own_w = os.pipe()
-    os.set_blocking(own_w, False)
-    signal.set_wakeup_fd(own_w, warn_on_full_buffer=False)
-    for signum in SIGNALS:
-        signal.signal(signum, lambda *_: None)  # heard through own_r
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
-    signum: Optional[int] = None
-    deadline = forward_at = None
-    temporaries: set[bytes] = set()
-    said, critical, critical_since, buffer = False, 0, 0.0, b""
-    watched = [own_r, wake_r, news_r]
-    while news_r in watched:
-        now = time.monotonic()
-        waits = [t - now for t in (deadline, forward_at) if t is not None]
-        ready, _, _ = select.select(watched, [], [], max(0.0, min(waits)) if waits else None)
-        now = time.monotonic()
-        for fd in ready:
-            data = os.read(fd, 4096)
-            if fd == news_r:
-                if not data:
-                    watched.remove(news_r)  # the command has ended
-                buffer += data
-                *messages, buffer = buffer.split(b"\n")
-                for m in messages:
-                    if m == b"said":
-                        said = True
-                    elif m == b"<":
-                        critical, critical_since = critical + 1, now
-                    elif m == b">":
-                        critical = max(0, critical - 1)
-                    elif m[:1] == b"+":
-                        temporaries.add(bytes.fromhex(m[1:].decode()))
-                    elif m[:1] == b"-":
-                        temporaries.discard(bytes.fromhex(m[1:].decode()))
-                continue
-            if not data:
-                watched.remove(fd)
-                continue
-            for byte in data:
-                if byte not in SIGNALS:
-                    continue
-                if fd == wake_r:  # the command has it (from the terminal, or passed on)
-                    forward_at = None
-                if signum is None:
-                    signum, deadline = byte, now + GRACE
-                    if fd == own_r:
-                        forward_at = now + FORWARD_AFTER
-                elif fd == own_r:  # a second one, at the supervisor: now
-                    deadline = now
-        if forward_at is not None and now >= forward_at:
-            forward_at = None
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signum)
-        if deadline is not None and now >= deadline and news_r in watched:
-            if critical and now < critical_since + CRITICAL_MAX:
-                deadline = min(now + 0.05, critical_since + CRITICAL_MAX)
-                continue
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGKILL)
-            break
-    _, status = os.waitpid(child, 0)
-    _remove(temporaries)
-    if signum is None and os.WIFEXITED(status):
-        os._exit(os.WEXITSTATUS(status))
-    if signum is None:
-        signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else signal.SIGTERM
-    if not said and signum in SIGNALS:
-        with contextlib.suppress(OSError):
-            os.write(2, (line(signum) + "\n").encode())
-    os._exit(exit_code(signum))

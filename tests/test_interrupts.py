@@ -3,7 +3,7 @@ on stderr and 128 + the signal's number, and leaves no partial file under a fina
 rerun recognises and removes what the killed run left.
 
 The bound asserted is generous (the machine running the tests may be busy); the design target is 2 s
-(gallery.interrupts.GRACE after the signal, at worst).
+(gallery.supervisor.GRACE after the signal, at worst).
 """
 from __future__ import annotations
 
@@ -195,4 +195,16 @@ def test_the_command_does_not_outlive_its_supervisor(raw, tmp_path):
     process.kill()  # SIGKILL to the process the caller knows (the supervisor)
     process.communicate(timeout=60)
     wait_for(lambda: not temporaries(tmp_path), timeout=BOUND, what="the command to stop and remove its temporary")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["disk.raw"]
+
+
+def test_ctrl_c_at_a_terminal_reaches_both_processes_and_counts_once(raw, tmp_path):
+    # A terminal sends SIGINT to the whole foreground process group: the supervisor and the command.
+    out = tmp_path / "out.vhd"
+    process = start("vhd", "convert", str(raw), str(out), prelude=SLOW_SCAN, start_new_session=True)
+    wait_for(lambda: temporaries(tmp_path), what="the conversion to start writing")
+    sent = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err, time.monotonic() - sent < BOUND) == (130, "interrupted\n", True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["disk.raw"]

@@ -10,7 +10,7 @@ from tests.fixtures.paths import ROOT
 PACKAGE = ROOT / "gallery"
 # Each floor may import from its own package and from the floors below it, never above.
 FLOORS = [
-    {"gallery", "gallery.errors", "gallery.annotations", "gallery.files", "gallery.interrupts"},
+    {"gallery", "gallery.errors", "gallery.annotations", "gallery.files", "gallery.interrupts", "gallery.supervisor"},
     {"gallery.catalog", "gallery.azure"},
     {"gallery.components", "gallery.vhd"},
     {"gallery.program"},
