@@ -152,7 +152,9 @@ def finish(code: int) -> NoReturn:
 @contextlib.contextmanager
 def explained(detail: str) -> Iterator[None]:
     """What the line says after `interrupted:` should the command stop inside this block."""
-    _state.detail.append(detail)
+    with _state.lock:
+        _state.detail.append(detail)
+        _tell(supervisor.EXPLAIN + detail.encode("utf-8").hex().encode())
     try:
         yield
     except KeyboardInterrupt as exc:
@@ -160,7 +162,9 @@ def explained(detail: str) -> Iterator[None]:
             exc.detail = detail  # type: ignore[attr-defined]
         raise
     finally:
-        _state.detail.remove(detail)
+        with _state.lock:
+            _state.detail.remove(detail)
+            _tell(supervisor.EXPLAIN)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,9 @@ What the parent hears, through three pipes:
   the child has a signal even while the child cannot run Python. A Ctrl-C, which the terminal sends to both,
   is not passed on a second time; a SIGTERM sent to the parent alone is, FORWARD_AFTER seconds later.
 - news: one line per event: a temporary file created (`+`) or gone (`-`, hex-encoded names), a deferred block
-  entered (`<`) or left (`>`: the parent lets it end, up to CRITICAL_MAX seconds), the line said (`said`).
+  entered (`<`) or left (`>`: the parent lets it end, up to CRITICAL_MAX seconds), what the line should say
+  after `interrupted:` (`?` and the hex-encoded text; `?` alone when that no longer holds), the line said
+  (`said`).
 - life: held open by the parent: when it ends (SIGKILL to the parent), the child stops as well.
 """
 from __future__ import annotations
@@ -31,7 +33,7 @@ WORDS: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminat
 GRACE = 1.0  # seconds the command has to unwind after a signal before the supervisor ends it
 FORWARD_AFTER = 0.1  # seconds the supervisor waits for the command to hear a signal before passing it on
 CRITICAL_MAX = 5.0  # seconds a deferred block may hold the end back
-SAID, ENTER, LEAVE, TRACK, UNTRACK = b"said", b"<", b">", b"+", b"-"
+SAID, ENTER, LEAVE, TRACK, UNTRACK, EXPLAIN = b"said", b"<", b">", b"+", b"-", b"?"
 
 
 def exit_code(signum: int) -> int:
@@ -83,6 +85,7 @@ class _News:
 
     def __init__(self) -> None:
         self.temporaries: set[bytes] = set()
+        self.details: list[str] = []
         self.said = False
         self.critical, self.critical_since = 0, 0.0
         self._buffer = b""
@@ -101,6 +104,10 @@ class _News:
                 self.temporaries.add(bytes.fromhex(m[1:].decode()))
             elif m[:1] == UNTRACK:
                 self.temporaries.discard(bytes.fromhex(m[1:].decode()))
+            elif m == EXPLAIN:
+                self.details = self.details[:-1]
+            elif m[:1] == EXPLAIN:
+                self.details.append(bytes.fromhex(m[1:].decode()).decode("utf-8", "replace"))
 
 
 def _supervise(child: int, wake_r: int, news_r: int) -> NoReturn:
@@ -159,5 +166,5 @@ def _supervise(child: int, wake_r: int, news_r: int) -> NoReturn:
         os._exit(exit_code(os.WTERMSIG(status)))  # killed by something else (the OOM killer): as a shell says
     if not news.said:
         with contextlib.suppress(OSError):
-            os.write(2, (line(signum) + "\n").encode())
+            os.write(2, (line(signum, news.details[-1] if news.details else "") + "\n").encode("utf-8", "replace"))
     os._exit(exit_code(signum))

@@ -16,12 +16,14 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
 from gallery.vhd import vhdfile
 from tests.fixtures.bigcatalogs import many
 from tests.fixtures.paths import ROOT
+from tests.fixtures.vhds import make_vhd
 
 BOUND = 10.0  # seconds from the signal to the process's end, asserted
 WORDS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
@@ -29,15 +31,17 @@ SIGNALS = [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGTERM
 MIB = 1 << 20
 
 
-def start(*argv: str, prelude: str = "", **options) -> subprocess.Popen:
+def start(*argv: str, prelude: str = "", cwd: Path = ROOT, env: Optional[dict] = None,
+          **options) -> subprocess.Popen:
     """`python -m gallery ARGV`, after `prelude` (Python run first in the same process, to slow a step down)."""
     code = textwrap.dedent(prelude) + textwrap.dedent(f"""
         import runpy, sys
         sys.argv = ["gallery", *{list(argv)!r}]
         runpy.run_module("gallery", run_name="__main__", alter_sys=True)
     """)
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **options)
+    env = {**(env or os.environ), "PYTHONPATH": str(ROOT)}  # this checkout's gallery, from any folder
+    return subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **options)
 
 
 def stop(process: subprocess.Popen, signum: int) -> tuple[int, str, float]:
@@ -208,3 +212,37 @@ def test_ctrl_c_at_a_terminal_reaches_both_processes_and_counts_once(raw, tmp_pa
     _, err = process.communicate(timeout=60)
     assert (process.returncode, err, time.monotonic() - sent < BOUND) == (130, "interrupted\n", True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["disk.raw"]
+
+
+# -- upload: the blob stays marked unfinished, and the line says how to go on ------------------------------------
+
+SLOW_PUTS = """
+    import os, time
+    from azure.storage.blob import BlobClient
+    real = BlobClient.upload_page
+    def upload_page(self, *args, **kwargs):
+        os.close(os.open(os.environ["GALLERY_TEST_MARK"], os.O_CREAT | os.O_WRONLY))
+        time.sleep(float(os.environ["GALLERY_TEST_PUT_SECONDS"]))
+        return real(self, *args, **kwargs)
+    BlobClient.upload_page = upload_page
+"""
+UPLOAD = ["upload", "a.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--quiet"]
+
+
+@pytest.mark.parametrize("put_seconds", [pytest.param(0.2, id="the command unwinds"),
+                                         pytest.param(60, id="the supervisor ends a put that hangs")])
+def test_an_upload_stopped_by_sigterm_says_how_to_resume(blob_catalog, tmp_path, put_seconds):
+    make_vhd(tmp_path / "a.vhd")
+    mark = tmp_path / "putting"
+    process = start(*UPLOAD, prelude=SLOW_PUTS, cwd=tmp_path,
+                    env={**os.environ, "GALLERY_TEST_MARK": str(mark), "GALLERY_TEST_PUT_SECONDS": str(put_seconds)})
+    wait_for(mark.exists, what="the first put")
+    code, err, seconds = stop(process, signal.SIGTERM)
+    where = f"devstoreaccount1/{blob_catalog.container_name}"
+    assert (code, err) == (143, f"terminated: the blob in {where} stays marked unfinished; run the same command "
+                                "again to resume\n")
+    assert seconds < BOUND
+    if put_seconds < 1:  # the command released the blob's lease: the same command again finishes the upload
+        rerun = subprocess.run([sys.executable, "-m", "gallery", *UPLOAD], cwd=tmp_path, capture_output=True,
+                               text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert (rerun.returncode, rerun.stdout.split(" ", 3)[:3]) == (0, ["resumed", "and", "finished"]), rerun.stderr
