@@ -13,6 +13,10 @@ def main() -> None:
         code = run_command()
     except KeyboardInterrupt as exc:  # while the command line loads, before its own handler is in place
         code = interrupts.report(exc)
+    except SystemExit as exc:  # argparse: --help, --version, a usage error
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        code = exc.code or 0
     interrupts.finish(code)
 
 
