@@ -16,7 +16,7 @@ PACKAGE = ROOT / "gallery"
 ARMLOCAL = ROOT / "armlocal"
 # Each floor may import from its own package and from the floors below it, never above.
 FLOORS = [
-    {"gallery", "gallery.errors", "gallery.annotations", "gallery.files"},
+    {"gallery", "gallery.errors", "gallery.annotations", "gallery.files", "gallery.interrupts", "gallery.supervisor"},
     {"gallery.catalog"},
     {"gallery.desired"},
     {"gallery.azure", "gallery.components", "gallery.vhd"},

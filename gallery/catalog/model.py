@@ -88,6 +88,8 @@ class TargetRegion:
     exclude_from_latest: Optional[bool] = None  # this region only; None: not sent
     encryption: Optional[RegionEncryption] = None
     additional_replica_sets: tuple[ReplicaSet, ...] = ()
+    # where storage_account_type is written: the region, its version, replication ("" for the schema's default)
+    storage_account_type_path: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

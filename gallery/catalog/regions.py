@@ -1,7 +1,8 @@
 """Azure's regions, per cloud, and name normalising.
 
 A catalog deploys to one Azure cloud: the stack's `azure-native:environment` (or `--cloud`, or ARM_ENVIRONMENT):
-`public` (data/azure-regions.json, from ARM's 'List Locations', physical regions only), `usgovernment` or `china`
+`public` (data/azure-regions.json, from ARM's 'List Locations', physical regions only, with their
+number of availability zones), `usgovernment` or `china`
 (data/azure-regions-sovereign.json). A region is known only in its own cloud: `usgovvirginia` is no region of
 the public cloud, `westeurope` none of Azure Government.
 """
@@ -54,6 +55,12 @@ def is_region(name: str, cloud: str = PUBLIC) -> bool:
 def clouds_of(name: str) -> list[str]:
     """The clouds that have a region of this name (none, or one)."""
     return [cloud for cloud in CLOUDS if name in _regions(cloud)]
+
+
+def availability_zones(name: str, cloud: str = PUBLIC) -> Optional[int]:
+    """How many availability zones the region has (0: none, so no zone-redundant storage there); None where the
+    cloud's data does not say (the sovereign clouds' list carries no zone counts)."""
+    return _regions(cloud)[name].get("availabilityZones")
 
 
 def suggest(name: str, cloud: str = PUBLIC) -> Optional[str]:

@@ -1,8 +1,9 @@
 """The catalog's semantic rules: what Azure enforces (and mocks do not), checked before deployment.
 
 Each rule is a small function over the built model that yields `Finding`s; `check(catalog, doc)`
-runs them all and locates each finding in the file. Facts and limits come from
-../shared/data/azure-rules.md.
+runs them all and locates each finding in the file. Facts and limits are Azure's own (the Compute
+gallery REST API at 2024-03-03 and Microsoft's documentation), as each rule's comment says; the README's
+"Validating" section lists them.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from gallery.catalog.model import (
     ResourceSource,
     VhdSource,
 )
+from gallery.catalog.roles import STORAGE_DATA_ROLES
 from gallery.catalog.yamlload import Document
 from gallery.errors import Problem
 
@@ -42,7 +44,7 @@ TRUSTED_OR_CONFIDENTIAL = {"TrustedLaunch", "TrustedLaunchSupported", "Confident
                            "TrustedLaunchAndConfidentialVmSupported"}
 PRIVATE_ONLY_SECURITY = {"TrustedLaunch": "TrustedLaunchSupported", "ConfidentialVM": "ConfidentialVmSupported"}
 MAX_STORAGE_TAGS = 15
-MAX_DEFINITIONS = 1_000  # per subscription and region (../shared/data/azure-rules.md)
+MAX_DEFINITIONS = 1_000  # per subscription and region (Azure's gallery limits)
 MAX_VERSIONS = 10_000  # per subscription and region
 
 
@@ -258,6 +260,48 @@ def unique_regions(cat: Catalog) -> Iterator[Finding]:
             seen.add(t.name)
 
 
+ZONE_REDUNDANT_ACCOUNTS = {"Standard_ZRS", "Premium_ZRS", "Standard_GZRS", "Standard_RAGZRS"}
+
+
+@rule
+def zone_redundant_storage_needs_zones(cat: Catalog) -> Iterator[Finding]:
+    # Zone-redundant storage keeps its copies in three availability zones of the region: Azure refuses
+    # Standard_ZRS replicas (and a ZRS storage account) in a region that has none.
+    if regions.is_region(cat.location) and not regions.availability_zones(cat.location) \
+            and cat.storage.sku in ZONE_REDUNDANT_ACCOUNTS:
+        yield Finding("storage.sku", f"{cat.location} has no availability zones, so Azure refuses a "
+                      f"{cat.storage.sku} storage account there", "storage.zrs-without-zones",
+                      hint=f"use {cat.storage.sku.replace('GZRS', 'GRS').replace('ZRS', 'LRS')}")
+    found: dict[str, tuple[list[str], str]] = {}  # path -> (the regions, how to fix it there)
+    for _, v in _versions(cat):
+        for t in v.target_regions:
+            if t.storage_account_type != "Standard_ZRS" or not regions.is_region(t.name) \
+                    or regions.availability_zones(t.name):
+                continue
+            # Said once, where the fix goes: the region entry that sets the type itself, else the region as the
+            # version lists it, else the version's storageAccountType, else the default region.
+            typed = t.storage_account_type_path
+            if typed.startswith(f"{t.path}."):
+                path, fix = typed, "use Standard_LRS"
+            elif t.path.startswith("images"):
+                path, fix = t.path, f"write it {{name: {t.name}, storageAccountType: Standard_LRS}}"
+            elif typed.startswith("images"):
+                path, fix = typed, "use Standard_LRS, or list the version's regions with storageAccountType: " \
+                                   "Standard_LRS for {them}"
+            else:
+                path, fix = t.path, "use replication.storageAccountType: Standard_LRS, or list the versions' " \
+                                    "regions with storageAccountType: Standard_LRS for {them}"
+            names = found.setdefault(path, ([], fix))[0]
+            if t.name not in names:
+                names.append(t.name)
+    for path, (names, fix) in found.items():
+        many = len(names) > 1
+        yield Finding(path, f"{' and '.join(names)} {'have' if many else 'has'} no availability zones, so Azure "
+                      "refuses Standard_ZRS replicas there", "region.zrs-without-zones",
+                      hint=fix.replace("{them}", "those regions" if many else "that region")
+                      + f", or choose {'regions' if many else 'a region'} with availability zones")
+
+
 @rule
 def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
     if not regions.is_region(cat.location, cat.cloud):
@@ -303,7 +347,7 @@ def shallow_replication(cat: Catalog) -> Iterator[Finding]:
 def encryption_not_with_shallow(cat: Catalog) -> Iterator[Finding]:
     # Shallow replication keeps no replica of its own (the version reads its source in place), so there is
     # nothing to encrypt with a customer key: Azure refuses disk encryption sets with Shallow replication
-    # (the rule as issue 15 states it; ../shared/data/azure-rules.md: Shallow = home region, one replica).
+    # (the rule as issue 15 states it; Shallow replication = the home region, one replica).
     for _, v in _versions(cat):
         if v.replication_mode != "Shallow":
             continue
@@ -537,6 +581,17 @@ def unique_access(cat: Catalog) -> Iterator[Finding]:
     for a, first in _repeats(known, lambda a: (a.principal_id, a.role_definition_guid)):
         yield Finding(a.path, f"principal {a.principal_id} gets role '{a.role}' twice (also at {first.path})",
                       "access.duplicate")
+
+
+@rule
+def access_data_roles(cat: Catalog) -> Iterator[Finding]:
+    for a in cat.gallery.access:
+        name = STORAGE_DATA_ROLES.get(a.role_definition_guid)
+        if name:
+            yield Finding(f"{a.path}.role", f"{name} is a data role of storage accounts: assigned on the gallery, "
+                          "it grants nothing", "access.data-role", severity="warning",
+                          hint="to let the principal create VMs from the images, grant Reader on the gallery; "
+                               "access to the uploaded VHDs is granted on the storage account, outside the catalog")
 
 
 @rule

@@ -2,7 +2,8 @@
 
 Each command lives in its own module with `register(subparsers)`, which adds its parser and sets
 `func(args, out) -> Exit`: it computes its result and hands it to `out`, the reporter (output.py). The exit
-codes are one table, `gallery.errors.Exit`, which `--help` prints.
+codes are one table, `gallery.errors.Exit`, which `--help` prints; a signal ends a command with 128 + its number
+(130 SIGINT, 143 SIGTERM), see gallery.interrupts.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 import textwrap
 from typing import Optional, Sequence
 
-from gallery import __version__
+from gallery import __version__, interrupts
 from gallery.azure.errors import ArmError
 from gallery.cli import output
 from gallery.cli.arguments import UsageError, resolve_catalog
@@ -91,9 +92,8 @@ def build_parser() -> _Parser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return _run(argv)
-    except KeyboardInterrupt:  # Ctrl-C at any moment, loading the commands included: one line, no trace
-        output.Reporter().diagnostic("interrupted")
-        return Exit.INTERRUPTED
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM at any moment, loading the commands included
+        return interrupts.report(exc)  # one line, no trace
 
 
 def _run(argv: Optional[Sequence[str]]) -> int:
