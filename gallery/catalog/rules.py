@@ -267,16 +267,18 @@ ZONE_REDUNDANT_ACCOUNTS = {"Standard_ZRS", "Premium_ZRS", "Standard_GZRS", "Stan
 def zone_redundant_storage_needs_zones(cat: Catalog) -> Iterator[Finding]:
     # Zone-redundant storage keeps its copies in three availability zones of the region: Azure refuses
     # Standard_ZRS replicas (and a ZRS storage account) in a region that has none.
-    if regions.is_region(cat.location) and not regions.availability_zones(cat.location) \
-            and cat.storage.sku in ZONE_REDUNDANT_ACCOUNTS:
+    # Judged where the cloud's data gives a zone count (the sovereign clouds' list has none: not judged there).
+    def without_zones(region: str) -> bool:
+        return regions.is_region(region, cat.cloud) and regions.availability_zones(region, cat.cloud) == 0
+
+    if without_zones(cat.location) and cat.storage.sku in ZONE_REDUNDANT_ACCOUNTS:
         yield Finding("storage.sku", f"{cat.location} has no availability zones, so Azure refuses a "
                       f"{cat.storage.sku} storage account there", "storage.zrs-without-zones",
                       hint=f"use {cat.storage.sku.replace('GZRS', 'GRS').replace('ZRS', 'LRS')}")
     found: dict[str, tuple[list[str], str]] = {}  # path -> (the regions, how to fix it there)
     for _, v in _versions(cat):
         for t in v.target_regions:
-            if t.storage_account_type != "Standard_ZRS" or not regions.is_region(t.name) \
-                    or regions.availability_zones(t.name):
+            if t.storage_account_type != "Standard_ZRS" or not without_zones(t.name):
                 continue
             # Said once, where the fix goes: the region entry that sets the type itself, else the region as the
             # version lists it, else the version's storageAccountType, else the default region.

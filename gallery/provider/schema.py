@@ -41,6 +41,8 @@ OUTPUTS = {
     "latest_versions": "What `latest` resolves to for each image (the highest version not excluded): {image: "
                        "version}.",
     "latest_version_ids": "The ARM id of each image's latest version: {image: id}.",
+    "latest_versions_by_region": "What `latest` resolves to in each target region, where a region's own "
+                                 "excludeFromLatest may differ: {image: {region: version}}.",
     "community_sharing_enabled": "Whether Azure has published the gallery to the community.",
     "community_public_names": "The community gallery's public names ([] unless shared with the community).",
 }
@@ -59,7 +61,7 @@ class _Map:
 
 
 _NAMES = {"pulumi": types.SimpleNamespace(Output=_Value, Input=_Value), "Mapping": _Map, "str": str, "bool": bool,
-          "list": list}
+          "list": list, "Optional": _Value}  # Optional: an id a program that declares the gallery always has
 
 
 def _type(hint: Any) -> dict:

@@ -52,6 +52,7 @@ RESOURCE = [
     Scope(rules.unique_encryption_luns, (V,)),
     Scope(rules.confidential_customer_key, (V,)),
     Scope(rules.end_of_life_after_capture, (V,)),
+    Scope(rules.zone_redundant_storage_needs_zones, (V,), frozenset({"region.zrs-without-zones"})),
     Scope(rules.version_end_of_life_past, (V,), advisory=True),
 ]
 STACK = [
@@ -74,6 +75,7 @@ ELSEWHERE = {
     rules.unique_containers: "one container per family is the catalog's convention",
     rules.unique_access: "role assignments are not gallery resources",
     rules.access_principal_type: "role assignments are not gallery resources",
+    rules.access_data_roles: "role assignments are not gallery resources",
     rules.storage_tag_limit: "the limit is the storage account's",
     rules.feature_start_needs_value: "a raw feature carries its own startsAtVersion: no start without its feature",
 }

@@ -12,7 +12,7 @@ import pytest
 
 from gallery.cli import main
 from tests.fixtures.paths import CATALOGS, ROOT
-from tests.fixtures.served import add_platform_gallery
+from armlocal.example import add_platform_gallery
 
 UBUNTU = "ubuntu-22.04-gen2"
 SUBSCRIPTION = "11111111-2222-3333-4444-555555555555"

@@ -36,7 +36,7 @@ def test_the_outputs_are_the_stack_outputs_with_their_types():
     assert {k: v["type"] for k, v in props.items()} == {
         "resourceGroupName": "string", "galleryName": "string", "galleryId": "string", "storageAccountName": "string",
         "storageAccountId": "string", "containers": "object", "definitionIds": "object", "versionIds": "object",
-        "latestVersions": "object", "latestVersionIds": "object", "communitySharingEnabled": "boolean",
+        "latestVersions": "object", "latestVersionIds": "object", "latestVersionsByRegion": "object", "communitySharingEnabled": "boolean",
         "communityPublicNames": "array"}
     assert props["versionIds"]["additionalProperties"] == {"type": "object", "additionalProperties": {"type": "string"}}
     assert set(resource["inputProperties"]) == {"catalog", "catalogPath", "stack"}

@@ -69,7 +69,7 @@ def test_a_vhd_source_names_the_account_that_holds_it(minimal):
 def test_a_rule_judges_one_resource_with_the_catalogs_words(minimal):
     d = minimal["definition"]
     d.inputs["hyperVGeneration"] = "V1"
-    d.inputs["features"].append({"name": "SecurityType", "value": "TrustedLaunch"})
+    d.inputs.setdefault("features", []).append({"name": "SecurityType", "value": "TrustedLaunch"})  # none sent before
     assert _texts(judge.judge_alone(_scope("generation-requirements"), d)) == [
         "securityType TrustedLaunch needs hyperVGeneration V2; use hyperVGeneration: V2, or securityType: Standard "
         "[security.needs-gen2]"]
