@@ -21,18 +21,19 @@ def version_properties(regions: dict[str, int] | None = None, *, states: dict[st
                        exclude_from_latest: bool = False, end_of_life: Optional[str] = None,
                        storage_account_type: str = "Standard_LRS", mode: str = "Full",
                        os_disk: Optional[dict] = None, data_disks: Optional[list] = None,
-                       published: str = "2026-11-02T10:00:00.0000000+00:00") -> dict:
+                       published: str = "2026-11-02T10:00:00.0000000+00:00",
+                       details: dict[str, str] | None = None) -> dict:
     """A version's properties as Azure reports them (GalleryImageVersion_Get, 2024-03-03): `regions` is
     {region: replicas}; `states` {region: Completed | Replicating | Failed}, Completed when not given."""
     regions = regions or {"westeurope": 1}
     states = states or {}
     progress = progress or {}
+    details = details or {}
     summary = [{"region": DISPLAY.get(r, r), "state": states.get(r, "Completed"),
-                "details": "" if states.get(r, "Completed") != "Failed" else "Replication job failed.",
+                "details": details.get(r, "" if states.get(r, "Completed") != "Failed" else "Replication job failed."),
                 "progress": progress.get(r, 100 if states.get(r, "Completed") == "Completed" else 0)}
                for r in regions]
-    aggregate = ("Failed" if any(s["state"] == "Failed" for s in summary) else
-                 "InProgress" if any(s["state"] == "Replicating" for s in summary) else "Completed")
+    aggregate = aggregated(summary)
     profile: dict[str, Any] = {
         "targetRegions": [{"name": DISPLAY.get(r, r), "regionalReplicaCount": n, "storageAccountType":
                            storage_account_type, "excludeFromLatest": False} for r, n in regions.items()],
@@ -47,6 +48,18 @@ def version_properties(regions: dict[str, int] | None = None, *, states: dict[st
             "safetyProfile": {"allowDeletionOfReplicatedLocations": True, "reportedForPolicyViolation": False},
             "provisioningState": provisioning,
             "replicationStatus": {"aggregatedState": aggregate, "summary": summary}}
+
+
+def aggregated(summary: list[dict]) -> str:
+    """Azure's aggregatedState: InProgress while a region replicates, then Failed if one failed, else Completed."""
+    states = {s.get("state") for s in summary}
+    if "Replicating" in states:
+        return "InProgress"
+    if "Failed" in states:
+        return "Failed"
+    if states <= {"Completed"}:
+        return "Completed"
+    return "Unknown"
 
 
 def features(security: str = "Standard", accelerated: Optional[bool] = None,

@@ -1,4 +1,5 @@
-"""Microsoft.Compute: a gallery, its definitions and versions (GalleryRP 2024-03-03), and its share action.
+"""Microsoft.Compute: a gallery, its definitions and versions (GalleryRP 2024-03-03), its share action, and a second
+writer's PUT, PATCH and DELETE of a version (armlocal.replication).
 
 `$expand=SharingProfile/Groups` (a gallery's members) and `$expand=ReplicationStatus` (a version's replication)
 add what plain GETs and lists leave out, as in Gallery_Get_WithExpand and GalleryImageVersion_Get.
@@ -9,7 +10,7 @@ import copy
 import re
 from typing import Any
 
-from armlocal import sharing
+from armlocal import replication, sharing
 from armlocal.api import API_VERSION
 from armlocal.bodies import error, expanded, key, page, without_status
 from armlocal.state import ArmState
@@ -27,6 +28,9 @@ def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base
                               f"versions include '{API_VERSION}'.")
     op = OPERATION.match(path)
     if op and method == "GET":
+        running = state.operations.get(op["op"])
+        if running is not None and "version" in running:
+            return replication.poll(state, running)
         return sharing.poll(state, op["op"])
     m = GALLERY.match(path)
     if not m:
@@ -51,6 +55,14 @@ def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base
         return _soft_deleted(state, gallery_key, parts[1:], query, path, base)
     if parts[0].lower() == "images" and method == "GET":
         return _images(state, gallery_key, parts[1:], query, path, base)
+    if len(parts) == 4 and parts[0].lower() == "images" and parts[2].lower() == "versions" \
+            and method in ("PUT", "PATCH", "DELETE"):
+        image = state.images.get((gallery_key, parts[1].lower()))
+        if image is None:
+            return 404, {}, error("ResourceNotFound", f"The Resource 'Microsoft.Compute/galleries/{gallery_key[2]}/"
+                                  f"images/{parts[1]}' was not found.")
+        return replication.write(state, method, (gallery_key, parts[1].lower(), parts[3]), image, parts[3], body,
+                                 path, base)
     return 405, {}, error("MethodNotAllowed", f"{method} {path} is not served by this endpoint")
 
 
@@ -70,7 +82,11 @@ def _images(state: ArmState, gallery_key: tuple, parts: list[str], query: dict, 
     version = state.versions.get((gallery_key, parts[0].lower(), parts[2])) if len(parts) == 3 else None
     if version is None:
         return 404, {}, error("ResourceNotFound", f"The Resource '{'/'.join(parts)}' was not found.")
-    return 200, {}, expanded(version, query.get("$expand", ""))
+    expand = query.get("$expand", "")
+    if expand.lower() == "replicationstatus" and state.tick_on_read \
+            and (gallery_key, parts[0].lower(), parts[2]) in state.replications:
+        replication.tick_version(state, (gallery_key, parts[0].lower(), parts[2]))
+    return 200, {}, expanded(version, expand)
 
 
 def _soft_deleted(state: ArmState, gallery_key: tuple, parts: list[str], query: dict, path: str, base: str):

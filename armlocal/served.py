@@ -14,7 +14,7 @@ from typing import Optional
 
 from armlocal import sharing
 from armlocal.api import SUBSCRIPTION
-from armlocal.bodies import DISPLAY, version_properties
+from armlocal.bodies import DISPLAY, aggregated, key, version_properties
 from armlocal.server import ArmEndpoint
 from armlocal.state import ASSIGNMENT_OPTIONAL
 
@@ -87,8 +87,17 @@ def _image(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
                        sub=sub, tags=i.get("tags"))
 
 
+# What a served version reports as each disk's size: Azure computes sizeInGB from the source; nothing here reads a
+# real disk, so every disk image of a served version says this.
+DISK_GIB = 30
+
+
 def _version(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
     props = {k: v for k, v in i.items() if k not in _NAMES}
+    storage = props.get("storageProfile") or {}
+    for disk in ([storage["osDiskImage"]] if storage.get("osDiskImage") else []) + list(storage.get("dataDiskImages")
+                                                                                         or ()):
+        disk.setdefault("sizeInGB", DISK_GIB)
     targets = props["publishingProfile"]["targetRegions"]
     for target in targets:
         target["name"] = DISPLAY.get(target["name"], target["name"])
@@ -130,30 +139,37 @@ _SERVE = {"ResourceGroup": _group, "StorageAccount": _account, "BlobContainer": 
 
 
 def serve_catalog(endpoint: ArmEndpoint, catalog, *, states: Optional[dict] = None,
-                  provisioning: Optional[dict] = None, skip: tuple = (), extra: tuple = ()) -> None:
-    """Serve `catalog` (a gallery.catalog.model.Catalog): its gallery, definitions and versions as Azure would
-    hold them once deployed, with the replication and provisioning states given.
+                  provisioning: Optional[dict] = None, skip: tuple = (), extra: tuple = (),
+                  progress: Optional[dict] = None, details: Optional[dict] = None, sub: str = SUBSCRIPTION) -> None:
+    """Serve `catalog` (a gallery.catalog.model.Catalog) as a deployment of it leaves Azure (its desired state,
+    as `serve_plan` serves it), with the replication and provisioning states given.
 
-    states: {(image, version): {region: Completed|Replicating|Failed}}; provisioning: {(image, version): state};
-    skip: (image, version) pairs Azure does not have; extra: (image, version) pairs Azure has beyond the catalog.
+    states: {(image, version): {region: Completed|Replicating|Failed|Unknown}}; progress and details: the same
+    keys, {region: percent} and {region: Azure's words}; provisioning: {(image, version): state}, by default
+    Creating while a region replicates, Failed when one failed, else Succeeded; skip: (image, version) pairs Azure
+    does not have; extra: (image, version) pairs Azure has beyond the catalog.
     """
-    states, provisioning = states or {}, provisioning or {}
+    from gallery.desired.build import desired_state
+
+    states, provisioning, progress, details = states or {}, provisioning or {}, progress or {}, details or {}
+    records = [r for r in desired_state(catalog).records()
+               if (r["inputs"].get("galleryImageName"), r["inputs"].get("galleryImageVersionName")) not in skip]
+    serve_plan(endpoint, records, sub=sub)
     rg, gallery = catalog.resource_group, catalog.gallery.name
-    endpoint.add_gallery(rg, gallery, location=catalog.location)
-    for image in catalog.images:
-        endpoint.add_image(rg, gallery, image.name, {
-            "osType": image.os_type, "osState": image.os_state, "hyperVGeneration": image.hyper_v_generation,
-            "identifier": {"publisher": image.identifier.publisher, "offer": image.identifier.offer,
-                           "sku": image.identifier.sku}}, location=catalog.location)
-        for v in image.versions:
-            if (image.name, v.name) in skip:
-                continue
-            endpoint.add_version(rg, gallery, image.name, v.name, version_properties(
-                {t.name: t.replicas for t in v.target_regions}, states=states.get((image.name, v.name)),
-                provisioning=provisioning.get((image.name, v.name), "Succeeded"),
-                exclude_from_latest=v.exclude_from_latest,
-                end_of_life=f"{v.end_of_life}T00:00:00+00:00" if v.end_of_life else None),
-                location=catalog.location)
+    for (image, version), regions in states.items():
+        body = endpoint.versions[(key(sub, rg, gallery), image.lower(), version)]["properties"]
+        summary = body["replicationStatus"]["summary"]
+        for entry in summary:
+            name = "".join(entry["region"].split()).lower()
+            state = regions.get(name, entry["state"])
+            entry.update(state=state, progress=progress.get((image, version), {}).get(
+                name, 100 if state == "Completed" else 0), details=details.get((image, version), {}).get(
+                name, "Replication job failed." if state == "Failed" else ""))
+        body["replicationStatus"]["aggregatedState"] = aggregated(summary)
+        body["provisioningState"] = {"InProgress": "Creating", "Failed": "Failed"}.get(
+            body["replicationStatus"]["aggregatedState"], "Succeeded")
+    for (image, version), state in provisioning.items():
+        endpoint.versions[(key(sub, rg, gallery), image.lower(), version)]["properties"]["provisioningState"] = state
     for image, version in extra:
         endpoint.add_version(rg, gallery, image, version, version_properties({catalog.location: 1}),
-                             location=catalog.location)
+                             location=catalog.location, sub=sub)

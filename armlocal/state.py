@@ -60,6 +60,12 @@ class ArmState:
             self.accounts: dict[tuple, dict] = {}
             self.containers: dict[tuple, dict] = {}  # (sub, rg, account, container) -> body
             self.role_assignments: dict[tuple, dict] = {}  # (scope, name), both lower case -> body
+            # Per-region replication state machines (armlocal.replication), by version key; each tick moves a
+            # replicating region on by its step. With tick_on_read, every $expand=ReplicationStatus read of a
+            # version is a tick of that version first (time passing between a CI job's polls).
+            self.replications: dict[tuple, dict] = {}
+            self.replication_step = 25  # percent per tick of a region the second writer adds
+            self.tick_on_read = False
             # Versions the gallery's soft delete keeps: (gallery key, image lower case, version) -> body
             self.soft_deleted: dict[tuple, dict] = {}
             self.machines: dict[str, dict] = {}  # VMs and scale sets Resource Graph answers for, by lower-case id
@@ -172,6 +178,19 @@ class ArmState:
         with self.lock:
             self.role_assignments[(scope.lower(), name.lower())] = body
         return body
+
+    def replicate(self, rg: str, gallery: str, image: str, version: str, regions: dict, *, updating: bool = False,
+                  sub: str = SUBSCRIPTION) -> None:
+        """Start regions of a served version replicating: {region: armlocal.replication.Region} (progress, step per
+        tick, fail_at, details). The version is Creating (Updating with `updating`) until none replicates."""
+        from armlocal import replication
+        replication.replicate(self, (key(sub, rg, gallery), image.lower(), version), regions, updating=updating)
+
+    def tick(self, times: int = 1) -> None:
+        """Time passes: each replicating region moves on by its step (Completed at 100, Failed at its fail_at);
+        versions being deleted are gone."""
+        from armlocal import replication
+        replication.tick(self, times)
 
     def gallery(self, rg: str, name: str, sub: str = SUBSCRIPTION) -> dict:
         return self.galleries[key(sub, rg, name)]

@@ -48,10 +48,12 @@ def main() -> int:
         requests = len(arm.requests)
     versions = sum(len(i.versions) for i in catalog.images)
     assert status.healthy and len(status.versions) == versions, "every version must be read, and healthy"
+    assert not any(v.drift for v in status.versions), "what is served is what the catalog says: no drift"
     baseline = versions * a.delay
     ratio = wall / baseline
     print(f"catalog: {versions} versions in {len(catalog.images)} definitions; endpoint delay {a.delay * 1000:.0f} ms")
-    print(f"requests: {requests} (1 gallery, {len(catalog.images)} version lists, {versions} version reads)")
+    print(f"requests: {requests} (1 gallery, 1 definition list, {len(catalog.images)} version lists, {versions} "
+          "version reads; states, drift and latest per region judged from them)")
     print(f"baseline one by one: {versions} x {a.delay:.2f} s = {baseline:.1f} s")
     print(f"ours ({a.workers} parallel reads): {wall:.1f} s")
     print(f"ratio  {ratio:.3f} of the baseline (target <= {TARGET}): {'OK' if ratio <= TARGET else 'OVER'}")

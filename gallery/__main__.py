@@ -1,11 +1,24 @@
-import sys
+"""`python -m gallery` and the `gallery` console script: the command line, as a process of its own.
 
-try:
-    from gallery.cli import main
-except KeyboardInterrupt:  # Ctrl-C while the command line itself loads
-    from gallery.errors import Exit
+SIGINT and SIGTERM are handled before anything else loads (gallery.interrupts), so a signal at any moment,
+while the command line itself loads included, ends the process with one line and 128 + the signal's number.
+"""
+from gallery import interrupts
 
-    print("interrupted", file=sys.stderr)  # the reporter is part of what did not load
-    sys.exit(Exit.INTERRUPTED)
 
-sys.exit(main())
+def main() -> None:
+    try:
+        interrupts.install()
+        from gallery.cli.entry import main as run_command
+        code = run_command()
+    except KeyboardInterrupt as exc:  # while the command line loads, before its own handler is in place
+        code = interrupts.report(exc)
+    except SystemExit as exc:  # argparse: --help, --version, a usage error
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        code = exc.code or 0
+    interrupts.finish(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,8 @@
 """One error type for everything a user can fix, and the table of exit codes that go with it."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, fields
 from enum import IntEnum
 from typing import Iterable, Optional, Sequence
 
@@ -25,15 +26,32 @@ class Exit(IntEnum):
     OK = 0, "done: valid, nothing blocking, written or uploaded"
     USER = 1, ("the input is wrong (a catalog, a file, an argument), or Azure refused or cannot be reached: "
                "the message says what to fix")
-    ATTENTION = 2, ("done, but the result must stop a pipeline: blocking diff findings, a version failed or "
-                    "missing (status), a version not ready to promote, or a discovery Azure let read only in part")
+    ATTENTION = 2, ("done, but the result must stop a pipeline: blocking diff findings, a version failed, "
+                    "missing or differing from the catalog (status), a version not ready to promote, or a discovery "
+                    "Azure let read only in part")
     BUG = 3, "an internal error: a bug in the gallery tool, not in your input (please report it)"
     INTERRUPTED = 130, "interrupted (Ctrl-C; 128 + SIGINT, as shells report it): one line, no trace"
+    TERMINATED = 143, "terminated (SIGTERM, what a CI timeout or `kill` sends; 128 + SIGTERM): one line, no trace"
+
+
+# Characters a terminal does not show as themselves: C0 and C1 controls (a NUL shows as a space, ESC starts a
+# terminal command), line and paragraph separators, and the marks that reorder text (bidi overrides, BOM).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would not show as itself escaped: `\\x00`, `\\n`, `\\u202e`."""
+    def escape(m: re.Match) -> str:
+        c = m.group()
+        return _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+    return _UNPRINTABLE.sub(escape, text)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding about a catalog (or another input file), located in the file."""
+    """One finding about a catalog (or another input file), located in the file. Its text is printable:
+    control characters in a value quoted by the message are escaped (`'rg\\x00x'`), in every format."""
 
     file: str
     line: int  # 1-based; 0 when the problem concerns the whole file
@@ -43,6 +61,12 @@ class Problem:
     rule: str  # a stable id of the check, e.g. "schema.additionalProperties", "version.duplicate"
     severity: str = "error"  # error | warning
     hint: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str) and _UNPRINTABLE.search(value):
+                object.__setattr__(self, f.name, printable(value))
 
     def text(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file

@@ -10,7 +10,7 @@ from typing import Optional
 
 import pulumi
 
-from gallery.azure.target import resolve_target
+from gallery.azure.target import ArmTarget, resolve_target
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import Catalog
 from gallery.components import ImageGallery, ImageGalleryArgs
@@ -35,11 +35,14 @@ def load(project_dir: Path, config: pulumi.Config, stack: str) -> Catalog:
     return catalog
 
 
+def arm_target() -> ArmTarget:
+    """Where the sharing resources call ARM: the cloud the provider deploys to (`azure-native:environment`)."""
+    return resolve_target(cloud=pulumi.Config("azure-native").get("environment"))
+
+
 def declare(catalog: Catalog, only: Optional[Selection] = None) -> ImageGallery:
     """Declare the catalog (or the `only` part of it) and export the component's outputs."""
-    # The sharing calls go to the cloud the provider deploys to (`azure-native:environment`).
-    arm = resolve_target(cloud=pulumi.Config("azure-native").get("environment"))
-    gallery = ImageGallery(COMPONENT_NAME, ImageGalleryArgs(catalog=catalog, only=only, arm=arm))
+    gallery = ImageGallery(COMPONENT_NAME, ImageGalleryArgs(catalog=catalog, only=only, arm=arm_target()))
     for key, value in gallery.outputs.exports().items():
         pulumi.export(key, value)
     return gallery

@@ -19,7 +19,7 @@ EXIT_CODE_RETURNS = [name for name in SOURCES if name.startswith("gallery/cli/")
 
 def test_each_code_has_one_name_and_a_one_line_meaning():
     assert [(code.value, code.name) for code in Exit] == [
-        (0, "OK"), (1, "USER"), (2, "ATTENTION"), (3, "BUG"), (130, "INTERRUPTED")]
+        (0, "OK"), (1, "USER"), (2, "ATTENTION"), (3, "BUG"), (130, "INTERRUPTED"), (143, "TERMINATED")]
     assert len(Exit.__members__) == len(Exit), "a code with two names"
     for code in Exit:
         assert code.meaning and "\n" not in code.meaning, code

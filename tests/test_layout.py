@@ -16,13 +16,13 @@ PACKAGE = ROOT / "gallery"
 ARMLOCAL = ROOT / "armlocal"
 # Each floor may import from its own package and from the floors below it, never above.
 FLOORS = [
-    {"gallery", "gallery.errors", "gallery.annotations", "gallery.files"},
+    {"gallery", "gallery.errors", "gallery.annotations", "gallery.files", "gallery.interrupts", "gallery.supervisor"},
     {"gallery.catalog"},
     {"gallery.desired", "gallery.cost"},
     {"gallery.azure", "gallery.components", "gallery.vhd"},
     {"gallery.program"},
-    {"gallery.plan"},
-    {"gallery.diff", "gallery.lifecycle", "gallery.discover"},
+    {"gallery.plan", "gallery.provider"},
+    {"gallery.diff", "gallery.lifecycle", "gallery.discover", "gallery.raw"},
     {"gallery.cli", "gallery.__main__"},
 ]
 

@@ -1,7 +1,9 @@
 """A module imports Pulumi only when it uses Pulumi itself: the components, the program and the offline plan.
 
 Everything else (the catalog, the desired state, the review diff, discovery, status and lifecycle, the command
-line) knows a resource from gallery.desired, and starts without loading the Pulumi SDK or pulumi-azure-native.
+line, gallery.raw which the policy pack judges with) knows a resource from gallery.desired, and starts without
+loading the Pulumi SDK, pulumi-azure-native or pulumi-policy. The pack's own policies live outside the package,
+in policy/.
 """
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ import sys
 from tests.fixtures.paths import ROOT
 
 PACKAGE = ROOT / "gallery"
-PULUMI = ("pulumi", "pulumi_azure_native")
-# The modules that use Pulumi themselves (later: the policy pack, the component provider, the Automation API).
+PULUMI = ("pulumi", "pulumi_azure_native", "pulumi_policy")
+# The modules that use Pulumi themselves (later: the Automation API); the policy pack's policies are in policy/.
 USES_PULUMI = {"gallery.program", "gallery.plan.engine", "gallery.plan.run"}
-USES_PULUMI_PACKAGES = ("gallery.components.",)
+USES_PULUMI_PACKAGES = ("gallery.components.", "gallery.provider.")
 
 
 def _module(path) -> str:
@@ -42,7 +44,8 @@ def test_only_the_modules_that_use_pulumi_import_it():
 def test_the_pulumi_free_rooms_load_without_the_sdk():
     free = sorted(_module(p) for p in PACKAGE.rglob("*.py")
                   if not (_module(p) in USES_PULUMI or (_module(p) + ".").startswith(USES_PULUMI_PACKAGES)
-                          or _module(p) == "gallery.components" or _module(p).endswith("__main__")))
+                          or _module(p) in ("gallery.components", "gallery.provider")
+                          or _module(p).endswith("__main__")))
     code = ("import importlib, sys\n"
             f"for m in {free!r}: importlib.import_module(m)\n"
             "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_azure_native')}))")

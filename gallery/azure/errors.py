@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from gallery.errors import printable
+
 # The least role that may change a gallery's sharing (Microsoft.Compute/galleries/share/action).
 SHARING_ROLE = "Compute Gallery Sharing Admin"
 
@@ -18,6 +20,7 @@ class ArmError(Exception):
 
     def __init__(self, message: str, hint: Optional[str] = None, *, status: Optional[int] = None,
                  code: Optional[str] = None):
+        message, hint = printable(message), printable(hint) if hint else hint  # one line, as the terminal shows it
         super().__init__(message + (f"; {hint}" if hint else ""))
         self.message, self.hint, self.status, self.code = message, hint, status, code
 

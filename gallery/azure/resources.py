@@ -18,9 +18,9 @@ def get_json(client: Any, path: str, api_version: str, **params: str) -> dict:
     return _send(client, path, {"api-version": api_version, **params})
 
 
-def list_json(client: Any, path: str, api_version: str) -> Iterator[dict]:
-    """Every item of an ARM list, following `nextLink` (which carries its own api-version)."""
-    page = _send(client, path, {"api-version": api_version})
+def list_json(client: Any, path: str, api_version: str, **params: str) -> Iterator[dict]:
+    """Every item of an ARM list, following `nextLink` (which carries its own api-version and filter)."""
+    page = _send(client, path, {"api-version": api_version, **params})
     while True:
         yield from page.get("value") or ()
         link = page.get("nextLink")

@@ -204,16 +204,23 @@ class Builder:
                 home: str, lifecycle: Lifecycle) -> ImageVersion:
         replicas = v.get("replicas", rep.replicas)
         sat = v.get("storageAccountType", rep.storage_account_type)
+        # Where the storage type is written, so a problem with it is reported there (and once, for a default).
+        sat_path = f"{path}.storageAccountType" if "storageAccountType" in v else \
+            "replication.storageAccountType" if "storageAccountType" in self.doc.data.get("replication", {}) else ""
         targets: list[TargetRegion] = []
         repairing: list[TargetRegion] = []
         if "regions" in v:
             for k, r in enumerate(v["regions"]):
                 rpath = f"{path}.regions[{k}]"
                 if isinstance(r, str):
-                    targets.append(TargetRegion(regions.normalize(r), replicas, sat, rpath))
+                    targets.append(TargetRegion(regions.normalize(r), replicas, sat, rpath,
+                                                storage_account_type_path=sat_path))
                 else:
+                    own = "storageAccountType" in r
                     region = TargetRegion(regions.normalize(r["name"]), r.get("replicas", replicas),
                                           r.get("storageAccountType", sat), rpath,
+                                          storage_account_type_path=f"{rpath}.storageAccountType" if own
+                                          else sat_path,
                                           exclude_from_latest=r.get("excludeFromLatest"),
                                           encryption=_encryption(r.get("encryption"), f"{rpath}.encryption"),
                                           additional_replica_sets=tuple(
@@ -223,7 +230,7 @@ class Builder:
                     (repairing if r.get("repairing") else targets).append(region)
         else:
             for name, written in zip(rep.regions, rep.region_paths, strict=True):  # built together, one per region
-                targets.append(TargetRegion(name, replicas, sat, written))
+                targets.append(TargetRegion(name, replicas, sat, written, storage_account_type_path=sat_path))
         # The home region first: it is the version's own location and Azure lists it first.
         targets.sort(key=lambda t: t.name != home)
         return ImageVersion(

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Mapping, Optional, Union
+from typing import Iterable, Mapping, Optional, Union
 
 _VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 INT32_MAX = 2**31 - 1
@@ -88,6 +88,8 @@ class TargetRegion:
     exclude_from_latest: Optional[bool] = None  # this region only; None: not sent
     encryption: Optional[RegionEncryption] = None
     additional_replica_sets: tuple[ReplicaSet, ...] = ()
+    # where storage_account_type is written: the region, its version, replication ("" for the schema's default)
+    storage_account_type_path: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,19 @@ class ImageVersion:
         return self.exclude_from_latest or (self.end_of_life is not None and self.end_of_life < today)
 
 
+def latest_per_region(versions: Iterable[tuple[SemVer, bool, Mapping[str, bool]]]) -> dict[str, Optional[str]]:
+    """`latest` in each region, from (version, excluded from latest, {target region: excluded there}): the highest
+    version (as integers) that replicates to the region and is excluded neither as a whole nor there. The one rule
+    for the catalog (stack outputs, lifecycle) and for what Azure holds (status)."""
+    best: dict[str, Optional[SemVer]] = {}
+    for version, excluded, regions in versions:
+        for region, excluded_here in regions.items():
+            current = best.setdefault(region, None)
+            if not (excluded or excluded_here) and (current is None or version > current):
+                best[region] = version
+    return {region: str(v) if v is not None else None for region, v in best.items()}
+
+
 @dataclass(frozen=True)
 class Identifier:
     publisher: str
@@ -301,9 +316,17 @@ class ImageDefinition:
 
     @property
     def latest(self) -> Optional[ImageVersion]:
-        """The version VMs get for `latest`: the highest (as integers) not excluded from latest."""
+        """The highest version (as integers) not excluded from latest, whatever its regions say: what `latest`
+        gives in every region where no region-level excludeFromLatest says otherwise (see `latest_by_region`)."""
         eligible = [v for v in self.versions if not v.exclude_from_latest]
         return max(eligible, key=lambda v: v.version) if eligible else None
+
+    def latest_by_region(self) -> dict[str, Optional[str]]:
+        """{region: the version VMs in it get for `latest`}, honouring each region's own excludeFromLatest; every
+        region a version targets, in the order the versions first name them."""
+        return latest_per_region((v.version, v.exclude_from_latest,
+                                  {t.name: bool(t.exclude_from_latest) for t in v.target_regions})
+                                 for v in self.versions)
 
     def version(self, name: str) -> Optional[ImageVersion]:
         return next((v for v in self.versions if v.name == name), None)
@@ -383,6 +406,8 @@ class Catalog:
     images: tuple[ImageDefinition, ...]
     source_file: str = field(default="images.yaml", compare=False)
     warnings: tuple = field(default=(), compare=False)  # tuple[Problem, ...] that did not block
+    # The Azure cloud the stack deploys to (gallery.catalog.regions.CLOUDS), whose regions the catalog names.
+    cloud: str = field(default="public", compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))

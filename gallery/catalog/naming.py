@@ -64,7 +64,7 @@ def vhd_uri(account: str, container: str, blob: str, endpoint_suffix: str = "cor
     return f"https://{account}.blob.{endpoint_suffix}/{container}/{quote(blob, safe='/')}"
 
 
-# -- Azure's name rules (../shared/data/azure-rules.md) ---------------------------------------------
+# -- Azure's name rules (listed in docs/catalog.md and the README's "Validating") -------------------
 
 _GALLERY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$")
 _DEFINITION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")

@@ -1,8 +1,9 @@
 """The catalog's semantic rules: what Azure enforces (and mocks do not), checked before deployment.
 
 Each rule is a small function over the built model that yields `Finding`s; `check(catalog, doc)`
-runs them all and locates each finding in the file. Facts and limits come from
-../shared/data/azure-rules.md.
+runs them all and locates each finding in the file. Facts and limits are Azure's own (the Compute
+gallery REST API at 2024-03-03 and Microsoft's documentation), as each rule's comment says; the README's
+"Validating" section lists them.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from gallery.catalog.model import (
     ResourceSource,
     VhdSource,
 )
+from gallery.catalog.roles import STORAGE_DATA_ROLES
 from gallery.catalog.yamlload import Document
 from gallery.errors import Problem
 
@@ -43,7 +45,7 @@ TRUSTED_OR_CONFIDENTIAL = {"TrustedLaunch", "TrustedLaunchSupported", "Confident
 PRIVATE_ONLY_SECURITY = {"TrustedLaunch": "TrustedLaunchSupported", "ConfidentialVM": "ConfidentialVmSupported"}
 MAX_STORAGE_TAGS = 15
 MAX_RESOURCE_TAGS = 50  # any other Azure resource, an image version among them
-MAX_DEFINITIONS = 1_000  # per subscription and region (../shared/data/azure-rules.md)
+MAX_DEFINITIONS = 1_000  # per subscription and region (Azure's gallery limits)
 MAX_VERSIONS = 10_000  # per subscription and region
 
 
@@ -215,27 +217,40 @@ def unique_luns(cat: Catalog) -> Iterator[Finding]:
 
 # -- regions and replication ---------------------------------------------------------------------------
 
-def _region(path: str, name: str) -> Iterator[Finding]:
-    if not regions.is_region(name):
-        close = regions.suggest(name)
-        yield Finding(path, f"'{name}' is not an Azure region", "region.unknown",
-                      hint=f"did you mean '{close}'?" if close else "see `az account list-locations -o table`")
+def _region(path: str, name: str, cloud: str = regions.PUBLIC) -> Iterator[Finding]:
+    if regions.is_region(name, cloud):
+        return
+    elsewhere = [c for c in regions.clouds_of(name) if c != cloud]
+    what = "an Azure region" if cloud == regions.PUBLIC else f"a region of Azure's {cloud} cloud"
+    if elsewhere:
+        yield Finding(path, f"'{name}' is not {what}: it is a region of the {elsewhere[0]} cloud", "region.cloud",
+                      hint=f"the stack deploys to the {cloud} cloud (azure-native:environment, --cloud or "
+                           f"ARM_ENVIRONMENT); set it to {elsewhere[0]} if that is where this catalog goes")
+        return
+    close = regions.suggest(name, cloud)
+    yield Finding(path, f"'{name}' is not {what}", "region.unknown",
+                  hint=f"did you mean '{close}'?" if close else "see `az account list-locations -o table`")
 
 
 @rule
 def known_regions(cat: Catalog) -> Iterator[Finding]:
-    yield from _region("location", cat.location)
+    yield from _region("location", cat.location, cat.cloud)
     for path, name in zip(cat.replication.region_paths, cat.replication.regions, strict=True):  # one path per region
         if path != "location":  # the default regions are [location]: judged once, above
-            yield from _region(path, name)
+            yield from _region(path, name, cat.cloud)
     for _, v in _versions(cat):
         for t in v.target_regions + v.repairing:
             if t.path.startswith("images"):
-                yield from _region(t.path, t.name)
+                yield from _region(t.path, t.name, cat.cloud)
+
+
+@rule
+def canary_regions(cat: Catalog) -> Iterator[Finding]:
+    """The regions a `lifecycle.canary` runs in are regions (said once where the canary is written)."""
     canaries = {img.lifecycle.canary.path: img.lifecycle.canary for img in cat.images if img.lifecycle.canary}
     for path, canary in canaries.items():
         for k, name in enumerate(canary.regions):
-            yield from _region(f"{path}.regions[{k}]", name)
+            yield from _region(f"{path}.regions[{k}]", name, cat.cloud)
 
 
 @rule
@@ -255,9 +270,53 @@ def unique_regions(cat: Catalog) -> Iterator[Finding]:
             seen.add(t.name)
 
 
+ZONE_REDUNDANT_ACCOUNTS = {"Standard_ZRS", "Premium_ZRS", "Standard_GZRS", "Standard_RAGZRS"}
+
+
+@rule
+def zone_redundant_storage_needs_zones(cat: Catalog) -> Iterator[Finding]:
+    # Zone-redundant storage keeps its copies in three availability zones of the region: Azure refuses
+    # Standard_ZRS replicas (and a ZRS storage account) in a region that has none.
+    # Judged where the cloud's data gives a zone count (the sovereign clouds' list has none: not judged there).
+    def without_zones(region: str) -> bool:
+        return regions.is_region(region, cat.cloud) and regions.availability_zones(region, cat.cloud) == 0
+
+    if without_zones(cat.location) and cat.storage.sku in ZONE_REDUNDANT_ACCOUNTS:
+        yield Finding("storage.sku", f"{cat.location} has no availability zones, so Azure refuses a "
+                      f"{cat.storage.sku} storage account there", "storage.zrs-without-zones",
+                      hint=f"use {cat.storage.sku.replace('GZRS', 'GRS').replace('ZRS', 'LRS')}")
+    found: dict[str, tuple[list[str], str]] = {}  # path -> (the regions, how to fix it there)
+    for _, v in _versions(cat):
+        for t in v.target_regions:
+            if t.storage_account_type != "Standard_ZRS" or not without_zones(t.name):
+                continue
+            # Said once, where the fix goes: the region entry that sets the type itself, else the region as the
+            # version lists it, else the version's storageAccountType, else the default region.
+            typed = t.storage_account_type_path
+            if typed.startswith(f"{t.path}."):
+                path, fix = typed, "use Standard_LRS"
+            elif t.path.startswith("images"):
+                path, fix = t.path, f"write it {{name: {t.name}, storageAccountType: Standard_LRS}}"
+            elif typed.startswith("images"):
+                path, fix = typed, "use Standard_LRS, or list the version's regions with storageAccountType: " \
+                                   "Standard_LRS for {them}"
+            else:
+                path, fix = t.path, "use replication.storageAccountType: Standard_LRS, or list the versions' " \
+                                    "regions with storageAccountType: Standard_LRS for {them}"
+            names = found.setdefault(path, ([], fix))[0]
+            if t.name not in names:
+                names.append(t.name)
+    for path, (names, fix) in found.items():
+        many = len(names) > 1
+        yield Finding(path, f"{' and '.join(names)} {'have' if many else 'has'} no availability zones, so Azure "
+                      "refuses Standard_ZRS replicas there", "region.zrs-without-zones",
+                      hint=fix.replace("{them}", "those regions" if many else "that region")
+                      + f", or choose {'regions' if many else 'a region'} with availability zones")
+
+
 @rule
 def home_region_replicated(cat: Catalog) -> Iterator[Finding]:
-    if not regions.is_region(cat.location):
+    if not regions.is_region(cat.location, cat.cloud):
         return  # the fix is the location's own error (known_regions), not "add it" at every version
     hint = f"add {cat.location}: Azure adds it anyway, and every later preview shows a diff"
     if cat.location not in cat.replication.regions:
@@ -313,7 +372,7 @@ def shallow_replication(cat: Catalog) -> Iterator[Finding]:
 def encryption_not_with_shallow(cat: Catalog) -> Iterator[Finding]:
     # Shallow replication keeps no replica of its own (the version reads its source in place), so there is
     # nothing to encrypt with a customer key: Azure refuses disk encryption sets with Shallow replication
-    # (the rule as issue 15 states it; ../shared/data/azure-rules.md: Shallow = home region, one replica).
+    # (the rule as issue 15 states it; Shallow replication = the home region, one replica).
     for _, v in _versions(cat):
         if v.replication_mode != "Shallow":
             continue
@@ -547,6 +606,17 @@ def unique_access(cat: Catalog) -> Iterator[Finding]:
     for a, first in _repeats(known, lambda a: (a.principal_id, a.role_definition_guid)):
         yield Finding(a.path, f"principal {a.principal_id} gets role '{a.role}' twice (also at {first.path})",
                       "access.duplicate")
+
+
+@rule
+def access_data_roles(cat: Catalog) -> Iterator[Finding]:
+    for a in cat.gallery.access:
+        name = STORAGE_DATA_ROLES.get(a.role_definition_guid)
+        if name:
+            yield Finding(f"{a.path}.role", f"{name} is a data role of storage accounts: assigned on the gallery, "
+                          "it grants nothing", "access.data-role", severity="warning",
+                          hint="to let the principal create VMs from the images, grant Reader on the gallery; "
+                               "access to the uploaded VHDs is granted on the storage account, outside the catalog")
 
 
 @rule

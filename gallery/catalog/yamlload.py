@@ -88,7 +88,7 @@ def parent_path(path: str) -> str:
 
 def load_yaml(text_or_bytes: str | bytes, file: str) -> Document:
     """Parse one YAML document into a `Document`; raises CatalogError with located problems."""
-    text = _decode(text_or_bytes, file)
+    text = decode(text_or_bytes, file)
     try:
         _count_nodes(text, file)
         node = yaml.compose(text, Loader=_Loader)
@@ -128,7 +128,8 @@ def _count_nodes(text: str, file: str) -> None:
                                             hint="a catalog of 10,000 versions has about 150,000")])
 
 
-def _decode(text_or_bytes: str | bytes, file: str) -> str:
+def decode(text_or_bytes: str | bytes, file: str) -> str:
+    """The text of a catalog file: UTF-8 (a byte-order mark dropped), no NUL; raises CatalogError otherwise."""
     if isinstance(text_or_bytes, str):
         return text_or_bytes
     data = text_or_bytes
@@ -250,8 +251,8 @@ class _Builder:
         first_seen: dict[str, int] = {}
         for key_node, value_node in self._pairs(node, path):
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _TIMESTAMP):
-                shown = key_node.value if isinstance(key_node, ScalarNode) \
-                    else "a " + type(key_node).__name__[:-4].lower()
+                shown = (key_node.value if isinstance(key_node, ScalarNode)
+                         else "a " + type(key_node).__name__[:-4].lower())
                 self.fail(key_node, path, f"keys must be text; {shown!r} is read as "
                           f"{_tag_name(key_node.tag)}", "yaml.key-type", hint=f'quote it: "{shown}"'
                           if isinstance(key_node, ScalarNode) else None)

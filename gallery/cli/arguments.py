@@ -53,6 +53,14 @@ def add_catalog_arguments(parser: argparse.ArgumentParser) -> None:
     add_stack(parser)
 
 
+def add_cloud(parser: argparse.ArgumentParser) -> None:
+    """--cloud: the Azure cloud whose regions the catalog may name."""
+    from gallery.catalog.regions import CLOUDS
+    parser.add_argument("--cloud", choices=CLOUDS, default=None,
+                        help="the Azure cloud the stack deploys to, whose regions the catalog may name (default: "
+                             "$ARM_ENVIRONMENT, else the stack's azure-native:environment, else public)")
+
+
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     """--catalog and --stack, for commands whose positional arguments name something else."""
     parser.add_argument("--catalog", default=None, metavar="PATH", type=file_path, help=CATALOG_HELP)
@@ -73,12 +81,13 @@ def resolve_catalog(args: argparse.Namespace) -> Optional[str]:
     if args.catalog is not None:
         return None
     project = project_dir(Path.cwd() / DEFAULT_CATALOG)
-    config = stack_config(args.stack, project) if project else {}
-    named = config.get(CATALOG_CONFIG)
-    here = project or Path.cwd()
-    args.catalog = _shown(here / (named or DEFAULT_CATALOG))
-    source = f"Pulumi.{args.stack}.yaml" if project else f"no Pulumi.{args.stack}.yaml"
-    why = f"{CATALOG_CONFIG} in {source}" if named else f"the default: {source} names none"
+    if project is None:  # no stack config to deploy another file: images.yaml here, nothing to say
+        args.catalog = DEFAULT_CATALOG
+        return None
+    named = stack_config(args.stack, project).get(CATALOG_CONFIG)
+    args.catalog = _shown(project / (named or DEFAULT_CATALOG))
+    why = f"{CATALOG_CONFIG} in Pulumi.{args.stack}.yaml" if named else \
+        f"the default: Pulumi.{args.stack}.yaml names none"
     return f"catalog: {args.catalog} ({why})"
 
 

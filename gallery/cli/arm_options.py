@@ -9,6 +9,7 @@ from typing import Optional
 
 from gallery.azure.errors import ArmError
 from gallery.azure.target import CLOUD_ENV, CLOUDS, ENDPOINT_ENV, ArmTarget, resolve_target
+from gallery.catalog.roles import GUID
 
 SUBSCRIPTION_ENVS = ("AZURE_SUBSCRIPTION_ID", "ARM_SUBSCRIPTION_ID")
 
@@ -56,4 +57,10 @@ def subscription(args: argparse.Namespace) -> str:
         raise ArmError("no subscription is known for the gallery",
                        "pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or `pulumi config set "
                        f"azure-native:subscriptionId ID --stack {args.stack}`")
+    if not GUID.match(found):
+        origin = "--subscription" if args.subscription else next(
+            (name for name in SUBSCRIPTION_ENVS if os.environ.get(name)), f"azure-native:subscriptionId of stack "
+                                                                          f"{args.stack}")
+        raise ArmError(f"{origin} {found!r} is not a subscription id",
+                       "a subscription id is a GUID, like 00000000-0000-0000-0000-000000000000")
     return found

@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from gallery.catalog.loader import DEFAULT_STACK
+from gallery.catalog.loader import DEFAULT_STACK, stack_cloud
 from gallery.cli.arguments import add_workers
 from gallery.cli.arm_options import add_arm_options, arm_target, subscription
 from gallery.cli.output import Reporter
@@ -36,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", default="images.yaml", help="the catalog to write (default: images.yaml)")
     p.add_argument("--import-file", default="import.json", help="the import file to write (default: import.json)")
     p.add_argument("--force", action="store_true", help="replace the output files if they exist")
+    p.add_argument("--check-blobs", action="store_true",
+                   help="also confirm that every VHD blob a version uses exists and is a whole fixed VHD (needs "
+                        "access to the storage account: AZURE_STORAGE_CONNECTION_STRING or your Azure login); a "
+                        "missing or broken blob is a broken: note, an account that cannot be read a refused: note")
     add_workers(p, DEFAULT_WORKERS, "reads in flight at a time")
     add_arm_options(p)
     p.set_defaults(func=run)
@@ -56,9 +60,11 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
                   "replace, or choose --output / --import-file")
         return Exit.USER
     # An ArmError (no gallery, no credential, refused) propagates to gallery.cli: message, exit 1, no file.
+    # The regions the catalog may name are the cloud's it is read from (a local endpoint: as --cloud or the stack say).
+    cloud = target.cloud if not target.local else (args.cloud or stack_cloud(args.output, args.stack))
     result = discover(target, args.subscription, args.resource_group, args.gallery,
                       storage_account=args.storage_account, stack=args.stack, file=str(catalog_path),
-                      workers=args.workers)
+                      workers=args.workers, cloud=cloud, check_blobs=args.check_blobs)
     if result.catalog is None:
         out.problems(result.problems)
         out.error(f"what gallery {args.gallery} holds does not make a valid catalog (the problems above are in "
@@ -88,7 +94,9 @@ def summary(result, catalog_path: Path, import_path: Path, args: argparse.Namesp
              f"{args.subscription}",
              f"  pulumi import --file {import_path} --generate-code=false",
              "  pulumi preview --diff    # must show no update or replacement of an imported resource"]
-    if result.refused:
+    if result.found.refusals:
         lines.insert(2, f"incomplete: Azure refused {len(result.found.refusals)} read(s), listed above: the "
                         "catalog leaves those parts out")
+    if result.blobs_refused:
+        lines.insert(2, "incomplete: the VHD blobs could not be checked (see the refused: note above)")
     return "\n".join(lines)

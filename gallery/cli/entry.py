@@ -2,7 +2,8 @@
 
 Each command lives in its own module with `register(subparsers)`, which adds its parser and sets
 `func(args, out) -> Exit`: it computes its result and hands it to `out`, the reporter (output.py). The exit
-codes are one table, `gallery.errors.Exit`, which `--help` prints.
+codes are one table, `gallery.errors.Exit`, which `--help` prints; a signal ends a command with 128 + its number
+(130 SIGINT, 143 SIGTERM), see gallery.interrupts.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 import textwrap
 from typing import Optional, Sequence
 
-from gallery import __version__
+from gallery import __version__, interrupts
 from gallery.azure.errors import ArmError
 from gallery.cli import output
 from gallery.cli.arguments import UsageError, resolve_catalog
@@ -63,8 +64,9 @@ class _Formatter(argparse.HelpFormatter):
             return super()._fill_text(text, width, indent)
         lines = []
         for line in text.splitlines():
-            code = re.match(r"\s*\S*\s*", line)  # always matches: each part may be empty
-            hanging = indent + " " * len(code.group() if code else "")  # under the text, past the code
+            past_code = re.match(r"\s*\S*\s*", line)
+            assert past_code is not None  # the pattern matches every string
+            hanging = indent + " " * past_code.end()  # under the text, past the code
             lines.append(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=hanging))
         return "\n".join(lines)
 
@@ -92,9 +94,8 @@ def build_parser() -> _Parser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return _run(argv)
-    except KeyboardInterrupt:  # Ctrl-C at any moment, loading the commands included: one line, no trace
-        output.Reporter().diagnostic("interrupted")
-        return Exit.INTERRUPTED
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM at any moment, loading the commands included
+        return interrupts.report(exc)  # one line, no trace
 
 
 def _run(argv: Optional[Sequence[str]]) -> int:

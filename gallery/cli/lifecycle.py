@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.lifecycle.policy import apply_actions, lifecycle_actions
 
     today = args.today or dt.datetime.now(dt.timezone.utc).date()
-    catalog = load_catalog(args.catalog, args.stack)
+    catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
     health = None
     kept: list = []
     asked = False
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
         asked = any(a.kind == "remove" for a in actions)
     note = "offline: Azure was not asked, so failed or replicating versions count as good and versions in use " \
         "are not looked for" if health is None \
-        else "versions Azure reports failed, replicating or missing do not count as good"
+        else "versions Azure reports failed, replicating, being deleted or missing do not count as good"
     lines = [f"{args.catalog}: lifecycle on {today} ({note})"]
     lines += [f"  {a.text()}" for a in actions] or ["  nothing to do"]
     lines += [f"  {k.text()}" for k in kept]
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
                      + (", but where said" if args.allow_in_use and any("--allow-in-use" in a.reason for a in actions)
                         else "") + ")")
     if args.apply and actions:
-        editor = CatalogEditor(args.catalog, args.stack)
+        editor = CatalogEditor(args.catalog, args.stack, cloud=args.cloud)
         apply_actions(editor, actions)
         editor.save()
         lines.append(f"{args.catalog}: {len(actions)} change{'s' if len(actions) != 1 else ''} written")

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.lifecycle.gates import check_gates
     from gallery.lifecycle.versions import GatesRefused, NotReady, promote
 
-    catalog = load_catalog(args.catalog, args.stack)
+    catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
     image = catalog.image(args.image)
     canary = image is not None and image.lifecycle.canary is not None and "canary" not in args.skip_gate
     sub = subscription(args) if not args.offline or canary else None
@@ -56,9 +56,9 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
         return check_gates(catalog, args.image, args.version, client=client, subscription=sub,
                            skip=args.skip_gate, cwd=os.path.dirname(os.path.abspath(args.catalog)))
     try:
-        lines = promote(args.catalog, args.stack, args.image, args.version, state, gates)
+        lines = promote(args.catalog, args.stack, args.image, args.version, state, gates, cloud=args.cloud)
     except NotReady as exc:
-        out.error(f"{exc}; run again once it has finished (`gallery status` shows progress)")
+        out.error(str(exc))
         return Exit.ATTENTION
     except GatesRefused as exc:
         out.error("\n".join([str(exc), *(f"  {o.refusal()}" for o in exc.gates.refusals), *_after(exc.gates)]))

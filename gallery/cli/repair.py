@@ -31,9 +31,10 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     from gallery.catalog.loader import load_catalog
     from gallery.catalog.regions import normalize
     from gallery.lifecycle.repair import NotDeployed, repair
-    from gallery.lifecycle.status import VersionState, read_status
+    from gallery.lifecycle.states import VersionState
+    from gallery.lifecycle.status import read_status
 
-    catalog = load_catalog(args.catalog, args.stack)
+    catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
     sub = subscription(args)
     found = read_status(catalog, compute_client(arm_target(args), sub), sub,
                         only={(args.image, args.version)}).versions
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
         return Exit.ATTENTION
     try:
         lines = repair(args.catalog, args.stack, args.image, args.version, state,
-                       [normalize(r) for r in args.region])
+                       [normalize(r) for r in args.region], cloud=args.cloud)
     except NotDeployed as exc:
         out.error(str(exc))
         return Exit.ATTENTION

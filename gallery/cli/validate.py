@@ -5,7 +5,7 @@ import argparse
 
 from gallery.catalog.loader import load_catalog
 from gallery.cli import blobcheck
-from gallery.cli.arguments import add_catalog_arguments
+from gallery.cli.arguments import add_catalog_arguments, add_cloud
 from gallery.cli.output import Format, Reporter, add_format
 from gallery.errors import Exit
 
@@ -17,13 +17,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_catalog_arguments(p)
     add_format(p, (Format.TEXT, Format.JSON, Format.GITHUB),
                help="text lines, a JSON document, or GitHub Actions annotations (default: text)")
+    add_cloud(p)
     blobcheck.add_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, out: Reporter) -> Exit:
     # A CatalogError propagates to gallery.cli, which reports the problems in this format and exits 1.
-    catalog = load_catalog(args.catalog, args.stack)
+    catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
     if args.check_blobs:
         blobcheck.check_or_raise(catalog)
     versions = sum(len(i.versions) for i in catalog.images)

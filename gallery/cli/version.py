@@ -91,11 +91,11 @@ def run_restore(args: argparse.Namespace, out: Reporter) -> Exit:
     deleted = None
     if not args.offline:
         from gallery.azure.client import compute_client
-        catalog = load_catalog(args.catalog, args.stack)
+        catalog = load_catalog(args.catalog, args.stack, cloud=args.cloud)
         sub = subscription(args)
         deleted = soft_deleted_version(compute_client(arm_target(args), sub), catalog, args.image, args.version)
     lines = restore_version(args.catalog, args.stack, args.image, args.version, deleted=deleted,
-                            source=source if given else None, end_of_life=args.end_of_life)
+                            source=source if given else None, end_of_life=args.end_of_life, cloud=args.cloud)
     out.result("\n".join(lines))
     return Exit.OK
 

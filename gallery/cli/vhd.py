@@ -86,7 +86,7 @@ def register_upload(sub: argparse._SubParsersAction) -> None:
 def run_upload(args: argparse.Namespace, out: Reporter) -> Exit:
     # The Azure SDK takes a while to import: only the upload command pays for it.
     from gallery.vhd import text  # noqa: PLC0415
-    from gallery.vhd.run import Interrupted, Rejected, UploadRequest, upload_file  # noqa: PLC0415
+    from gallery.vhd.run import Rejected, UploadRequest, upload_file  # noqa: PLC0415
 
     request = UploadRequest(args.file, args.image, args.catalog, args.stack, captured=args.captured,
                             data_disk=args.data_disk, workers=args.workers, verify_download=args.verify_download,
@@ -97,9 +97,6 @@ def run_upload(args: argparse.Namespace, out: Reporter) -> Exit:
         out.problems(exc.problems)
         out.diagnostic(str(exc))
         return Exit.USER
-    except Interrupted as exc:
-        out.diagnostic(str(exc))
-        return Exit.INTERRUPTED
     out.diagnostic(text.notes(done))
     out.result(text.outcome(done))
     if args.add_version is None:

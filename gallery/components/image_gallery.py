@@ -52,9 +52,11 @@ class GalleryOutputs:
     containers: Mapping[str, pulumi.Output[str]]  # {family: container name}
     definition_ids: Mapping[str, pulumi.Output[str]]  # {image: definition id}
     version_ids: Mapping[str, Mapping[str, pulumi.Output[str]]]  # {image: {version: id}}
-    # `latest` is the highest version (compared as integers) not excluded from latest: what Azure gives.
+    # `latest` is the highest version (compared as integers) not excluded from latest: what Azure gives, in
+    # the home region here (a region's own excludeFromLatest may give another there: see by region).
     latest_versions: Mapping[str, str]  # {image: version}
     latest_version_ids: Mapping[str, pulumi.Output[str]]  # {image: version id}
+    latest_versions_by_region: Mapping[str, Mapping[str, str]]  # {image: {region: version}}
     # Whether Azure has published the gallery to the community, and the public name(s) consumers use
     # (`sharingProfile.communityGalleryInfo.publicNames`); False and [] for other galleries.
     community_sharing_enabled: pulumi.Input[bool]
@@ -110,8 +112,10 @@ class ImageGallery(pulumi.ComponentResource):
                 versions.setdefault(r.inputs["galleryImageName"], {})[r.inputs["galleryImageVersionName"]] = \
                     self.resources[r.name]
         self.definitions, self.versions = definitions, versions
-        latest = {image.name: image.latest.name for image in catalog.images
-                  if image.latest and image.latest.name in versions.get(image.name, {})}
+        by_region = {image.name: {region: v for region, v in image.latest_by_region().items()
+                                  if v in versions.get(image.name, {})} for image in catalog.images}
+        latest = {image: regions[catalog.location] for image, regions in by_region.items()
+                  if catalog.location in regions}
         community = of(arm.COMMUNITY).get(names.community(name))
         group, account, gallery = (self.resources.get(n) for n in (names.group(name), names.storage_account(name),
                                                                     names.gallery(name)))
@@ -127,6 +131,7 @@ class ImageGallery(pulumi.ComponentResource):
             version_ids={image: {v: r.id for v, r in vs.items()} for image, vs in versions.items()},
             latest_versions=latest,
             latest_version_ids={image: versions[image][v].id for image, v in latest.items()},
+            latest_versions_by_region={image: regions for image, regions in by_region.items() if regions},
             community_sharing_enabled=community.communityGalleryEnabled if community else False,
             community_public_names=community.publicNames if community else [],
         )

@@ -19,7 +19,7 @@ from gallery.diff.versions import compare_versions, version_added, version_remov
 
 Locate = Callable[[str], tuple[int, int]]  # document path in HEAD -> (line, column)
 
-# Definition properties Azure fixes at creation (azure-rules.md, "What can change after creation").
+# Definition properties Azure fixes at creation (PropertyChangeNotAllowed; the README's "Reviewing changes").
 # The security type, accelerated networking and disk controllers are `features`, which change only
 # with allowUpdateImage + startsAtVersion; we do not send those, so they are fixed too.
 FIXED_DEFINITION = (

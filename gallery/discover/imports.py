@@ -4,8 +4,8 @@ Each entry carries the type, the logical name and the parent the program gives t
 `gallery` of type gallery:index:ImageGallery, created empty by the import, and its children), so the URN
 the import records is the URN `pulumi up` will look for; and the ARM id in the form pulumi-azure-native
 reads it. Both come from the catalog's desired state. Resources that do not exist yet in Azure (a container
-no VHD uses, an account to be created) are left to `pulumi up`; so are the role assignments, which discovery
-does not read, and the sharing resources, which are dynamic and create idempotently.
+no VHD uses, an account to be created) are left to `pulumi up`; so are the sharing resources, which are dynamic
+and create idempotently. Role assignments are imported at the id Azure has for them.
 """
 from __future__ import annotations
 
@@ -25,14 +25,23 @@ def provider_version() -> str:
 
 
 def import_file(catalog: Catalog, subscription: str, *, account_exists: bool,
-                containers: Optional[set[str]]) -> dict[str, Any]:
-    """`containers`: the names that exist in the account (None: not known, so none is imported)."""
+                containers: Optional[set[str]], assignments: Optional[dict] = None) -> dict[str, Any]:
+    """`containers`: the names that exist in the account (None: not known, so none is imported); `assignments`:
+    {(principal id, role GUID): Azure's id} of the gallery's role assignments read (each imported at its own id,
+    which a name the program does not give makes the first `pulumi up` replace, as a note says)."""
     version = provider_version()
     state = desired_state(catalog, subscription=subscription)
     entries: list[dict[str, Any]] = []
     for res in state.resources:
         if res.type == arm.COMPONENT:
             entries.append({"type": res.type, "name": res.name, "component": True})
+            continue
+        if res.type == arm.ROLE_ASSIGNMENT:
+            found = (assignments or {}).get((res.inputs["principalId"].lower(),
+                                             res.inputs["roleDefinitionId"].rsplit("/", 1)[-1].lower()))
+            if found:
+                entries.append({"type": res.type, "name": res.name, "id": found, "parent": res.parent,
+                                "version": version})
             continue
         if res.type not in IMPORTED or not _exists(res, account_exists, containers):
             continue

@@ -17,7 +17,14 @@ from gallery.azure.client import call_options, compute_client
 from gallery.azure.errors import ArmError, arm_error
 from gallery.azure.resources import get_json, list_json
 from gallery.azure.target import COMPUTE_API_VERSION, ArmTarget
-from gallery.desired.arm import RESOURCES_API_VERSION, STORAGE_API_VERSION, account_id, gallery_id, group_id
+from gallery.desired.arm import (
+    AUTHORIZATION_API_VERSION,
+    RESOURCES_API_VERSION,
+    STORAGE_API_VERSION,
+    account_id,
+    gallery_id,
+    group_id,
+)
 from gallery.discover import DEFAULT_WORKERS
 from gallery.discover.sources import vhd_account
 
@@ -48,6 +55,10 @@ class AzureGallery:
     account_name: Optional[str] = None  # the storage account named, or the one the VHD sources use
     account: Optional[dict] = None  # None when there is none, or it could not be read
     containers: Optional[list[dict]] = None  # its blob containers; None when not read
+    # Role assignments at the gallery's scope and at the storage account's (atScope(): inherited ones included);
+    # None when not read.
+    assignments: Optional[list[dict]] = None
+    account_assignments: Optional[list[dict]] = None
     refusals: list[Refusal] = dataclasses.field(default_factory=list)
 
     @property
@@ -64,6 +75,7 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
     with cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="discover") as pool:
         gallery_f = pool.submit(_get_gallery, client, resource_group, gallery)
         group_f = pool.submit(get_json, client, group_id(subscription, resource_group), RESOURCES_API_VERSION)
+        assignments_f = pool.submit(_assignments, client, gallery_id(subscription, resource_group, gallery))
         storage_f = pool.submit(_storage, client, subscription, resource_group, storage_account) \
             if storage_account else None
         # The definition list is paged; each page's definitions get their version lists right away. The
@@ -117,7 +129,26 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
                     if found.account_name else (None, None, None))
         if refusal:
             found.refusals.append(refusal)
+        try:
+            found.assignments = assignments_f.result()
+        except Exception as exc:  # noqa: BLE001
+            found.refusals.append(Refusal(f"the role assignments on gallery {gallery}", None,
+                                          arm_error(exc, f"list the role assignments on gallery {gallery}")))
+        if found.account is not None:
+            try:
+                found.account_assignments = _assignments(client, found.account["id"])
+            except Exception as exc:  # noqa: BLE001
+                found.refusals.append(Refusal(f"the role assignments on storage account {found.account_name}", None,
+                                              arm_error(exc, "list the role assignments on storage account "
+                                                             f"{found.account_name}")))
     return found
+
+
+def _assignments(client: Any, scope: str) -> list[dict]:
+    """The role assignments that apply at `scope` (on it, and inherited from above), as Microsoft.Authorization
+    2022-04-01 lists them."""
+    return list(list_json(client, f"{scope}/providers/Microsoft.Authorization/roleAssignments",
+                          AUTHORIZATION_API_VERSION, **{"$filter": "atScope()"}))
 
 
 def _get_gallery(client: Any, resource_group: str, gallery: str) -> dict:

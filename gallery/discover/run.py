@@ -3,12 +3,13 @@ and make the import file from the validated catalog. Nothing is written to disk 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from gallery.azure.target import ArmTarget
 from gallery.catalog.loader import load_catalog_text
-from gallery.catalog.model import Catalog
+from gallery.catalog.model import Catalog, VhdSource
 from gallery.catalog.yamlload import load_yaml
 from gallery.discover.imports import import_file
 from gallery.discover.notes import Note
@@ -26,10 +27,11 @@ class Discovery:
     catalog: Optional[Catalog]  # the text, validated; None when it does not validate
     problems: list[Problem] = field(default_factory=list)  # why it does not validate
     imports: Optional[dict[str, Any]] = None  # the import file's document
+    blobs_refused: bool = False  # --check-blobs could not read the storage account
 
     @property
     def refused(self) -> bool:
-        return bool(self.found.refusals)
+        return bool(self.found.refusals) or self.blobs_refused
 
     def located(self, file: str) -> list[Problem]:
         """The notes as warnings at their place in the written catalog."""
@@ -45,14 +47,16 @@ class Discovery:
 
 def discover(target: ArmTarget, subscription: str, resource_group: str, gallery: str, *,
              storage_account: Optional[str] = None, stack: str = "dev", file: str = "images.yaml",
-             workers: int = DEFAULT_WORKERS) -> Discovery:
-    """Raises ArmError when the gallery cannot be read at all."""
+             workers: int = DEFAULT_WORKERS, cloud: Optional[str] = None, check_blobs: bool = False) -> Discovery:
+    """Raises ArmError when the gallery cannot be read at all. `cloud`: whose regions the catalog may name;
+    `check_blobs`: confirm each VHD source's blobs in the storage account."""
     found = read_gallery(target, subscription, resource_group, gallery, storage_account=storage_account,
                          workers=workers)
-    return describe(found, stack=stack, file=file)
+    return describe(found, stack=stack, file=file, cloud=cloud, check_blobs=check_blobs)
 
 
-def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml") -> Discovery:
+def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml",
+             cloud: Optional[str] = None, check_blobs: bool = False) -> Discovery:
     """What was read, as a catalog and an import file."""
     draft = draft_catalog(found, stack)
     header = (f"Discovered by `gallery discover` from gallery {found.name} in resource group {found.resource_group}"
@@ -61,10 +65,41 @@ def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yam
               "before `pulumi import --file` (README: Adopting an existing gallery).")
     text = render(draft.document, draft.notes, header)
     try:
-        catalog = load_catalog_text(text, file, stack)
+        catalog = load_catalog_text(text, file, stack, cloud=cloud)
     except CatalogError as exc:
         return Discovery(found, text, draft.notes, None, exc.errors)
+    refused = False
+    if check_blobs:
+        blob_notes, refused = blob_check(catalog)
+        if blob_notes:
+            draft.notes.extend(blob_notes)
+            text = render(draft.document, draft.notes, header)
+            catalog = load_catalog_text(text, file, stack, cloud=cloud)
     containers = {c["name"] for c in found.containers} if found.containers is not None else None
     imports = import_file(catalog, found.subscription, account_exists=found.account is not None,
-                          containers=containers)
-    return Discovery(found, text, draft.notes, catalog, [], imports)
+                          containers=containers, assignments=draft.assignment_ids)
+    return Discovery(found, text, draft.notes, catalog, [], imports, blobs_refused=refused)
+
+
+def blob_check(catalog: Catalog) -> tuple[list[Note], bool]:
+    """`--check-blobs`: each VHD source's blobs exist and are whole fixed VHDs, or a `broken:` note at the version;
+    when the storage account cannot be read, a `refused:` note (and True)."""
+    from gallery.vhd import blobstore  # the storage SDK loads only when blobs are checked
+
+    if not any(isinstance(v.source, VhdSource) for i in catalog.images for v in i.versions):
+        return [], False
+    try:
+        service, how = blobstore.service_client(catalog.storage.account)
+        problems = blobstore.check_catalog_blobs(catalog, service)
+    except CatalogError as exc:  # a malformed connection string
+        return [Note(("storage",), "refused", f"the VHD blobs could not be checked: {exc}")], True
+    except Exception as exc:  # noqa: BLE001 - only what `explain` recognises is the user's to fix
+        reason = blobstore.explain(exc, connection_string=how.endswith(blobstore.CONNECTION_STRING))
+        if reason is None:
+            raise
+        return [Note(("storage",), "refused", f"the VHD blobs could not be checked ({how}): {reason}")], True
+    notes = []
+    for p in problems:
+        m = re.match(r"^images\[(\d+)\]\.versions\[(\d+)\]", p.path)
+        notes.append(Note(("images", int(m[1]), "versions", int(m[2])) if m else (), "broken", p.message))
+    return notes, False

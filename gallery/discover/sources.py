@@ -116,8 +116,9 @@ def read_source(version: dict) -> SourceRead:
             return NoForm("disks that are not all VHD blobs")
         return VhdDisks(blobs[0], tuple(blobs[1:]))
     if os_source.get("id"):
-        # An OS disk from a snapshot, alone, is the catalog's `snapshot` source (the one it had first).
-        if not data and _kind(os_source["id"]) == "snapshot":
+        # An OS disk from a snapshot, alone, is the catalog's `snapshot` source (the one it had first), unless
+        # Azure has its host caching: only the `disks` form holds that, and the program would otherwise send none.
+        if not data and _kind(os_source["id"]) == "snapshot" and not os_disk.get("hostCaching"):
             return ResourceRef("snapshot", os_source["id"], "osDiskImage.source.id")
         images = [_disk_image(None, os_disk)] + [_disk_image(d.get("lun"), d) for d in data]
         read = [i for i in images if i is not None]

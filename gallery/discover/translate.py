@@ -18,6 +18,7 @@ from gallery.catalog import regions as region_names
 from gallery.catalog.model import SemVer
 from gallery.catalog.schema import schema
 from gallery.desired.definitions import FEATURE_NAMES
+from gallery.discover.access import read_access
 from gallery.discover.notes import Note
 from gallery.discover.read import AzureGallery
 from gallery.discover.replication import (
@@ -38,6 +39,7 @@ from gallery.discover.sources import (
     read_source,
 )
 from gallery.discover.stack import templated, templated_account
+from gallery.lifecycle.states import FAILED, READY, from_body
 
 DEFAULT_PATTERN = "{family}-vhds"
 # What the program always sets on the storage account (gallery/components/storage.py), as ARM reports it.
@@ -66,6 +68,7 @@ class Draft:
 
     document: dict
     notes: list[Note] = field(default_factory=list)
+    assignment_ids: dict = field(default_factory=dict)  # (principal id, role GUID) -> Azure's assignment id
 
 
 @dataclass
@@ -91,6 +94,8 @@ class _Translator:
         self.home = region_names.normalize(found.gallery.get("location") or "")
         self.account = (found.account or {}).get("name") or found.account_name
         self.containers = {c["name"] for c in found.containers} if found.containers is not None else None
+        self.access = read_access(found.assignments, found.account_assignments, found.gallery.get("id", ""),
+                                  (found.account or {}).get("id"))
 
     def note(self, path: tuple, kind: str, text: str) -> None:
         self.notes.append(Note(path, kind, text))
@@ -117,7 +122,7 @@ class _Translator:
                          for i, body in images]
         self.names_carry_stack(doc)
         self.refusals()
-        return Draft(doc, self.notes)
+        return Draft(doc, self.notes, self.access.ids)
 
     def resource_group(self) -> str:
         m = re.search(r"/resourceGroups/([^/]+)/", self.az.gallery.get("id", ""), re.IGNORECASE)
@@ -215,7 +220,7 @@ class _Translator:
         return container
 
     def families(self, container_of: dict[str, Optional[str]]) -> tuple[str, dict[str, str]]:
-        """The container pattern, and each image's family."""
+        """The container pattern, and each image's family (an image without VHDs: its OS type's)."""
         used = sorted({c for c in container_of.values() if c})
         pattern = _pattern(used)
         family_of = {c: _family(pattern, c) for c in used}
@@ -233,10 +238,9 @@ class _Translator:
             name = body["name"]
             if name in families:
                 continue
-            own = (body.get("properties") or {}).get("osType", "Linux").lower()
-            existing = set(families.values()) | {f for f in (_family(pattern, c) for c in self.containers or ())
-                                                 if f}
-            families[name] = own if own in existing or not existing else sorted(existing)[0]
+            # Its own OS's family, as the catalog defaults it: a Windows definition is `windows` even when no
+            # container for that family exists yet (the storage note says pulumi up creates it).
+            families[name] = (body.get("properties") or {}).get("osType", "Linux").lower()
         return pattern, families
 
     # -- gallery -----------------------------------------------------------------------------------------
@@ -263,8 +267,11 @@ class _Translator:
                       "form: the gallery is written as private, and the first pulumi up would change it")
         if (props.get("softDeletePolicy") or {}).get("isSoftDeleteEnabled"):
             out["softDelete"] = True
-        self.note(("gallery",), "left-out", "role assignments on the gallery are not read: add them under access, "
-                  "and import each one (azure-native:authorization:RoleAssignment, named as gallery plan names it)")
+        access = self.access
+        if access.entries:
+            out["access"] = access.entries
+        for kind, text in access.notes:
+            self.note(("gallery",), kind, text)
         identity = self.az.gallery.get("identity") or {}
         if identity.get("type") and identity["type"] != "None":
             out["identity"] = {"type": identity["type"],
@@ -463,6 +470,7 @@ class _Translator:
             out["securityProfile"] = {"uefiSettings": uefi}
         left = (sorted(set(p) - _VERSION_KNOWN)
                 + [f"publishingProfile.{k}" for k in sorted(set(profile) - _PROFILE_KNOWN)])
+        left += _unknown_nested(p)
         if left:
             self.note(here, "left-out", f"{', '.join(left)} (the catalog has no key for it)")
         self.broken(here, v, family)
@@ -509,16 +517,14 @@ class _Translator:
         return m.group(1) if m else ""
 
     def broken(self, here: tuple, v: _Version, family: str) -> None:
-        p = v.body.get("properties") or {}
-        state = p.get("provisioningState", "Succeeded")
-        status = p.get("replicationStatus") or {}
-        failed = [s.get("region") for s in status.get("summary") or () if s.get("state") == "Failed"]
-        if state == "Failed" or failed:
-            where = f" (replication failed in {', '.join(failed)})" if failed else ""
-            self.note(here, "broken", f"provisioning {state}{where}: a failed version cannot be published again "
-                      "under the same number; delete it in Azure and remove it here, or publish a new version")
-        elif state != "Succeeded":
-            self.note(here, "broken", f"provisioning state {state}: run discover again once Azure has finished")
+        state = from_body(self.image_of(v), v.name, v.body, in_catalog=True)
+        if state.provisioning is None:
+            pass  # Azure gave no state: nothing to say
+        elif state.state == FAILED:
+            self.note(here, "broken", f"{state.message}: a failed version cannot be published again under the same "
+                      "number; delete it in Azure and remove it here, or publish a new version")
+        elif state.state != READY:
+            self.note(here, "broken", f"{state.message}: run discover again once Azure has finished")
         if isinstance(v.source, VhdDisks) and self.containers is not None:
             gone = sorted({d.blob.container for d in v.source.disks} - self.containers)
             if gone:
@@ -539,6 +545,40 @@ class _Translator:
     @staticmethod
     def date_quiet(text: Optional[str]) -> Optional[dt.date]:
         return _arm_date(text)[0] if text else None
+
+
+# Inside a version: what each part may hold that the catalog writes (or Azure computes: sizeInGB, the safety
+# profile's reports); anything else is named in a left-out note.
+_NESTED = {"storageProfile": {"source", "osDiskImage", "dataDiskImages"},
+           "storageProfile.source": {"id", "uri", "storageAccountId", "virtualMachineId", "communityGalleryImageId"},
+           "storageProfile.osDiskImage": {"hostCaching", "source", "sizeInGB"},
+           "storageProfile.osDiskImage.source": {"id", "uri", "storageAccountId"},
+           "storageProfile.dataDiskImages[]": {"lun", "hostCaching", "source", "sizeInGB"},
+           "storageProfile.dataDiskImages[].source": {"id", "uri", "storageAccountId"},
+           "safetyProfile": {"allowDeletionOfReplicatedLocations", "blockDeletionBeforeEndOfLife",
+                             "reportedForPolicyViolation", "policyViolations"},
+           "publishingProfile.targetRegions[]": {"name", "regionalReplicaCount", "storageAccountType", "encryption",
+                                                 "excludeFromLatest", "additionalReplicaSets"}}
+
+
+def _unknown_nested(props: dict) -> list[str]:
+    """The fields inside a version's parts that the catalog has no key for (and Azure does not compute)."""
+    out: list[str] = []
+    for where, known in _NESTED.items():
+        values: list = [props]
+        for part in where.split("."):
+            many = part.endswith("[]")
+            values = [v.get(part.rstrip("[]")) for v in values if isinstance(v, dict)]
+            if many:
+                values = [item for v in values for item in (v or ())]
+        for value in values:
+            if isinstance(value, dict):
+                out += [f"{where}.{k}" for k in sorted(set(value) - known) if f"{where}.{k}" not in out]
+    violations = (props.get("safetyProfile") or {}).get("policyViolations")
+    if violations:
+        out.append("safetyProfile.policyViolations (Azure reports the version for a policy violation: "
+                   + "; ".join(f"{v.get('category')}: {v.get('details')}" for v in violations) + ")")
+    return out
 
 
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?)?$")

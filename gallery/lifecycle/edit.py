@@ -12,16 +12,20 @@ changed on disk since it was read.
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import difflib
 import io
 import os
 import pathlib
+import re
 from collections import Counter
 from typing import Any, Iterator, Optional
 
-from gallery.catalog.loader import load_catalog_text
+from gallery.catalog.inputs import read_input
+from gallery.catalog.loader import load_catalog_text, stack_cloud
 from gallery.catalog.model import Catalog
+from gallery.catalog.yamlload import decode
 from gallery.errors import CatalogError, Problem
 from gallery.files import write_all
 
@@ -36,14 +40,20 @@ class EditError(CatalogError):
 class CatalogEditor:
     """One edit session of a catalog file: change the document, then `save()` (or `preview()`)."""
 
-    def __init__(self, path: str | os.PathLike, stack: str):
+    def __init__(self, path: str | os.PathLike, stack: str, cloud: Optional[str] = None):
         from ruamel.yaml import YAML
 
         self.path = pathlib.Path(path)
         self.stack = stack
-        self.original = self.path.read_bytes()
+        self.cloud = cloud or stack_cloud(path, stack)  # whose regions the edited catalog may name
+        self.original = read_input(self.path, str(self.path),
+                                   missing_hint="give the path of a catalog, e.g. images.yaml")
         self._stat = self.path.stat()
-        text = self.original.decode("utf-8")
+        # ruamel reads and writes `\n` only (a CRLF file loses its blank lines to it): it gets the text with
+        # `\n`, and the lines it changes are written back with the file's own line break and byte-order mark.
+        self._source = decode(self.original, str(self.path))
+        self._bom = "\ufeff" if self.original.startswith(codecs.BOM_UTF8) else ""
+        text = _LINE_BREAK.sub("\n", self._source)
         mapping, sequence, offset = _indentation(text)
         self._yaml = YAML()
         self._yaml.preserve_quotes = True
@@ -148,16 +158,16 @@ class CatalogEditor:
         """The edited file: the original, with only the lines the edit changed replaced."""
         dump = self._dump(self.data)
         if self._text is None or self._text[0] != dump:
-            self._text = (dump, _splice(self.original.decode("utf-8"), self._unedited, dump))
+            self._text = (dump, _splice(self._source, self._unedited, dump))
         return self._text[1]
 
     def check(self) -> Catalog:
         """The edited catalog through the one loader. Raises CatalogError (nothing is written), whose lines
         and columns are those of the edited text: the file name says so."""
         try:
-            return load_catalog_text(self.text(), str(self.path), self.stack)
+            return load_catalog_text(self.text(), str(self.path), self.stack, cloud=self.cloud)
         except CatalogError as exc:
-            if self.text() == self.original.decode("utf-8"):
+            if self.text() == self._source:
                 raise  # the file itself is invalid: its own lines
             where = f"{self.path} (as edited; nothing was written)"
             raise CatalogError([dataclasses.replace(p, file=where) for p in exc.problems]) from None
@@ -170,7 +180,7 @@ class CatalogEditor:
                 or self.path.read_bytes() != self.original:
             raise EditError(str(self.path), "the file changed on disk while it was being edited: nothing was written",
                             "edit.conflict", hint="run the command again")
-        write_all({self.path: self.text()})
+        write_all({self.path: self._bom + self.text()})
         return catalog
 
 
@@ -192,15 +202,39 @@ def _column(line: str) -> int:
 
 
 def _splice(original: str, before: str, after: str) -> str:
-    """`original` with the lines where `before` (its ruamel dump) and `after` (the edited dump) differ replaced."""
-    lines = original.splitlines(keepends=True)
-    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    """`original` with the lines where `before` (its ruamel dump) and `after` (the edited dump) differ replaced.
+
+    The dumps break lines with `\n`; `original` keeps its own breaks (CRLF, or a mix), and the lines the edit
+    writes take the one it uses most. A file that does not end with a line break still does not."""
+    lines = _lines(original)
+    a, b = _lines(before), _lines(after)
+    newline = _newline(original)
     if len(a) != len(lines):  # ruamel reflowed lines: its own text is the safe answer
-        return after
+        return after.replace("\n", newline)
     out: list[str] = []
     for op, a1, a2, b1, b2 in _opcodes(a, b):
-        out += lines[a1:a2] if op == "equal" else b[b1:b2]
+        out += lines[a1:a2] if op == "equal" else [line[:-1] + newline if line.endswith("\n") else line
+                                                   for line in b[b1:b2]]
+    for n, line in enumerate(out[:-1]):  # an unterminated last line that no longer is the last
+        if not _LINE_BREAK.search(line[-1:]):
+            out[n] = line + newline
+    if out and original and not _LINE_BREAK.search(original[-1:]):
+        out[-1] = _LINE_BREAK.sub("", out[-1])
     return "".join(out)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # YAML's line breaks (str.splitlines knows more: \f, \x1c, ...)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of `text`, each with its own line break."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+
+def _newline(text: str) -> str:
+    """The line break `text` uses most (`\n` when it has none)."""
+    found = Counter(_LINE_BREAK.findall(text))
+    return max(("\n", "\r\n", "\r"), key=lambda nl: found[nl])
 
 
 def _opcodes(a: list[str], b: list[str]) -> Iterator[tuple[str, int, int, int, int]]:

@@ -10,7 +10,8 @@ out. The rules, for each image whose policy says so:
   endOfLife = today + D. A staged version (excluded, but above the current latest) is waiting for
   promotion, not retired: it is left alone.
 - removeAfterDays R: a version whose endOfLife + R has passed is removed from the catalog, unless it is
-  the current latest or would become it (the policy never removes what `latest` gives).
+  the current latest or would become it, in any region (the policy never removes what `latest` gives; a
+  region's own excludeFromLatest may make another version latest there).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import dataclasses
 import datetime as dt
 from typing import Mapping, Optional
 
-from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, SemVer
+from gallery.catalog.model import Catalog, ImageDefinition, ImageVersion, SemVer, latest_per_region
 
 EXCLUDE, END_OF_LIFE, REMOVE = "exclude", "end-of-life", "remove"
 
@@ -59,7 +60,8 @@ def _image_actions(image: ImageDefinition, today: dt.date,
                    health: Optional[Mapping[tuple[str, str], Health]]) -> list[Action]:
     policy = image.lifecycle
     versions = sorted(image.versions, key=lambda v: v.version)
-    latest = image.latest
+    # The highest version `latest` gives in any region: an excluded version above it is staged, not retired.
+    highest = max((SemVer.parse(n) for n in image.latest_by_region().values() if n), default=None)
     good = {v.version: _good(image, v, health) for v in versions}
     excluded = {v.version for v in versions if v.exclude_from_latest}
     out: dict[SemVer, Action] = {}
@@ -82,15 +84,17 @@ def _image_actions(image: ImageDefinition, today: dt.date,
                                             None if v.end_of_life else new_end)
     if policy.end_of_life_after_days is not None:
         for v in versions:
-            staged = latest is not None and v.version > latest.version
+            staged = highest is not None and v.version > highest
             if v.exclude_from_latest and v.end_of_life is None and not staged and v.version not in out:
                 out[v.version] = Action(END_OF_LIFE, image.name, v.name,
                                         f"excluded from latest, endOfLifeAfterDays {policy.end_of_life_after_days}",
                                         new_end)
     if policy.remove_after_days is not None:
-        remaining = [v for v in versions if v.version not in excluded]
-        latest_after = max((v.version for v in remaining), default=None)
-        keep = {latest.version if latest else None, latest_after}
+        # `latest` now and after this run's exclusions, in every region (a region's own excludeFromLatest may
+        # give another version there): none of them is removed.
+        after = latest_per_region((v.version, v.version in excluded,
+                                   {t.name: bool(t.exclude_from_latest) for t in v.target_regions}) for v in versions)
+        keep = {SemVer.parse(n) for n in (*image.latest_by_region().values(), *after.values()) if n}
         for v in versions:
             end = v.end_of_life or (out[v.version].end_of_life if v.version in out else None)
             if end is None or v.version in keep:

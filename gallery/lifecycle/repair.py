@@ -16,7 +16,7 @@ import os
 from typing import Optional, Sequence
 
 from gallery.lifecycle.edit import CatalogEditor, EditError
-from gallery.lifecycle.status import VersionState
+from gallery.lifecycle.states import VersionState
 
 
 class NotDeployed(Exception):
@@ -24,10 +24,10 @@ class NotDeployed(Exception):
 
 
 def repair(path: str | os.PathLike, stack: str, image: str, version: str, state: VersionState,
-           regions: Sequence[str] = ()) -> list[str]:
+           regions: Sequence[str] = (), *, cloud: Optional[str] = None) -> list[str]:
     """Write the repair change Azure's `state` of the version calls for (in `regions` only, when given); returns
     what was written and what each deployment does. Raises NotDeployed, EditError, CatalogError."""
-    editor = CatalogEditor(path, stack)
+    editor = CatalogEditor(path, stack, cloud)
     node = editor.version(image, version)  # an unknown image or version is named, with the ones there are
     catalog = editor.check()
     model = catalog.image(image).version(version)  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ from gallery.cost.prices import Prices
 from gallery.cost.storage import VersionStorage, version_storage
 from gallery.lifecycle import render
 from gallery.lifecycle.softdelete import SoftDeleted
-from gallery.lifecycle.status import GalleryStatus
+from gallery.lifecycle.states import GalleryStatus
 
 RESTORE = "`gallery version restore IMAGE VERSION` brings one back"
 

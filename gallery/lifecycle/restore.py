@@ -34,11 +34,12 @@ def soft_deleted_version(client: Any, catalog: Catalog, image: str, version: str
 
 def restore_version(path: str | os.PathLike, stack: str, image: str, version: str, *,
                     deleted: Optional[SoftDeleted], source: Optional[dict] = None,
-                    end_of_life: Optional[dt.date] = None, today: Optional[dt.date] = None) -> list[str]:
+                    end_of_life: Optional[dt.date] = None, today: Optional[dt.date] = None,
+                    cloud: Optional[str] = None) -> list[str]:
     """Add the version back with `restore: true`; returns what changed. `deleted`: what Azure keeps (None:
     --offline). Raises EditError, CatalogError."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
-    editor = CatalogEditor(path, stack)
+    editor = CatalogEditor(path, stack, cloud)
     catalog = editor.check()
     editor.image(image)  # an unknown image is named as such, with the ones there are
     definition = catalog.image(image)

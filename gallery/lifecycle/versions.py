@@ -11,11 +11,23 @@ from gallery.catalog.model import Catalog
 from gallery.lifecycle.edit import CatalogEditor, EditError
 from gallery.lifecycle.gates import Gates
 from gallery.lifecycle.provenance import set_tags
-from gallery.lifecycle.status import VersionState
+from gallery.lifecycle.states import VersionState
 
 
 class NotReady(Exception):
     """Azure does not report the version ready: promoting it would send VMs to a broken image (exit 2)."""
+
+
+# What to do, by the version's state (gallery.lifecycle.states).
+_AFTER = {
+    "replicating": "run again once it has finished (`gallery status` shows progress)",
+    "migrating": "run again once Azure has finished (`gallery status` shows it)",
+    "failed": "a version that failed cannot be published again under the same number: delete it in Azure and "
+              "publish a new version",
+    "deleting": "Azure is deleting it: publish a new version to promote",
+    "missing": "publish it first (`pulumi up`), then promote it once it has replicated",
+    "ready": "`pulumi up --refresh` restores the catalog's regions; run again once it has replicated there",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,20 +85,23 @@ class GatesRefused(Exception):
 
 
 def promote(path: str | os.PathLike, stack: str, image: str, version: str,
-            state: Optional[VersionState], gates: Optional[Callable[[], Gates]] = None,
-            today: Optional[dt.date] = None) -> list[str]:
+            state: Optional[VersionState], gates: Optional[Callable[[], Gates]] = None, *,
+            cloud: Optional[str] = None, today: Optional[dt.date] = None) -> list[str]:
     """Clear excludeFromLatest. `state` is what Azure reports (None: --offline, not checked). Raises
     NotReady when Azure does not report it provisioned and Completed everywhere, GatesRefused when a gate refuses
     it (`gates` runs them once the version is found staged and ready; their record goes into its tags),
     CatalogError on bad input."""
-    editor = CatalogEditor(path, stack)
+    editor = CatalogEditor(path, stack, cloud)
     node = editor.version(image, version)
     if not node.get("excludeFromLatest"):
         raise EditError(str(path), f"{image} {version} is not staged: it is already eligible for latest",
                         "edit.not-staged")
-    if state is not None and state.problem is not None:
-        said = "Azure does not have it" if not state.in_azure else f"Azure reports it {state.problem}"
-        raise NotReady(f"{image} {version} is not ready to be latest: {said}")
+    health = state.health() if state is not None else None
+    if state is not None and health is not None and not health.good:
+        # Not "Azure reports it missing in Azure": a missing version is said once.
+        said = "Azure does not have it" if state.state == "missing" else f"Azure reports it {health.reason}"
+        raise NotReady(f"{image} {version} is not ready to be latest: {said}; "
+                       + _AFTER.get(state.state, _AFTER["replicating"]))
     passed = gates() if gates is not None else None
     if passed is not None and passed.refusals:
         raise GatesRefused(image, version, passed)

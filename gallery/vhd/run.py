@@ -10,11 +10,14 @@ import contextlib
 import datetime as dt
 import difflib
 import os
+import signal
+import threading
 from dataclasses import dataclass
-from typing import Callable, ContextManager, Optional
+from typing import Callable, ContextManager, Iterator, Optional
 
 from azure.core.exceptions import AzureError
 
+from gallery import interrupts
 from gallery.catalog import naming
 from gallery.catalog.loader import load_catalog
 from gallery.catalog.model import Catalog, ImageDefinition, SemVer
@@ -61,12 +64,9 @@ class Rejected(Exception):
         self.problems = problems
 
 
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during the upload; the message says where the unfinished blob is and how to resume."""
-
-
 def upload_file(request: UploadRequest, progress: Optional[Progress] = None) -> Uploaded:
-    """Check, name, and upload the file. Raises Rejected, CatalogError, or Interrupted."""
+    """Check, name, and upload the file. Raises Rejected or CatalogError; stopped by Ctrl-C or SIGTERM, a
+    KeyboardInterrupt (gallery.interrupts.Interrupted) whose line says where the unfinished blob is."""
     report = inspect_file(request.file)
     if not report.ok:
         raise Rejected(request.file, report.problems)
@@ -80,19 +80,21 @@ def upload_file(request: UploadRequest, progress: Optional[Progress] = None) -> 
     service, how = blobstore.service_client(catalog.storage.account)
     container = service.get_container_client(image.container)
     where = f"{service.account_name}/{image.container}"
+    # Said whether the upload unwound (its lease let go) or its supervisor ended a put that hung (the lease
+    # then stays, but it is this upload's own: the same command on this machine takes it back, gallery.vhd.lease).
+    stopped = (f"the blob in {where} stays marked unfinished: run the same command again on this machine to resume "
+               "it at once")
     try:
-        # A data disk belongs with the OS disk of its version: both names share date and sequence, so
-        # the search starts at the newest OS disk captured that day.
-        first = 0 if request.data_disk is None else captures.newest_os_sequence(container, image.name, captured)
-        with (progress or _silent)(report.file_size) as (on_progress, on_retry):
-            result = upload.upload_vhd(container, name_for, request.file, workers=request.workers,
-                                       progress=on_progress, on_retry=on_retry,
-                                       verify_download=request.verify_download, first_sequence=first)
-        os_blob_there = request.data_disk is None or captures.has_blob(
-            container, naming.os_blob_name(image.name, captured, result.sequence))
-    except KeyboardInterrupt:
-        raise Interrupted(f"interrupted: the blob in {where} stays marked unfinished; run the same command again "
-                          "to resume") from None
+        with interrupts.explained(stopped), _terminate_as_interrupt():
+            # A data disk belongs with the OS disk of its version: both names share date and sequence, so
+            # the search starts at the newest OS disk captured that day.
+            first = 0 if request.data_disk is None else captures.newest_os_sequence(container, image.name, captured)
+            with (progress or _silent)(report.file_size) as (on_progress, on_retry):
+                result = upload.upload_vhd(container, name_for, request.file, workers=request.workers,
+                                           progress=on_progress, on_retry=on_retry,
+                                           verify_download=request.verify_download, first_sequence=first)
+            os_blob_there = request.data_disk is None or captures.has_blob(
+                container, naming.os_blob_name(image.name, captured, result.sequence))
     except upload.UploadError as exc:
         raise _failed(request, f"not uploaded to {where}: {exc}", "upload.failed") from None
     except AzureError as exc:
@@ -138,6 +140,26 @@ def _refused(request: UploadRequest, message: str, rule: str, hint: Optional[str
 
 def _failed(request: UploadRequest, message: str, rule: str) -> CatalogError:
     return CatalogError([Problem(request.file, 0, 0, "", message, rule)])
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, `kill`, a container stopping) does what Ctrl-C does while the upload runs: the
+    upload stops, lets go of the blob's lease and says how to resume, instead of dying with the lease held. The
+    command line handles both signals already (gallery.interrupts); this is for a caller that did not."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
+        yield  # signals reach the main thread only; and a handler in place is the caller's
+        return
+
+    def interrupt(signum, frame):
+        raise interrupts.Interrupted(signum)
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _silent(total: int) -> ContextManager:

@@ -14,7 +14,9 @@ file), so that it knows nothing of catalogs or credentials. What makes it safe:
   taken again at the end: the blob is never marked complete. A rerun from the same place (machine
   and path, recorded as a hash) finds a fingerprint that differs and starts the blob over: no page
   of the old content is trusted.
-* One at a time: the blob is leased while it uploads (lease.py); a second run of it stops.
+* One at a time: the blob is leased while it uploads, under a lease id derived from this machine, the file's
+  path and the blob, and a local lock keeps a second process of the same upload out (lease.py); another upload
+  of the blob stops, and the same command run again after a kill resumes at once.
 * Verification: every put carries its Content-MD5, which the service checks; at the end the blob's
   page ranges must be exactly the file's non-zero ranges, and the MD5 of the whole disk is recorded
   as the blob's Content-MD5 (and metadata) and read back.
@@ -161,15 +163,21 @@ class _Job:
 
 
 def _send(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str]) -> UploadResult:
-    """Send what the blob lacks and mark it complete, holding its lease throughout."""
+    """Send what the blob lacks and mark it complete, holding this machine's lock and the blob's lease throughout."""
+    lease_id = lease.lease_id(job.origin, blob)
     try:
-        with lease.held(blob) as held:
+        with lease.local_lock(lease_id), lease.held(blob, lease_id) as held:
             return _send_leased(job, blob, seq, outcome, skipped, held)
+    except lease.Running:
+        raise UploadError(
+            f"{blob.blob_name}: the same upload is already running on this machine (another process): let it "
+            "finish") from None
     except lease.Leased:
         raise UploadError(
-            f"{blob.blob_name}: another upload of this file is in progress (the blob is leased): let it finish. If "
-            f"none is running (an upload that was killed holds the lease for up to {lease.LEASE_SECONDS} s), run "
-            f"the same command again in a minute, or break the lease: az storage blob lease break --account-name "
+            f"{blob.blob_name}: another upload of it is in progress from another machine or file (the blob is "
+            f"leased): let it finish. If none is running (an upload killed elsewhere holds the lease for up to "
+            f"{lease.LEASE_SECONDS} s; the same command on the machine that was uploading resumes at once), run "
+            f"the command again in a minute, or break the lease: az storage blob lease break --account-name "
             f"{job.account} --container-name {blob.container_name} --blob-name {blob.blob_name}") from None
 
 

@@ -1,6 +1,6 @@
 """VHD files as Azure wants them: read the footer, say what is wrong and how to fix it, write one.
 
-Azure takes only a *fixed* VHD (../shared/data/azure-rules.md, "VHD requirements"): the raw disk
+Azure takes only a *fixed* VHD (the README's "Uploading VHDs" gives the requirements): the raw disk
 followed by one 512-byte footer (big-endian, cookie `conectix`, disk type 2, a ones'-complement
 checksum), the disk's size a multiple of 1 MiB. Everything else a user might hold (VHDX, a dynamic
 or differencing VHD, QCOW2, VMDK, a raw image) is recognised from a few bytes at either end, so a
@@ -9,6 +9,7 @@ check takes milliseconds whatever the size, and each kind gets the command that 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shlex
 import struct
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from gallery import files
 from gallery.errors import Problem
 from gallery.vhd import diskscan
 
@@ -28,7 +30,7 @@ TAIL_SIZE = 64 << 10
 MIB = 1 << 20
 GIB = 1 << 30
 TIB = 1 << 40
-# Gallery image versions must be "under 2 TB" (azure-rules.md, Limits). That is the binding limit
+# Gallery image versions must be "under 2 TB" (Azure's gallery limits). That is the binding limit
 # for this tool: Azure's own disk "TB" are binary (the "4 TB" OS-disk limit is 4,095 GiB), managed
 # disks made from VHDs allow up to 4 TiB and page blobs 8 TiB, but a version with Full replication
 # (the default, and the only mode outside the home region) fails past 2 TiB, hours after the upload.
@@ -97,7 +99,7 @@ class VhdReport:
         return not self.problems
 
     def summary(self) -> str:
-        if self.ok and self.virtual_size is not None:  # an accepted file always has its virtual size
+        if self.ok and self.virtual_size is not None:  # a report that is ok has read the footer's size
             return (f"{self.path}: ok: fixed VHD, {self.virtual_size} bytes ({human_size(self.virtual_size)}) "
                     f"+ 512-byte footer, Azure will accept it")
         return f"{self.path}: rejected: {len(self.problems)} problem{'s' if len(self.problems) > 1 else ''}"
@@ -223,25 +225,23 @@ def write_fixed(src: str | os.PathLike, dst: str | os.PathLike) -> int:
     """Write the fixed-VHD form of the raw image `src` to the new file `dst`; return its virtual size.
 
     The size is rounded up to 1 MiB, and zero chunks are skipped (seeked over), so a sparse image
-    stays sparse. `dst` must not exist: it is never overwritten.
+    stays sparse. `dst` must not exist: it is never overwritten (FileExistsError). The VHD is written beside
+    it under a temporary name and takes its name once whole (gallery.files.new_file): whatever stops the
+    conversion, no half-written VHD is ever left under `dst`, where `vhd check` would take it for a raw disk.
     """
     size = os.stat(src).st_size
     virtual = max(-(-size // MIB) * MIB, MIB)
     if virtual > MAX_VIRTUAL_SIZE:
         raise ValueError(f"{src} is {human_size(size)}; gallery images must be under 2 TiB")
-    with open(dst, "xb") as out:
-        try:
-            out.truncate(virtual)
-            for piece in diskscan.scan(src):
-                out.seek(piece.offset)
-                out.write(piece.data)
-            out.seek(virtual)
-            out.write(make_footer(virtual))
-            out.flush()
-            os.fsync(out.fileno())
-        except BaseException:
-            Path(dst).unlink(missing_ok=True)  # never leave a half-written VHD that looks valid
-            raise
+    if Path(dst).exists():
+        raise FileExistsError(errno.EEXIST, "File exists", str(dst))
+    with files.new_file(Path(dst)) as out:
+        out.truncate(virtual)
+        for piece in diskscan.scan(src):
+            out.seek(piece.offset)
+            out.write(piece.data)
+        out.seek(virtual)
+        out.write(make_footer(virtual))
     return virtual
 
 

@@ -72,3 +72,67 @@ def test_resource_graph_errors_are_said_as_arm_errors(arm):
     arm.fail("POST", "ResourceGraph", 429, "RateLimiting", "Please retry after 5 seconds.", times=10)
     with pytest.raises(ArmError, match="Azure kept throttling the requests"):
         machines_using(graph_client(resolve_target(), retry_total=0), ["/subscriptions/s/x/images/a"])
+
+
+# -- the catalog edits of issue 21, deployed: what a `pulumi up` of them sends (the version's desired inputs) ------
+
+def deploy(client, catalog, image: str, version: str):
+    """PUT the version as the catalog's desired state declares it, as azure-native does, and wait for it."""
+    from gallery.desired import arm as kinds
+    from gallery.desired.build import desired_state
+
+    [inputs] = [r.inputs for r in desired_state(catalog, subscription=SUBSCRIPTION).of_type(kinds.VERSION)
+                if (r.inputs["galleryImageName"], r.inputs["galleryImageVersionName"]) == (image, version)]
+    body = {"location": inputs["location"], "tags": inputs.get("tags") or {},
+            "properties": {k: inputs[k] for k in ("publishingProfile", "storageProfile", "safetyProfile", "restore")
+                           if k in inputs}}
+    return client.gallery_image_versions.begin_create_or_update(RG, GALLERY, image, version, body, **call_options())
+
+
+def test_a_delete_on_a_gallery_with_soft_delete_keeps_the_version_and_restore_brings_it_back(arm, client, tmp_path):
+    arm.gallery(RG, GALLERY)["properties"]["softDeletePolicy"]["isSoftDeleteEnabled"] = True
+    poller = client.gallery_image_versions.begin_delete(RG, GALLERY, UBUNTU, "1.0.0", **call_options())
+    arm.tick()
+    poller.result()
+    kept = list(client.soft_deleted_resource.list_by_artifact_name(RG, GALLERY, "Images", UBUNTU, **call_options()))
+    assert [r.name for r in kept] == ["1.0.0"]
+    # `gallery version restore` puts it back with restore: true; the deployment sends it so.
+    text = (ROOT / "images.yaml").read_text().replace("        endOfLife: 2027-04-05\n",
+                                                       "        endOfLife: 2027-04-05\n        restore: true\n", 1)
+    (tmp_path / "images.yaml").write_text(text)
+    assert deploy(client, load_catalog(tmp_path / "images.yaml"), UBUNTU, "1.0.0").result().provisioning_state \
+        == "Succeeded"
+    assert [r.query for r in arm.calls("PUT", "/versions/1.0.0")] == [{"api-version": "2024-03-03"}]
+    assert arm.calls("PUT", "/versions/1.0.0")[0].body["properties"]["restore"] is True
+    assert get(client, "1.0.0", expand="ReplicationStatus").replication_status.aggregated_state == "Completed"
+    assert list(client.soft_deleted_resource.list_by_artifact_name(RG, GALLERY, "Images", UBUNTU,
+                                                                   **call_options())) == []
+
+
+def test_a_restore_of_what_the_gallery_does_not_keep_is_refused(arm, client, tmp_path):
+    from azure.core.exceptions import ResourceNotFoundError
+
+    text = (ROOT / "images.yaml").read_text().replace(
+        "      - version: 1.1.0\n", "      - version: 0.9.0\n        source: {vhd: {captured: 2026-09-01}}\n"
+        "        excludeFromLatest: true\n        restore: true\n      - version: 1.1.0\n", 1)
+    (tmp_path / "images.yaml").write_text(text)
+    with pytest.raises(ResourceNotFoundError, match="no soft-deleted version '0.9.0'"):
+        deploy(client, load_catalog(tmp_path / "images.yaml"), UBUNTU, "0.9.0")
+
+
+def test_the_two_repair_deployments(arm, client, tmp_path):
+    """Change 1 (northeurope repairing) removes the region from the version, change 2 replicates it again."""
+    text = (ROOT / "images.yaml").read_text()
+    first = text.replace("          - {name: northeurope, replicas: 2, storageAccountType: Standard_ZRS}\n",
+                         "          - {name: northeurope, replicas: 2, storageAccountType: Standard_ZRS, "
+                         "repairing: true}\n", 1)
+    (tmp_path / "images.yaml").write_text(first)
+    deploy(client, load_catalog(tmp_path / "images.yaml"), UBUNTU, "1.1.0").result()
+    assert [s.region for s in get(client, expand="ReplicationStatus").replication_status.summary] == ["West Europe"]
+    (tmp_path / "images.yaml").write_text(text)
+    poller = deploy(client, load_catalog(tmp_path / "images.yaml"), UBUNTU, "1.1.0")
+    status = get(client, expand="ReplicationStatus").replication_status
+    assert [(s.region, s.state) for s in status.summary] == [("West Europe", "Completed"),
+                                                             ("North Europe", "Replicating")]
+    arm.tick(4)
+    assert poller.result().provisioning_state == "Succeeded"

@@ -2,7 +2,6 @@
 the gallery's groups members and a community gallery's publication included."""
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
@@ -51,13 +50,13 @@ def test_the_members_come_only_with_expand(arm, client, example_records):
 
 def test_the_served_example_is_discovered_as_the_example(arm, example_records):
     """What serving drops, discovery cannot give back: with the members served, the example's plan is discovered
-    as the example, sharing included (role assignments are not read by discovery)."""
+    as the example, sharing and role assignments included."""
     serve_plan(arm, example_records)
     found = discover(resolve_target(), SUBSCRIPTION, "rg-images-dev", "gal_platform_dev", stack="dev")
     example = load_catalog(EXAMPLE, "dev")
     assert found.problems == [] and found.catalog is not None
     assert (found.catalog.gallery.sharing, found.catalog.gallery.shared_with) == ("groups", example.gallery.shared_with)
-    assert found.catalog.gallery == dataclasses.replace(example.gallery, access=())
+    assert found.catalog.gallery == example.gallery
 
 
 def test_a_community_gallery_is_served_published(arm, client):

@@ -83,3 +83,17 @@ def test_formats_are_asserted_alike_by_both_validators(uri, valid, email, email_
     expected = valid and email_valid and uri != ""
     assert schema._validator().is_valid(data) is expected
     assert schema.is_valid_fast(data) is expected
+
+
+def test_a_single_value_is_judged_in_the_catalogs_words():
+    """check_value: what the policy pack says of a raw input the schema also covers (no document, no location)."""
+    from gallery.catalog.schema import check_value
+
+    assert check_value("$defs/targetRegion/properties/replicas", 7) == []
+    assert check_value("$defs/targetRegion/properties/replicas", 101) == [
+        ("schema.maximum", "must be at most 100 (it is 101)", None)]
+    assert check_value("$defs/version/properties/mode", "shallow") == [
+        ("schema.enum", "'shallow' is not an allowed value", "did you mean 'Shallow'? allowed: Full, Shallow")]
+    assert check_value("$defs/version/properties/version", "v1.0.0") == [
+        ("schema.pattern", "must be Major.Minor.Patch (three whole numbers without leading zeros, e.g. 1.0.0); Azure "
+                           "accepts no other version syntax", None)]

@@ -105,7 +105,7 @@ def test_an_invalid_side_in_markdown_still_comments_why_nothing_was_compared(cap
         "**❌ Not compared: the catalog is invalid (2 problem(s)).** Fix these and push again (`gallery validate` "
         "shows the same list):", "",
         f"- `{invalid}:15:18` error: images[0].versions[0].version: YAML read `1.1` as the number 1.1, but text is "
-        "expected; quote it: \"1.1\"",
+        "expected; did you mean 1.1.0?",
         f"- `{invalid}:17:9` error: images[0].versions[0].regoins: unknown key 'regoins'; did you mean 'regions'?"]
     assert f"{invalid}:17:9: error: images[0].versions[0].regoins" in err
 

@@ -14,9 +14,12 @@ from gallery.cli import main
 
 ARGS = ["discover", "--subscription", SUBSCRIPTION, "--resource-group", "rg-images-dev", "--gallery",
         "gal_platform_dev"]
-ROLE_NOTE = ("images.yaml:16:1: warning: gallery: left-out: role assignments on the gallery are not read: add them "
-             "under access, and import each one (azure-native:authorization:RoleAssignment, named as gallery plan "
-             "names it)")
+ROLE_NOTES = [
+    "images.yaml:18:1: warning: gallery: left-out: 1 role assignment inherited from above the gallery (its resource "
+    "group or subscription): not the gallery's, left as they are",
+    "images.yaml:18:1: warning: gallery: left-out: role assignments on the storage account (the catalog's access is "
+    "the gallery's): Storage Blob Data Contributor for 4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a; they stay in Azure, "
+    "outside the stack"]
 
 
 @pytest.fixture
@@ -29,10 +32,10 @@ def served(arm, tmp_path, monkeypatch):
 def test_discover_writes_the_catalog_and_the_import_file(served, tmp_path, capsys):
     assert main(ARGS) == 0
     out, err = capsys.readouterr()
-    assert err.splitlines() == [ROLE_NOTE]
+    assert err.splitlines() == ROLE_NOTES
     assert out.splitlines() == [
-        "wrote images.yaml: 3 image definitions, 5 versions, stack dev (notes: 1 left-out)",
-        "wrote import.json: 13 resources to import under the component gallery",
+        "wrote images.yaml: 3 image definitions, 5 versions, stack dev (notes: 2 left-out)",
+        "wrote import.json: 15 resources to import under the component gallery",
         "next: review the comments in the catalog, then",
         "  gallery validate images.yaml --stack dev",
         f"  pulumi stack select dev && pulumi config set azure-native:subscriptionId {SUBSCRIPTION}",
@@ -65,8 +68,8 @@ def test_a_refused_definition_is_reported_and_the_rest_is_written(served, tmp_pa
     assert main(ARGS) == 2
     out, err = capsys.readouterr()
     assert err.splitlines() == [
-        ROLE_NOTE,
-        "images.yaml:88:5: warning: images[2]: refused: its versions could not be read (cannot list the versions of "
+        *ROLE_NOTES,
+        "images.yaml:100:5: warning: images[2]: refused: its versions could not be read (cannot list the versions of "
         "definition windows-2022-datacenter: Azure refused the caller (AuthorizationFailed: The client 'ci' does not "
         "have authorization to perform action 'Microsoft.Compute/galleries/images/versions/read'.); the identity "
         "needs a role that allows it (Reader at least) on the gallery): none is listed, and pulumi leaves them "

@@ -120,20 +120,43 @@ def test_promote_when_azure_reports_it_replicated(example, azure, capsys):
 
 
 @pytest.mark.parametrize("serve, reason", [
-    ({"states": {(UBUNTU, "1.1.1"): {"northeurope": "Replicating"}}}, "replicating (0%)"),
-    ({"states": {(UBUNTU, "1.1.1"): {"northeurope": "Failed"}}}, "replication failed in northeurope"),
-    ({"provisioning": {(UBUNTU, "1.1.1"): "Creating"}}, "provisioning Creating"),
-    ({"skip": {(UBUNTU, "1.1.1")}}, None),  # "Azure reports it missing in Azure" said it twice
+    ({"states": {(UBUNTU, "1.1.1"): {"northeurope": "Replicating"}}, "progress": {(UBUNTU, "1.1.1"): {"northeurope": 42}}},
+     "replicating in northeurope, 42% (provisioning Creating); run again once it has finished (`gallery status` "
+     "shows progress)"),
+    ({"states": {(UBUNTU, "1.1.1"): {"northeurope": "Failed"}}},
+     "provisioning Failed; replication failed in northeurope (Azure: Replication job failed.); a version that failed "
+     "cannot be published again under the same number: delete it in Azure and publish a new version"),
+    ({"provisioning": {(UBUNTU, "1.1.1"): "Creating"}},
+     "replicating (provisioning Creating); run again once it has finished (`gallery status` shows progress)"),
+    ({"provisioning": {(UBUNTU, "1.1.1"): "Updating"}},
+     "replicating (provisioning Updating); run again once it has finished (`gallery status` shows progress)"),
+    ({"provisioning": {(UBUNTU, "1.1.1"): "Deleting"}},
+     "being deleted in Azure (provisioning Deleting): neither ready nor missing yet; Azure is deleting it: publish a "
+     "new version to promote"),
+    ({"skip": {(UBUNTU, "1.1.1")}},  # said once: not "Azure reports it missing in Azure"
+     "publish it first (`pulumi up`), then promote it once it has replicated"),
 ])
 def test_promote_refuses_what_azure_has_not_finished(example, azure, capsys, serve, reason):
     serve_catalog(azure, load_catalog(example), **serve)
     before = example.read_bytes()
     code, _, err = run(capsys, "promote", UBUNTU, "1.1.1", "--catalog", example)
     assert code == 2
-    said = f"Azure reports it {reason}" if reason else "Azure does not have it"
-    assert err == (f"error: {UBUNTU} 1.1.1 is not ready to be latest: {said}; run again once it "
-                   "has finished (`gallery status` shows progress)\n")
+    said = "Azure does not have it; " if "skip" in serve else "Azure reports it "
+    assert err == f"error: {UBUNTU} 1.1.1 is not ready to be latest: {said}{reason}\n"
     assert example.read_bytes() == before
+
+
+def test_promote_refuses_a_version_another_writer_took_out_of_a_region(example, azure, capsys):
+    """Replicated everywhere Azure has it, but another writer's region list dropped northeurope."""
+    serve_catalog(azure, load_catalog(example))
+    profile = azure.versions[next(k for k in azure.versions if k[1:] == (UBUNTU, "1.1.1"))]["properties"]
+    profile["publishingProfile"]["targetRegions"].pop()
+    profile["replicationStatus"]["summary"].pop()
+    code, _, err = run(capsys, "promote", UBUNTU, "1.1.1", "--catalog", example)
+    assert code == 2
+    assert err == (f"error: {UBUNTU} 1.1.1 is not ready to be latest: Azure reports it not replicated to northeurope "
+                   "(Azure's targetRegions lack it); `pulumi up --refresh` restores the catalog's regions; run again "
+                   "once it has replicated there\n")
 
 
 def test_promote_offline_says_it_did_not_ask(example, capsys):
@@ -181,7 +204,7 @@ def test_lifecycle_asks_azure_which_versions_are_good(life, azure, capsys):
     serve_catalog(azure, cat)
     code, out, _ = run(capsys, "lifecycle", life, "--today", "2027-03-15")
     assert code == 0
-    assert "(versions Azure reports failed, replicating or missing do not count as good)" in out
+    assert "(versions Azure reports failed, replicating, being deleted or missing do not count as good)" in out
     assert "  nothing to do" in out
 
 

@@ -327,11 +327,22 @@ def test_outputs_give_latest_as_integers(pulumi_mocks):
     assert wide.outputs["latestVersions"] == {"fleet": "3.0.0"}, "3.0.1 is excluded from latest"
 
 
+def test_outputs_give_latest_per_region_honouring_each_regions_exclude_from_latest(pulumi_mocks):
+    run = pulumi_mocks.component(load_catalog(PROGRAM / "api-fields.yaml", "dev"))
+    # linux-tl 1.0.0 is excluded from latest in northeurope only: VMs there get no `latest` of it.
+    assert run.outputs["latestVersionsByRegion"]["linux-tl"] == {"westeurope": "1.0.0"}
+    assert run.outputs["latestVersions"]["linux-tl"] == "1.0.0"
+    wide = pulumi_mocks.component(load_catalog(PROGRAM / "many-regions.yaml", "dev"))
+    assert wide.outputs["latestVersionsByRegion"]["fleet"] == {r: "3.0.0" for r in (
+        "westeurope", "northeurope", "eastus", "eastus2", "westus2", "westus3", "centralus", "uksouth")}
+
+
 def test_the_program_exports_what_consumers_need(pulumi_mocks):
     run = pulumi_mocks.component(load_catalog(EXAMPLE, "dev"))
     assert list(run.outputs) == sorted(["resourceGroupName", "galleryName", "galleryId", "storageAccountName",
                                         "storageAccountId", "containers", "definitionIds", "versionIds",
-                                        "latestVersions", "latestVersionIds", "communitySharingEnabled",
+                                        "latestVersions", "latestVersionIds", "latestVersionsByRegion",
+                                        "communitySharingEnabled",
                                         "communityPublicNames"])
     gallery_id = f"{SUB_RG}/rg-images-dev/providers/Microsoft.Compute/galleries/gal_platform_dev"
     assert run.outputs["resourceGroupName"] == "rg-images-dev"

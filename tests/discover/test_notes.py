@@ -80,13 +80,11 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
         ('storage', 'changes: the container images-windows (family windows) does not exist: pulumi up would create it'),
         ('gallery.community', 'changes: the gallery is not published to the community yet: the first pulumi up publishes it '
                               '(EnableCommunity)'),
-        ('gallery', 'left-out: role assignments on the gallery are not read: add them under access, and import each '
-                    'one (azure-native:authorization:RoleAssignment, named as gallery plan names it)'),
         ('images[0]', 'changes: Azure reports no hyperVGeneration; V1 (its default when the definition was made) is '
                       'written, and the program always sends it'),
-        ('images[0].versions[1]', 'broken: provisioning Failed (replication failed in North Europe): a failed version cannot be '
-                                  'published again under the same number; delete it in Azure and remove it here, or publish a new '
-                                  'version'),
+        ('images[0].versions[1]', 'broken: provisioning Failed; replication failed in northeurope (Azure: Replication job '
+                                  'failed.): a failed version cannot be published again under the same number; delete it in '
+                                  'Azure and remove it here, or publish a new version'),
         ('images[0].versions[2]', 'changes: Azure has the community image as /CommunityGalleries/x/Images/y/Versions/1.0.0; the '
                                   'catalog spells it /communityGalleries/x/images/y/versions/1.0.0, and the first preview shows '
                                   'the source changing (ARM reads both alike)'),
@@ -105,8 +103,8 @@ def test_each_quirk_has_its_comment_and_the_catalog_validates(legacy):
              'catalog)'),
     ]
     text = legacy.text
-    assert ("      # broken: provisioning Failed (replication failed in North Europe): a failed version cannot be "
-            "published\n      #   again under the same number") in text
+    assert ("      # broken: provisioning Failed; replication failed in northeurope (Azure: Replication job failed.): a\n"
+            "      #   failed version cannot be published again under the same number") in text
     assert "            osDiskBlob: centos7-base.vhd\n" in text  # not the convention: the blob's own name
     assert "  containerPattern: images-{family}\n" in text
     assert "    allowUpdateImage: true\n" in text and "    hibernation: true\n" in text  # keys the catalog has now

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from gallery.catalog.yamlload import load_yaml
 from gallery import files
+from gallery.errors import CatalogError
 from gallery.discover import write
 from gallery.discover.notes import Note
 
@@ -35,8 +36,9 @@ def test_a_failed_second_replace_puts_the_first_file_back(tmp_path, monkeypatch)
         real(src, dst)
 
     monkeypatch.setattr(files.os, "replace", replace)
-    with pytest.raises(OSError):
+    with pytest.raises(CatalogError) as failed:
         files.write_all({a: "new catalog\n", b: "{}\n"})
+    assert str(failed.value) == f"{b}: error: cannot be written: No space left on device; nothing was written"
     assert a.read_text() == "old catalog\n"
     assert not b.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["images.yaml"]  # no temporary left behind
@@ -53,7 +55,7 @@ def test_a_new_first_file_is_removed_when_the_second_fails(tmp_path, monkeypatch
         real(src, dst)
 
     monkeypatch.setattr(files.os, "replace", replace)
-    with pytest.raises(OSError):
+    with pytest.raises(CatalogError):
         files.write_all({a: "new catalog\n", b: "{}\n"})
     assert list(tmp_path.iterdir()) == []
 

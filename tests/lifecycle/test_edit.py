@@ -108,6 +108,39 @@ def test_unedited_flow_lists_keep_their_exact_text(tmp_path):
     assert path.read_text() == before + "        excludeFromLatest: true\n"
 
 
+S1, S2 = (f"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/snapshots/{name}" for name in ("s1", "s2"))
+SMALL = ("resourceGroup: rg\nlocation: westeurope\nstorage: {account: stacct}\ngallery: {name: gal}\n\n\n"
+         "images:\n  - name: app\n    osType: Linux\n    osState: Generalized\n    hyperVGeneration: V2\n"
+         "    identifier: {publisher: P, offer: O, sku: S}\n    versions:\n"
+         f"      - version: 1.0.0\n        source: {{snapshot: {S1}}}\n")
+ADDED = f"      - version: 1.1.0\n        source: {{snapshot: {S2}}}\n"
+
+
+def add_one(path) -> None:
+    editor = CatalogEditor(path, "dev")
+    editor.add_version("app", {"version": "1.1.0", "source": {"snapshot": S2}})
+    editor.save()
+
+
+@pytest.mark.parametrize("before, after", [
+    # every line break is the file's own; the lines written take the one it uses most
+    (SMALL.replace("\n", "\r\n"), (SMALL + ADDED).replace("\n", "\r\n")),
+    (SMALL.replace("\n", "\r"), (SMALL + ADDED).replace("\n", "\r")),
+    (SMALL.replace("location: westeurope\n", "location: westeurope\r\n"),
+     SMALL.replace("location: westeurope\n", "location: westeurope\r\n") + ADDED),
+    # a file without a line break at its end still has none; its last line gets one when lines come after it
+    (SMALL[:-1], SMALL + ADDED[:-1]),
+    (SMALL.replace("\n", "\r\n")[:-2], (SMALL + ADDED).replace("\n", "\r\n")[:-2]),
+    # a byte-order mark stays
+    ("\ufeff" + SMALL, "\ufeff" + SMALL + ADDED),
+])
+def test_line_breaks_blank_lines_and_the_byte_order_mark_are_kept(tmp_path, before, after):
+    path = tmp_path / "c.yaml"
+    path.write_bytes(before.encode("utf-8"))
+    add_one(path)
+    assert path.read_bytes() == after.encode("utf-8")
+
+
 def test_an_edit_that_breaks_the_catalog_writes_nothing(catalog):
     before = catalog.read_bytes()
     editor = CatalogEditor(catalog, "dev")

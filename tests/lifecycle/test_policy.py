@@ -102,3 +102,17 @@ def test_an_image_override_wins_key_by_key():
 def test_no_policy_no_action():
     cat = catalog("{}", "1.0.0 , excludeFromLatest: true", "1.1.0")
     assert lifecycle_actions(cat, TODAY) == []
+
+
+def test_the_latest_of_any_region_is_never_removed():
+    """1.1.0 is excluded from latest in northeurope only: there, 1.0.0 is what `latest` gives, so it stays, however
+    long past its end of life."""
+    cat = catalog("{removeAfterDays: 30}",
+                  "1.0.0 , excludeFromLatest: false, endOfLife: 2026-02-01, regions: [westeurope, northeurope]",
+                  "1.1.0 , regions: [westeurope, {name: northeurope, excludeFromLatest: true}]")
+    assert cat.images[0].latest_by_region() == {"westeurope": "1.1.0", "northeurope": "1.0.0"}
+    assert lifecycle_actions(cat, TODAY) == []
+    cat = catalog("{removeAfterDays: 30}",
+                  "1.0.0 , excludeFromLatest: false, endOfLife: 2026-02-01, regions: [westeurope, northeurope]",
+                  "1.1.0 , regions: [westeurope, northeurope]")
+    assert kinds(lifecycle_actions(cat, TODAY)) == [(REMOVE, "1.0.0", None)]

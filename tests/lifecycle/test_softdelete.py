@@ -87,9 +87,12 @@ def test_status_markdown_shows_the_storage_per_version(catalog, azure, capsys):
     table = out[out.index("#### Storage per version"):].splitlines()
     assert table[2] == f"_{load_prices().stated()}._"
     assert table[4:6] == ["| image | version | disks | replicas | stored | per month |", "|---|---|---|---|---|---|"]
-    # armlocal reports 30 GiB for each version (sizeInGB of GalleryImageVersion_Get); 1.1.0: 1 + 2 ZRS replicas.
-    assert f"| {UBUNTU} | 1.1.0 | 30 GiB | 3 (westeurope 1 × Standard_LRS, northeurope 2 × Standard_ZRS) | 90 GiB | " \
-           "$5.25 |" in table
+    # armlocal reports 30 GiB for each disk (sizeInGB of GalleryImageVersion_Get): 1.1.0 has an OS disk and two data
+    # disks, 1 + 2 ZRS replicas; the Windows version's managed image has no disk image whose size Azure says here.
+    assert f"| {UBUNTU} | 1.1.0 | 90 GiB | 3 (westeurope 1 × Standard_LRS, northeurope 2 × Standard_ZRS) | 270 GiB | " \
+           "$15.75 |" in table
+    assert "| windows-2022-datacenter | 2026.11.0 | ? | 4 (westeurope 2 × Standard_ZRS, northeurope 2 × Standard_ZRS) " \
+           "| ? | ? |" in table
     assert table[-1].startswith("| **all** | | | | **")
     assert "#### Soft-deleted versions" in out
 

@@ -114,20 +114,68 @@ def test_an_upload_killed_half_way_resumes_and_completes_identical(tmp_path, con
     # A half-uploaded blob is never taken for a complete one: a second file does not match it...
     make_vhd(tmp_path / "other.vhd", 24 * MIB)
     assert upload.upload_vhd(container, os_name, tmp_path / "other.vhd").blob == os_name(1)
-    # The killed upload still holds the blob's lease: a rerun says so, and how to break it...
-    with pytest.raises(upload.UploadError) as leased:
-        upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
-    assert str(leased.value) == (
-        f"{os_name(0)}: another upload of this file is in progress (the blob is leased): let it finish. If none is "
-        "running (an upload that was killed holds the lease for up to 60 s), run the same command again in a "
-        "minute, or break the lease: az storage blob lease break --account-name devstoreaccount1 --container-name "
-        f"{container.container_name} --blob-name {os_name(0)}")
-    BlobLeaseClient(blob).break_lease(lease_break_period=0)
-    # ...and once it is broken, the same command again finishes it, sending only what is missing.
+    # The killed upload's lease is still on the blob, and the same command on this machine takes it back at once,
+    # sending only what is missing.
+    assert blob.get_blob_properties().lease.state == "leased"
     result = upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
     assert (result.blob, result.outcome, result.sent_bytes) == (os_name(0), "resumed", 3 * 4096 + 512)
     assert download(container, os_name(0)) == content
-    assert blob.get_blob_properties().metadata[upload.STATE] == "complete"
+    props = blob.get_blob_properties()
+    assert (props.metadata[upload.STATE], props.lease.state) == ("complete", "available")
+
+
+def test_an_upload_from_another_machine_waits_for_the_lease(tmp_path, container, monkeypatch):
+    """The blob is leased by an upload elsewhere (another machine's lease id): this one says so, and sends nothing."""
+    make_vhd(tmp_path / "d.vhd", 8 * MIB, [(0, b"x" * 100)])
+    blob = container.get_blob_client(os_name(0))
+    blob.create_page_blob(8 * MIB + 512, metadata={upload.STATE: "incomplete",
+                                                   upload.SOURCE: upload.fingerprint(tmp_path / "d.vhd"),
+                                                   upload.ORIGIN: upload.origin(tmp_path / "d.vhd")})
+    elsewhere = BlobLeaseClient(blob)
+    elsewhere.acquire(lease_duration=60)
+    with pytest.raises(upload.UploadError) as leased:
+        upload.upload_vhd(container, os_name, tmp_path / "d.vhd")
+    assert str(leased.value) == (
+        f"{os_name(0)}: another upload of it is in progress from another machine or file (the blob is leased): let "
+        "it finish. If none is running (an upload killed elsewhere holds the lease for up to 60 s; the same command "
+        "on the machine that was uploading resumes at once), run the command again in a minute, or break the lease: "
+        f"az storage blob lease break --account-name devstoreaccount1 --container-name {container.container_name} "
+        f"--blob-name {os_name(0)}")
+    assert blobstore.page_ranges(blob) == []
+    elsewhere.release()
+
+
+TERMINATED = """
+import os, signal, sys
+from azure.storage.blob import BlobServiceClient
+from gallery.vhd import blobstore
+from gallery.cli import main
+ranges = set()
+def hook(request):  # SIGTERM ourselves (a cancelled CI job) as a put of range number 3 is about to go out
+    if "comp=page&" in request.http_request.url + "&":
+        ranges.add(request.http_request.headers["x-ms-range"])
+        if len(ranges) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)
+blobstore.service_client = lambda account: (BlobServiceClient.from_connection_string(
+    os.environ[blobstore.CONNECTION_STRING], raw_request_hook=hook), "account from a connection string")
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_sigterm_is_handled_like_ctrl_c_and_the_same_command_resumes(blob_catalog):
+    make_vhd("d.vhd", 24 * MIB, [(i * 4 * MIB + 100 * i, bytes([i + 1]) * 3000) for i in range(6)])
+    command = ["upload", "d.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--workers", "1", "-q"]
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    stopped = subprocess.run([sys.executable, "-c", TERMINATED, *command], capture_output=True, text=True, env=env)
+    name = naming.os_blob_name("ubuntu-test", dt.date(2026, 11, 21), 0)
+    assert (stopped.returncode, stopped.stderr) == (143, (  # 128 + SIGTERM, the rule for every command
+        "terminated: the blob in devstoreaccount1/"
+        f"{blob_catalog.container_name} stays marked unfinished: run the same command again on this machine to "
+        "resume it at once\n"))
+    props = blob_catalog.get_blob_client(name).get_blob_properties()
+    assert (props.metadata[upload.STATE], props.lease.state) == ("incomplete", "available")
+    assert main(command) == 0
+    assert blob_catalog.get_blob_client(name).get_blob_properties().metadata[upload.STATE] == "complete"
 
 
 # -- the command ----------------------------------------------------------------------------------
@@ -371,11 +419,8 @@ def test_a_second_upload_of_the_same_file_meanwhile_exits_1_sending_nothing(blob
                               "d.vhd", workers=1, progress=start_another_when_a_put_is_in)
     assert second == [1]
     assert capsys.readouterr().err == (
-        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name}: {name}: another upload of "
-        "this file is in progress (the blob is leased): let it finish. If none is running (an upload that was killed "
-        "holds the lease for up to 60 s), run the same command again in a minute, or break the lease: az storage blob "
-        f"lease break --account-name devstoreaccount1 --container-name {blob_catalog.container_name} --blob-name "
-        f"{name}\n")
+        f"d.vhd: error: not uploaded to devstoreaccount1/{blob_catalog.container_name}: {name}: the same upload is "
+        "already running on this machine (another process): let it finish\n")
     # The first upload sent everything once and let go of the blob.
     assert (first.blob, first.outcome, first.sent_bytes) == (name, "uploaded", 4 * 4096 + 512)
     props = blob_catalog.get_blob_client(name).get_blob_properties()
