@@ -23,7 +23,8 @@ _AFTER = {
     "replicating": "run again once it has finished (`gallery status` shows progress)",
     "migrating": "run again once Azure has finished (`gallery status` shows it)",
     "failed": "a version that failed cannot be published again under the same number: delete it in Azure and "
-              "publish a new version",
+              "publish a new version; when only regions other than the home region failed, `gallery repair` "
+              "replicates it there again in two reviewed changes",
     "deleting": "Azure is deleting it: publish a new version to promote",
     "missing": "publish it first (`pulumi up`), then promote it once it has replicated",
     "ready": "`pulumi up --refresh` restores the catalog's regions; run again once it has replicated there",

@@ -125,7 +125,9 @@ def test_promote_when_azure_reports_it_replicated(example, azure, capsys):
      "shows progress)"),
     ({"states": {(UBUNTU, "1.1.1"): {"northeurope": "Failed"}}},
      "provisioning Failed; replication failed in northeurope (Azure: Replication job failed.); a version that failed "
-     "cannot be published again under the same number: delete it in Azure and publish a new version"),
+     "cannot be published again under the same number: delete it in Azure and publish a new version; when only "
+     "regions other than the home region failed, `gallery repair` replicates it there again in two reviewed "
+     "changes"),
     ({"provisioning": {(UBUNTU, "1.1.1"): "Creating"}},
      "replicating (provisioning Creating); run again once it has finished (`gallery status` shows progress)"),
     ({"provisioning": {(UBUNTU, "1.1.1"): "Updating"}},
