@@ -16,7 +16,7 @@ from gallery.errors import Problem
 from gallery.catalog.model import (AccessGrant, Catalog, Community, DataDisk, Gallery, GalleryIdentity, Identifier,
                            ImageDefinition,
                            ImageVersion, Lifecycle, Pos, PurchasePlan, Range, Recommended, Replication,
-                           ResourceSource, DiskImage, DiskSource, SemVer, UefiKey, UefiSettings,
+                           ResourceSource, DiskImage, DiskSource, SemVer, Shard, UefiKey, UefiSettings,
                            DataDiskEncryption, RegionEncryption, ReplicaSet, SharedWith, Storage, TargetRegion, VhdSource,
                            RESOURCE_SOURCE_KINDS)
 from gallery.catalog.roles import resolve_role
@@ -99,7 +99,13 @@ class Builder:
         return Catalog(stack=self.stack,
                        resource_group=self.sub(d["resourceGroup"], "resourceGroup"),
                        location=location, tags=tags, storage=storage, gallery=self.gallery(d["gallery"]),
-                       replication=replication, images=images, source_file=self.doc.file)
+                       replication=replication, images=images,
+                       shards=tuple(self.shard(s, f"shards[{k}]") for k, s in enumerate(d.get("shards", []))),
+                       source_file=self.doc.file)
+
+    def shard(self, s: dict, path: str) -> Shard:
+        return Shard(name=s["name"], families=tuple(s.get("families", ())), definitions=tuple(s.get("definitions", ())),
+                     match=s.get("match"), path=path)
 
     def gallery(self, g: dict) -> Gallery:
         sw = g.get("sharedWith", {})

@@ -21,8 +21,9 @@ from gallery import cli
 from tests.fixtures.paths import CATALOGS, ROOT
 
 RECORDING = ROOT / "tests" / "plan" / "guard.json.gz"
+# Every valid test catalog but the sharded ones (tests/catalogs/shards/), which did not exist then.
 CATALOG_FILES = sorted(p.relative_to(ROOT).as_posix() for p in CATALOGS.rglob("*.yaml")
-                       if "invalid" not in p.parts and p.name != "invalid.yaml") + ["images.yaml"]
+                       if not {"invalid", "shards"} & set(p.parts) and p.name != "invalid.yaml") + ["images.yaml"]
 CASES = [(path, stack) for path in CATALOG_FILES for stack in ("dev", "prod")]
 
 
