@@ -64,18 +64,19 @@ def project_config(path: Path, stack: str, shard: str = MAIN) -> dict[str, str]:
 
 
 def plan_catalog(catalog: Catalog, *, only: Optional[Selection] = None, config: Optional[dict[str, str]] = None,
-                 part: StackPart = StackPart()) -> Plan:
+                 part: StackPart = StackPart(), references: Optional[dict[str, dict]] = None) -> Plan:
     """Declare a catalog already loaded under mocks, no second load: the stack's `part` of it, read from the stack's
-    config as `pulumi up` does; or `only` that selection of it (tests, benchmarks)."""
+    config as `pulumi up` does; or `only` that selection of it (tests, benchmarks). A shard's StackReference reads
+    `references` (by stack name), by default the main stack's outputs as the desired state knows them."""
     if only is not None:
         run = run_program(lambda: program.declare(catalog, only), stack=catalog.stack, config=config)
         return Plan(stack=catalog.stack, catalog=catalog.source_file, resources=records(run), outputs=run.outputs,
                     warnings=tuple(catalog.warnings), model=catalog)
     stack = part.stack(catalog.stack)
-    mocks = AzureMocks()
-    if not part.is_main:  # the shard's StackReference reads the main stack's outputs
-        main = desired_state(catalog, Selection(frozenset(), frozenset()), subscription=mocks.subscription)
-        mocks = AzureMocks(mocks.subscription, {part.foundation: foundation_outputs(main)})
+    if references is None and not part.is_main:  # the shard's StackReference reads the main stack's outputs
+        main = desired_state(catalog, Selection(frozenset(), frozenset()), subscription=AzureMocks.subscription)
+        references = {part.foundation: foundation_outputs(main)}
+    mocks = AzureMocks(references=references)
 
     def declare() -> None:
         _, declared = program.part(pulumi.Config(), pulumi.get_stack())
