@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from gallery.catalog.model import MAIN
 from gallery.diff.findings import BLOCK, Report, sort_findings
 from gallery.errors import Problem
-from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, summary, value
+from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, stack_summary, summary, value
 
 MARKER = "<!-- gallery-diff -->"  # lets a workflow find and update its own comment
 RESERVE = 400  # room for the closing note
@@ -40,7 +41,9 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     blocks: list[tuple[str, str]] = _section("| | Kind | Change |\n|---|---|---|", rows, "row")
     detailed = [f for f in findings if f.details or f.hint]
     blocks += _section("\n#### Details\n", [_detail(f) for f in detailed], "detail")
-    if report.resources:
+    if report.stacks is not None and report.resources is not None:
+        blocks += _stacks(report)
+    elif report.resources:
         blocks += _section(f"\n#### Resources (offline plan): {resource_counts(report.resources)}\n",
                            [_resource(r) for r in report.resources], "resource")
     elif report.resources_note:
@@ -50,6 +53,24 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     footer = [f"\n\nTo proceed deliberately, a release manager adds the label(s) {labels} to the pull request "
               f"(locally: `--allow {','.join(kinds)}`)."] if kinds else []
     return _fit(head, blocks, footer, limit)
+
+
+def _stacks(report: Report) -> list[tuple[str, str]]:
+    """A sharded catalog: one row per stack, then each reached stack's resources, then the state moves."""
+    reached = sum(s.reached for s in report.stacks)
+    rows = [f"| `{s.stack}` | {'main (foundation)' if s.owner == MAIN else 'shard ' + s.owner} | {stack_summary(s)} |"
+            for s in report.stacks]
+    blocks = [(f"\n#### Stacks: {reached} of {len(report.stacks)} reached by the change\n\n| Stack | Holds | Offline "
+               "plan |\n|---|---|---|\n" + "\n".join(rows), "stack table")]
+    if report.moves:  # what must be run before the deployment comes before the details
+        commands = "\n".join(c for m in report.moves for c in m.commands())
+        blocks.append(("\n#### State moves\n\nBefore the next deployment (README: Moving a stack to shards), in the "
+                       f"project directory:\n\n```sh\n{commands}\n```", "state move list"))
+    for s in report.stacks:
+        if s.changes:
+            blocks += _section(f"\n#### Resources of `{s.stack}`: {resource_counts(s.changes)}\n",
+                               [_resource(r) for r in s.changes], "resource")
+    return blocks
 
 
 def _counts(findings) -> list[str]:
@@ -79,7 +100,7 @@ def _fit(head: list[str], blocks: list[tuple[str, str]], footer: list[str], limi
         out += "\n" + text
     if left:
         parts = [f"{n} {'table row' if w == 'row' else w}{'s' if n > 1 else ''}" for w, n in left.items()
-                 if w in ("row", "detail", "resource", "problem")]
+                 if w in ("row", "detail", "resource", "problem", "stack table", "state move list")]
         out += (f"\n\n_Cut to fit a PR comment ({limit:,} characters): {', '.join(parts) or 'some sections'} "
                 "not shown. Run `python -m gallery diff` locally, or use `--format json`, for everything._")
     return out + tail
