@@ -22,7 +22,7 @@ FLOORS = [
     {"gallery.azure", "gallery.components", "gallery.vhd"},
     {"gallery.program"},
     {"gallery.plan"},
-    {"gallery.diff", "gallery.lifecycle", "gallery.discover"},
+    {"gallery.diff", "gallery.lifecycle", "gallery.discover", "gallery.stacks"},
     {"gallery.cli", "gallery.__main__"},
 ]
 

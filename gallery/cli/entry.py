@@ -22,6 +22,7 @@ from gallery.errors import CatalogError, Exit
 COMMAND_MODULES = (
     "gallery.cli.validate",
     "gallery.cli.plan",
+    "gallery.cli.shards",
     "gallery.cli.diff",
     "gallery.cli.vhd",
     "gallery.cli.version",
