@@ -14,7 +14,7 @@ from tests.fixtures.paths import ROOT
 PACKAGE = ROOT / "gallery"
 PULUMI = ("pulumi", "pulumi_azure_native")
 # The modules that use Pulumi themselves (later: the policy pack, the component provider, the Automation API).
-USES_PULUMI = {"gallery.program", "gallery.plan.engine", "gallery.plan.run"}
+USES_PULUMI = {"gallery.program", "gallery.plan.engine", "gallery.plan.run", "gallery.stacks.automation"}
 USES_PULUMI_PACKAGES = ("gallery.components.",)
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "gallery.cli.validate",
     "gallery.cli.plan",
     "gallery.cli.shards",
+    "gallery.cli.apply",
     "gallery.cli.diff",
     "gallery.cli.vhd",
     "gallery.cli.version",

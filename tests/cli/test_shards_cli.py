@@ -63,7 +63,8 @@ def test_deployments_settings_and_the_webhook_that_deploys_each_shard_after_the_
         "pulumi config set --stack contoso/image-gallery/dev-linux image-gallery:foundation contoso/image-gallery/dev"]
     assert linux["settings"]["sourceContext"]["git"] == {"repoURL": "https://github.com/contoso/images.git",
                                                          "branch": "refs/heads/main", "repoDir": "."}
-    assert [(h["url"], h["hook"]["payloadUrl"], h["hook"]["format"], h["hook"]["filters"]) for h in doc["webhooks"]] == [
+    hooks = [(h["url"], h["hook"]["payloadUrl"], h["hook"]["format"], h["hook"]["filters"]) for h in doc["webhooks"]]
+    assert hooks == [
         ("/api/stacks/contoso/image-gallery/dev/hooks", "image-gallery/dev-linux", "pulumi_deployments",
          ["update_succeeded"]),
         ("/api/stacks/contoso/image-gallery/dev/hooks", "image-gallery/dev-windows", "pulumi_deployments",
