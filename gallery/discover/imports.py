@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any, Optional
 
-from gallery.catalog.model import Catalog
+from gallery.catalog.model import MAIN, Catalog
 from gallery.desired import arm
 from gallery.desired.build import desired_state
 
@@ -25,8 +25,9 @@ def provider_version() -> str:
 
 
 def import_file(catalog: Catalog, subscription: str, *, account_exists: bool,
-                containers: Optional[set[str]]) -> dict[str, Any]:
-    """`containers`: the names that exist in the account (None: not known, so none is imported)."""
+                containers: Optional[set[str]], owner: str = MAIN) -> dict[str, Any]:
+    """`containers`: the names that exist in the account (None: not known, so none is imported). With shards, the
+    file of the stack `owner` (each stack imports what it declares; the component is in every one)."""
     version = provider_version()
     state = desired_state(catalog, subscription=subscription)
     entries: list[dict[str, Any]] = []
@@ -34,7 +35,7 @@ def import_file(catalog: Catalog, subscription: str, *, account_exists: bool,
         if res.type == arm.COMPONENT:
             entries.append({"type": res.type, "name": res.name, "component": True})
             continue
-        if res.type not in IMPORTED or not _exists(res, account_exists, containers):
+        if res.owner != owner or res.type not in IMPORTED or not _exists(res, account_exists, containers):
             continue
         entries.append({"type": res.type, "name": res.name, "id": res.arm_id, "parent": res.parent,
                         "version": version})

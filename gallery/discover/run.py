@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from gallery.azure.target import ArmTarget
 from gallery.catalog.loader import load_catalog_text
-from gallery.catalog.model import Catalog
+from gallery.catalog.model import MAIN, Catalog
 from gallery.catalog.yamlload import load_yaml
 from gallery.discover.imports import import_file
 from gallery.discover.notes import Note
@@ -25,7 +25,8 @@ class Discovery:
     notes: list[Note]
     catalog: Optional[Catalog]  # the text, validated; None when it does not validate
     problems: list[Problem] = field(default_factory=list)  # why it does not validate
-    imports: Optional[dict[str, Any]] = None  # the import file's document
+    imports: Optional[dict[str, Any]] = None  # the import file's document (the main stack's, with shards)
+    shard_imports: dict[str, dict[str, Any]] = field(default_factory=dict)  # {shard: its stack's import file}
 
     @property
     def refused(self) -> bool:
@@ -43,18 +44,24 @@ class Discovery:
         return out
 
 
+SHARDS_BY = ("family",)  # what `--shards-by` can split a discovered catalog by
+
+
 def discover(target: ArmTarget, subscription: str, resource_group: str, gallery: str, *,
              storage_account: Optional[str] = None, stack: str = "dev", file: str = "images.yaml",
-             workers: int = DEFAULT_WORKERS) -> Discovery:
+             workers: int = DEFAULT_WORKERS, shards_by: Optional[str] = None) -> Discovery:
     """Raises ArmError when the gallery cannot be read at all."""
     found = read_gallery(target, subscription, resource_group, gallery, storage_account=storage_account,
                          workers=workers)
-    return describe(found, stack=stack, file=file)
+    return describe(found, stack=stack, file=file, shards_by=shards_by)
 
 
-def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml") -> Discovery:
-    """What was read, as a catalog and an import file."""
+def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml",
+             shards_by: Optional[str] = None) -> Discovery:
+    """What was read, as a catalog and an import file (one per stack, with `shards_by`: family)."""
     draft = draft_catalog(found, stack)
+    if shards_by == "family":
+        draft.document["shards"] = shards_by_family(draft.document)
     header = (f"Discovered by `gallery discover` from gallery {found.name} in resource group {found.resource_group}"
               f" (subscription {found.subscription}), for the stack {stack}. Comments starting with left-out:, "
               "changes:, broken: or refused: say what the catalog does not hold as Azure has it; review them "
@@ -65,6 +72,15 @@ def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yam
     except CatalogError as exc:
         return Discovery(found, text, draft.notes, None, exc.errors)
     containers = {c["name"] for c in found.containers} if found.containers is not None else None
-    imports = import_file(catalog, found.subscription, account_exists=found.account is not None,
-                          containers=containers)
-    return Discovery(found, text, draft.notes, catalog, [], imports)
+    def imports(owner: str) -> dict[str, Any]:
+        return import_file(catalog, found.subscription, account_exists=found.account is not None,
+                           containers=containers, owner=owner)
+    return Discovery(found, text, draft.notes, catalog, [], imports(MAIN),
+                     {s.name: imports(s.name) for s in catalog.shards})
+
+
+def shards_by_family(document: dict) -> list[dict]:
+    """One shard per family of the discovered definitions, named after it (a family is a valid shard name but
+    for its length), in alphabetical order."""
+    families = sorted({img.get("family", img["osType"].lower()) for img in document["images"]})
+    return [{"name": family[:40].rstrip("-"), "families": [family]} for family in families]
