@@ -82,6 +82,7 @@ class ImageGallery(pulumi.ComponentResource):
         main = pulumi.StackReference(f"{name}-foundation", stack_name=args.foundation,
                                      opts=pulumi.ResourceOptions(parent=self)) if args.foundation else None
 
+        @functools.cache  # one Output per main-stack output, shared: a shard holds a thousand resources that take it
         def from_main(key: str, inner: Optional[str] = None) -> pulumi.Output:
             value = main.require_output(key)
             return value.apply(lambda v: v[inner]) if inner is not None else value
