@@ -13,7 +13,7 @@ from armlocal.served import catalog_records, serve_plan
 
 
 def main(argv: Optional[list] = None) -> int:
-    from gallery.errors import EXIT_USER, CatalogError
+    from gallery.errors import CatalogError, Exit
 
     p = argparse.ArgumentParser(prog="python -m armlocal", description=__doc__)
     p.add_argument("catalog", nargs="?", default="images.yaml")
@@ -24,12 +24,12 @@ def main(argv: Optional[list] = None) -> int:
         records = catalog_records(a.catalog, a.stack)
     except CatalogError as exc:
         print(exc, file=sys.stderr)
-        return EXIT_USER
+        return Exit.USER
     try:
         endpoint = ArmEndpoint(a.port)
     except OSError as exc:
         print(f"error: cannot listen on 127.0.0.1:{a.port}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USER
+        return Exit.USER
     serve_plan(endpoint, records)
     endpoint.start()
     print(f"serving {a.catalog} (stack {a.stack}) as deployed, at {endpoint.url}; in another shell:\n"
