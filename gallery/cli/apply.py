@@ -13,8 +13,8 @@ from pathlib import Path
 from gallery.cli.arguments import add_catalog_arguments, add_jobs
 from gallery.cli.output import Reporter
 from gallery.errors import CatalogError, Exit, Problem
+from gallery.stacks import DEFAULT_JOBS
 
-DEFAULT_JOBS = 2  # gallery.stacks.apply.DEFAULT_JOBS
 TAIL = 40  # lines of a failed stack's output shown
 
 

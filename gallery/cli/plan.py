@@ -16,8 +16,7 @@ from gallery.cli import blobcheck
 from gallery.cli.arguments import add_catalog_arguments, add_jobs
 from gallery.cli.output import Format, Reporter, add_format
 from gallery.errors import CatalogError, Exit, Problem
-
-DEFAULT_JOBS = 2  # gallery.plan.stacks.DEFAULT_JOBS, without loading it at start-up
+from gallery.plan import DEFAULT_JOBS
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -12,8 +12,7 @@ import json
 from gallery.cli.arguments import add_catalog_arguments, jobs
 from gallery.cli.output import Format, Reporter, add_format
 from gallery.errors import Exit
-
-DEFAULT_MAX_PARALLEL = 4  # gallery.stacks.settings.DEFAULT_MAX_PARALLEL
+from gallery.stacks import DEFAULT_MAX_PARALLEL
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -18,12 +18,12 @@ from gallery.catalog.model import Catalog
 from gallery.desired.build import desired_state
 from gallery.desired.selection import Selection
 from gallery.desired.shards import StackPart, foundation_outputs
+from gallery.plan import DEFAULT_JOBS
 
-DEFAULT_JOBS = 2  # the project's machines have two cores; each process is one stack's plan
 
 
-def plan_stacks(catalog: Catalog, parts: list[StackPart], config: Mapping[str, str], *, jobs: int = DEFAULT_JOBS,
-                overrides: Optional[Mapping[str, Mapping[str, str]]] = None) -> list:
+def plan_stacks(catalog: Catalog, parts: list[StackPart], config: Mapping[str, str], *,
+                jobs: int = DEFAULT_JOBS, overrides: Optional[Mapping[str, Mapping[str, str]]] = None) -> list:
     """The plan (gallery.plan.run.Plan) of each part, in the order of `parts`. `config` is every stack's (the main
     stack's file, the catalog's path); `overrides` a stack's own on top, by owner."""
     main = desired_state(catalog, Selection(frozenset(), frozenset()))  # the foundation alone

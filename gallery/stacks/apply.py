@@ -15,9 +15,9 @@ from typing import Callable, Mapping, Optional
 
 from gallery.catalog.model import Catalog
 from gallery.desired.shards import StackPart, parts
+from gallery.stacks import DEFAULT_JOBS
 
 SUCCEEDED, FAILED, STOPPED = "succeeded", "failed", "stopped"
-DEFAULT_JOBS = 2
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,9 @@ def jobs_for(catalog: Catalog, environment: str, work_dir: str, command: str, *,
     return out, needs
 
 
-def apply_stacks(jobs: list[StackJob], needs: Mapping[str, set[str]], runner: Runner, *, workers: int = DEFAULT_JOBS,
-                 on_done: Optional[Callable[[StackResult], None]] = None) -> list[StackResult]:
+def apply_stacks(jobs: list[StackJob], needs: Mapping[str, set[str]], runner: Runner, *,
+                 workers: int = DEFAULT_JOBS, on_done: Optional[Callable[[StackResult], None]] = None
+                 ) -> list[StackResult]:
     """Run every job in a process of its own, at most `workers` at a time, each once what it needs succeeded; the
     result of each, in the order of `jobs`. `on_done` hears of each result as it comes."""
     pending = {job.stack: job for job in jobs}

@@ -15,8 +15,8 @@ from gallery.catalog.model import Catalog
 from gallery.catalog.stackconfig import PROJECT
 from gallery.desired.build import desired_state
 from gallery.desired.shards import StackPart, parts, qualified
+from gallery.stacks import DEFAULT_MAX_PARALLEL
 
-DEFAULT_MAX_PARALLEL = 4
 
 
 @dataclass(frozen=True)
