@@ -23,7 +23,7 @@ from gallery.components.sharing import declare_sharing
 from gallery.desired import arm, names
 from gallery.desired.build import desired_state
 from gallery.desired.selection import Selection
-from gallery.desired.shards import foundation_export
+from gallery.desired.shards import FOUNDATION_OUTPUTS, foundation_export
 from gallery.desired.state import CLIENT, DesiredResource, Wire
 
 TYPE = arm.COMPONENT
@@ -128,8 +128,7 @@ class ImageGallery(pulumi.ComponentResource):
         group, account, gallery = (self.resources.get(n) for n in (names.group(name), names.storage_account(name),
                                                                     names.gallery(name)))
         if main:  # a shard's stack passes the main stack's on: a consumer finds everything in either
-            foundation = {key: from_main(key) for key in ("resourceGroupName", "galleryName", "galleryId",
-                                                          "storageAccountName", "storageAccountId", "containers")}
+            foundation = {key: from_main(key) for key in FOUNDATION_OUTPUTS}
         else:
             foundation = {
                 "resourceGroupName": group.name if group else catalog.resource_group,

@@ -96,8 +96,14 @@ def _config_error(stack: str, message: str, hint: str) -> CatalogError:
     return CatalogError([Problem(f"Pulumi.{stack}.yaml", 0, 0, "", message, "config.shard", hint=hint)])
 
 
+# The main stack's outputs a shard's stack reads (and passes on): the component's own exports of the foundation
+# (gallery.components.GalleryOutputs).
+FOUNDATION_OUTPUTS = ("resourceGroupName", "galleryName", "galleryId", "storageAccountName", "storageAccountId",
+                      "containers")
+
+
 # What a shard stack reads from the main one: (a foundation resource's logical name, its output) -> the main
-# stack's output (and the key inside it). They are the component's own exports (gallery.components.GalleryOutputs).
+# stack's output (and the key inside it).
 def foundation_export(wire: Wire, component: str = names.COMPONENT_NAME) -> Optional[tuple[str, Optional[str]]]:
     """The main stack's output that holds what `wire` takes from a foundation resource; None for anything else."""
     fixed = {(names.group(component), "name"): "resourceGroupName",

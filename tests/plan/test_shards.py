@@ -156,8 +156,9 @@ def test_without_shards_the_main_stack_declares_the_whole_catalog_as_before():
 @pytest.mark.parametrize("path", [CATALOGS / "shards" / "example.yaml", ROOT / "images.yaml",
                                   CATALOGS / "program" / "community.yaml"], ids=lambda p: p.name)
 def test_a_shard_is_answered_with_what_the_main_stack_exports(path):
-    from gallery.desired.shards import foundation_outputs
+    from gallery.desired.shards import FOUNDATION_OUTPUTS, foundation_outputs
     catalog = sharded(load_catalog(path, "dev"))
     main = plan_catalog(catalog)
     answered = foundation_outputs(desired_state(catalog, Selection(frozenset(), frozenset())))
+    assert tuple(answered) == FOUNDATION_OUTPUTS  # what a shard passes on
     assert answered == {key: main.outputs[key] for key in answered}
