@@ -1,7 +1,10 @@
-"""The Pulumi program: a validated catalog declared as the `ImageGallery` component, its outputs exported.
+"""The Pulumi program: the part of a validated catalog a stack declares, as the `ImageGallery` component, its
+outputs exported.
 
-`pulumi up` runs the root `__main__.py`, which reads the stack's config and calls `load` and `declare`;
-the offline plan calls `declare` under the mock engine with the catalog it already loaded.
+`pulumi up` runs the root `__main__.py`, which reads the stack's config and calls `part`, `load` and `declare_part`;
+the offline plan calls the same under the mock engine with the catalog it already loaded. A catalog without
+`shards:` is one stack, declared whole, exactly as before shards existed; with shards, the config
+`image-gallery:shard` says which part the stack declares (gallery.desired.shards).
 """
 from __future__ import annotations
 
@@ -16,10 +19,20 @@ from gallery.catalog.model import Catalog
 from gallery.components import ImageGallery, ImageGalleryArgs
 from gallery.desired.names import COMPONENT_NAME
 from gallery.desired.selection import Selection
+from gallery.desired.shards import FOUNDATION_KEY, SHARD_KEY, StackPart, check_part, from_config
 from gallery.errors import CatalogError
 
 CATALOG_KEY = "catalog"  # the project's config key: the catalog's path, relative to the project
 DEFAULT_CATALOG = "images.yaml"
+
+
+def part(config: pulumi.Config, stack: str) -> tuple[str, StackPart]:
+    """The catalog's `{stack}` and the part of it this stack declares, from its config. An inconsistent config
+    (a shard without its main stack, or the reverse) stops the program."""
+    try:
+        return from_config(stack, config.get(SHARD_KEY), config.get(FOUNDATION_KEY))
+    except CatalogError as exc:
+        raise pulumi.RunError(f"the stack's config is inconsistent:\n{exc}") from None
 
 
 def load(project_dir: Path, config: pulumi.Config, stack: str) -> Catalog:
@@ -40,9 +53,22 @@ def arm_target() -> ArmTarget:
     return resolve_target(cloud=pulumi.Config("azure-native").get("environment"))
 
 
-def declare(catalog: Catalog, only: Optional[Selection] = None) -> ImageGallery:
-    """Declare the catalog (or the `only` part of it) and export the component's outputs."""
-    gallery = ImageGallery(COMPONENT_NAME, ImageGalleryArgs(catalog=catalog, only=only, arm=arm_target()))
+def declare_part(catalog: Catalog, stack_part: StackPart, stack: str) -> ImageGallery:
+    """Declare what the stack `stack` owns: the whole catalog when it has no shards, else its part of it."""
+    try:
+        check_part(catalog, stack, stack_part)
+    except CatalogError as exc:
+        raise pulumi.RunError(f"the stack's config does not fit the catalog:\n{exc}") from None
+    if not catalog.shards:
+        return declare(catalog)
+    return declare(catalog, Selection.of_stack(catalog, stack_part.owner), foundation=stack_part.foundation)
+
+
+def declare(catalog: Catalog, only: Optional[Selection] = None, *, foundation: Optional[str] = None) -> ImageGallery:
+    """Declare the catalog (or the `only` part of it, reading the foundation from the main stack `foundation`)
+    and export the component's outputs."""
+    gallery = ImageGallery(COMPONENT_NAME, ImageGalleryArgs(catalog=catalog, only=only, arm=arm_target(),
+                                                            foundation=foundation))
     for key, value in gallery.outputs.exports().items():
         pulumi.export(key, value)
     return gallery

@@ -22,7 +22,7 @@ FLOORS = [
     {"gallery.azure", "gallery.components", "gallery.vhd"},
     {"gallery.program"},
     {"gallery.plan", "gallery.provider"},
-    {"gallery.diff", "gallery.lifecycle", "gallery.discover", "gallery.raw"},
+    {"gallery.diff", "gallery.lifecycle", "gallery.discover", "gallery.raw", "gallery.stacks"},
     {"gallery.cli", "gallery.__main__"},
 ]
 

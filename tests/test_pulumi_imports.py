@@ -15,8 +15,9 @@ from tests.fixtures.paths import ROOT
 
 PACKAGE = ROOT / "gallery"
 PULUMI = ("pulumi", "pulumi_azure_native", "pulumi_policy")
-# The modules that use Pulumi themselves (later: the Automation API); the policy pack's policies are in policy/.
-USES_PULUMI = {"gallery.program", "gallery.plan.engine", "gallery.plan.run"}
+# The modules that use Pulumi themselves: the program, the plan, the components, the component provider and the
+# Automation API runner; the policy pack's policies are in policy/.
+USES_PULUMI = {"gallery.program", "gallery.plan.engine", "gallery.plan.run", "gallery.stacks.automation"}
 USES_PULUMI_PACKAGES = ("gallery.components.", "gallery.provider.")
 
 

@@ -38,6 +38,7 @@ from gallery.catalog.model import (
     Replication,
     ResourceSource,
     SemVer,
+    Shard,
     SharedWith,
     Storage,
     TargetRegion,
@@ -130,7 +131,13 @@ class Builder:
         return Catalog(stack=self.stack,
                        resource_group=self.sub(d["resourceGroup"], "resourceGroup"),
                        location=location, tags=tags, storage=storage, gallery=self.gallery(d["gallery"]),
-                       replication=replication, images=images, source_file=self.doc.file)
+                       replication=replication, images=images,
+                       shards=tuple(self.shard(s, f"shards[{k}]") for k, s in enumerate(d.get("shards", []))),
+                       source_file=self.doc.file)
+
+    def shard(self, s: dict, path: str) -> Shard:
+        return Shard(name=s["name"], families=tuple(s.get("families", ())), definitions=tuple(s.get("definitions", ())),
+                     match=s.get("match"), path=path)
 
     def gallery(self, g: dict) -> Gallery:
         sw = g.get("sharedWith", {})

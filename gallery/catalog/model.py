@@ -7,6 +7,7 @@ are computed here, once, by the loader.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import re
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
@@ -392,6 +393,26 @@ class Replication:
     region_paths: tuple[str, ...] = field(default=(), compare=False)
 
 
+# The stack that holds the foundation (resource group, storage, gallery, sharing, RBAC) and every definition no shard
+# names: the only stack of a catalog without shards.
+MAIN = "main"
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A stack of its own for some definitions (with their versions): by family, by name, or by a name pattern."""
+
+    name: str
+    families: tuple[str, ...] = ()
+    definitions: tuple[str, ...] = ()
+    match: Optional[str] = None  # a name pattern, shell-style, case-sensitive (fnmatchcase)
+    path: str = field(default="", compare=False)  # e.g. shards[0]
+
+    def holds(self, image: ImageDefinition) -> bool:
+        return (image.family in self.families or image.name in self.definitions
+                or (self.match is not None and fnmatch.fnmatchcase(image.name, self.match)))
+
+
 @dataclass(frozen=True)
 class Catalog:
     """A validated images.yaml, with `{stack}` substituted and every default applied."""
@@ -404,6 +425,7 @@ class Catalog:
     gallery: Gallery
     replication: Replication
     images: tuple[ImageDefinition, ...]
+    shards: tuple[Shard, ...] = ()  # none: one stack holds everything
     source_file: str = field(default="images.yaml", compare=False)
     warnings: tuple = field(default=(), compare=False)  # tuple[Problem, ...] that did not block
     # The Azure cloud the stack deploys to (gallery.catalog.regions.CLOUDS), whose regions the catalog names.
@@ -424,3 +446,15 @@ class Catalog:
 
     def image(self, name: str) -> Optional[ImageDefinition]:
         return next((i for i in self.images if i.name == name), None)
+
+    def owner(self, image: ImageDefinition) -> str:
+        """The stack part that declares the definition and its versions: its shard, or MAIN.
+
+        The rules refuse a catalog where two shards hold one definition; before they have run, the first wins.
+        """
+        return next((s.name for s in self.shards if s.holds(image)), MAIN)
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """Every stack part, the main one first (it holds what the others read), then the shards as written."""
+        return (MAIN, *(s.name for s in self.shards))

@@ -8,11 +8,13 @@ gallery REST API at 2024-03-03 and Microsoft's documentation), as each rule's co
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from gallery.catalog import naming, regions
 from gallery.catalog.model import (
+    MAIN,
     Catalog,
     DataDisk,
     DiskImage,
@@ -700,6 +702,67 @@ def recommended_ranges(cat: Catalog) -> Iterator[Finding]:
             if r and r.min is not None and r.max is not None and r.min > r.max:
                 yield Finding(f"{img.path}.recommended.{key}", f"min {r.min} is larger than max {r.max}",
                               "definition.recommended-range")
+
+
+# -- shards: one owner stack per definition -----------------------------------------------------------
+
+@rule
+def shard_names(cat: Catalog) -> Iterator[Finding]:
+    for shard in cat.shards:
+        if shard.name == MAIN:
+            yield Finding(f"{shard.path}.name", f"'{MAIN}' is the main stack's name, not a shard's", "shard.name",
+                          hint="choose another name: the main stack (the foundation) is there without being listed")
+    for shard, first in _repeats(cat.shards, lambda s: s.name):
+        yield Finding(f"{shard.path}.name", f"shard '{shard.name}' is listed twice (first at {first.path})",
+                      "shard.duplicate", hint="give each shard its own name, or merge the two")
+
+
+@rule
+def shard_criteria(cat: Catalog) -> Iterator[Finding]:
+    families = sorted({img.family for img in cat.images})
+    names = [img.name for img in cat.images]
+    for shard in cat.shards:
+        if not (shard.families or shard.definitions or shard.match):
+            yield Finding(shard.path, f"shard '{shard.name}' names no definitions", "shard.empty-criteria",
+                          hint="give families, definitions or match (a name pattern)")
+            continue
+        # Warnings, not errors: removing a shard's last definition comes before removing the shard, so that its
+        # stack deploys the deletion.
+        for k, family in enumerate(shard.families):
+            if family not in families:
+                yield Finding(f"{shard.path}.families[{k}]", f"no definition has the family '{family}'",
+                              "shard.unknown-family", severity="warning",
+                              hint=_close(family, families, "the families in use"))
+        for k, name in enumerate(shard.definitions):
+            if name not in names:
+                yield Finding(f"{shard.path}.definitions[{k}]", f"there is no definition '{name}'",
+                              "shard.unknown-definition", severity="warning", hint=_close(name, names, "definitions"))
+        if not any(shard.holds(img) for img in cat.images):
+            yield Finding(shard.path, f"shard '{shard.name}' holds no definition: its stack declares nothing, so "
+                          "its next deployment deletes whatever it still holds", "shard.holds-nothing",
+                          severity="warning")
+
+
+@rule
+def one_owner_per_definition(cat: Catalog) -> Iterator[Finding]:
+    # Every Azure object has exactly one owner stack: two stacks declaring one definition would fight over it.
+    shared: dict[tuple[int, int], list[str]] = {}
+    for img in cat.images:
+        holders = [k for k, shard in enumerate(cat.shards) if shard.holds(img)]
+        for later in holders[1:]:
+            shared.setdefault((holders[0], later), []).append(img.name)
+    for (first, later), images in shared.items():
+        a, b = cat.shards[first], cat.shards[later]
+        shown = ", ".join(images[:3]) + (f" and {len(images) - 3} more" if len(images) > 3 else "")
+        yield Finding(b.path, f"shards '{a.name}' and '{b.name}' would both hold {shown}: a definition belongs to "
+                      "one stack", "shard.overlap", hint="narrow one of them, or list the definitions in one shard")
+
+
+def _close(word: str, known: list[str], what: str) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"{what}: {', '.join(known[:10])}{', ...' if len(known) > 10 else ''}" if known else "the catalog has none"
 
 
 def check(cat: Catalog, doc: Document, rules: Iterable[Rule] = RULES) -> list[Problem]:

@@ -19,6 +19,8 @@ _STACK = re.compile(r"^[A-Za-z0-9_.-]+$")
 # --workers: requests in flight at a time. Each is a thread and a pooled connection: the bound keeps a typo
 # (--workers 800) from opening hundreds of connections at once to ARM or to a storage account.
 WORKERS_MIN, WORKERS_MAX = 1, 64
+# --jobs: processes at a time, one stack each; each holds a stack's Pulumi runtime (hundreds of MiB for a large one).
+JOBS_MAX = 32
 
 
 def file_path(text: str) -> str:
@@ -142,6 +144,20 @@ def workers(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers: give a whole number from "
                                          f"{WORKERS_MIN} to {WORKERS_MAX}")
     return value
+
+
+def jobs(text: str) -> int:
+    """A number of processes at a time (one stack each), from 1 to JOBS_MAX."""
+    value = int(text) if re.fullmatch(r"[0-9]+", text) else None
+    if value is None or not 1 <= value <= JOBS_MAX:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of jobs: give a whole number from 1 to {JOBS_MAX}")
+    return value
+
+
+def add_jobs(parser: argparse.ArgumentParser, default: int, what: str) -> None:
+    """--jobs: stacks handled side by side, each in a process of its own."""
+    parser.add_argument("--jobs", type=jobs, default=default, metavar="N",
+                        help=f"{what} side by side, each in a process of its own, 1 to {JOBS_MAX} (default: {default})")
 
 
 def add_workers(parser: argparse.ArgumentParser, default: int, what: str) -> None:

@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also confirm that every VHD blob a version uses exists and is a whole fixed VHD (needs "
                         "access to the storage account: AZURE_STORAGE_CONNECTION_STRING or your Azure login); a "
                         "missing or broken blob is a broken: note, an account that cannot be read a refused: note")
+    p.add_argument("--shards-by", choices=["family"], default=None,
+                   help="write a sharded catalog: one shard (a stack of its own) per family, and an import file for "
+                        "each shard's stack (IMPORT_FILE with -<shard> before its suffix)")
     add_workers(p, DEFAULT_WORKERS, "reads in flight at a time")
     add_arm_options(p)
     p.set_defaults(func=run)
@@ -55,6 +58,8 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     target, args.subscription = arm_target(args), subscription(args)
     catalog_path, import_path = Path(args.output), Path(args.import_file)
     existing = [str(p) for p in (catalog_path, import_path) if p.exists()]
+    if args.shards_by:  # the shards are known once Azure is read: their import files are checked again then
+        existing += [str(p) for p in import_path.parent.glob(f"{import_path.stem}-*{import_path.suffix}")]
     if existing and not args.force:
         out.error(f"{' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; pass --force to "
                   "replace, or choose --output / --import-file")
@@ -64,16 +69,20 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
     cloud = target.cloud if not target.local else (args.cloud or stack_cloud(args.output, args.stack))
     result = discover(target, args.subscription, args.resource_group, args.gallery,
                       storage_account=args.storage_account, stack=args.stack, file=str(catalog_path),
-                      workers=args.workers, cloud=cloud, check_blobs=args.check_blobs)
+                      workers=args.workers, cloud=cloud, check_blobs=args.check_blobs, shards_by=args.shards_by)
     if result.catalog is None:
         out.problems(result.problems)
         out.error(f"what gallery {args.gallery} holds does not make a valid catalog (the problems above are in "
                   f"the text discover would write as {catalog_path}); nothing was written. Please report it, with "
                   "the problems, if the gallery is one Azure accepts")
         return Exit.USER
-    write_all({catalog_path: result.text, import_path: json.dumps(result.imports, indent=2) + "\n"})
+    shard_paths = {shard: shard_import_path(import_path, shard) for shard in result.shard_imports}
+    write_all({catalog_path: result.text, import_path: json.dumps(result.imports, indent=2) + "\n",
+               **{shard_paths[s]: json.dumps(doc, indent=2) + "\n" for s, doc in result.shard_imports.items()}})
     out.problems(result.located(str(catalog_path)))
     out.result(summary(result, catalog_path, import_path, args))
+    if shard_paths:
+        out.result(shard_steps(result, shard_paths, args))
     return Exit.ATTENTION if result.refused else Exit.OK
 
 
@@ -99,4 +108,23 @@ def summary(result, catalog_path: Path, import_path: Path, args: argparse.Namesp
                         "catalog leaves those parts out")
     if result.blobs_refused:
         lines.insert(2, "incomplete: the VHD blobs could not be checked (see the refused: note above)")
+    return "\n".join(lines)
+
+
+def shard_import_path(import_path: Path, shard: str) -> Path:
+    """import.json -> import-linux.json: the import file of the shard's stack."""
+    return import_path.with_name(f"{import_path.stem}-{shard}{import_path.suffix}")
+
+
+def shard_steps(result, paths: dict, args: argparse.Namespace) -> str:
+    """Each shard's stack: its import file, and how to create and import it (after the main stack's)."""
+    stack = result.catalog.stack
+    lines = ["the shards' stacks, after the main stack's import (README: Shards):"]
+    for shard, path in paths.items():
+        count = len(result.shard_imports[shard]["resources"]) - 1
+        lines += [f"  wrote {path}: {count} resources for the stack {stack}-{shard}",
+                  f"  pulumi stack init {stack}-{shard} && pulumi config set image-gallery:shard {shard} && "
+                  f"pulumi config set image-gallery:foundation {stack} && pulumi config set "
+                  f"azure-native:subscriptionId {args.subscription}",
+                  f"  pulumi import --file {path} --generate-code=false"]
     return "\n".join(lines)

@@ -24,6 +24,8 @@ from gallery.errors import CatalogError, Exit
 COMMAND_MODULES = (
     "gallery.cli.validate",
     "gallery.cli.plan",
+    "gallery.cli.shards",
+    "gallery.cli.apply",
     "gallery.cli.diff",
     "gallery.cli.vhd",
     "gallery.cli.version",

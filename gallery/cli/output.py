@@ -27,10 +27,12 @@ class Format(StrEnum):
     JSON = "json"
     GITHUB = "github"
     MARKDOWN = "markdown"
+    GITHUB_MATRIX = "github-matrix"  # `gallery shards`: a workflow's strategy.matrix
+    DEPLOYMENTS = "deployments"  # `gallery shards`: Pulumi Deployments settings
 
 
 TEXT, JSON, GITHUB, MARKDOWN = Format.TEXT, Format.JSON, Format.GITHUB, Format.MARKDOWN
-MACHINE = (JSON, GITHUB, MARKDOWN)
+MACHINE = (JSON, GITHUB, MARKDOWN, Format.GITHUB_MATRIX, Format.DEPLOYMENTS)
 
 # (progress(done, sent), on_retry(note)) of an upload; None where nobody listens.
 Callbacks = tuple[Optional[Callable[[int, int], None]], Optional[Callable[[str], None]]]

@@ -3,7 +3,8 @@
 Resource group -> storage account (+ one container per OS family) and gallery -> image definitions -> image
 versions; plus the gallery's sharing and RBAC. What each resource is (name, inputs, options) is decided in
 gallery.desired; here each becomes a Pulumi resource parented to the component, in the state's order, and the
-inputs the state wires to another resource take that resource's output, so Pulumi knows the order.
+inputs the state wires to another resource take that resource's output, so Pulumi knows the order. In a shard's
+stack the foundation is the main stack's: what the state wires to it comes through a StackReference.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from gallery.components.sharing import declare_sharing
 from gallery.desired import arm, names
 from gallery.desired.build import desired_state
 from gallery.desired.selection import Selection
+from gallery.desired.shards import FOUNDATION_OUTPUTS, foundation_export
 from gallery.desired.state import CLIENT, DesiredResource, Wire
 
 TYPE = arm.COMPONENT
@@ -34,6 +36,9 @@ class ImageGalleryArgs:
     # Where the sharing resources call ARM: the stack's cloud (azure-native:environment) or a loopback
     # endpoint; None resolves it from the environment (ARM_ENVIRONMENT, GALLERY_ARM_ENDPOINT).
     arm: Optional[ArmTarget] = None
+    # A shard's stack: the main stack, as a StackReference names it (`dev`, `org/image-gallery/dev`), whose
+    # outputs give the foundation's names and ids. None: the foundation is declared here, or not needed.
+    foundation: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,8 @@ class GalleryOutputs:
     community_public_names: pulumi.Input[list]
 
     def exports(self) -> dict[str, Any]:
-        """{stack output name: value}, in declaration order."""
-        return {camel(f.name): getattr(self, f.name) for f in fields(self)}
+        """{stack output name: value}, in declaration order; None: not this stack's to say (not exported)."""
+        return {camel(f.name): getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
 class ImageGallery(pulumi.ComponentResource):
@@ -79,12 +84,22 @@ class ImageGallery(pulumi.ComponentResource):
         # Every child, by logical name, in the state's order (a resource is declared after what it waits for).
         # Any: azure-native and dynamic resource classes each declare their own outputs (name, id, ...).
         self.resources: dict[str, Any] = {}
+        main = pulumi.StackReference(f"{name}-foundation", stack_name=args.foundation,
+                                     opts=pulumi.ResourceOptions(parent=self)) if args.foundation else None
+
+        @functools.cache  # one Output per main-stack output, shared: a shard holds a thousand resources that take it
+        def from_main(key: str, inner: Optional[str] = None) -> pulumi.Output:
+            value = main.require_output(key)
+            return value.apply(lambda v: v[inner]) if inner is not None else value
 
         def output(res: DesiredResource, wire: Wire) -> Any:
             if wire.source == CLIENT:
                 return client.subscription_id
             if wire.source in self.resources:
                 return getattr(self.resources[wire.source], wire.output)
+            export = foundation_export(wire, name) if main else None
+            if export is not None:  # the main stack's, never a hard-coded id
+                return from_main(*export)
             if wire.output == "name":  # declared elsewhere; its name is the catalog's, as the state holds it
                 return _at(res.inputs, wire.path)
             raise ValueError(f"{res.name}: {'.'.join(map(str, wire.path))} is the {wire.output} of {wire.source}, "
@@ -119,21 +134,29 @@ class ImageGallery(pulumi.ComponentResource):
         community = of(arm.COMMUNITY).get(names.community(name))
         group, account, gallery = (self.resources.get(n) for n in (names.group(name), names.storage_account(name),
                                                                     names.gallery(name)))
+        if main:  # a shard's stack passes the main stack's on: a consumer finds everything in either
+            foundation = {key: from_main(key) for key in FOUNDATION_OUTPUTS}
+        else:
+            foundation = {
+                "resourceGroupName": group.name if group else catalog.resource_group,
+                "galleryName": gallery.name if gallery else catalog.gallery.name,
+                "galleryId": gallery.id if gallery else None,
+                "storageAccountName": account.name if account else catalog.storage.account,
+                "storageAccountId": account.id if account else None,
+                "containers": {family: self.resources[names.container(family, name)].name for family in
+                               sorted(catalog.containers) if names.container(family, name) in self.resources}}
         self.outputs = GalleryOutputs(
-            resource_group_name=group.name if group else catalog.resource_group,
-            gallery_name=gallery.name if gallery else catalog.gallery.name,
-            gallery_id=gallery.id if gallery else None,
-            storage_account_name=account.name if account else catalog.storage.account,
-            storage_account_id=account.id if account else None,
-            containers={family: self.resources[names.container(family, name)].name
-                        for family in sorted(catalog.containers) if names.container(family, name) in self.resources},
+            resource_group_name=foundation["resourceGroupName"], gallery_name=foundation["galleryName"],
+            gallery_id=foundation["galleryId"], storage_account_name=foundation["storageAccountName"],
+            storage_account_id=foundation["storageAccountId"], containers=foundation["containers"],
             definition_ids={image: d.id for image, d in definitions.items()},
             version_ids={image: {v: r.id for v, r in vs.items()} for image, vs in versions.items()},
             latest_versions=latest,
             latest_version_ids={image: versions[image][v].id for image, v in latest.items()},
             latest_versions_by_region={image: regions for image, regions in by_region.items() if regions},
-            community_sharing_enabled=community.communityGalleryEnabled if community else False,
-            community_public_names=community.publicNames if community else [],
+            # A shard's stack leaves the community's outputs to the main stack, which publishes the gallery.
+            community_sharing_enabled=community.communityGalleryEnabled if community else None if main else False,
+            community_public_names=community.publicNames if community else None if main else [],
         )
         self.register_outputs(self.outputs.exports())
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from gallery.catalog.model import Catalog, ImageDefinition, VhdSource
+from gallery.catalog.model import MAIN, Catalog, ImageDefinition, VhdSource
 from gallery.catalog.stackconfig import PROJECT
 from gallery.desired import arm, names
 from gallery.desired.definitions import definition_inputs, feature_changes_ignored
@@ -18,18 +18,22 @@ def desired_state(catalog: Catalog, only: Optional[Selection] = None, *,
                   project: str = PROJECT) -> DesiredState:
     """Every resource the program declares for `catalog` (or the `only` part of it), in declaration order."""
     foundation = Foundation(catalog, subscription, component)
-    resources = [DesiredResource(arm.COMPONENT, component, {}, custom=False)]
+    # The component is in every stack: it belongs to the stack the selection is, the main one by default.
+    resources = [DesiredResource(arm.COMPONENT, component, {}, custom=False, owner=only.owner if only else MAIN)]
     with_foundation = only is None or only.foundation
     if with_foundation:
-        resources += foundation.build()
+        resources += foundation.build()  # the main stack's, whatever the shards
     for image in catalog.images:
         resources += _image(foundation, image, only, with_foundation)
-    return DesiredState(catalog.stack, project, subscription, tuple(resources))
+    # A stack's part of a sharded catalog is in that stack (its URNs name it); anything else in the main one.
+    stack = names.stack(catalog.stack, only.owner) if only else catalog.stack
+    return DesiredState(stack, project, subscription, tuple(resources))
 
 
 def _image(f: Foundation, image: ImageDefinition, only: Optional[Selection], with_foundation: bool
            ) -> list[DesiredResource]:
     c = f.catalog
+    owner = c.owner(image)  # the stack that declares the definition and its versions
     declared = only is None or only.has_definition(image.name)
     versions = [v for v in image.versions if only is None or only.has_version(image.name, v.name)]
     # Wired to the foundation even when it is not in this state: the wire says where the value comes from.
@@ -42,6 +46,7 @@ def _image(f: Foundation, image: ImageDefinition, only: Optional[Selection], wit
         out.append(DesiredResource(
             arm.DEFINITION, definition, inputs, parent=f.component, wires=placed,
             arm_id=arm.arm_id(arm.DEFINITION, f.subscription, inputs), api_version=arm.COMPUTE_API_VERSION,
+            owner=owner,
             # No replace_on_changes: osType, identifier, hyperVGeneration... are fixed in Azure, but a
             # replacement would have to delete every version first and reuse the same name. The review diff
             # blocks such a change and asks for a new definition instead.
@@ -68,5 +73,5 @@ def _image(f: Foundation, image: ImageDefinition, only: Optional[Selection], wit
                 # version; the review diff blocks the change.
             ),
             wires=tuple(wires), arm_id=arm.arm_id(arm.VERSION, f.subscription, inputs),
-            api_version=arm.COMPUTE_API_VERSION))
+            api_version=arm.COMPUTE_API_VERSION, owner=owner))
     return out

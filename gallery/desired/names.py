@@ -5,7 +5,7 @@ unless an alias names the old one.
 """
 from __future__ import annotations
 
-from gallery.catalog.model import AccessGrant, ImageDefinition, ImageVersion
+from gallery.catalog.model import MAIN, AccessGrant, ImageDefinition, ImageVersion
 
 COMPONENT_NAME = "gallery"  # the component's name; every logical name below starts with it
 
@@ -48,6 +48,12 @@ def definition(image: ImageDefinition, component: str = COMPONENT_NAME) -> str:
 
 def version(image: ImageDefinition, v: ImageVersion, component: str = COMPONENT_NAME) -> str:
     return f"{component}-{image.name}-{v.name}"
+
+
+def stack(environment: str, owner: str) -> str:
+    """The stack that declares the part `owner` of a catalog deployed as `environment` (the main stack's name, and
+    the catalog's `{stack}`): the main stack is `environment` itself (`dev`), a shard's `<environment>-<shard>`."""
+    return environment if owner == MAIN else f"{environment}-{owner}"
 
 
 def urn(stack: str, project: str, types: list[str], name: str) -> str:

@@ -1,15 +1,16 @@
 """A part of a catalog: which definitions and versions, and whether the foundation, a state holds.
 
 The foundation is what every image lives in (resource group, storage account and containers, gallery,
-sharing, role assignments). The review diff builds only what a change touches (`changed`); a shard will be
-a selection too: its definitions with all their versions, without the foundation.
+sharing, role assignments). The review diff builds only what a change touches (`changed`); each stack of a
+sharded catalog is a selection too (`of_stack`): a shard's definitions with all their versions, without the
+foundation, or the main stack's, with it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from typing import Iterable, Optional
 
-from gallery.catalog.model import Catalog, ImageDefinition
+from gallery.catalog.model import MAIN, Catalog, ImageDefinition
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Selection:
     definitions: frozenset[str]  # image names
     versions: frozenset[tuple[str, str]]  # (image name, version)
     foundation: bool = True
+    owner: str = MAIN  # the stack part whose component this is (the component is in every stack)
 
     @classmethod
     def images(cls, catalog: Catalog, names: Iterable[str], *, foundation: bool = False) -> "Selection":
@@ -30,6 +32,16 @@ class Selection:
         return cls(frozenset(wanted), frozenset((i.name, v.name) for i in catalog.images if i.name in wanted
                                                 for v in i.versions), foundation)
 
+    @classmethod
+    def of_stack(cls, catalog: Catalog, owner: str) -> "Selection":
+        """What the stack `owner` declares: its definitions with their versions, and the foundation for MAIN."""
+        images = [i.name for i in catalog.images if catalog.owner(i) == owner]
+        return replace(cls.images(catalog, images, foundation=owner == MAIN), owner=owner)
+
+    def __or__(self, other: "Selection") -> "Selection":
+        return replace(self, definitions=self.definitions | other.definitions, versions=self.versions | other.versions,
+                       foundation=self.foundation or other.foundation)
+
     def has_definition(self, name: str) -> bool:
         return name in self.definitions
 
@@ -37,8 +49,9 @@ class Selection:
         return (image, version) in self.versions
 
 
-# Catalog fields that are not part of any one image, and take no part in what gets declared.
-_NOT_DECLARED = {"images", "source_file", "warnings", "stack"}
+# Catalog fields that are not part of any one image, and take no part in what gets declared. Shards say which
+# stack declares a resource, not what it is: a definition that changes stacks is a move (gallery.diff.report).
+_NOT_DECLARED = {"images", "shards", "source_file", "warnings", "stack"}
 
 
 def changed(base: Catalog, head: Catalog) -> Optional[Selection]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Container, Iterator, Mapping, Optional, Sequence
 
+from gallery.catalog.model import MAIN
 from gallery.desired import arm
 from gallery.desired.names import urn
 
 # What the engine records for a dynamic resource's pickled provider (an opaque, unstable input).
 PROVIDER_MARKER = "<pickled dynamic provider>"
 CLIENT = "<client config>"  # a wire from `azure-native:authorization:getClientConfig`, not a resource
-MAIN = "main"  # the owner of everything while the catalog has no shards
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class DesiredResource:
     wires: tuple[Wire, ...] = ()
     arm_id: Optional[str] = None
     api_version: Optional[str] = None
-    owner: str = MAIN
+    owner: str = MAIN  # the stack part that declares it: MAIN (the foundation's stack) or a shard's name
 
     def dependencies(self, present: Container[str]) -> list[str]:
         """Logical names this one waits for among `present`: explicit dependencies and the resources whose

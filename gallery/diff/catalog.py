@@ -14,6 +14,7 @@ from typing import Callable, Iterator, Optional
 from gallery.catalog.model import Catalog, ImageDefinition
 from gallery.catalog.naming import camel
 from gallery.diff.findings import Detail, Finding
+from gallery.diff.shards import shard_findings
 from gallery.diff.storage import sku_refusal
 from gallery.diff.versions import compare_versions, version_added, version_removed
 
@@ -44,7 +45,7 @@ def diff_catalogs(base: Catalog, head: Catalog, *, today: Optional[dt.date] = No
                   locate: Optional[Locate] = None) -> list[Finding]:
     """Every catalog-level finding of BASE -> HEAD, unsorted. `today` judges retirement."""
     ctx = _Context(base, head, today or dt.date.today(), locate)
-    return [*ctx.top_level(), *ctx.definitions()]
+    return [*ctx.top_level(), *ctx.definitions(), *shard_findings(base, head, locate)]
 
 
 class _Context:

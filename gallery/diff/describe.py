@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from gallery.diff.findings import BLOCK, INFO, WARN, Finding, Report
+from gallery.catalog.model import MAIN
+from gallery.diff.findings import ACTIONS, BLOCK, INFO, WARN, Finding, Report
 
 COMMENT_LIMIT = 65_536  # GitHub cuts a PR comment here
 
@@ -41,8 +42,7 @@ def summary(report: Report) -> str:
 
 
 def resource_counts(resources) -> str:
-    order = ("delete", "replace", "refused", "update", "create")
-    counts = {a: sum(r.action == a for r in resources) for a in order}
+    counts = {a: sum(r.action == a for r in resources) for a in ACTIONS}
     return ", ".join(f"{n} {'refused update' if a == 'refused' else a}" for a, n in counts.items() if n)
 
 
@@ -52,3 +52,15 @@ def blocked_footer(report: Report) -> list[str]:
         return []
     return [f"blocked: {len(report.blocking)} blocking finding(s); if this is deliberate, rerun with "
             f"--allow {','.join(kinds)}"]
+
+
+def stack_title(reach) -> str:
+    """`dev-linux (shard linux)`, `dev (main)`: a stack and the part it holds."""
+    return f"{reach.stack} ({'main' if reach.owner == MAIN else 'shard ' + reach.owner})"
+
+
+def stack_summary(reach) -> str:
+    """What the change does to one stack, or that it was not compared."""
+    if not reach.reached:
+        return "not reached by the change (not compared)"
+    return resource_counts(reach.changes) or "no change"

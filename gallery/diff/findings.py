@@ -19,8 +19,9 @@ BLOCK, WARN, INFO = "blocking", "warning", "info"
 SEVERITY_RANK = {BLOCK: 0, WARN: 1, INFO: 2}
 
 # What a change does to Azure. `refused`: Azure answers PropertyChangeNotAllowed (or the like), so
-# the deployment would fail half-way unless the resource is replaced by hand.
-ACTIONS = ("delete", "replace", "refused", "update", "create")
+# the deployment would fail half-way unless the resource is replaced by hand. `move`: nothing changes in Azure,
+# but another stack declares the resource, and its state must move there first (`pulumi state move`).
+ACTIONS = ("delete", "replace", "move", "refused", "update", "create")
 ACTION_RANK = {a: i for i, a in enumerate(ACTIONS)}
 
 
@@ -87,6 +88,12 @@ KINDS: dict[str, Kind] = {
     "version.updated": Kind(INFO, "update", "version properties change in place"),
     "latest.changed": Kind(INFO, "update", "what `latest` resolves to changes"),
     "latest.lowered": Kind(WARN, "update", "`latest` moves to a lower version, or to none"),
+    # Shards: which stack declares what. A definition that changes stacks is a move of its state, never a delete
+    # and a create; until the state has moved, the old stack's deployment would delete it in Azure.
+    "definition.moved": Kind(BLOCK, "move", "a definition and its versions move to another stack: move their state "
+                                            "first (`pulumi state move`)"),
+    "shard.added": Kind(INFO, "create", "a new shard: a stack of its own"),
+    "shard.removed": Kind(WARN, "delete", "a shard leaves the catalog: its stack is no longer deployed"),
 }
 
 
@@ -141,7 +148,7 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], ACTION_RANK[f.action], f.line, f.subject))
 
 
-ALLOW_ACTIONS = ("delete", "replace", "refused")
+ALLOW_ACTIONS = ("delete", "replace", "move", "refused")
 
 
 def parse_allow(values: Optional[Sequence[str]]) -> frozenset[str]:
@@ -176,6 +183,10 @@ class Report:
     resources_note: str = ""  # why the resource level is missing, when it is
     storage: Optional[StorageReport] = None  # what the change adds to or frees from storage
     in_use_note: str = ""  # where the in-use counts come from, when they were asked for
+    # A sharded catalog (either side): every stack of HEAD and BASE, whether the change reaches it (only those are
+    # compared), and the state moves the change needs. None: one stack, as before shards.
+    stacks: Optional[list] = None  # list[gallery.diff.shards.StackReach]
+    moves: list = field(default_factory=list)  # list[gallery.diff.shards.Move]
 
     @property
     def blocking(self) -> list[Finding]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, summary, value
+from gallery.catalog.model import MAIN
+from gallery.diff.describe import COMMENT_LIMIT, ICONS, resource_counts, stack_summary, summary, value
 from gallery.diff.findings import BLOCK, Report, sort_findings
 from gallery.errors import Problem
 
@@ -47,7 +48,9 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     if storage is not None and storage.changes:
         blocks += _section(f"\n#### Storage: {_cell(storage.total())}\n\n_{_cell(storage.prices.stated())}._\n",
                            [f"- {_cell(c.text(storage.prices))}" for c in storage.changes], "storage")
-    if report.resources:
+    if report.stacks is not None and report.resources is not None:
+        blocks += _stacks(report)
+    elif report.resources:
         blocks += _section(f"\n#### Resources (offline plan): {resource_counts(report.resources)}\n",
                            [_resource(r) for r in report.resources], "resource")
     elif report.resources_note:
@@ -57,6 +60,24 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
     footer = [f"\n\nTo proceed deliberately, a release manager adds the label(s) {labels} to the pull request "
               f"(locally: `--allow {','.join(kinds)}`)."] if kinds else []
     return _fit(head, blocks, footer, limit)
+
+
+def _stacks(report: Report) -> list[tuple[str, str]]:
+    """A sharded catalog: one row per stack, then each reached stack's resources, then the state moves."""
+    reached = sum(s.reached for s in report.stacks)
+    rows = [f"| `{s.stack}` | {'main (foundation)' if s.owner == MAIN else 'shard ' + s.owner} | {stack_summary(s)} |"
+            for s in report.stacks]
+    blocks = [(f"\n#### Stacks: {reached} of {len(report.stacks)} reached by the change\n\n| Stack | Holds | Offline "
+               "plan |\n|---|---|---|\n" + "\n".join(rows), "stack table")]
+    if report.moves:  # what must be run before the deployment comes before the details
+        commands = "\n".join(c for m in report.moves for c in m.commands())
+        blocks.append(("\n#### State moves\n\nBefore the next deployment (README: Moving a stack to shards), in the "
+                       f"project directory:\n\n```sh\n{commands}\n```", "state move list"))
+    for s in report.stacks:
+        if s.changes:
+            blocks += _section(f"\n#### Resources of `{s.stack}`: {resource_counts(s.changes)}\n",
+                               [_resource(r) for r in s.changes], "resource")
+    return blocks
 
 
 def _counts(findings) -> list[str]:
@@ -86,7 +107,7 @@ def _fit(head: list[str], blocks: list[tuple[str, str]], footer: list[str], limi
         out += "\n" + text
     if left:
         parts = [f"{n} {'table row' if w == 'row' else w}{'s' if n > 1 else ''}" for w, n in left.items()
-                 if w in ("row", "detail", "resource", "problem", "storage")]
+                 if w in ("row", "detail", "resource", "problem", "storage", "stack table", "state move list")]
         out += (f"\n\n_Cut to fit a PR comment ({limit:,} characters): {', '.join(parts) or 'some sections'} "
                 "not shown. Run `gallery diff` locally, or use `--format json`, for everything._")
     return out + tail

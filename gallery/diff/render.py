@@ -10,7 +10,16 @@ from __future__ import annotations
 import json
 
 from gallery.annotations import annotation
-from gallery.diff.describe import blocked_footer, change, label, resource_counts, summary, value
+from gallery.diff.describe import (
+    blocked_footer,
+    change,
+    label,
+    resource_counts,
+    stack_summary,
+    stack_title,
+    summary,
+    value,
+)
 from gallery.diff.findings import BLOCK, INFO, WARN, Report, sort_findings
 
 
@@ -25,12 +34,18 @@ def render_text(report: Report) -> str:
     if report.in_use_note:
         out.append(f"({report.in_use_note})")
     out += storage_lines(report)
-    if report.resources:
+    if report.stacks is not None and report.resources is not None:
+        out.append(f"resources (offline plan): {resource_counts(report.resources) or 'no change'}; "
+                   f"{sum(s.reached for s in report.stacks)} of {len(report.stacks)} stacks reached")
+        for reach in report.stacks:
+            out.append(f"  stack {stack_title(reach)}: {stack_summary(reach)}")
+            out += _resources(reach.changes, "    ")
+        if report.moves:
+            out.append("state moves, to run before the next deployment (README: Moving a stack to shards):")
+            out += [f"  {command}" for move in report.moves for command in move.commands()]
+    elif report.resources:
         out.append(f"resources (offline plan): {resource_counts(report.resources)}")
-        for r in report.resources:
-            out.append(f"  {r.label:<8} {r.type} {r.name}" + (f" ({r.note})" if r.note else ""))
-            out += [f"      {p.path}: {value(p.before)} → {value(p.after)}" + (f"  [{p.reason}]" if p.reason else "")
-                    for p in r.properties]
+        out += _resources(report.resources, "  ")
     elif report.resources_note and report.findings:
         out.append(f"resources: {report.resources_note}")
     out += blocked_footer(report)
@@ -44,6 +59,15 @@ def storage_lines(report: Report) -> list[str]:
         return []
     return [f"storage ({storage.prices.stated()}): {storage.total()}",
             *(f"  {c.text(storage.prices)}" for c in storage.changes)]
+
+
+def _resources(changes, indent: str) -> list[str]:
+    out = []
+    for r in changes:
+        out.append(f"{indent}{r.label:<8} {r.type} {r.name}" + (f" ({r.note})" if r.note else ""))
+        out += [f"{indent}    {p.path}: {value(p.before)} → {value(p.after)}" + (f"  [{p.reason}]" if p.reason else "")
+                for p in r.properties]
+    return out
 
 
 def render_json(report: Report) -> str:
@@ -61,6 +85,11 @@ def render_json(report: Report) -> str:
         "storage": report.storage.as_dict() if report.storage is not None else None,
         "inUseNote": report.in_use_note or None,
     }
+    if report.stacks is not None:  # a sharded catalog: every stack, and the state moves
+        doc["stacks"] = [{"stack": s.stack, "owner": s.owner, "reached": s.reached, "changes": len(s.changes)}
+                         for s in report.stacks]
+        doc["moves"] = [{"source": m.source, "dest": m.dest, "urns": list(m.urns), "commands": m.commands()}
+                        for m in report.moves]
     return json.dumps(doc, indent=2, default=str)
 
 

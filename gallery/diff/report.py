@@ -12,13 +12,14 @@ from gallery.catalog.model import Catalog
 from gallery.catalog.yamlload import Document, load_yaml
 from gallery.cost.prices import load_prices
 from gallery.desired.build import desired_state
-from gallery.desired.selection import changed
+from gallery.desired.selection import Selection, changed
 from gallery.diff.catalog import diff_catalogs
 from gallery.diff.cost import storage_changes
 from gallery.diff.findings import Report, apply_allow
 from gallery.diff.inuse import NOTE as IN_USE_NOTE
 from gallery.diff.inuse import Ask, with_in_use
 from gallery.diff.resources import compare_plans
+from gallery.diff.shards import moved_definitions, place, reach, sharded
 from gallery.diff.sources import Side, read_side
 from gallery.errors import CatalogError
 
@@ -46,7 +47,7 @@ def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset
                     storage=storage_changes(catalogs[0], catalogs[1], load_prices()),
                     in_use_note=IN_USE_NOTE if in_use is not None else "")
     if with_plan:
-        report.resources, report.resources_note = _plans(*catalogs)
+        _plans(catalogs[0], catalogs[1], report)
     else:
         report.resources_note = "not compared (--no-plan)"
     return report, head
@@ -63,8 +64,16 @@ def _locator(side: Side):
     return locate
 
 
-def _plans(base: Catalog, head: Catalog):
+def _plans(base: Catalog, head: Catalog, report: Report) -> None:
     """Both catalogs' desired states, as far as the change reaches (gallery.desired.selection.changed), compared
-    resource by resource: the records the offline plan would give, without running the program."""
+    resource by resource: the records the offline plan would give, without running the program. With shards, each
+    change in its stack, the definitions that change stacks compared too (as moves), and the stacks reached."""
     only = changed(base, head)
-    return compare_plans(desired_state(base, only).records(), desired_state(head, only).records()), ""
+    moved = moved_definitions(base, head)
+    if only is not None and moved:
+        only = only | Selection.images(base, moved) | Selection.images(head, moved)
+    before, after = desired_state(base, only), desired_state(head, only)
+    report.resources = compare_plans(before.records(), after.records())
+    if sharded(base, head):
+        report.resources, report.moves = place(report.resources, before, after, head.stack)
+        report.stacks = reach(base, head, report.resources, only)

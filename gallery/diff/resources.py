@@ -50,16 +50,22 @@ class PropertyChange:
 class ResourceChange:
     type: str
     name: str
-    action: str  # create | update | replace | refused | delete
+    action: str  # create | update | replace | refused | delete | move
     properties: tuple[PropertyChange, ...] = ()
     note: str = ""
+    stack: str = ""  # a sharded catalog: the stack that holds it (HEAD's; BASE's for a delete)
+    moved_from: str = ""  # ... and the stack it leaves, when its owner changes
 
     @property
     def label(self) -> str:
         return "refused" if self.action == "refused" else self.action
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        doc = asdict(self)
+        for key in ("stack", "moved_from"):  # one stack: the document as it was before shards
+            if not doc[key]:
+                del doc[key]
+        return doc
 
 
 def compare_plans(base: list[dict], head: list[dict]) -> list[ResourceChange]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any, Optional
 
-from gallery.catalog.model import Catalog
+from gallery.catalog.model import MAIN, Catalog
 from gallery.desired import arm
 from gallery.desired.build import desired_state
 
@@ -25,16 +25,20 @@ def provider_version() -> str:
 
 
 def import_file(catalog: Catalog, subscription: str, *, account_exists: bool,
-                containers: Optional[set[str]], assignments: Optional[dict] = None) -> dict[str, Any]:
+                containers: Optional[set[str]], assignments: Optional[dict] = None,
+                owner: str = MAIN) -> dict[str, Any]:
     """`containers`: the names that exist in the account (None: not known, so none is imported); `assignments`:
     {(principal id, role GUID): Azure's id} of the gallery's role assignments read (each imported at its own id,
-    which a name the program does not give makes the first `pulumi up` replace, as a note says)."""
+    which a name the program does not give makes the first `pulumi up` replace, as a note says). With shards, the
+    file of the stack `owner` (each stack imports what it declares; the component is in every one)."""
     version = provider_version()
     state = desired_state(catalog, subscription=subscription)
     entries: list[dict[str, Any]] = []
     for res in state.resources:
         if res.type == arm.COMPONENT:
             entries.append({"type": res.type, "name": res.name, "component": True})
+            continue
+        if res.owner != owner:
             continue
         if res.type == arm.ROLE_ASSIGNMENT:
             found = (assignments or {}).get((res.inputs["principalId"].lower(),

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from gallery.azure.target import ArmTarget
 from gallery.catalog.loader import load_catalog_text
-from gallery.catalog.model import Catalog, VhdSource
+from gallery.catalog.model import MAIN, Catalog, VhdSource
 from gallery.catalog.yamlload import load_yaml
 from gallery.discover.imports import import_file
 from gallery.discover.notes import Note
@@ -28,6 +28,7 @@ class Discovery:
     problems: list[Problem] = field(default_factory=list)  # why it does not validate
     imports: Optional[dict[str, Any]] = None  # the import file's document
     blobs_refused: bool = False  # --check-blobs could not read the storage account
+    shard_imports: dict[str, dict[str, Any]] = field(default_factory=dict)  # {shard: its stack's import file}
 
     @property
     def refused(self) -> bool:
@@ -45,20 +46,27 @@ class Discovery:
         return out
 
 
+SHARDS_BY = ("family",)  # what `--shards-by` can split a discovered catalog by
+
+
 def discover(target: ArmTarget, subscription: str, resource_group: str, gallery: str, *,
              storage_account: Optional[str] = None, stack: str = "dev", file: str = "images.yaml",
-             workers: int = DEFAULT_WORKERS, cloud: Optional[str] = None, check_blobs: bool = False) -> Discovery:
+             workers: int = DEFAULT_WORKERS, cloud: Optional[str] = None, check_blobs: bool = False,
+             shards_by: Optional[str] = None) -> Discovery:
     """Raises ArmError when the gallery cannot be read at all. `cloud`: whose regions the catalog may name;
-    `check_blobs`: confirm each VHD source's blobs in the storage account."""
+    `check_blobs`: confirm each VHD source's blobs in the storage account; `shards_by`: family writes a sharded
+    catalog, and an import file per stack."""
     found = read_gallery(target, subscription, resource_group, gallery, storage_account=storage_account,
                          workers=workers)
-    return describe(found, stack=stack, file=file, cloud=cloud, check_blobs=check_blobs)
+    return describe(found, stack=stack, file=file, cloud=cloud, check_blobs=check_blobs, shards_by=shards_by)
 
 
 def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml",
-             cloud: Optional[str] = None, check_blobs: bool = False) -> Discovery:
-    """What was read, as a catalog and an import file."""
+             cloud: Optional[str] = None, check_blobs: bool = False, shards_by: Optional[str] = None) -> Discovery:
+    """What was read, as a catalog and an import file (one per stack, with `shards_by`: family)."""
     draft = draft_catalog(found, stack)
+    if shards_by == "family":
+        draft.document["shards"] = shards_by_family(draft.document)
     header = (f"Discovered by `gallery discover` from gallery {found.name} in resource group {found.resource_group}"
               f" (subscription {found.subscription}), for the stack {stack}. Comments starting with left-out:, "
               "changes:, broken: or refused: say what the catalog does not hold as Azure has it; review them "
@@ -76,9 +84,11 @@ def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yam
             text = render(draft.document, draft.notes, header)
             catalog = load_catalog_text(text, file, stack, cloud=cloud)
     containers = {c["name"] for c in found.containers} if found.containers is not None else None
-    imports = import_file(catalog, found.subscription, account_exists=found.account is not None,
-                          containers=containers, assignments=draft.assignment_ids)
-    return Discovery(found, text, draft.notes, catalog, [], imports, blobs_refused=refused)
+    def imports(owner: str) -> dict[str, Any]:
+        return import_file(catalog, found.subscription, account_exists=found.account is not None,
+                           containers=containers, assignments=draft.assignment_ids, owner=owner)
+    return Discovery(found, text, draft.notes, catalog, [], imports(MAIN), blobs_refused=refused,
+                     shard_imports={s.name: imports(s.name) for s in catalog.shards})
 
 
 def blob_check(catalog: Catalog) -> tuple[list[Note], bool]:
@@ -103,3 +113,10 @@ def blob_check(catalog: Catalog) -> tuple[list[Note], bool]:
         m = re.match(r"^images\[(\d+)\]\.versions\[(\d+)\]", p.path)
         notes.append(Note(("images", int(m[1]), "versions", int(m[2])) if m else (), "broken", p.message))
     return notes, False
+
+
+def shards_by_family(document: dict) -> list[dict]:
+    """One shard per family of the discovered definitions, named after it (a family is a valid shard name but
+    for its length), in alphabetical order."""
+    families = sorted({img.get("family", img["osType"].lower()) for img in document["images"]})
+    return [{"name": family[:40].rstrip("-"), "families": [family]} for family in families]

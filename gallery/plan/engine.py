@@ -44,15 +44,26 @@ ARM_IDS = {k.token: k.id_template.replace("{subscription}", "{sub}") for k in KI
 NAME_INPUTS = {k.token: k.name_input for k in KINDS.values() if k.name_input}
 
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
 class AzureMocks(pulumi.runtime.Mocks):
-    """Plausible Azure answers: ARM ids built from the inputs, the physical name as `name`."""
+    """Plausible Azure answers: ARM ids built from the inputs, the physical name as `name`; and for a StackReference,
+    the outputs `references` gives the stack it names (a shard's stack reads the main stack's)."""
 
     subscription = FAKE_SUBSCRIPTION  # the client config's, and the one in every id
+    references: Mapping[str, dict] = {}
 
-    def __init__(self, subscription: str = FAKE_SUBSCRIPTION):
+    def __init__(self, subscription: str = FAKE_SUBSCRIPTION, references: Optional[Mapping[str, dict]] = None):
         self.subscription = subscription
+        self.references = dict(references or {})
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
+        if args.typ == STACK_REFERENCE:
+            name = args.inputs["name"]
+            if name not in self.references:
+                raise KeyError(f"the mock engine has no outputs for the stack {name!r} a StackReference reads")
+            return name, {"name": name, "outputs": self.references[name], "secretOutputNames": []}
         inputs = {k: v for k, v in args.inputs.items() if k != "__provider"}
         if not args.custom:
             return None, {}

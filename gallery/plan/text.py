@@ -24,9 +24,10 @@ def markers(record: dict) -> list[str]:
     return out
 
 
-def render_text(records: list[dict], stack: Optional[str] = None, outputs: Optional[dict] = None) -> str:
-    """What `pulumi preview` prints: a header naming project and stack, the tree (type, name, markers),
-    the stack outputs (ids show a placeholder subscription), then the summary."""
+def render_text(records: list[dict], stack: Optional[str] = None, outputs: Optional[dict] = None,
+                reads: Optional[str] = None) -> str:
+    """What `pulumi preview` prints: a header naming project and stack (and the main stack a shard's `reads`), the
+    tree (type, name, markers), the stack outputs (ids show a placeholder subscription), then the summary."""
     children: dict[Optional[str], list[dict]] = {}
     for rec in records:
         children.setdefault(rec.get("parent"), []).append(rec)
@@ -47,6 +48,9 @@ def render_text(records: list[dict], stack: Optional[str] = None, outputs: Optio
     width_name = max((len(n) for _, n, _ in rows), default=4)
     lines = [] if stack is None else [
         f"Previewing update ({stack}) of project {PROJECT}, offline: Pulumi's mock engine, nothing reaches Azure", ""]
+    if reads:
+        lines[-1:-1] = [f"Reads the main stack {reads} (resource group, storage account, gallery) through a "
+                        "StackReference"]
     lines.append(f"     {'Type':<{width_type}}  {'Name':<{width_name}}  Info")
     for t, n, info in rows:
         lines.append(f" +   {t:<{width_type}}  {n:<{width_name}}  {info}".rstrip())
@@ -56,6 +60,13 @@ def render_text(records: list[dict], stack: Optional[str] = None, outputs: Optio
     count = len(records) + (1 if stack is not None else 0)
     lines += ["", "Resources:", f"    + {count} to create"]
     return "\n".join(lines)
+
+
+def render_stacks(plans: list) -> str:
+    """Every stack's plan (gallery.plan.run.Plan) as `render_text` writes it, then one line per stack."""
+    texts = [render_text(p.resources, stack=p.stack, outputs=p.outputs, reads=p.part.foundation) for p in plans]
+    sizes = ", ".join(f"{p.stack} {len(p.resources) + 1}" for p in plans)
+    return "\n\n".join(texts) + f"\n\n{len(plans)} stack(s), resources to create: {sizes}"
 
 
 def _mapping(values: dict, indent: str) -> list[str]:

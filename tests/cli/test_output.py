@@ -55,7 +55,7 @@ def test_annotations_escape_data_and_properties_the_way_github_reads_them():
 # -- the reporter ---------------------------------------------------------------------------------
 
 def test_format_names_are_written_once_and_offered_in_the_commands_order():
-    assert [f.value for f in output.Format] == ["text", "json", "github", "markdown"]
+    assert [f.value for f in output.Format] == ["text", "json", "github", "markdown", "github-matrix", "deployments"]
     parser = argparse.ArgumentParser()
     output.add_format(parser, (output.MARKDOWN, output.TEXT), help="h")
     assert parser.parse_args([]).format == "text"

@@ -253,7 +253,7 @@ def test_allow_rejects_unknown_kinds_with_the_list_of_blocking_ones():
         parse_allow(["version.remove", "delete"])
     (problem,) = info.value.problems
     assert problem.text().startswith("--allow: error: unknown kind 'version.remove'; allow a kind (")
-    assert "version.removed" in problem.hint and "delete, replace, refused" in problem.hint
+    assert "version.removed" in problem.hint and "delete, replace, move, refused" in problem.hint
 
 
 def _with_versions(catalog, n: int, shift: int = 0):
