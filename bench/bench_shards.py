@@ -106,8 +106,8 @@ def main() -> int:
     ratio = sharded["seconds"] / single["seconds"]
     worst_process = max(sharded["self_mib"], sharded["children_mib"])
     memory = worst_process / single["self_mib"]
-    print(f"catalog: {a.versions:,} versions, {definitions:,} definitions; sharded: {a.shards} shards + the main stack, "
-          f"--jobs {a.jobs}; best of {a.repeat}")
+    print(f"catalog: {a.versions:,} versions, {definitions:,} definitions; sharded: {a.shards} shards + the main "
+          f"stack, --jobs {a.jobs}; best of {a.repeat}")
     print(f"{'':<34} {'one stack':>12} {'sharded':>12}")
     print(f"{'wall time (load + plan), s':<34} {single['seconds']:>12.1f} {sharded['seconds']:>12.1f}   "
           f"ratio {ratio:.2f}x (target <= {TIME_TARGET}x)")

@@ -68,5 +68,5 @@ def _table(stacks) -> str:
               str(s.versions), str(s.resources), s.part.foundation or "") for s in stacks]
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) if k < 2 or k == 5 else cell.rjust(w) for k, (cell, w) in
-                       enumerate(zip(row, widths))).rstrip() for row in rows]
+                       enumerate(zip(row, widths, strict=True))).rstrip() for row in rows]
     return "\n".join(lines)

@@ -64,8 +64,8 @@ class GalleryOutputs:
     latest_versions_by_region: Mapping[str, Mapping[str, str]]  # {image: {region: version}}
     # Whether Azure has published the gallery to the community, and the public name(s) consumers use
     # (`sharingProfile.communityGalleryInfo.publicNames`); False and [] for other galleries.
-    community_sharing_enabled: pulumi.Input[bool]
-    community_public_names: pulumi.Input[list]
+    community_sharing_enabled: Optional[pulumi.Input[bool]]  # None in a shard's stack: the main stack's to say
+    community_public_names: Optional[pulumi.Input[list]]
 
     def exports(self) -> dict[str, Any]:
         """{stack output name: value}, in declaration order; None: not this stack's to say (not exported)."""
@@ -89,6 +89,7 @@ class ImageGallery(pulumi.ComponentResource):
 
         @functools.cache  # one Output per main-stack output, shared: a shard holds a thousand resources that take it
         def from_main(key: str, inner: Optional[str] = None) -> pulumi.Output:
+            assert main is not None  # called only for a shard's stack
             value = main.require_output(key)
             return value.apply(lambda v: v[inner]) if inner is not None else value
 
@@ -134,6 +135,7 @@ class ImageGallery(pulumi.ComponentResource):
         community = of(arm.COMMUNITY).get(names.community(name))
         group, account, gallery = (self.resources.get(n) for n in (names.group(name), names.storage_account(name),
                                                                     names.gallery(name)))
+        foundation: dict[str, Any]  # an output of this stack's resources, the main stack's, or the catalog's name
         if main:  # a shard's stack passes the main stack's on: a consumer finds everything in either
             foundation = {key: from_main(key) for key in FOUNDATION_OUTPUTS}
         else:

@@ -64,16 +64,17 @@ def render_markdown(report: Report, limit: int = COMMENT_LIMIT) -> str:
 
 def _stacks(report: Report) -> list[tuple[str, str]]:
     """A sharded catalog: one row per stack, then each reached stack's resources, then the state moves."""
-    reached = sum(s.reached for s in report.stacks)
+    stacks = report.stacks or []
+    reached = sum(s.reached for s in stacks)
     rows = [f"| `{s.stack}` | {'main (foundation)' if s.owner == MAIN else 'shard ' + s.owner} | {stack_summary(s)} |"
-            for s in report.stacks]
-    blocks = [(f"\n#### Stacks: {reached} of {len(report.stacks)} reached by the change\n\n| Stack | Holds | Offline "
+            for s in stacks]
+    blocks = [(f"\n#### Stacks: {reached} of {len(stacks)} reached by the change\n\n| Stack | Holds | Offline "
                "plan |\n|---|---|---|\n" + "\n".join(rows), "stack table")]
     if report.moves:  # what must be run before the deployment comes before the details
         commands = "\n".join(c for m in report.moves for c in m.commands())
         blocks.append(("\n#### State moves\n\nBefore the next deployment (README: Moving a stack to shards), in the "
                        f"project directory:\n\n```sh\n{commands}\n```", "state move list"))
-    for s in report.stacks:
+    for s in stacks:
         if s.changes:
             blocks += _section(f"\n#### Resources of `{s.stack}`: {resource_counts(s.changes)}\n",
                                [_resource(r) for r in s.changes], "resource")

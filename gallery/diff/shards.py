@@ -111,8 +111,8 @@ def place(changes: list[ResourceChange], base: DesiredState, head: DesiredState,
                                               note="; ".join(n for n in (change.note, note) if n)))
     for change in by_key.values():
         side = base if change.action == "delete" else head
-        res = side.get(change.name)
-        placed.append(dataclasses.replace(change, stack=names.stack(env, res.owner if res else MAIN)))
+        found = side.get(change.name)
+        placed.append(dataclasses.replace(change, stack=names.stack(env, found.owner if found else MAIN)))
     placed.sort(key=lambda c: (ACTION_RANK[c.action], c.type, c.name))
     return placed, [Move(s, d, tuple(u)) for (s, d), u in moves.items()]
 

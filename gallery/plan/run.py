@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 
@@ -38,7 +38,8 @@ class Plan:
     part: StackPart = StackPart()  # the stack's part of a sharded catalog
 
     def document(self) -> dict:
-        doc = {"stack": self.stack, "catalog": self.catalog, "resources": self.resources, "outputs": self.outputs}
+        doc: dict[str, Any] = {"stack": self.stack, "catalog": self.catalog, "resources": self.resources,
+                               "outputs": self.outputs}
         if self.model is not None and self.model.shards:  # a catalog without shards keeps its plan as it was
             doc.update(shard=self.part.owner, foundation=self.part.foundation)
         return doc
@@ -73,7 +74,7 @@ def plan_catalog(catalog: Catalog, *, only: Optional[Selection] = None, config: 
         return Plan(stack=catalog.stack, catalog=catalog.source_file, resources=records(run), outputs=run.outputs,
                     warnings=tuple(catalog.warnings), model=catalog)
     stack = part.stack(catalog.stack)
-    if references is None and not part.is_main:  # the shard's StackReference reads the main stack's outputs
+    if references is None and part.foundation is not None:  # a shard's StackReference reads the main stack's
         main = desired_state(catalog, Selection(frozenset(), frozenset()), subscription=AzureMocks.subscription)
         references = {part.foundation: foundation_outputs(main)}
     mocks = AzureMocks(references=references)
