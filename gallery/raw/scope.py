@@ -77,6 +77,9 @@ ELSEWHERE = {
     rules.unique_access: "role assignments are not gallery resources",
     rules.access_principal_type: "role assignments are not gallery resources",
     rules.access_data_roles: "role assignments are not gallery resources",
+    rules.shard_names: "shards split a catalog across stacks: a program of its own has no catalog to split",
+    rules.shard_criteria: "shards split a catalog across stacks: a program of its own has no catalog to split",
+    rules.one_owner_per_definition: "each resource of a program belongs to its own stack already",
     rules.storage_tag_limit: "the limit is the storage account's",
     rules.canary_regions: "the canary is what `gallery promote` runs, not a property of any resource",
     rules.repairing_not_home: "a region left out for repair is not sent: the pack sees the version without its "

@@ -41,7 +41,8 @@ def test_a_shard_per_family_and_an_import_file_per_stack(served, tmp_path, capsy
         assert entries[0] == {"type": "gallery:index:ImageGallery", "name": "gallery", "component": True}
         assert {owners[e["name"]] for e in entries[1:]} == {owner}, name
         everything += [e["name"] for e in entries[1:]]
-    assert len(everything) == 13 == len(set(everything))  # what one file held without shards, each once
+    # what one file held without shards, each once: 13 resources and the 2 role assignments discover reads
+    assert len(everything) == 15 == len(set(everything))
     assert out[-7:] == [
         "the shards' stacks, after the main stack's import (README: Shards):",
         "  wrote import-linux.json: 4 resources for the stack dev-linux",

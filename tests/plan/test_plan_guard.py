@@ -1,6 +1,6 @@
 """The plan guard: `gallery plan --format json` of every valid test catalog, both stacks, byte for byte as recorded.
 
-The recording (guard.json.gz beside this file) was made at commit 6c25659, before catalogs could be split into
+The recording (guard.json.gz beside this file) was made at commit 8073fb5, the last before catalogs could be split into
 shards: a catalog without `shards:` must still be exactly that single stack, so existing stacks see no change.
 A change that means to change what is planned records it again, and the diff of the recording shows what moved:
 
