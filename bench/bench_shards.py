@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import resource
 import subprocess
@@ -61,9 +62,11 @@ def _child(mode: str, path: str, jobs: int) -> None:
     seconds = time.perf_counter() - t0
     stacks = [{"stack": p.stack, "resources": len(p.resources),
                "bytes": len(json.dumps(p.document(), indent=2).encode())} for p in plans]
-    print(json.dumps({"seconds": seconds, "load": loaded, "stacks": stacks,
-                      "self_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "children_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"seconds": seconds, "load": loaded, "stacks": stacks, "self_mib": me.ru_maxrss / 1024,
+                      "children_mib": children.ru_maxrss / 1024,
+                      "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
+                      "loadavg": os.getloadavg()[0]}))
 
 
 def _measure(mode: str, path: pathlib.Path, jobs: int) -> dict:
@@ -112,6 +115,11 @@ def main() -> int:
     print(f"{'wall time (load + plan), s':<34} {single['seconds']:>12.1f} {sharded['seconds']:>12.1f}   "
           f"ratio {ratio:.2f}x (target <= {TIME_TARGET}x)")
     print(f"{'of which load and validate, s':<34} {single['load']:>12.1f} {sharded['load']:>12.1f}")
+    print(f"{'CPU, s (every process)':<34} {single['cpu']:>12.1f} {sharded['cpu']:>12.1f}   "
+          f"CPU / wall: {single['cpu'] / single['seconds']:.2f} and {sharded['cpu'] / sharded['seconds']:.2f} "
+          f"of {os.cpu_count()} cores")
+    print(f"{'load average at the end (1 min)':<34} {single['loadavg']:>12.2f} {sharded['loadavg']:>12.2f}   "
+          "(other work on the machine slows the side that uses both cores more)")
     print(f"{'peak RSS, coordinating process MiB':<34} {single['self_mib']:>12.0f} {sharded['self_mib']:>12.0f}")
     print(f"{'peak RSS, largest stack process MiB':<34} {single['self_mib']:>12.0f} {sharded['children_mib']:>12.0f}   "
           f"ratio {memory:.2f} (target <= {MEMORY_TARGET:.2f})")

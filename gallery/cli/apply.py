@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--refresh", action="store_true", help="refresh each stack's state first (as --refresh does)")
     p.add_argument("--org", default=None, metavar="ORG",
                    help="the Pulumi organization of the stacks: ORG/STACK (a shard reads ORG/image-gallery/STACK)")
-    add_jobs(p, DEFAULT_JOBS, "stacks run")
+    add_jobs(p, DEFAULT_JOBS, "stacks run at a time, each in a process of its own")
     p.set_defaults(func=run)
 
 

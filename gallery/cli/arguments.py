@@ -19,7 +19,8 @@ _STACK = re.compile(r"^[A-Za-z0-9_.-]+$")
 # --workers: requests in flight at a time. Each is a thread and a pooled connection: the bound keeps a typo
 # (--workers 800) from opening hundreds of connections at once to ARM or to a storage account.
 WORKERS_MIN, WORKERS_MAX = 1, 64
-# --jobs: processes at a time, one stack each; each holds a stack's Pulumi runtime (hundreds of MiB for a large one).
+# --jobs: stacks at a time, each in a process of its own that holds its Pulumi runtime (hundreds of MiB for a large
+# stack).
 JOBS_MAX = 32
 
 
@@ -147,7 +148,7 @@ def workers(text: str) -> int:
 
 
 def jobs(text: str) -> int:
-    """A number of processes at a time (one stack each), from 1 to JOBS_MAX."""
+    """A number of stacks at a time, each in a process of its own, from 1 to JOBS_MAX."""
     value = int(text) if re.fullmatch(r"[0-9]+", text) else None
     if value is None or not 1 <= value <= JOBS_MAX:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of jobs: give a whole number from 1 to {JOBS_MAX}")
@@ -155,9 +156,9 @@ def jobs(text: str) -> int:
 
 
 def add_jobs(parser: argparse.ArgumentParser, default: int, what: str) -> None:
-    """--jobs: stacks handled side by side, each in a process of its own."""
+    """--jobs: stacks at a time, each in a process of its own; `what` says what is done to them."""
     parser.add_argument("--jobs", type=jobs, default=default, metavar="N",
-                        help=f"{what} side by side, each in a process of its own, 1 to {JOBS_MAX} (default: {default})")
+                        help=f"{what}, 1 to {JOBS_MAX} (default: {default})")
 
 
 def add_workers(parser: argparse.ArgumentParser, default: int, what: str) -> None:

@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help=f"plan the stack of this shard (<stack>-NAME) (default: {MAIN}, the main stack)")
     which.add_argument("--all-shards", action="store_true",
                        help="plan every stack of the catalog: the main stack, then each shard's")
-    add_jobs(p, DEFAULT_JOBS, "with --all-shards: stacks planned")
+    add_jobs(p, DEFAULT_JOBS, "with --all-shards: stacks planned at a time, each in a process of its own")
     add_format(p, (Format.TEXT, Format.JSON),
                help="a preview-like tree, or a JSON document {\"resources\": [...]} (with --all-shards, "
                     "{\"stacks\": [...]}, one such document per stack) (default: text)")

@@ -162,3 +162,18 @@ def test_a_shard_is_answered_with_what_the_main_stack_exports(path):
     answered = foundation_outputs(desired_state(catalog, Selection(frozenset(), frozenset())))
     assert tuple(answered) == FOUNDATION_OUTPUTS  # what a shard passes on
     assert answered == {key: main.outputs[key] for key in answered}
+
+
+def test_the_root_program_declares_a_shards_part_from_the_stacks_config(pulumi_mocks):
+    """__main__.py itself, as `pulumi up` of the stack dev-linux runs it, against the plan of that stack."""
+    import runpy
+    from gallery.desired.shards import foundation_outputs
+    path = CATALOGS / "shards" / "example.yaml"
+    catalog = load_catalog(path, "dev")
+    main = desired_state(catalog, Selection(frozenset(), frozenset()))
+    pulumi_mocks.mocks.references = {"dev": foundation_outputs(main)}
+    config = {"image-gallery:catalog": str(path), "image-gallery:shard": "linux", "image-gallery:foundation": "dev"}
+    run = pulumi_mocks.run(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"), stack="dev-linux",
+                           config=config)
+    planned = plan_catalog(catalog, part=StackPart.of("dev", "linux"))
+    assert records(run) == planned.resources and run.outputs == planned.outputs
