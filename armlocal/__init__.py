@@ -19,6 +19,7 @@ Modules: api (versions), bodies (Azure's shapes), state (what is held), routes w
 resources, authorization and resourcegraph (answering), server (HTTP), served (a plan's resources as Azure
 holds them once deployed), example (the example gallery written out by hand).
 """
+
 from __future__ import annotations
 
 from armlocal.api import (
@@ -42,7 +43,24 @@ from armlocal.served import catalog_records, serve_catalog, serve_plan
 from armlocal.server import ArmEndpoint, running_arm
 from armlocal.state import ArmState
 
-__all__ = ["API_VERSION", "AUTHORIZATION_API_VERSION", "DISPLAY", "RESOURCES_API_VERSION", "RESOURCE_GRAPH_API_VERSION",
-           "STORAGE_API_VERSION", "SUBSCRIPTION", "ArmEndpoint", "ArmState", "catalog_records", "features",
-           "image_properties", "policy_violation", "running_arm", "serve_catalog", "serve_plan",
-           "validations_profile", "version_properties", "vhd"]
+__all__ = [
+    "API_VERSION",
+    "AUTHORIZATION_API_VERSION",
+    "DISPLAY",
+    "RESOURCES_API_VERSION",
+    "RESOURCE_GRAPH_API_VERSION",
+    "STORAGE_API_VERSION",
+    "SUBSCRIPTION",
+    "ArmEndpoint",
+    "ArmState",
+    "catalog_records",
+    "features",
+    "image_properties",
+    "policy_violation",
+    "running_arm",
+    "serve_catalog",
+    "serve_plan",
+    "validations_profile",
+    "version_properties",
+    "vhd",
+]

@@ -1,5 +1,6 @@
 """`python -m armlocal [CATALOG] [--stack dev] [--port 0]`: serve a catalog as Azure would hold it once deployed,
 for trying `gallery status`, `promote`, `lifecycle` and `discover` without an Azure account."""
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,12 @@ def main(argv: Optional[list] = None) -> int:
         return Exit.USER
     serve_plan(endpoint, records)
     endpoint.start()
-    print(f"serving {a.catalog} (stack {a.stack}) as deployed, at {endpoint.url}; in another shell:\n"
-          f"  export GALLERY_ARM_ENDPOINT={endpoint.url} AZURE_SUBSCRIPTION_ID={SUBSCRIPTION}\n"
-          "Ctrl-C stops it.", flush=True)
+    print(
+        f"serving {a.catalog} (stack {a.stack}) as deployed, at {endpoint.url}; in another shell:\n"
+        f"  export GALLERY_ARM_ENDPOINT={endpoint.url} AZURE_SUBSCRIPTION_ID={SUBSCRIPTION}\n"
+        "Ctrl-C stops it.",
+        flush=True,
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 Each is the version the project sends: any other is refused as ARM refuses an unknown one
 (400 InvalidApiVersionParameter), so a call that drifts to another version fails here first.
 """
+
 from __future__ import annotations
 
 # Microsoft.Compute galleries: what pulumi-azure-native 3.29 declares them at, and what gallery.azure sends.

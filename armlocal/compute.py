@@ -4,6 +4,7 @@ writer's PUT, PATCH and DELETE of a version (armlocal.replication).
 `$expand=SharingProfile/Groups` (a gallery's members) and `$expand=ReplicationStatus` (a version's replication)
 add what plain GETs and lists leave out, as in Gallery_Get_WithExpand and GalleryImageVersion_Get.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,17 +16,29 @@ from armlocal.api import API_VERSION
 from armlocal.bodies import error, expanded, key, page, without_status
 from armlocal.state import ArmState
 
-GALLERY = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/Microsoft\.Compute"
-                     r"/galleries/(?P<gallery>[^/]+)(?P<rest>/.*)?$", re.IGNORECASE)
-OPERATION = re.compile(r"^/subscriptions/[^/]+/providers/Microsoft\.Compute/locations/[^/]+/capsOperations/"
-                       r"(?P<op>[^/]+)$", re.IGNORECASE)
+GALLERY = re.compile(
+    r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/Microsoft\.Compute"
+    r"/galleries/(?P<gallery>[^/]+)(?P<rest>/.*)?$",
+    re.IGNORECASE,
+)
+OPERATION = re.compile(
+    r"^/subscriptions/[^/]+/providers/Microsoft\.Compute/locations/[^/]+/capsOperations/"
+    r"(?P<op>[^/]+)$",
+    re.IGNORECASE,
+)
 
 
 def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base: str):
     if query.get("api-version") != API_VERSION:
-        return 400, {}, error("InvalidApiVersionParameter",
-                              f"The api-version '{query.get('api-version')}' is invalid. The supported "
-                              f"versions include '{API_VERSION}'.")
+        return (
+            400,
+            {},
+            error(
+                "InvalidApiVersionParameter",
+                f"The api-version '{query.get('api-version')}' is invalid. The supported "
+                f"versions include '{API_VERSION}'.",
+            ),
+        )
     op = OPERATION.match(path)
     if op and method == "GET":
         running = state.operations.get(op["op"])
@@ -39,8 +52,15 @@ def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base
     rest = (m["rest"] or "").rstrip("/")
     gallery = state.galleries.get(gallery_key)
     if gallery is None:
-        return 404, {}, error("ResourceNotFound", f"The Resource 'Microsoft.Compute/galleries/{m['gallery']}' "
-                              f"under resource group '{m['rg']}' was not found.")
+        return (
+            404,
+            {},
+            error(
+                "ResourceNotFound",
+                f"The Resource 'Microsoft.Compute/galleries/{m['gallery']}' "
+                f"under resource group '{m['rg']}' was not found.",
+            ),
+        )
     if rest == "" and method == "GET":
         out = copy.deepcopy(gallery)
         if query.get("$expand", "").lower() != "sharingprofile/groups":
@@ -55,14 +75,25 @@ def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base
         return _soft_deleted(state, gallery_key, parts[1:], query, path, base)
     if parts[0].lower() == "images" and method == "GET":
         return _images(state, gallery_key, parts[1:], query, path, base)
-    if len(parts) == 4 and parts[0].lower() == "images" and parts[2].lower() == "versions" \
-            and method in ("PUT", "PATCH", "DELETE"):
+    if (
+        len(parts) == 4
+        and parts[0].lower() == "images"
+        and parts[2].lower() == "versions"
+        and method in ("PUT", "PATCH", "DELETE")
+    ):
         image = state.images.get((gallery_key, parts[1].lower()))
         if image is None:
-            return 404, {}, error("ResourceNotFound", f"The Resource 'Microsoft.Compute/galleries/{gallery_key[2]}/"
-                                  f"images/{parts[1]}' was not found.")
-        return replication.write(state, method, (gallery_key, parts[1].lower(), parts[3]), image, parts[3], body,
-                                 path, base)
+            return (
+                404,
+                {},
+                error(
+                    "ResourceNotFound",
+                    f"The Resource 'Microsoft.Compute/galleries/{gallery_key[2]}/images/{parts[1]}' was not found.",
+                ),
+            )
+        return replication.write(
+            state, method, (gallery_key, parts[1].lower(), parts[3]), image, parts[3], body, path, base
+        )
     return 405, {}, error("MethodNotAllowed", f"{method} {path} is not served by this endpoint")
 
 
@@ -72,8 +103,14 @@ def _images(state: ArmState, gallery_key: tuple, parts: list[str], query: dict, 
         return 200, {}, page(items, query, path, base, state.page_size, API_VERSION)
     image = state.images.get((gallery_key, parts[0].lower()))
     if image is None:
-        return 404, {}, error("ResourceNotFound", f"The Resource 'Microsoft.Compute/galleries/{gallery_key[2]}/"
-                              f"images/{parts[0]}' was not found.")
+        return (
+            404,
+            {},
+            error(
+                "ResourceNotFound",
+                f"The Resource 'Microsoft.Compute/galleries/{gallery_key[2]}/images/{parts[0]}' was not found.",
+            ),
+        )
     if len(parts) == 1:
         return 200, {}, image
     if len(parts) == 2 and parts[1].lower() == "versions":
@@ -83,8 +120,11 @@ def _images(state: ArmState, gallery_key: tuple, parts: list[str], query: dict, 
     if version is None:
         return 404, {}, error("ResourceNotFound", f"The Resource '{'/'.join(parts)}' was not found.")
     expand = query.get("$expand", "")
-    if expand.lower() == "replicationstatus" and state.tick_on_read \
-            and (gallery_key, parts[0].lower(), parts[2]) in state.replications:
+    if (
+        expand.lower() == "replicationstatus"
+        and state.tick_on_read
+        and (gallery_key, parts[0].lower(), parts[2]) in state.replications
+    ):
         replication.tick_version(state, (gallery_key, parts[0].lower(), parts[2]))
     return 200, {}, expanded(version, expand)
 
@@ -95,7 +135,13 @@ def _soft_deleted(state: ArmState, gallery_key: tuple, parts: list[str], query: 
     if len(parts) != 4 or parts[1].lower() != "artifacts" or parts[3].lower() != "versions":
         return 404, {}, error("InvalidResourceType", f"The resource type could not be found for {path}.")
     if parts[0].lower() != "images":
-        return 400, {}, error("InvalidParameter", f"The value '{parts[0]}' of parameter 'artifactType' is invalid. "
-                              "Allowed values: Images.")
+        return (
+            400,
+            {},
+            error(
+                "InvalidParameter",
+                f"The value '{parts[0]}' of parameter 'artifactType' is invalid. Allowed values: Images.",
+            ),
+        )
     items = [v for (g, i, _), v in sorted(state.soft_deleted.items()) if (g, i) == (gallery_key, parts[2].lower())]
     return 200, {}, page(items, query, path, base, state.page_size, API_VERSION)

@@ -14,6 +14,7 @@ with soft delete, into its soft-deleted versions; a `PUT` with `restore: true` b
 refuses is refused: a region removed while `safetyProfile.allowDeletionOfReplicatedLocations` is false, a
 region's storage type changed once it has replicas, a version's source changed.
 """
+
 from __future__ import annotations
 
 import copy
@@ -63,13 +64,19 @@ def tick(state: ArmState, times: int = 1) -> None:
     """Time passes: every replicating region moves on by its step; versions being deleted are gone."""
     with state.lock:
         for _ in range(times):
-            for key in [k for k, v in state.versions.items()
-                        if v["properties"].get("provisioningState") == "Deleting"]:
+            for key in [k for k, v in state.versions.items() if v["properties"].get("provisioningState") == "Deleting"]:
                 gone = state.versions.pop(key)
                 if _soft_delete(state, key):  # the gallery keeps it, restorable (issue 21)
                     sub, rg, gallery = (state.galleries[key[0]]["id"].split("/")[i] for i in (2, 4, 8))
-                    state.add_soft_deleted(rg, gallery, gone["id"].split("/")[-3], key[2], sub=sub, deleted=now(),
-                                           location=normalize(gone["location"]))
+                    state.add_soft_deleted(
+                        rg,
+                        gallery,
+                        gone["id"].split("/")[-3],
+                        key[2],
+                        sub=sub,
+                        deleted=now(),
+                        location=normalize(gone["location"]),
+                    )
             for key in list(state.replications):
                 tick_version(state, key)
 
@@ -113,6 +120,7 @@ def _write_status(body: dict, machines: dict[str, Region]) -> None:
 
 # -- the second writer: PUT, PATCH and DELETE of a version ---------------------------------------------------
 
+
 def write(state: ArmState, method: str, key: tuple, image: dict, version: str, body: Any, path: str, base: str):
     """(status, headers, body) for a PUT, PATCH or DELETE of a version (GalleryImageVersions_CreateOrUpdate,
     _Update, _Delete), each a long-running operation."""
@@ -130,16 +138,29 @@ def write(state: ArmState, method: str, key: tuple, image: dict, version: str, b
         # GalleryImageVersion_Update_RestoreSoftDeleted: the version the gallery keeps comes back, its replicas with it.
         kept = state.soft_deleted.pop(key, None)
         if kept is None:
-            return 404, {}, error("ResourceNotFound", f"There is no soft-deleted version '{version}' of "
-                                  f"'{image['name']}' to restore.")
-        props["replicationStatus"] = {"aggregatedState": "Completed", "summary": [
-            {"region": display(t["name"]), "state": "Completed", "details": "", "progress": 100}
-            for t in (props.get("publishingProfile") or {}).get("targetRegions") or ()]}
+            return (
+                404,
+                {},
+                error(
+                    "ResourceNotFound", f"There is no soft-deleted version '{version}' of '{image['name']}' to restore."
+                ),
+            )
+        props["replicationStatus"] = {
+            "aggregatedState": "Completed",
+            "summary": [
+                {"region": display(t["name"]), "state": "Completed", "details": "", "progress": 100}
+                for t in (props.get("publishingProfile") or {}).get("targetRegions") or ()
+            ],
+        }
         props["provisioningState"] = "Succeeded"
         existing = state.versions[key] = {
-            "id": f"{image['id']}/versions/{version}", "name": version,
-            "type": "Microsoft.Compute/galleries/images/versions", "location": (body or {}).get("location")
-            or image["location"], "tags": (body or {}).get("tags") or {}, "properties": props}
+            "id": f"{image['id']}/versions/{version}",
+            "name": version,
+            "type": "Microsoft.Compute/galleries/images/versions",
+            "location": (body or {}).get("location") or image["location"],
+            "tags": (body or {}).get("tags") or {},
+            "properties": props,
+        }
         return 200, _operation(state, key, path, base, existing), without_status(existing)
     if method == "PATCH":
         props = _merge(copy.deepcopy(existing["properties"]), props)
@@ -154,20 +175,28 @@ def write(state: ArmState, method: str, key: tuple, image: dict, version: str, b
     location = (body or {}).get("location") or (existing or image)["location"]
     if existing is None:
         existing = state.versions[key] = {
-            "id": f"{image['id']}/versions/{version}", "name": version,
-            "type": "Microsoft.Compute/galleries/images/versions", "location": location,
-            "tags": (body or {}).get("tags") or {}, "properties": {}}
+            "id": f"{image['id']}/versions/{version}",
+            "name": version,
+            "type": "Microsoft.Compute/galleries/images/versions",
+            "location": location,
+            "tags": (body or {}).get("tags") or {},
+            "properties": {},
+        }
         before: dict[str, dict] = {}
         props["publishingProfile"].setdefault("publishedDate", now())
     else:
-        before = {normalize(s["region"]): s for s in
-                  (existing["properties"].get("replicationStatus") or {}).get("summary") or ()}
+        before = {
+            normalize(s["region"]): s
+            for s in (existing["properties"].get("replicationStatus") or {}).get("summary") or ()
+        }
         if body and "tags" in body:
             existing["tags"] = body["tags"] or {}
     status = existing["properties"].get("replicationStatus") or {}
     names = [normalize(t["name"]) for t in targets]
-    props["replicationStatus"] = {"aggregatedState": status.get("aggregatedState", "Completed"),
-                                  "summary": [before[n] for n in names if n in before]}
+    props["replicationStatus"] = {
+        "aggregatedState": status.get("aggregatedState", "Completed"),
+        "summary": [before[n] for n in names if n in before],
+    }
     props.setdefault("provisioningState", existing["properties"].get("provisioningState", "Succeeded"))
     existing["properties"] = props
     machines = state.replications.get(key, {})
@@ -205,15 +234,20 @@ def _refusal(existing: dict, props: dict) -> Optional[dict]:
     removed = sorted(set(old_targets) - set(new_targets))
     allowed = (props.get("safetyProfile") or old.get("safetyProfile") or {}).get("allowDeletionOfReplicatedLocations")
     if removed and not allowed:
-        return error("OperationNotAllowed", f"Removing the replicated locations {', '.join(removed)} is not allowed: "
-                     "set safetyProfile.allowDeletionOfReplicatedLocations to true.")
+        return error(
+            "OperationNotAllowed",
+            f"Removing the replicated locations {', '.join(removed)} is not allowed: "
+            "set safetyProfile.allowDeletionOfReplicatedLocations to true.",
+        )
     default = props["publishingProfile"].get("storageAccountType") or "Standard_LRS"
     for name in set(old_targets) & set(new_targets):
         was = old_targets[name].get("storageAccountType") or default
         asked = new_targets[name].get("storageAccountType") or default
         if was != asked:
-            return error("PropertyChangeNotAllowed", f"Changing property 'storageAccountType' of region {name} "
-                         f"from {was} to {asked} is not allowed.")
+            return error(
+                "PropertyChangeNotAllowed",
+                f"Changing property 'storageAccountType' of region {name} from {was} to {asked} is not allowed.",
+            )
     if props.get("storageProfile") and _sent(props["storageProfile"]) != _sent(old.get("storageProfile")):
         return error("PropertyChangeNotAllowed", "Changing property 'storageProfile' is not allowed.")
     if props.get("storageProfile"):  # what Azure computed (each disk's sizeInGB) stays as it was
@@ -236,8 +270,10 @@ def _operation(state: ArmState, key: tuple, path: str, base: str, body: dict) ->
     op_id = str(uuid.uuid4())
     state.operations[op_id] = {"version": key, "started": now()}
     location = normalize(body["location"])
-    return {"Azure-AsyncOperation": f"{base}/subscriptions/{key[0][0]}/providers/Microsoft.Compute/locations/"
-                                    f"{location}/capsOperations/{op_id}?api-version={API_VERSION}"}
+    return {
+        "Azure-AsyncOperation": f"{base}/subscriptions/{key[0][0]}/providers/Microsoft.Compute/locations/"
+        f"{location}/capsOperations/{op_id}?api-version={API_VERSION}"
+    }
 
 
 def poll(state: ArmState, op: dict):
@@ -249,6 +285,17 @@ def poll(state: ArmState, op: dict):
         return 200, {}, {**status, "status": "InProgress"}
     if provisioning == "Failed":
         failed = [s for s in body["properties"]["replicationStatus"]["summary"] if s["state"] == "Failed"]
-        return 200, {}, {**status, "endTime": now(), "status": "Failed", "error": {
-            "code": "ReplicationFailed", "message": "; ".join(f"{s['region']}: {s['details']}" for s in failed)}}
+        return (
+            200,
+            {},
+            {
+                **status,
+                "endTime": now(),
+                "status": "Failed",
+                "error": {
+                    "code": "ReplicationFailed",
+                    "message": "; ".join(f"{s['region']}: {s['details']}" for s in failed),
+                },
+            },
+        )
     return 200, {}, {**status, "endTime": now(), "status": "Succeeded"}

@@ -10,6 +10,7 @@ given), ordered by id, paged with `$skipToken` (`options.$top` rows a page, at m
 does not ask about VMs and scale sets is refused, as Resource Graph refuses a query it cannot parse (400
 BadRequest, InvalidQuery).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,18 +30,39 @@ def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base
     if not QUERY_PATH.match(path):
         return None
     if query.get("api-version") != RESOURCE_GRAPH_API_VERSION:
-        return 400, {}, error("InvalidApiVersionParameter", f"The api-version '{query.get('api-version')}' is "
-                              f"invalid. The supported versions include '{RESOURCE_GRAPH_API_VERSION}'.")
+        return (
+            400,
+            {},
+            error(
+                "InvalidApiVersionParameter",
+                f"The api-version '{query.get('api-version')}' is "
+                f"invalid. The supported versions include '{RESOURCE_GRAPH_API_VERSION}'.",
+            ),
+        )
     if method != "POST":
         return 405, {}, error("MethodNotAllowed", f"{method} {path} is not served by this endpoint")
     text = (body or {}).get("query", "")
     literals = re.findall(r"'([^']*)'", text)
     if not all(t in text.lower() for t in _MACHINES):
-        return 400, {}, {"error": {"code": "BadRequest", "message": "Please provide below info when asking for "
-                                   "support: timestamp = now, correlationId = armlocal.",
-                                   "details": [{"code": "InvalidQuery", "message": "Query is invalid. Please refer "
-                                                "to the documentation for the Azure Resource Graph service and fix "
-                                                "the error before retrying."}]}}
+        return (
+            400,
+            {},
+            {
+                "error": {
+                    "code": "BadRequest",
+                    "message": "Please provide below info when asking for "
+                    "support: timestamp = now, correlationId = armlocal.",
+                    "details": [
+                        {
+                            "code": "InvalidQuery",
+                            "message": "Query is invalid. Please refer "
+                            "to the documentation for the Azure Resource Graph service and fix "
+                            "the error before retrying.",
+                        }
+                    ],
+                }
+            },
+        )
     ids = {lit.lower() for lit in literals if lit.startswith("/")}
     subscriptions = {s.lower() for s in (body or {}).get("subscriptions") or ()}
     rows = []
@@ -49,17 +71,34 @@ def answer(state: ArmState, method: str, path: str, query: dict, body: Any, base
             continue
         props = machine["properties"]
         reference = (props.get("virtualMachineProfile") or props)["storageProfile"]["imageReference"]
-        ref = (reference.get("id") or reference.get("sharedGalleryImageId")
-               or reference.get("communityGalleryImageId") or "").lower()
+        ref = (
+            reference.get("id")
+            or reference.get("sharedGalleryImageId")
+            or reference.get("communityGalleryImageId")
+            or ""
+        ).lower()
         if ref in ids or any(ref.startswith(i + "/versions/") for i in ids):
-            rows.append({"id": machine["id"], "name": machine["name"], "type": machine["type"],
-                         "subscriptionId": machine["subscriptionId"], "resourceGroup": machine["resourceGroup"],
-                         "ref": ref, "exactVersion": reference.get("exactVersion", "")})
+            rows.append(
+                {
+                    "id": machine["id"],
+                    "name": machine["name"],
+                    "type": machine["type"],
+                    "subscriptionId": machine["subscriptionId"],
+                    "resourceGroup": machine["resourceGroup"],
+                    "ref": ref,
+                    "exactVersion": reference.get("exactVersion", ""),
+                }
+            )
     options = (body or {}).get("options") or {}
     start = int(options.get("$skipToken") or options.get("$skip") or 0)
     size = min(int(options.get("$top") or 1000), state.page_size)  # a page holds at most page_size rows here
-    out: dict[str, Any] = {"totalRecords": len(rows), "count": len(rows[start:start + size]),
-                           "resultTruncated": "false", "facets": [], "data": rows[start:start + size]}
+    out: dict[str, Any] = {
+        "totalRecords": len(rows),
+        "count": len(rows[start : start + size]),
+        "resultTruncated": "false",
+        "facets": [],
+        "data": rows[start : start + size],
+    }
     if start + size < len(rows):
         out["$skipToken"] = str(start + size)
     return 200, {}, out

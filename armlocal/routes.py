@@ -1,4 +1,5 @@
 """One request to one answer: an injected fault first, then the provider the path belongs to."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,6 +5,7 @@
 those records come from for a catalog file. `serve_catalog` serves a loaded catalog's definitions and
 versions with the replication states a test wants.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,10 +55,18 @@ def _group(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
 
 
 def _account(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
-    endpoint.add_account(i["resourceGroupName"], i["accountName"], location=i.get("location", "westeurope"), sub=sub,
-                         sku=i["sku"]["name"], kind=i["kind"], tags=i.get("tags"),
-                         https_only=i.get("enableHttpsTrafficOnly", True), tls=i.get("minimumTlsVersion", "TLS1_2"),
-                         public_blobs=i.get("allowBlobPublicAccess", False))
+    endpoint.add_account(
+        i["resourceGroupName"],
+        i["accountName"],
+        location=i.get("location", "westeurope"),
+        sub=sub,
+        sku=i["sku"]["name"],
+        kind=i["kind"],
+        tags=i.get("tags"),
+        https_only=i.get("enableHttpsTrafficOnly", True),
+        tls=i.get("minimumTlsVersion", "TLS1_2"),
+        public_blobs=i.get("allowBlobPublicAccess", False),
+    )
 
 
 def _container(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
@@ -66,25 +75,46 @@ def _container(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
 
 def _gallery(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
     profile = i.get("sharingProfile", {})
-    body = endpoint.add_gallery(i["resourceGroupName"], i["galleryName"], location=i.get("location", "westeurope"),
-                                sub=sub, sharing=profile.get("permissions", "Private"),
-                                community=profile.get("communityGalleryInfo"), description=i.get("description"),
-                                soft_delete=i.get("softDeletePolicy", {}).get("isSoftDeleteEnabled", False))
+    body = endpoint.add_gallery(
+        i["resourceGroupName"],
+        i["galleryName"],
+        location=i.get("location", "westeurope"),
+        sub=sub,
+        sharing=profile.get("permissions", "Private"),
+        community=profile.get("communityGalleryInfo"),
+        description=i.get("description"),
+        soft_delete=i.get("softDeletePolicy", {}).get("isSoftDeleteEnabled", False),
+    )
     body["tags"] = i.get("tags", {})
     if i.get("identity"):  # Azure answers user-assigned ids as a map, with the identities' ids
         ident = i["identity"]
         body["identity"] = {
-            "type": ident["type"], "principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, body["id"])),
+            "type": ident["type"],
+            "principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, body["id"])),
             "tenantId": "22222222-3333-4444-5555-666666666666",
-            **({"userAssignedIdentities": {
-                u: {"principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, u)), "clientId": str(uuid.uuid4())}
-                for u in ident["userAssignedIdentities"]}} if ident.get("userAssignedIdentities") else {})}
+            **(
+                {
+                    "userAssignedIdentities": {
+                        u: {"principalId": str(uuid.uuid5(uuid.NAMESPACE_URL, u)), "clientId": str(uuid.uuid4())}
+                        for u in ident["userAssignedIdentities"]
+                    }
+                }
+                if ident.get("userAssignedIdentities")
+                else {}
+            ),
+        }
 
 
 def _image(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
-    endpoint.add_image(i["resourceGroupName"], i["galleryName"], i["galleryImageName"],
-                       {k: v for k, v in i.items() if k not in _NAMES}, location=i.get("location", "westeurope"),
-                       sub=sub, tags=i.get("tags"))
+    endpoint.add_image(
+        i["resourceGroupName"],
+        i["galleryName"],
+        i["galleryImageName"],
+        {k: v for k, v in i.items() if k not in _NAMES},
+        location=i.get("location", "westeurope"),
+        sub=sub,
+        tags=i.get("tags"),
+    )
 
 
 # What a served version reports as each disk's size: Azure computes sizeInGB from the source; nothing here reads a
@@ -95,36 +125,58 @@ DISK_GIB = 30
 def _version(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
     props = {k: v for k, v in i.items() if k not in _NAMES}
     storage = props.get("storageProfile") or {}
-    for disk in ([storage["osDiskImage"]] if storage.get("osDiskImage") else []) + list(storage.get("dataDiskImages")
-                                                                                         or ()):
+    for disk in ([storage["osDiskImage"]] if storage.get("osDiskImage") else []) + list(
+        storage.get("dataDiskImages") or ()
+    ):
         disk.setdefault("sizeInGB", DISK_GIB)
     targets = props["publishingProfile"]["targetRegions"]
     for target in targets:
         target["name"] = DISPLAY.get(target["name"], target["name"])
-    props.update(provisioningState="Succeeded", replicationStatus={
-        "aggregatedState": "Completed",
-        "summary": [{"region": t["name"], "state": "Completed", "details": "", "progress": 100} for t in targets]})
-    endpoint.add_version(i["resourceGroupName"], i["galleryName"], i["galleryImageName"],
-                         i["galleryImageVersionName"], props, location=i.get("location", "westeurope"), sub=sub,
-                         tags=i.get("tags"))
+    props.update(
+        provisioningState="Succeeded",
+        replicationStatus={
+            "aggregatedState": "Completed",
+            "summary": [{"region": t["name"], "state": "Completed", "details": "", "progress": 100} for t in targets],
+        },
+    )
+    endpoint.add_version(
+        i["resourceGroupName"],
+        i["galleryName"],
+        i["galleryImageName"],
+        i["galleryImageVersionName"],
+        props,
+        location=i.get("location", "westeurope"),
+        sub=sub,
+        tags=i.get("tags"),
+    )
 
 
 def _assignment(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
     # azure-native names an assignment with a new GUID when it is not given one: here, the same one each time.
-    name = i.get("roleAssignmentName") or str(uuid.uuid5(uuid.NAMESPACE_URL, "|".join(
-        (i["scope"], i["principalId"], i["roleDefinitionId"]))))
-    endpoint.add_role_assignment(i["scope"], name, i["roleDefinitionId"], i["principalId"],
-                                 principal_type=i.get("principalType", "User"),
-                                 **{k: i[k] for k in ASSIGNMENT_OPTIONAL if i.get(k) is not None})
+    name = i.get("roleAssignmentName") or str(
+        uuid.uuid5(uuid.NAMESPACE_URL, "|".join((i["scope"], i["principalId"], i["roleDefinitionId"])))
+    )
+    endpoint.add_role_assignment(
+        i["scope"],
+        name,
+        i["roleDefinitionId"],
+        i["principalId"],
+        principal_type=i.get("principalType", "User"),
+        **{k: i[k] for k in ASSIGNMENT_OPTIONAL if i.get(k) is not None},
+    )
 
 
 def _members(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
     """GallerySharing's create: the share action's Add of the subscriptions and tenants."""
-    groups = [{"type": kind, "ids": i[key]} for kind, key in (("Subscriptions", "subscriptions"),
-                                                              ("AADTenants", "tenants")) if i.get(key)]
+    groups = [
+        {"type": kind, "ids": i[key]}
+        for kind, key in (("Subscriptions", "subscriptions"), ("AADTenants", "tenants"))
+        if i.get(key)
+    ]
     if groups:
-        sharing.apply(endpoint.gallery(i["resourceGroupName"], i["galleryName"], sub),
-                      {"operationType": "Add", "groups": groups})
+        sharing.apply(
+            endpoint.gallery(i["resourceGroupName"], i["galleryName"], sub), {"operationType": "Add", "groups": groups}
+        )
 
 
 def _published(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
@@ -133,14 +185,31 @@ def _published(endpoint: ArmEndpoint, i: dict, sub: str) -> None:
 
 
 # By the last part of a record's type (azure-native:compute:Gallery, pulumi-python:dynamic/gallery:GallerySharing).
-_SERVE = {"ResourceGroup": _group, "StorageAccount": _account, "BlobContainer": _container, "Gallery": _gallery,
-          "GalleryImage": _image, "GalleryImageVersion": _version, "RoleAssignment": _assignment,
-          "GallerySharing": _members, "GalleryCommunity": _published}
+_SERVE = {
+    "ResourceGroup": _group,
+    "StorageAccount": _account,
+    "BlobContainer": _container,
+    "Gallery": _gallery,
+    "GalleryImage": _image,
+    "GalleryImageVersion": _version,
+    "RoleAssignment": _assignment,
+    "GallerySharing": _members,
+    "GalleryCommunity": _published,
+}
 
 
-def serve_catalog(endpoint: ArmEndpoint, catalog, *, states: Optional[dict] = None,
-                  provisioning: Optional[dict] = None, skip: tuple = (), extra: tuple = (),
-                  progress: Optional[dict] = None, details: Optional[dict] = None, sub: str = SUBSCRIPTION) -> None:
+def serve_catalog(
+    endpoint: ArmEndpoint,
+    catalog,
+    *,
+    states: Optional[dict] = None,
+    provisioning: Optional[dict] = None,
+    skip: tuple = (),
+    extra: tuple = (),
+    progress: Optional[dict] = None,
+    details: Optional[dict] = None,
+    sub: str = SUBSCRIPTION,
+) -> None:
     """Serve `catalog` (a gallery.catalog.model.Catalog) as a deployment of it leaves Azure (its desired state,
     as `serve_plan` serves it), with the replication and provisioning states given.
 
@@ -152,8 +221,11 @@ def serve_catalog(endpoint: ArmEndpoint, catalog, *, states: Optional[dict] = No
     from gallery.desired.build import desired_state
 
     states, provisioning, progress, details = states or {}, provisioning or {}, progress or {}, details or {}
-    records = [r for r in desired_state(catalog).records()
-               if (r["inputs"].get("galleryImageName"), r["inputs"].get("galleryImageVersionName")) not in skip]
+    records = [
+        r
+        for r in desired_state(catalog).records()
+        if (r["inputs"].get("galleryImageName"), r["inputs"].get("galleryImageVersionName")) not in skip
+    ]
     serve_plan(endpoint, records, sub=sub)
     rg, gallery = catalog.resource_group, catalog.gallery.name
     for (image, version), regions in states.items():
@@ -162,14 +234,20 @@ def serve_catalog(endpoint: ArmEndpoint, catalog, *, states: Optional[dict] = No
         for entry in summary:
             name = "".join(entry["region"].split()).lower()
             state = regions.get(name, entry["state"])
-            entry.update(state=state, progress=progress.get((image, version), {}).get(
-                name, 100 if state == "Completed" else 0), details=details.get((image, version), {}).get(
-                name, "Replication job failed." if state == "Failed" else ""))
+            entry.update(
+                state=state,
+                progress=progress.get((image, version), {}).get(name, 100 if state == "Completed" else 0),
+                details=details.get((image, version), {}).get(
+                    name, "Replication job failed." if state == "Failed" else ""
+                ),
+            )
         body["replicationStatus"]["aggregatedState"] = aggregated(summary)
         body["provisioningState"] = {"InProgress": "Creating", "Failed": "Failed"}.get(
-            body["replicationStatus"]["aggregatedState"], "Succeeded")
+            body["replicationStatus"]["aggregatedState"], "Succeeded"
+        )
     for (image, version), state in provisioning.items():
         endpoint.versions[(key(sub, rg, gallery), image.lower(), version)]["properties"]["provisioningState"] = state
     for image, version in extra:
-        endpoint.add_version(rg, gallery, image, version, version_properties({catalog.location: 1}),
-                             location=catalog.location, sub=sub)
+        endpoint.add_version(
+            rg, gallery, image, version, version_properties({catalog.location: 1}), location=catalog.location, sub=sub
+        )

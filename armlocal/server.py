@@ -1,4 +1,5 @@
 """The HTTP server on 127.0.0.1: `ArmEndpoint` (its `url` and `state`) and `running_arm` for scripts and benches."""
+
 from __future__ import annotations
 
 import contextlib
@@ -43,11 +44,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         with state.lock:
             state.requests.append(Request(self.command, split.path, query, body, dict(self.headers)))
             if state.token and self.headers.get("Authorization") != f"Bearer {state.token}":
-                status, headers, out = 401, {}, error("AuthenticationFailed", "Authentication failed. The "
-                                                      "'Authorization' header is missing or invalid.")
+                status, headers, out = (
+                    401,
+                    {},
+                    error(
+                        "AuthenticationFailed",
+                        "Authentication failed. The 'Authorization' header is missing or invalid.",
+                    ),
+                )
             else:
-                status, headers, out = answer(state, self.command, split.path, query, body,
-                                              self.server.base)  # type: ignore[attr-defined]
+                status, headers, out = answer(state, self.command, split.path, query, body, self.server.base)  # type: ignore[attr-defined]
         data = json.dumps(out).encode() if out is not None else b""
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -4,6 +4,7 @@
 `fail_operations` says) and `Location` (the final GET, which returns the SharingUpdate body). What Azure
 refuses before it starts (an unknown operation, Add/Remove on a gallery that is not `Groups`...) is a 400.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -24,9 +25,11 @@ def start(state: ArmState, key: tuple, gallery: dict, body: Any, path: str, base
     state.operations[op_id] = {"key": key, "update": body, "polls": 0, "started": now()}
     location = gallery["location"].replace(" ", "").lower()
     sub = key[0]
-    headers = {"Azure-AsyncOperation": f"{base}/subscriptions/{sub}/providers/Microsoft.Compute/locations/"
-                                       f"{location}/capsOperations/{op_id}?api-version={API_VERSION}",
-               "Location": f"{base}{path}?api-version={API_VERSION}"}
+    headers = {
+        "Azure-AsyncOperation": f"{base}/subscriptions/{sub}/providers/Microsoft.Compute/locations/"
+        f"{location}/capsOperations/{op_id}?api-version={API_VERSION}",
+        "Location": f"{base}{path}?api-version={API_VERSION}",
+    }
     return 202, headers, body
 
 
@@ -75,15 +78,24 @@ def apply(gallery: dict, update: dict) -> None:
 def _refusal(kind: Optional[str], profile: dict, body: dict) -> Optional[dict]:
     """What Azure refuses before it starts the operation (modelled on its documented rules)."""
     if kind not in ("Add", "Remove", "Reset", "EnableCommunity"):
-        return error("InvalidParameter", f"The value '{kind}' of parameter 'sharingUpdate.operationType' is "
-                     "invalid. Allowed values: Add, Remove, Reset, EnableCommunity.")
+        return error(
+            "InvalidParameter",
+            f"The value '{kind}' of parameter 'sharingUpdate.operationType' is "
+            "invalid. Allowed values: Add, Remove, Reset, EnableCommunity.",
+        )
     if kind in ("Add", "Remove") and profile.get("permissions") != "Groups":
-        return error("OperationNotAllowed", f"Sharing operation '{kind}' is allowed only for a gallery whose "
-                     "sharing profile permissions are 'Groups'.")
+        return error(
+            "OperationNotAllowed",
+            f"Sharing operation '{kind}' is allowed only for a gallery whose sharing profile permissions are 'Groups'.",
+        )
     if kind in ("Add", "Remove") and not body.get("groups"):
         return error("InvalidParameter", "The parameter 'sharingUpdate.groups' is required.")
-    if kind == "EnableCommunity" and (profile.get("permissions") != "Community"
-                                      or "communityGalleryInfo" not in profile):
-        return error("OperationNotAllowed", "EnableCommunity is allowed only for a gallery whose sharing profile "
-                     "permissions are 'Community' and which has community gallery info.")
+    if kind == "EnableCommunity" and (
+        profile.get("permissions") != "Community" or "communityGalleryInfo" not in profile
+    ):
+        return error(
+            "OperationNotAllowed",
+            "EnableCommunity is allowed only for a gallery whose sharing profile "
+            "permissions are 'Community' and which has community gallery info.",
+        )
     return None

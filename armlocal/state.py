@@ -1,4 +1,5 @@
 """What the endpoint holds: the served resources, running share operations, injected faults, the request log."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -74,93 +75,191 @@ class ArmState:
 
     # -- building the served resources -------------------------------------------------------------------
 
-    def add_gallery(self, rg: str, name: str, *, location: str = "westeurope", sub: str = SUBSCRIPTION,
-                    sharing: str = "Private", community: Optional[dict] = None, enabled: bool = False,
-                    groups: Optional[list[dict]] = None, description: Optional[str] = None,
-                    soft_delete: bool = False) -> dict:
+    def add_gallery(
+        self,
+        rg: str,
+        name: str,
+        *,
+        location: str = "westeurope",
+        sub: str = SUBSCRIPTION,
+        sharing: str = "Private",
+        community: Optional[dict] = None,
+        enabled: bool = False,
+        groups: Optional[list[dict]] = None,
+        description: Optional[str] = None,
+        soft_delete: bool = False,
+    ) -> dict:
         """A gallery as Gallery_Get with $expand=SharingProfile/Groups returns it (a plain GET leaves out
         `sharingProfile.groups`, the members of a `Groups` gallery)."""
         profile: dict[str, Any] = {"permissions": sharing}
         if sharing == "Groups":
             profile["groups"] = groups or []
         if community is not None:
-            profile["communityGalleryInfo"] = {**community, "communityGalleryEnabled": enabled,
-                                               **({"publicNames": [public_name(community)]} if enabled else {})}
-        body = {"id": gallery_id(sub, rg, name), "name": name, "type": "Microsoft.Compute/galleries",
-                "location": location, "tags": {},
-                "properties": {"identifier": {"uniqueName": f"{sub}-{name.upper()}"}, "provisioningState": "Succeeded",
-                               "sharingProfile": profile, "softDeletePolicy": {"isSoftDeleteEnabled": soft_delete}}}
+            profile["communityGalleryInfo"] = {
+                **community,
+                "communityGalleryEnabled": enabled,
+                **({"publicNames": [public_name(community)]} if enabled else {}),
+            }
+        body = {
+            "id": gallery_id(sub, rg, name),
+            "name": name,
+            "type": "Microsoft.Compute/galleries",
+            "location": location,
+            "tags": {},
+            "properties": {
+                "identifier": {"uniqueName": f"{sub}-{name.upper()}"},
+                "provisioningState": "Succeeded",
+                "sharingProfile": profile,
+                "softDeletePolicy": {"isSoftDeleteEnabled": soft_delete},
+            },
+        }
         if description is not None:
             body["properties"]["description"] = description
         with self.lock:
             self.galleries[key(sub, rg, name)] = body
         return body
 
-    def add_image(self, rg: str, gallery: str, name: str, properties: dict, *, location: str = "westeurope",
-                  sub: str = SUBSCRIPTION, tags: Optional[dict] = None) -> dict:
+    def add_image(
+        self,
+        rg: str,
+        gallery: str,
+        name: str,
+        properties: dict,
+        *,
+        location: str = "westeurope",
+        sub: str = SUBSCRIPTION,
+        tags: Optional[dict] = None,
+    ) -> dict:
         """A definition as GalleryImage_Get returns it; `properties` as Azure writes them (osType, identifier...)."""
-        body = {"id": f"{gallery_id(sub, rg, gallery)}/images/{name}", "name": name,
-                "type": "Microsoft.Compute/galleries/images", "location": location, "tags": tags or {},
-                "properties": {"provisioningState": "Succeeded", **properties}}
+        body = {
+            "id": f"{gallery_id(sub, rg, gallery)}/images/{name}",
+            "name": name,
+            "type": "Microsoft.Compute/galleries/images",
+            "location": location,
+            "tags": tags or {},
+            "properties": {"provisioningState": "Succeeded", **properties},
+        }
         with self.lock:
             self.images[(key(sub, rg, gallery), name.lower())] = body
         return body
 
-    def add_version(self, rg: str, gallery: str, image: str, version: str, properties: dict, *,
-                    location: str = "westeurope", sub: str = SUBSCRIPTION, tags: Optional[dict] = None) -> dict:
+    def add_version(
+        self,
+        rg: str,
+        gallery: str,
+        image: str,
+        version: str,
+        properties: dict,
+        *,
+        location: str = "westeurope",
+        sub: str = SUBSCRIPTION,
+        tags: Optional[dict] = None,
+    ) -> dict:
         """A version as GalleryImageVersion_Get with $expand=ReplicationStatus returns it (lists leave
         `replicationStatus` out); see bodies.version_properties() for a realistic `properties`."""
-        body = {"id": f"{gallery_id(sub, rg, gallery)}/images/{image}/versions/{version}", "name": version,
-                "type": "Microsoft.Compute/galleries/images/versions", "location": location, "tags": tags or {},
-                "properties": properties}
+        body = {
+            "id": f"{gallery_id(sub, rg, gallery)}/images/{image}/versions/{version}",
+            "name": version,
+            "type": "Microsoft.Compute/galleries/images/versions",
+            "location": location,
+            "tags": tags or {},
+            "properties": properties,
+        }
         with self.lock:
             self.versions[(key(sub, rg, gallery), image.lower(), version)] = body
         return body
 
-    def add_group(self, rg: str, *, location: str = "westeurope", sub: str = SUBSCRIPTION,
-                  tags: Optional[dict] = None) -> dict:
+    def add_group(
+        self, rg: str, *, location: str = "westeurope", sub: str = SUBSCRIPTION, tags: Optional[dict] = None
+    ) -> dict:
         """A resource group as ResourceGroups_Get (2024-03-01) returns it."""
-        body = {"id": f"/subscriptions/{sub}/resourceGroups/{rg}", "name": rg,
-                "type": "Microsoft.Resources/resourceGroups", "location": location, "tags": tags or {},
-                "properties": {"provisioningState": "Succeeded"}}
+        body = {
+            "id": f"/subscriptions/{sub}/resourceGroups/{rg}",
+            "name": rg,
+            "type": "Microsoft.Resources/resourceGroups",
+            "location": location,
+            "tags": tags or {},
+            "properties": {"provisioningState": "Succeeded"},
+        }
         with self.lock:
             self.groups[(sub.lower(), rg.lower())] = body
         return body
 
-    def add_account(self, rg: str, name: str, *, location: str = "westeurope", sub: str = SUBSCRIPTION,
-                    sku: str = "Standard_LRS", kind: str = "StorageV2", tags: Optional[dict] = None,
-                    https_only: bool = True, tls: str = "TLS1_2", public_blobs: bool = False) -> dict:
+    def add_account(
+        self,
+        rg: str,
+        name: str,
+        *,
+        location: str = "westeurope",
+        sub: str = SUBSCRIPTION,
+        sku: str = "Standard_LRS",
+        kind: str = "StorageV2",
+        tags: Optional[dict] = None,
+        https_only: bool = True,
+        tls: str = "TLS1_2",
+        public_blobs: bool = False,
+    ) -> dict:
         """A storage account as StorageAccountGetProperties (2024-01-01) returns it."""
-        body = {"id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}",
-                "name": name, "type": "Microsoft.Storage/storageAccounts", "location": location, "kind": kind,
-                "sku": {"name": sku, "tier": sku.split("_")[0]}, "tags": tags or {},
-                "properties": {"provisioningState": "Succeeded", "supportsHttpsTrafficOnly": https_only,
-                               "minimumTlsVersion": tls, "allowBlobPublicAccess": public_blobs,
-                               "primaryLocation": location, "statusOfPrimary": "available",
-                               "creationTime": "2026-01-05T09:00:00.0000000Z",
-                               "primaryEndpoints": {"blob": f"https://{name}.blob.core.windows.net/"},
-                               "encryption": {"keySource": "Microsoft.Storage", "services": {
-                                   "blob": {"keyType": "Account", "enabled": True}}}}}
+        body = {
+            "id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}",
+            "name": name,
+            "type": "Microsoft.Storage/storageAccounts",
+            "location": location,
+            "kind": kind,
+            "sku": {"name": sku, "tier": sku.split("_")[0]},
+            "tags": tags or {},
+            "properties": {
+                "provisioningState": "Succeeded",
+                "supportsHttpsTrafficOnly": https_only,
+                "minimumTlsVersion": tls,
+                "allowBlobPublicAccess": public_blobs,
+                "primaryLocation": location,
+                "statusOfPrimary": "available",
+                "creationTime": "2026-01-05T09:00:00.0000000Z",
+                "primaryEndpoints": {"blob": f"https://{name}.blob.core.windows.net/"},
+                "encryption": {
+                    "keySource": "Microsoft.Storage",
+                    "services": {"blob": {"keyType": "Account", "enabled": True}},
+                },
+            },
+        }
         with self.lock:
             self.accounts[(sub.lower(), rg.lower(), name.lower())] = body
         return body
 
-    def add_container(self, rg: str, account: str, name: str, *, sub: str = SUBSCRIPTION,
-                      public_access: str = "None") -> dict:
+    def add_container(
+        self, rg: str, account: str, name: str, *, sub: str = SUBSCRIPTION, public_access: str = "None"
+    ) -> dict:
         """A blob container as BlobContainersList (2024-01-01) lists it."""
-        body = {"id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/"
-                      f"{account}/blobServices/default/containers/{name}",
-                "name": name, "type": "Microsoft.Storage/storageAccounts/blobServices/containers",
-                "etag": '"0x8D589847D51C7DE"',
-                "properties": {"publicAccess": public_access, "leaseStatus": "Unlocked", "leaseState": "Available",
-                               "lastModifiedTime": "2026-01-05T09:00:00Z", "hasImmutabilityPolicy": False,
-                               "hasLegalHold": False}}
+        body = {
+            "id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/"
+            f"{account}/blobServices/default/containers/{name}",
+            "name": name,
+            "type": "Microsoft.Storage/storageAccounts/blobServices/containers",
+            "etag": '"0x8D589847D51C7DE"',
+            "properties": {
+                "publicAccess": public_access,
+                "leaseStatus": "Unlocked",
+                "leaseState": "Available",
+                "lastModifiedTime": "2026-01-05T09:00:00Z",
+                "hasImmutabilityPolicy": False,
+                "hasLegalHold": False,
+            },
+        }
         with self.lock:
             self.containers[(sub.lower(), rg.lower(), account.lower(), name)] = body
         return body
 
-    def add_role_assignment(self, scope: str, name: str, role_definition_id: str, principal_id: str, *,
-                            principal_type: str = "User", **optional: str) -> dict:
+    def add_role_assignment(
+        self,
+        scope: str,
+        name: str,
+        role_definition_id: str,
+        principal_id: str,
+        *,
+        principal_type: str = "User",
+        **optional: str,
+    ) -> dict:
         """A role assignment as RoleAssignments_Get (Microsoft.Authorization 2022-04-01) returns it, at
         `{scope}/providers/Microsoft.Authorization/roleAssignments/{name}`. `principal_type` defaults to User, as
         azure-native's RoleAssignment does (Azure would look the principal up; this endpoint cannot);
@@ -169,27 +268,49 @@ class ArmState:
         if unknown:
             raise TypeError(f"a role assignment has no property {unknown}; it may have {list(ASSIGNMENT_OPTIONAL)}")
         scope = scope.rstrip("/")
-        properties = {"roleDefinitionId": role_definition_id, "principalId": principal_id,
-                      "principalType": principal_type, "scope": scope or "/",
-                      **{k: optional.get(k) for k in ASSIGNMENT_OPTIONAL},
-                      "createdOn": ASSIGNED_ON, "updatedOn": ASSIGNED_ON, "createdBy": None, "updatedBy": None}
-        body = {"id": f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
-                "type": "Microsoft.Authorization/roleAssignments", "name": name, "properties": properties}
+        properties = {
+            "roleDefinitionId": role_definition_id,
+            "principalId": principal_id,
+            "principalType": principal_type,
+            "scope": scope or "/",
+            **{k: optional.get(k) for k in ASSIGNMENT_OPTIONAL},
+            "createdOn": ASSIGNED_ON,
+            "updatedOn": ASSIGNED_ON,
+            "createdBy": None,
+            "updatedBy": None,
+        }
+        body = {
+            "id": f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+            "type": "Microsoft.Authorization/roleAssignments",
+            "name": name,
+            "properties": properties,
+        }
         with self.lock:
             self.role_assignments[(scope.lower(), name.lower())] = body
         return body
 
-    def replicate(self, rg: str, gallery: str, image: str, version: str, regions: dict, *, updating: bool = False,
-                  sub: str = SUBSCRIPTION) -> None:
+    def replicate(
+        self,
+        rg: str,
+        gallery: str,
+        image: str,
+        version: str,
+        regions: dict,
+        *,
+        updating: bool = False,
+        sub: str = SUBSCRIPTION,
+    ) -> None:
         """Start regions of a served version replicating: {region: armlocal.replication.Region} (progress, step per
         tick, fail_at, details). The version is Creating (Updating with `updating`) until none replicates."""
         from armlocal import replication
+
         replication.replicate(self, (key(sub, rg, gallery), image.lower(), version), regions, updating=updating)
 
     def tick(self, times: int = 1) -> None:
         """Time passes: each replicating region moves on by its step (Completed at 100, Failed at its fail_at);
         versions being deleted are gone."""
         from armlocal import replication
+
         replication.tick(self, times)
 
     def gallery(self, rg: str, name: str, sub: str = SUBSCRIPTION) -> dict:
@@ -200,8 +321,17 @@ class ArmState:
 
     # -- what Azure says of a version beyond its replication (issue 21) ---------------------------------------
 
-    def validate(self, rg: str, gallery: str, image: str, version: str, results: dict[str, str], *,
-                 sub: str = SUBSCRIPTION, **profile: str) -> dict:
+    def validate(
+        self,
+        rg: str,
+        gallery: str,
+        image: str,
+        version: str,
+        results: dict[str, str],
+        *,
+        sub: str = SUBSCRIPTION,
+        **profile: str,
+    ) -> dict:
         """Azure ran these validations ({type: Succeeded | Failed | Unknown}): the version's validationsProfile,
         served with `$expand=ValidationProfile` (bodies.validations_profile: etag, executed, version)."""
         body = validations_profile(results, **profile)
@@ -217,50 +347,113 @@ class ArmState:
             safety["reportedForPolicyViolation"] = True
             safety["policyViolations"] = list(violations) or [policy_violation()]
 
-    def soft_delete(self, rg: str, gallery: str, image: str, version: str, *, sub: str = SUBSCRIPTION,
-                    deleted: str = "2026-11-20T08:00:00.0000000+00:00") -> dict:
+    def soft_delete(
+        self,
+        rg: str,
+        gallery: str,
+        image: str,
+        version: str,
+        *,
+        sub: str = SUBSCRIPTION,
+        deleted: str = "2026-11-20T08:00:00.0000000+00:00",
+    ) -> dict:
         """Delete a served version as Azure does on a gallery with soft delete: it is no longer served, and the
         gallery lists it as a soft-deleted artifact (GallerySoftDeletedResource, 2024-03-03) until restored."""
         with self.lock:
             body = self.versions.pop((key(sub, rg, gallery), image.lower(), version), None)
-            return self.add_soft_deleted(rg, gallery, image, version, sub=sub, deleted=deleted,
-                                         location=body["location"] if body else "westeurope")
+            return self.add_soft_deleted(
+                rg,
+                gallery,
+                image,
+                version,
+                sub=sub,
+                deleted=deleted,
+                location=body["location"] if body else "westeurope",
+            )
 
-    def add_soft_deleted(self, rg: str, gallery: str, image: str, version: str, *, sub: str = SUBSCRIPTION,
-                         deleted: str = "2026-11-20T08:00:00.0000000+00:00", location: str = "westeurope") -> dict:
+    def add_soft_deleted(
+        self,
+        rg: str,
+        gallery: str,
+        image: str,
+        version: str,
+        *,
+        sub: str = SUBSCRIPTION,
+        deleted: str = "2026-11-20T08:00:00.0000000+00:00",
+        location: str = "westeurope",
+    ) -> dict:
         """A soft-deleted version as SoftDeletedResource_ListByArtifactName lists it."""
         base = gallery_id(sub, rg, gallery)
-        body = {"id": f"{base}/softDeletedArtifactTypes/Images/artifacts/{image}/versions/{version}", "name": version,
-                "type": "Microsoft.Compute/galleries/softDeletedArtifactTypes/artifacts/versions",
-                "location": DISPLAY.get(location, location), "tags": {},
-                "properties": {"resourceArmId": f"{base}/images/{image}/versions/{version}",
-                               "softDeletedArtifactType": "Images", "softDeletedTime": deleted}}
+        body = {
+            "id": f"{base}/softDeletedArtifactTypes/Images/artifacts/{image}/versions/{version}",
+            "name": version,
+            "type": "Microsoft.Compute/galleries/softDeletedArtifactTypes/artifacts/versions",
+            "location": DISPLAY.get(location, location),
+            "tags": {},
+            "properties": {
+                "resourceArmId": f"{base}/images/{image}/versions/{version}",
+                "softDeletedArtifactType": "Images",
+                "softDeletedTime": deleted,
+            },
+        }
         with self.lock:
             self.soft_deleted[(key(sub, rg, gallery), image.lower(), version)] = body
         return body
 
-    def add_machine(self, rg: str, name: str, image_reference: dict, *, scale_set: bool = False,
-                    sub: str = SUBSCRIPTION, location: str = "westeurope") -> dict:
+    def add_machine(
+        self,
+        rg: str,
+        name: str,
+        image_reference: dict,
+        *,
+        scale_set: bool = False,
+        sub: str = SUBSCRIPTION,
+        location: str = "westeurope",
+    ) -> dict:
         """A VM (or a scale set) as Azure Resource Graph's `resources` table holds it, with the image it was made
         from: `image_reference` as Azure writes it ({"id": a version or definition id, "exactVersion": ...},
         or {"sharedGalleryImageId": ...} / {"communityGalleryImageId": ...})."""
         kind = "virtualMachineScaleSets" if scale_set else "virtualMachines"
         storage = {"storageProfile": {"imageReference": image_reference}}
-        body = {"id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/{kind}/{name}",
-                "name": name, "type": f"microsoft.compute/{kind.lower()}", "location": location,
-                "resourceGroup": rg.lower(), "subscriptionId": sub, "tenantId": "22222222-3333-4444-5555-666666666666",
-                "properties": {"virtualMachineProfile": storage} if scale_set else storage}
+        body = {
+            "id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/{kind}/{name}",
+            "name": name,
+            "type": f"microsoft.compute/{kind.lower()}",
+            "location": location,
+            "resourceGroup": rg.lower(),
+            "subscriptionId": sub,
+            "tenantId": "22222222-3333-4444-5555-666666666666",
+            "properties": {"virtualMachineProfile": storage} if scale_set else storage,
+        }
         with self.lock:
             self.machines[body["id"].lower()] = body
         return body
 
     # -- what a test arranges and reads back -------------------------------------------------------------
 
-    def fail(self, method: str, path_pattern: str, status: int, code: str, message: str = "", *, times: int = 1,
-             retry_after: Optional[int] = None) -> None:
+    def fail(
+        self,
+        method: str,
+        path_pattern: str,
+        status: int,
+        code: str,
+        message: str = "",
+        *,
+        times: int = 1,
+        retry_after: Optional[int] = None,
+    ) -> None:
         """The next `times` requests of `method` whose path matches `path_pattern` (a regex) get this error."""
-        self.faults.append(Fault(method.upper(), re.compile(path_pattern, re.IGNORECASE), status, code,
-                                 message or f"{code} (injected by the test)", times, retry_after))
+        self.faults.append(
+            Fault(
+                method.upper(),
+                re.compile(path_pattern, re.IGNORECASE),
+                status,
+                code,
+                message or f"{code} (injected by the test)",
+                times,
+                retry_after,
+            )
+        )
 
     def calls(self, method: Optional[str] = None, contains: str = "") -> list[Request]:
         return [r for r in self.requests if (method is None or r.method == method) and contains in r.path]

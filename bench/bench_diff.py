@@ -15,6 +15,7 @@ Baseline: validating both sides (`load_catalog` twice), which the diff has to do
   compare the catalogs, plan what the change reaches on both sides and compare the plans): target
   (issue 10) within 3x of the baseline, so a PR check costs in proportion to the change.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,11 @@ def main() -> int:
         base_path, head_path = pathlib.Path(tmp) / "base.yaml", pathlib.Path(tmp) / "head.yaml"
         base_path.write_text(generate(a.versions))
         text = generate(a.versions)
-        head_path.write_text(text.replace("\n  replicas: 1\n", "\n  replicas: 2\n", 1) if a.default
-                             else generate(a.versions, tweak=a.changed))
+        head_path.write_text(
+            text.replace("\n  replicas: 1\n", "\n  replicas: 2\n", 1)
+            if a.default
+            else generate(a.versions, tweak=a.changed)
+        )
         validate, compare, whole = [], [], []
         for _ in range(a.repeat):
             t0 = time.perf_counter()
@@ -64,18 +68,28 @@ def main() -> int:
             report, _ = build_report(str(base_path), str(head_path), stack="dev", today=dt.date(2026, 11, 21))
             whole.append(time.perf_counter() - t0)
     # generate() gives both catalogs the same images and versions (tweak changes values, not counts).
-    changed = sum(1 for i, j in zip(base.images, head.images, strict=True)
-                  for v, w in zip(i.versions, j.versions, strict=True) if v != w)
-    print(f"catalogs: {a.versions} versions each, {changed} versions differ ({changed / a.versions:.1%}), "
-          f"{len(findings)} findings, {len(report.resources or ())} resource changes")
+    changed = sum(
+        1
+        for i, j in zip(base.images, head.images, strict=True)
+        for v, w in zip(i.versions, j.versions, strict=True)
+        if v != w
+    )
+    print(
+        f"catalogs: {a.versions} versions each, {changed} versions differ ({changed / a.versions:.1%}), "
+        f"{len(findings)} findings, {len(report.resources or ())} resource changes"
+    )
     print(f"baseline  validate both sides:           best {min(validate):.2f} s")
     ok = True
-    for label, times, target in (("catalog-level diff", compare, TARGET_CATALOG),
-                                  ("whole diff (both levels)", whole, TARGET_DEFAULT if a.default else TARGET_WHOLE)):
+    for label, times, target in (
+        ("catalog-level diff", compare, TARGET_CATALOG),
+        ("whole diff (both levels)", whole, TARGET_DEFAULT if a.default else TARGET_WHOLE),
+    ):
         ratio = min(times) / min(validate)
         ok &= ratio <= target
-        print(f"ours      {label + ':':<30} best {min(times):.3f} s = {ratio:.3f}x the baseline "
-              f"(target <= {target:.1f}x): {'OK' if ratio <= target else 'OVER'}")
+        print(
+            f"ours      {label + ':':<30} best {min(times):.3f} s = {ratio:.3f}x the baseline "
+            f"(target <= {target:.1f}x): {'OK' if ratio <= target else 'OVER'}"
+        )
     return 0 if ok else 1
 
 

@@ -10,6 +10,7 @@ waited: what reading them one after another would cost at least. Target (issue 1
 The endpoint runs in a process of its own, as ARM would: served in-process, its own CPU (JSON, HTTP) would
 compete with discovery's for the interpreter lock and be counted as discovery's time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,12 @@ def serve(arm, definitions: int, versions: int) -> None:
     for d in range(definitions):
         os_type = "Linux" if d % 2 else "Windows"
         name = f"{os_type.lower()}-image-{d:03d}"
-        arm.add_image(RG, GALLERY, name, image_properties(os_type, "Contoso", f"offer-{d:03d}", "sku",
-                                                         features=features("TrustedLaunchSupported")))
+        arm.add_image(
+            RG,
+            GALLERY,
+            name,
+            image_properties(os_type, "Contoso", f"offer-{d:03d}", "sku", features=features("TrustedLaunchSupported")),
+        )
         for v in range(versions):
             day = f"2026-{1 + v % 12:02d}-{1 + d % 28:02d}"
             os_disk = vhd(account["id"], ACCOUNT, f"{os_type.lower()}-vhds", f"{name}-os-{day}.vhd", "ReadWrite")
@@ -98,12 +103,16 @@ def main() -> int:
     whole, read, requests, in_flight, result = min(runs, key=lambda r: r[0])
     sequential = requests * a.delay
     versions = sum(len(i.versions) for i in result.catalog.images)
-    print(f"gallery: {len(result.catalog.images)} definitions, {versions} versions; {requests} requests, "
-          f"{a.delay * 1000:.0f} ms each, at most {in_flight} in flight (--workers {a.workers})")
+    print(
+        f"gallery: {len(result.catalog.images)} definitions, {versions} versions; {requests} requests, "
+        f"{a.delay * 1000:.0f} ms each, at most {in_flight} in flight (--workers {a.workers})"
+    )
     print(f"baseline  sequential sum ({requests} x {a.delay:.3f} s):   {sequential:.2f} s")
     print(f"reads     (best of {a.repeat}):                     {read:.2f} s  ({read / sequential:.3f}x)")
-    print(f"discover  reads + catalog + validation + import: {whole:.2f} s  ({whole / sequential:.3f}x, "
-          f"target <= {TARGET}x)")
+    print(
+        f"discover  reads + catalog + validation + import: {whole:.2f} s  ({whole / sequential:.3f}x, "
+        f"target <= {TARGET}x)"
+    )
     print("all runs (s): " + " / ".join(f"{r[0]:.2f}" for r in runs))
     if whole / sequential > TARGET:
         print(f"MISSED: {whole / sequential:.3f}x > {TARGET}x")

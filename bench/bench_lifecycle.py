@@ -9,6 +9,7 @@ Both sides load the same file through the one loader; the lifecycle side then ru
 --apply also times the in-place edit of every action (ruamel.yaml round trip, validation, atomic write):
 reported, not part of the target.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -12,6 +12,7 @@ For each size, a synthetic catalog (bench/gencatalog.py) is planned in a fresh p
 Wall time and peak RSS (ru_maxrss) of each process are compared, best of --repeat alternating runs.
 Target (issue 7): ours within 1.15x of the floor in time and peak memory at 2,000 versions, and both growing linearly.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,12 +61,15 @@ def floor_program(records: list[dict]):
             opts = pulumi.ResourceOptions(
                 parent=by_name.get(rec["parent"]),
                 depends_on=[by_name[d] for d in rec["dependsOn"] if d in by_name],
-                protect=rec["protect"], retain_on_delete=rec["retainOnDelete"],
-                custom_timeouts=pulumi.CustomTimeouts(**rec["customTimeouts"]) if rec["customTimeouts"] else None)
+                protect=rec["protect"],
+                retain_on_delete=rec["retainOnDelete"],
+                custom_timeouts=pulumi.CustomTimeouts(**rec["customTimeouts"]) if rec["customTimeouts"] else None,
+            )
             if not rec["type"].startswith("azure-native:"):
                 by_name[rec["name"]] = pulumi.ComponentResource(rec["type"], rec["name"], None, opts)
                 continue
             by_name[rec["name"]] = _class_of(rec["type"])(rec["name"], **_snake_keys(rec["inputs"]), opts=opts)
+
     return program
 
 
@@ -140,8 +144,7 @@ def _in_declaration_order(records: list[dict]) -> list[dict]:
 
 
 def _measure(mode: str, path: str, out: str) -> dict:
-    r = subprocess.run([sys.executable, __file__, "--child", mode, path, out], capture_output=True, text=True,
-                       cwd=ROOT)
+    r = subprocess.run([sys.executable, __file__, "--child", mode, path, out], capture_output=True, text=True, cwd=ROOT)
     if r.returncode:
         raise SystemExit(f"{mode} failed:\n{r.stderr}")
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -160,8 +163,10 @@ def main() -> int:
     from gencatalog import generate
 
     ok = True
-    print(f"{'versions':>8} {'resources':>9} {'ours s':>8} {'floor s':>8} {'time x':>7} "
-          f"{'ours MiB':>9} {'floor MiB':>9} {'mem x':>6} {'ms/resource':>11} {'chain':>5} {'bad waits':>9}")
+    print(
+        f"{'versions':>8} {'resources':>9} {'ours s':>8} {'floor s':>8} {'time x':>7} "
+        f"{'ours MiB':>9} {'floor MiB':>9} {'mem x':>6} {'ms/resource':>11} {'chain':>5} {'bad waits':>9}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for size in [int(s) for s in a.sizes.split(",")]:
             cat = pathlib.Path(tmp) / f"c{size}.yaml"
@@ -171,20 +176,30 @@ def main() -> int:
             for _ in range(a.repeat):  # alternate, so a busy moment of the machine hits both sides
                 ours_runs.append(_measure("ours", str(cat), str(recs)))
                 floor_runs.append(_measure("floor", str(recs), "-"))
-            ours = dict(ours_runs[0], seconds=min(r["seconds"] for r in ours_runs),
-                        peak_mib=min(r["peak_mib"] for r in ours_runs))
-            floor = dict(floor_runs[0], seconds=min(r["seconds"] for r in floor_runs),
-                         peak_mib=min(r["peak_mib"] for r in floor_runs))
+            ours = dict(
+                ours_runs[0],
+                seconds=min(r["seconds"] for r in ours_runs),
+                peak_mib=min(r["peak_mib"] for r in ours_runs),
+            )
+            floor = dict(
+                floor_runs[0],
+                seconds=min(r["seconds"] for r in floor_runs),
+                peak_mib=min(r["peak_mib"] for r in floor_runs),
+            )
             tx, mx = ours["seconds"] / floor["seconds"], ours["peak_mib"] / floor["peak_mib"]
-            print(f"{size:>8} {ours['resources']:>9} {ours['seconds']:>8.1f} {floor['seconds']:>8.1f} {tx:>6.2f}x "
-                  f"{ours['peak_mib']:>9.0f} {floor['peak_mib']:>9.0f} {mx:>5.2f}x "
-                  f"{1000 * ours['seconds'] / ours['resources']:>11.1f} {ours['chain']:>5} {ours['version_waits']:>9}")
+            print(
+                f"{size:>8} {ours['resources']:>9} {ours['seconds']:>8.1f} {floor['seconds']:>8.1f} {tx:>6.2f}x "
+                f"{ours['peak_mib']:>9.0f} {floor['peak_mib']:>9.0f} {mx:>5.2f}x "
+                f"{1000 * ours['seconds'] / ours['resources']:>11.1f} {ours['chain']:>5} {ours['version_waits']:>9}"
+            )
             ok = ok and ours["chain"] <= 4 and ours["version_waits"] == 0
             if size == 2000:
                 ok = ok and tx <= TARGET and mx <= TARGET
-    print(f"targets: at 2,000 versions time and peak memory <= {TARGET}x the floor; at every size the longest "
-          f"dependsOn chain <= 4 and no version waits for another version or an unrelated definition: "
-          f"{'OK' if ok else 'MISSED'}")
+    print(
+        f"targets: at 2,000 versions time and peak memory <= {TARGET}x the floor; at every size the longest "
+        f"dependsOn chain <= 4 and no version waits for another version or an unrelated definition: "
+        f"{'OK' if ok else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 

@@ -15,6 +15,7 @@ component included) and the bytes of its plan document (`gallery plan --format j
 checkpoint rewrites at every step. Targets (issue 20): no stack above 1,500 resources; all shards planned within
 0.6x of the one-stack time; memory per process within 1/5 of the one-stack process's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,11 +38,13 @@ def sharded_text(text: str, definitions: int, shards: int) -> str:
     """`text` with shards that split its definitions (named <kind>-app<NNNN>) into `shards` runs of numbers."""
     width = -(-definitions // shards)
     if (definitions, shards) == (1000, 10):  # the issue's case, by pattern: app0000-0099, app0100-0199, ...
-        lines = [f"  - name: part{k}\n    match: \"*-app0{k}??\"" for k in range(shards)]
+        lines = [f'  - name: part{k}\n    match: "*-app0{k}??"' for k in range(shards)]
     else:  # any other split: explicit names
         names = [f"{'win' if d % 3 == 2 else 'linux'}-app{d:04d}" for d in range(definitions)]
-        lines = [f"  - name: part{k}\n    definitions: [{', '.join(names[k * width:(k + 1) * width])}]"
-                 for k in range(shards)]
+        lines = [
+            f"  - name: part{k}\n    definitions: [{', '.join(names[k * width : (k + 1) * width])}]"
+            for k in range(shards)
+        ]
     return text + "shards:\n" + "\n".join(lines) + "\n"
 
 
@@ -55,23 +58,37 @@ def _child(mode: str, path: str, jobs: int) -> None:
     loaded = time.perf_counter() - t0
     if mode == "single":
         from gallery.plan.run import plan_catalog
+
         plans = [plan_catalog(catalog)]
     else:
         from gallery.plan.stacks import plan_stacks
+
         plans = plan_stacks(catalog, parts(catalog, "dev"), {}, jobs=jobs)
     seconds = time.perf_counter() - t0
-    stacks = [{"stack": p.stack, "resources": len(p.resources),
-               "bytes": len(json.dumps(p.document(), indent=2).encode())} for p in plans]
+    stacks = [
+        {"stack": p.stack, "resources": len(p.resources), "bytes": len(json.dumps(p.document(), indent=2).encode())}
+        for p in plans
+    ]
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"seconds": seconds, "load": loaded, "stacks": stacks, "self_mib": me.ru_maxrss / 1024,
-                      "children_mib": children.ru_maxrss / 1024,
-                      "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
-                      "loadavg": os.getloadavg()[0]}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "load": loaded,
+                "stacks": stacks,
+                "self_mib": me.ru_maxrss / 1024,
+                "children_mib": children.ru_maxrss / 1024,
+                "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
+                "loadavg": os.getloadavg()[0],
+            }
+        )
+    )
 
 
 def _measure(mode: str, path: pathlib.Path, jobs: int) -> dict:
-    r = subprocess.run([sys.executable, __file__, "--child", mode, str(path), str(jobs)], capture_output=True,
-                       text=True, cwd=ROOT)
+    r = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(path), str(jobs)], capture_output=True, text=True, cwd=ROOT
+    )
     if r.returncode:
         raise SystemExit(f"{mode} failed:\n{r.stderr}")
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -109,22 +126,34 @@ def main() -> int:
     ratio = sharded["seconds"] / single["seconds"]
     worst_process = max(sharded["self_mib"], sharded["children_mib"])
     memory = worst_process / single["self_mib"]
-    print(f"catalog: {a.versions:,} versions, {definitions:,} definitions; sharded: {a.shards} shards + the main "
-          f"stack, --jobs {a.jobs}; best of {a.repeat}")
+    print(
+        f"catalog: {a.versions:,} versions, {definitions:,} definitions; sharded: {a.shards} shards + the main "
+        f"stack, --jobs {a.jobs}; best of {a.repeat}"
+    )
     print(f"{'':<34} {'one stack':>12} {'sharded':>12}")
-    print(f"{'wall time (load + plan), s':<34} {single['seconds']:>12.1f} {sharded['seconds']:>12.1f}   "
-          f"ratio {ratio:.2f}x (target <= {TIME_TARGET}x)")
+    print(
+        f"{'wall time (load + plan), s':<34} {single['seconds']:>12.1f} {sharded['seconds']:>12.1f}   "
+        f"ratio {ratio:.2f}x (target <= {TIME_TARGET}x)"
+    )
     print(f"{'of which load and validate, s':<34} {single['load']:>12.1f} {sharded['load']:>12.1f}")
-    print(f"{'CPU, s (every process)':<34} {single['cpu']:>12.1f} {sharded['cpu']:>12.1f}   "
-          f"CPU / wall: {single['cpu'] / single['seconds']:.2f} and {sharded['cpu'] / sharded['seconds']:.2f} "
-          f"of {os.cpu_count()} cores")
-    print(f"{'load average at the end (1 min)':<34} {single['loadavg']:>12.2f} {sharded['loadavg']:>12.2f}   "
-          "(other work on the machine slows the side that uses both cores more)")
+    print(
+        f"{'CPU, s (every process)':<34} {single['cpu']:>12.1f} {sharded['cpu']:>12.1f}   "
+        f"CPU / wall: {single['cpu'] / single['seconds']:.2f} and {sharded['cpu'] / sharded['seconds']:.2f} "
+        f"of {os.cpu_count()} cores"
+    )
+    print(
+        f"{'load average at the end (1 min)':<34} {single['loadavg']:>12.2f} {sharded['loadavg']:>12.2f}   "
+        "(other work on the machine slows the side that uses both cores more)"
+    )
     print(f"{'peak RSS, coordinating process MiB':<34} {single['self_mib']:>12.0f} {sharded['self_mib']:>12.0f}")
-    print(f"{'peak RSS, largest stack process MiB':<34} {single['self_mib']:>12.0f} {sharded['children_mib']:>12.0f}   "
-          f"ratio {memory:.2f} (target <= {MEMORY_TARGET:.2f})")
-    print(f"{'largest stack: resources':<34} {one['resources']:>12,} {largest['resources']:>12,}   "
-          f"({largest['stack']}; target <= {MAX_RESOURCES:,})")
+    print(
+        f"{'peak RSS, largest stack process MiB':<34} {single['self_mib']:>12.0f} {sharded['children_mib']:>12.0f}   "
+        f"ratio {memory:.2f} (target <= {MEMORY_TARGET:.2f})"
+    )
+    print(
+        f"{'largest stack: resources':<34} {one['resources']:>12,} {largest['resources']:>12,}   "
+        f"({largest['stack']}; target <= {MAX_RESOURCES:,})"
+    )
     print(f"{'largest stack: plan bytes':<34} {one['bytes']:>12,} {biggest['bytes']:>12,}   ({biggest['stack']})")
     print("stacks: " + ", ".join(f"{s['stack']} {s['resources']:,}" for s in sharded["stacks"]))
     ok = largest["resources"] <= MAX_RESOURCES and ratio <= TIME_TARGET and memory <= MEMORY_TARGET

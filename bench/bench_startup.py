@@ -8,6 +8,7 @@ the Pulumi SDK is among them, the summed import time and the whole process's wal
 With --baseline, the same for another checkout of the project (e.g. `git worktree add /tmp/base <rev>`), and
 the ratio. Target (issue 25): no command but `plan` loads Pulumi.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,9 @@ def measure(checkout: pathlib.Path, argv: list[str], repeat: int) -> tuple[int, 
     best_wall, best_imports, modules, pulumi = float("inf"), float("inf"), 0, False
     for _ in range(repeat):
         t0 = time.perf_counter()
-        r = subprocess.run([sys.executable, "-X", "importtime", "-m", "gallery", *argv], cwd=checkout,
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "gallery", *argv], cwd=checkout, capture_output=True, text=True
+        )
         wall = time.perf_counter() - t0
         rows = [line.split("|") for line in r.stderr.splitlines() if line.startswith("import time:")][1:]
         names = [row[2].strip() for row in rows]
@@ -49,12 +51,16 @@ def main() -> int:
     for label, argv in COMMANDS:
         mods, pulumi, imports, wall = measure(ROOT, argv, a.repeat)
         ok &= not pulumi
-        line = (f"{label:<16} {mods:>5} modules, Pulumi {'loaded' if pulumi else 'not loaded'}, "
-                f"imports {imports:.3f} s, process {wall:.3f} s")
+        line = (
+            f"{label:<16} {mods:>5} modules, Pulumi {'loaded' if pulumi else 'not loaded'}, "
+            f"imports {imports:.3f} s, process {wall:.3f} s"
+        )
         if a.baseline:
             bmods, bpulumi, bimports, bwall = measure(a.baseline, argv, a.repeat)
-            line += f" | baseline {bmods} modules, Pulumi {'loaded' if bpulumi else 'not loaded'}, " \
-                    f"process {bwall:.3f} s: {wall / bwall:.2f}x"
+            line += (
+                f" | baseline {bmods} modules, Pulumi {'loaded' if bpulumi else 'not loaded'}, "
+                f"process {bwall:.3f} s: {wall / bwall:.2f}x"
+            )
         print(line)
     return 0 if ok else 1
 

@@ -7,6 +7,7 @@ The endpoint is armlocal/ (the local ARM endpoint the tests use too), serving th
 it; every request waits --delay seconds before it is answered, like a distant ARM. The baseline (issue 13) is reading
 the versions one after another: versions x delay. Target: the wall time at most 1/10 of that.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,10 @@ def main() -> int:
     baseline = versions * a.delay
     ratio = wall / baseline
     print(f"catalog: {versions} versions in {len(catalog.images)} definitions; endpoint delay {a.delay * 1000:.0f} ms")
-    print(f"requests: {requests} (1 gallery, 1 definition list, {len(catalog.images)} version lists, {versions} "
-          "version reads; states, drift and latest per region judged from them)")
+    print(
+        f"requests: {requests} (1 gallery, 1 definition list, {len(catalog.images)} version lists, {versions} "
+        "version reads; states, drift and latest per region judged from them)"
+    )
     print(f"baseline one by one: {versions} x {a.delay:.2f} s = {baseline:.1f} s")
     print(f"ours ({a.workers} parallel reads): {wall:.1f} s")
     print(f"ratio  {ratio:.3f} of the baseline (target <= {TARGET}): {'OK' if ratio <= TARGET else 'OVER'}")

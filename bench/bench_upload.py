@@ -9,6 +9,7 @@ bytes sent within 5% of the non-zero data, wall time at most a fifth of the plai
 and no slower than the plain upload (dense); it exits 1 when a target is missed. Files go to a
 temporary directory and are deleted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -117,21 +118,31 @@ def main() -> None:
                     ours.append(run(cs, path, f"ours-{density}-{i}", plain=False))
                     plain.append(run(cs, path, f"plain-{density}-{i}", plain=True))
                 (ours_t, ours_b), (plain_t, plain_b) = min(ours), min(plain)
-                print(f"{label}: ours {[round(t, 2) for t, _ in ours]} s, plain {[round(t, 2) for t, _ in plain]} s",
-                      flush=True)
+                print(
+                    f"{label}: ours {[round(t, 2) for t, _ in ours]} s, plain {[round(t, 2) for t, _ in plain]} s",
+                    flush=True,
+                )
                 rows.append((label, nonzero, ours_b, ours_t, plain_b, plain_t))
                 path.unlink()
     print(f"{args.size_gib:g} GiB fixed VHD into Azurite; bytes = request bodies sent\n")
-    print(f"{'file':<14}{'non-zero MiB':>13}{'ours MiB':>10}{'sent/data':>10}{'ours s':>9}"
-          f"{'plain MiB':>11}{'plain s':>9}{'time ratio':>11}")
+    print(
+        f"{'file':<14}{'non-zero MiB':>13}{'ours MiB':>10}{'sent/data':>10}{'ours s':>9}"
+        f"{'plain MiB':>11}{'plain s':>9}{'time ratio':>11}"
+    )
     for label, nonzero, ours_b, ours_t, plain_b, plain_t in rows:
-        print(f"{label:<14}{nonzero / MIB:>13.1f}{ours_b / MIB:>10.1f}{ours_b / nonzero:>10.3f}{ours_t:>9.2f}"
-              f"{plain_b / MIB:>11.1f}{plain_t:>9.2f}{ours_t / plain_t:>11.3f}")
+        print(
+            f"{label:<14}{nonzero / MIB:>13.1f}{ours_b / MIB:>10.1f}{ours_b / nonzero:>10.3f}{ours_t:>9.2f}"
+            f"{plain_b / MIB:>11.1f}{plain_t:>9.2f}{ours_t / plain_t:>11.3f}"
+        )
     (_, s_data, s_sent, s_t, _, s_plain), (_, _, _, d_t, _, d_plain) = rows
-    targets = [(f"sparse: bytes sent within 5% of the non-zero data ({s_sent / s_data:.3f})",
-                abs(s_sent / s_data - 1) <= 0.05),
-               (f"sparse: wall time at most 1/5 of the plain upload ({s_t / s_plain:.3f})", s_t / s_plain <= 0.2),
-               (f"dense: no slower than the plain upload ({d_t / d_plain:.3f})", d_t <= d_plain)]
+    targets = [
+        (
+            f"sparse: bytes sent within 5% of the non-zero data ({s_sent / s_data:.3f})",
+            abs(s_sent / s_data - 1) <= 0.05,
+        ),
+        (f"sparse: wall time at most 1/5 of the plain upload ({s_t / s_plain:.3f})", s_t / s_plain <= 0.2),
+        (f"dense: no slower than the plain upload ({d_t / d_plain:.3f})", d_t <= d_plain),
+    ]
     print()
     for text, ok in targets:
         print(f"{'ok  ' if ok else 'MISS'} {text}")

@@ -8,6 +8,7 @@ tracking, no schema, no rules, no model. Target (issue 7): the whole validation 
 Both are timed in this process, alternately, best of --repeat; the first validation (which also
 compiles the schema) is reported too.
 """
+
 from __future__ import annotations
 
 import argparse

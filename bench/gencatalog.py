@@ -6,6 +6,7 @@ sources mixed, in the style a platform team writes by hand (block style, one key
 
 Also importable: `generate(versions, per_definition, regions, seed) -> str`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,41 +14,68 @@ import datetime as dt
 import random
 import sys
 
-REGIONS = ["westeurope", "northeurope", "francecentral", "germanywestcentral", "swedencentral", "uksouth",
-           "eastus", "eastus2", "westus2", "centralus"]
+REGIONS = [
+    "westeurope",
+    "northeurope",
+    "francecentral",
+    "germanywestcentral",
+    "swedencentral",
+    "uksouth",
+    "eastus",
+    "eastus2",
+    "westus2",
+    "centralus",
+]
 
 
-def generate(versions: int, per_definition: int = 10, regions: int = 3, seed: int = 1,
-             tweak: float = 0.0) -> str:
+def generate(versions: int, per_definition: int = 10, regions: int = 3, seed: int = 1, tweak: float = 0.0) -> str:
     """A catalog with `versions` versions in ceil(versions / per_definition) definitions.
 
     `tweak` (0..1) changes that fraction of versions (replicas, regions, exclusion), for diff benchmarks.
     """
     rnd = random.Random(seed)
     change = random.Random(seed + 1000)
-    out = ["resourceGroup: rg-images-{stack}", "location: westeurope", "storage:", "  account: stbench{stack}001",
-           "gallery:", "  name: gal_bench_{stack}", "replication:",
-           f"  regions: [{', '.join(REGIONS[:regions])}]", "  replicas: 1", "images:"]
+    out = [
+        "resourceGroup: rg-images-{stack}",
+        "location: westeurope",
+        "storage:",
+        "  account: stbench{stack}001",
+        "gallery:",
+        "  name: gal_bench_{stack}",
+        "replication:",
+        f"  regions: [{', '.join(REGIONS[:regions])}]",
+        "  replicas: 1",
+        "images:",
+    ]
     definitions = -(-versions // per_definition)
     made = 0
     for d in range(definitions):
         windows = d % 3 == 2
         name = f"{'win' if windows else 'linux'}-app{d:04d}"
-        out += [f"  - name: {name}", f"    osType: {'Windows' if windows else 'Linux'}", "    osState: Generalized",
-                "    hyperVGeneration: V2", "    securityType: TrustedLaunchSupported",
-                f"    identifier: {{publisher: Bench, offer: app{d:04d}, sku: \"{'win' if windows else 'lnx'}\"}}",
-                f"    description: Synthetic definition {d}", "    versions:"]
+        out += [
+            f"  - name: {name}",
+            f"    osType: {'Windows' if windows else 'Linux'}",
+            "    osState: Generalized",
+            "    hyperVGeneration: V2",
+            "    securityType: TrustedLaunchSupported",
+            f'    identifier: {{publisher: Bench, offer: app{d:04d}, sku: "{"win" if windows else "lnx"}"}}',
+            f"    description: Synthetic definition {d}",
+            "    versions:",
+        ]
         day = dt.date(2025, 1, 1)
         for v in range(min(per_definition, versions - made)):
             day += dt.timedelta(days=rnd.randint(1, 3))
             tweaked = change.random() < tweak
             out += [f"      - version: 1.{v}.0", "        source:"]
             if windows:
-                out.append("          managedImage: /subscriptions/00000000-0000-0000-0000-000000000000/"
-                           f"resourceGroups/rg-packer/providers/Microsoft.Compute/images/{name}-{day.isoformat()}")
+                out.append(
+                    "          managedImage: /subscriptions/00000000-0000-0000-0000-000000000000/"
+                    f"resourceGroups/rg-packer/providers/Microsoft.Compute/images/{name}-{day.isoformat()}"
+                )
             elif v % 4 == 0:
-                out.append(f"          vhd: {{captured: {day.isoformat()}, "
-                           "dataDisks: [{lun: 0, caching: ReadOnly}]}")
+                out.append(
+                    f"          vhd: {{captured: {day.isoformat()}, dataDisks: [{{lun: 0, caching: ReadOnly}}]}}"
+                )
             else:
                 out.append(f"          vhd: {{captured: {day.isoformat()}}}")
             if tweaked:

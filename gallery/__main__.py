@@ -3,6 +3,7 @@
 SIGINT and SIGTERM are handled before anything else loads (gallery.interrupts), so a signal at any moment,
 while the command line itself loads included, ends the process with one line and 128 + the signal's number.
 """
+
 from gallery import interrupts
 
 
@@ -10,6 +11,7 @@ def main() -> None:
     try:
         interrupts.install()
         from gallery.cli.entry import main as run_command
+
         code = run_command()
     except KeyboardInterrupt as exc:  # while the command line loads, before its own handler is in place
         code = interrupts.report(exc)

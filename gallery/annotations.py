@@ -2,13 +2,15 @@
 
 Both the catalog's problems and the review diff's findings annotate pull requests through here.
 """
+
 from __future__ import annotations
 
 from typing import Optional
 
 
-def annotation(level: str, message: str, *, file: str, line: int = 0, column: int = 0,
-               title: Optional[str] = None) -> str:
+def annotation(
+    level: str, message: str, *, file: str, line: int = 0, column: int = 0, title: Optional[str] = None
+) -> str:
     """One workflow command; `level` is error, warning or notice. Line and column only when known."""
     props = [f"file={_prop(file)}"]
     if line:

@@ -1,4 +1,5 @@
 """One error type for everything a user can fix, and the table of exit codes that go with it."""
+
 from __future__ import annotations
 
 import re
@@ -24,11 +25,21 @@ class Exit(IntEnum):
         return member
 
     OK = 0, "done: valid, nothing blocking, written or uploaded"
-    USER = 1, ("the input is wrong (a catalog, a file, an argument), or Azure refused or cannot be reached: "
-               "the message says what to fix")
-    ATTENTION = 2, ("done, but the result must stop a pipeline: blocking diff findings, a version failed, "
-                    "missing or differing from the catalog (status), a version not ready to promote, or a discovery "
-                    "Azure let read only in part")
+    USER = (
+        1,
+        (
+            "the input is wrong (a catalog, a file, an argument), or Azure refused or cannot be reached: "
+            "the message says what to fix"
+        ),
+    )
+    ATTENTION = (
+        2,
+        (
+            "done, but the result must stop a pipeline: blocking diff findings, a version failed, "
+            "missing or differing from the catalog (status), a version not ready to promote, or a discovery "
+            "Azure let read only in part"
+        ),
+    )
     BUG = 3, "an internal error: a bug in the gallery tool, not in your input (please report it)"
     INTERRUPTED = 130, "interrupted (Ctrl-C; 128 + SIGINT, as shells report it): one line, no trace"
     TERMINATED = 143, "terminated (SIGTERM, what a CI timeout or `kill` sends; 128 + SIGTERM): one line, no trace"
@@ -42,9 +53,11 @@ _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 def printable(text: str) -> str:
     """`text` with every character a terminal would not show as itself escaped: `\\x00`, `\\n`, `\\u202e`."""
+
     def escape(m: re.Match) -> str:
         c = m.group()
         return _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
     return _UNPRINTABLE.sub(escape, text)
 
 
@@ -77,8 +90,14 @@ class Problem:
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in the PR."""
         body = (f"{self.path}: " if self.path else "") + self.message + (f"; {self.hint}" if self.hint else "")
-        return annotation("error" if self.severity == "error" else "warning", body, file=self.file,
-                          line=self.line, column=self.column, title=self.rule)
+        return annotation(
+            "error" if self.severity == "error" else "warning",
+            body,
+            file=self.file,
+            line=self.line,
+            column=self.column,
+            title=self.rule,
+        )
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -11,6 +11,7 @@ A target that is a symbolic link is written where the link points (beside that f
 and the real file changes. A file without write permission (0444) is refused, as editors and git refuse it;
 any other failure to write is a one-line error naming the file (CatalogError, exit 1), never a traceback.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -79,9 +80,19 @@ def refuse_read_only(name: Path, path: Path) -> None:
     if not stat.S_ISREG(mode) or (mode & 0o222 and os.access(path, os.W_OK)):
         return
     why = "it is read-only" if not mode & 0o222 else "you have no permission to write it"
-    raise CatalogError([Problem(
-        str(name), 0, 0, "", f"cannot be written: {why} (mode {stat.S_IMODE(mode):04o}); nothing was written",
-        "file.read-only", hint=f"make it writable first (chmod u+w {name}) if it is meant to change")])
+    raise CatalogError(
+        [
+            Problem(
+                str(name),
+                0,
+                0,
+                "",
+                f"cannot be written: {why} (mode {stat.S_IMODE(mode):04o}); nothing was written",
+                "file.read-only",
+                hint=f"make it writable first (chmod u+w {name}) if it is meant to change",
+            )
+        ]
+    )
 
 
 @contextlib.contextmanager
@@ -95,8 +106,9 @@ def cannot_write(name: Path, path: Path) -> Iterator[None]:
             reason = f"permission denied in its folder {folder} (the new text goes to a file beside it first)"
         else:
             reason = exc.strerror or str(exc)
-        raise CatalogError([Problem(str(name), 0, 0, "", f"cannot be written: {reason}; nothing was written",
-                                    "file.unwritable")]) from None
+        raise CatalogError(
+            [Problem(str(name), 0, 0, "", f"cannot be written: {reason}; nothing was written", "file.unwritable")]
+        ) from None
 
 
 def temporary_name(path: Path) -> Path:

@@ -17,6 +17,7 @@ that arrives once the command is done. When the command cannot react in time, it
 Temporary files registered with `track` are removed however the command stops. A block that must not be cut in
 half (replacing several files together) runs under `deferred()`: a signal meanwhile takes effect when it ends.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -102,10 +103,12 @@ def _stop(signum: int) -> NoReturn:
 
 def _flush_briefly() -> None:
     """Flush what the command printed, unless a stream is stuck (a pipe nobody reads): the exit must not wait."""
+
     def flush() -> None:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
+
     worker = threading.Thread(target=flush, daemon=True)
     worker.start()
     worker.join(0.2)

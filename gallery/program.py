@@ -6,6 +6,7 @@ the offline plan calls the same under the mock engine with the catalog it alread
 `shards:` is one stack, declared whole, exactly as before shards existed; with shards, the config
 `image-gallery:shard` says which part the stack declares (gallery.desired.shards).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -67,8 +68,9 @@ def declare_part(catalog: Catalog, stack_part: StackPart, stack: str) -> ImageGa
 def declare(catalog: Catalog, only: Optional[Selection] = None, *, foundation: Optional[str] = None) -> ImageGallery:
     """Declare the catalog (or the `only` part of it, reading the foundation from the main stack `foundation`)
     and export the component's outputs."""
-    gallery = ImageGallery(COMPONENT_NAME, ImageGalleryArgs(catalog=catalog, only=only, arm=arm_target(),
-                                                            foundation=foundation))
+    gallery = ImageGallery(
+        COMPONENT_NAME, ImageGalleryArgs(catalog=catalog, only=only, arm=arm_target(), foundation=foundation)
+    )
     for key, value in gallery.outputs.exports().items():
         pulumi.export(key, value)
     return gallery

@@ -18,6 +18,7 @@ What the parent hears, through three pipes:
   (`said`).
 - life: held open by the parent: when it ends (SIGKILL to the parent), the child stops as well.
 """
+
 from __future__ import annotations
 
 import contextlib

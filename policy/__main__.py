@@ -1,4 +1,5 @@
 """The policy pack's entry point: Pulumi runs it from this directory, next to the project it judges with."""
+
 import sys
 from pathlib import Path
 

@@ -6,6 +6,7 @@ policy per rule that needs several of them, two resource policies for the values
 baseline of what the stack holds. Each policy is named after its rule function, so `--policy-pack-config` can set
 any of them to advisory, mandatory or disabled; the rules that only warn are advisory by default.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,17 +66,23 @@ def resource_policy(s: scope.Scope) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if args.resource_type in s.types:
             _report(args, report, lambda: judge.judge_alone(s, raw(args)))
+
     return ResourceValidationPolicy(
-        name=s.name, description=f"gallery validate's rule {s.name}, on each {_types(s.types)}",
-        validate=validate, enforcement_level=EnforcementLevel.ADVISORY if s.advisory else None)
+        name=s.name,
+        description=f"gallery validate's rule {s.name}, on each {_types(s.types)}",
+        validate=validate,
+        enforcement_level=EnforcementLevel.ADVISORY if s.advisory else None,
+    )
 
 
 def value_policy(name: str, rtype: str, check: scope.Check) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if args.resource_type == rtype:
             _report(args, report, lambda: judge.judge_values(check, raw(args)))
-    return ResourceValidationPolicy(name=name, description=f"{(check.__doc__ or name).strip()} ({_types((rtype,))})",
-                                    validate=validate)
+
+    return ResourceValidationPolicy(
+        name=name, description=f"{(check.__doc__ or name).strip()} ({_types((rtype,))})", validate=validate
+    )
 
 
 def _report(args: ResourceValidationArgs, report: ReportViolation, run: Callable[[], list]) -> None:
@@ -93,9 +100,13 @@ def stack_policy(s: scope.Scope) -> StackValidationPolicy:
         resources = [raw_in_stack(r) for r in args.resources if r.resource_type in TYPES]
         for v in judge.judge_stack(s, resources):
             report(v.text(), v.urn)
+
     return StackValidationPolicy(
-        name=s.name, description=f"gallery validate's rule {s.name}, across the stack's galleries",
-        validate=validate, enforcement_level=EnforcementLevel.ADVISORY if s.advisory else None)
+        name=s.name,
+        description=f"gallery validate's rule {s.name}, across the stack's galleries",
+        validate=validate,
+        enforcement_level=EnforcementLevel.ADVISORY if s.advisory else None,
+    )
 
 
 def blocking_policy() -> StackValidationPolicy:
@@ -107,17 +118,36 @@ def blocking_policy() -> StackValidationPolicy:
         current = [raw_in_stack(r) for r in args.resources if r.resource_type in TYPES]
         for v in blocking(baseline, current, today=dt.date.today(), allow=config.get("allow") or ()):
             report(v.text(), v.urn)
+
     return StackValidationPolicy(
-        name=BLOCKING, description="gallery diff's blocking rules: the stack's resources now (baseline) -> this "
-        "preview", validate=validate, config_schema=PolicyConfigSchema(properties={
-            "baseline": {"type": "string", "description": "A `pulumi stack export` of the stack (or the records of "
-                                                          "`gallery plan --format json`); an absolute path"},
-            "allow": {"type": "array", "items": {"type": "string"},
-                      "description": "What `gallery diff --allow` takes: kinds, families or delete/replace/refused"}}))
+        name=BLOCKING,
+        description="gallery diff's blocking rules: the stack's resources now (baseline) -> this preview",
+        validate=validate,
+        config_schema=PolicyConfigSchema(
+            properties={
+                "baseline": {
+                    "type": "string",
+                    "description": "A `pulumi stack export` of the stack (or the records of "
+                    "`gallery plan --format json`); an absolute path",
+                },
+                "allow": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "What `gallery diff --allow` takes: kinds, families or delete/replace/refused",
+                },
+            }
+        ),
+    )
 
 
 def policies() -> list:
-    return [*(resource_policy(s) for s in scope.RESOURCE),
-            *(value_policy(name, rtype, check) for rtype, checks in scope.VALUE_CHECKS.items()
-              for name, check in checks.items()),
-            *(stack_policy(s) for s in scope.STACK), blocking_policy()]
+    return [
+        *(resource_policy(s) for s in scope.RESOURCE),
+        *(
+            value_policy(name, rtype, check)
+            for rtype, checks in scope.VALUE_CHECKS.items()
+            for name, check in checks.items()
+        ),
+        *(stack_policy(s) for s in scope.STACK),
+        blocking_policy(),
+    ]

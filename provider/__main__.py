@@ -1,4 +1,5 @@
 """The component provider's entry point: `pulumi package add` (and the engine) run it from this directory."""
+
 import sys
 from pathlib import Path
 

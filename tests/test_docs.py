@@ -1,5 +1,6 @@
 """The documentation stands alone: its links and paths stay inside the repository, each subject has one
 section, and the README's commands run as written, with nothing the project does not install (no Azure CLI)."""
+
 from __future__ import annotations
 
 import os
@@ -36,20 +37,25 @@ def test_each_subject_has_one_section():
         assert len(headings) == len(set(headings)), doc
     catalog = (ROOT / "docs" / "catalog.md").read_text("utf-8")
     assert re.findall(r"^## What validation.*$", catalog, re.M) == [
-        "## What validation catches before anything reaches Azure"]
+        "## What validation catches before anything reaches Azure"
+    ]
 
 
 def azurite_steps() -> list[str]:
     """The commands of "Trying it locally against Azurite"."""
     readme = (ROOT / "README.md").read_text("utf-8")
-    section = readme[readme.index("**Trying it locally against Azurite**"):]
+    section = readme[readme.index("**Trying it locally against Azurite**") :]
     start = section.index("```sh\n") + len("```sh\n")
-    return section[start:section.index("```", start)].splitlines()
+    return section[start : section.index("```", start)].splitlines()
 
 
 def test_the_azurite_steps_use_only_what_the_project_installs():
     assert [shlex.split(line)[0] for line in azurite_steps()] == [
-        "node_modules/.bin/azurite-blob", "export", ".venv/bin/python", "gallery"]
+        "node_modules/.bin/azurite-blob",
+        "export",
+        ".venv/bin/python",
+        "gallery",
+    ]
 
 
 def test_the_azurite_steps_create_the_container(azurite):
@@ -59,8 +65,9 @@ def test_the_azurite_steps_create_the_container(azurite):
         container.delete_container()
     [create] = [line for line in azurite_steps() if line.startswith(".venv/bin/python")]
     argv = [sys.executable, *shlex.split(create)[1:]]
-    subprocess.run(argv, cwd=ROOT, check=True, timeout=60,
-                   env={**os.environ, "AZURE_STORAGE_CONNECTION_STRING": azurite})
+    subprocess.run(
+        argv, cwd=ROOT, check=True, timeout=60, env={**os.environ, "AZURE_STORAGE_CONNECTION_STRING": azurite}
+    )
     try:
         assert container.exists()
     finally:

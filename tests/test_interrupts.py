@@ -5,6 +5,7 @@ rerun recognises and removes what the killed run left.
 The bound asserted is generous (the machine running the tests may be busy); the design target is 2 s
 (gallery.supervisor.GRACE after the signal, at worst).
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,7 @@ SIGNALS = [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGTERM
 MIB = 1 << 20
 
 
-def start(*argv: str, prelude: str = "", cwd: Path = ROOT, env: Optional[dict] = None,
-          **options) -> subprocess.Popen:
+def start(*argv: str, prelude: str = "", cwd: Path = ROOT, env: Optional[dict] = None, **options) -> subprocess.Popen:
     """`python -m gallery ARGV`, after `prelude` (Python run first in the same process, to slow a step down)."""
     code = textwrap.dedent(prelude) + textwrap.dedent(f"""
         import runpy, sys
@@ -40,8 +40,15 @@ def start(*argv: str, prelude: str = "", cwd: Path = ROOT, env: Optional[dict] =
         runpy.run_module("gallery", run_name="__main__", alter_sys=True)
     """)
     env = {**(env or os.environ), "PYTHONPATH": str(ROOT)}  # this checkout's gallery, from any folder
-    return subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **options)
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,
+    )
 
 
 def stop(process: subprocess.Popen, signum: int) -> tuple[int, str, float]:
@@ -118,8 +125,11 @@ def test_a_command_waiting_on_the_network_stops_at_once(signum, monkeypatch):
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         silent.settimeout(60)
-        env = {**os.environ, "GALLERY_ARM_ENDPOINT": f"http://127.0.0.1:{silent.getsockname()[1]}",
-               "AZURE_SUBSCRIPTION_ID": "11111111-2222-3333-4444-555555555555"}
+        env = {
+            **os.environ,
+            "GALLERY_ARM_ENDPOINT": f"http://127.0.0.1:{silent.getsockname()[1]}",
+            "AZURE_SUBSCRIPTION_ID": "11111111-2222-3333-4444-555555555555",
+        }
         process = start("status", str(ROOT / "images.yaml"), env=env)
         connection, _ = silent.accept()
         with connection:
@@ -179,8 +189,13 @@ def test_convert_stopped_by_a_signal_leaves_no_vhd_and_the_rerun_writes_it(raw, 
     code, err, seconds = stop(process, signum)
     assert (code, err, seconds < BOUND) == (128 + signum, WORDS[signum] + "\n", True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["disk.raw"]  # no out.vhd, no temporary
-    rerun = subprocess.run([sys.executable, "-m", "gallery", "vhd", "convert", str(raw), str(out)], cwd=ROOT,
-                           capture_output=True, text=True, timeout=60)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "gallery", "vhd", "convert", str(raw), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert vhdfile.inspect(out).ok
 
@@ -194,8 +209,13 @@ def test_convert_killed_outright_leaves_a_temporary_the_rerun_removes(raw, tmp_p
     [leftover] = temporaries(tmp_path)
     assert re.fullmatch(r"\.out\.vhd\.\d+\.gallery-tmp", leftover)
     assert not out.exists()  # never a half-written VHD under the final name
-    rerun = subprocess.run([sys.executable, "-m", "gallery", "vhd", "convert", str(raw), str(out)], cwd=ROOT,
-                           capture_output=True, text=True, timeout=60)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "gallery", "vhd", "convert", str(raw), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (rerun.returncode, rerun.stderr) == (0, "")
     assert vhdfile.inspect(out).ok
     assert sorted(p.name for p in tmp_path.iterdir()) == ["disk.raw", "out.vhd"]
@@ -238,20 +258,35 @@ SLOW_PUTS = """
 UPLOAD = ["upload", "a.vhd", "--image", "ubuntu-test", "--captured", "2026-11-21", "--quiet"]
 
 
-@pytest.mark.parametrize("put_seconds", [pytest.param(0.2, id="the command unwinds"),
-                                         pytest.param(60, id="the supervisor ends a put that hangs")])
+@pytest.mark.parametrize(
+    "put_seconds",
+    [pytest.param(0.2, id="the command unwinds"), pytest.param(60, id="the supervisor ends a put that hangs")],
+)
 def test_an_upload_stopped_by_sigterm_says_how_to_resume(blob_catalog, tmp_path, put_seconds):
     make_vhd(tmp_path / "a.vhd")
     mark = tmp_path / "putting"
-    process = start(*UPLOAD, prelude=SLOW_PUTS, cwd=tmp_path,
-                    env={**os.environ, "GALLERY_TEST_MARK": str(mark), "GALLERY_TEST_PUT_SECONDS": str(put_seconds)})
+    process = start(
+        *UPLOAD,
+        prelude=SLOW_PUTS,
+        cwd=tmp_path,
+        env={**os.environ, "GALLERY_TEST_MARK": str(mark), "GALLERY_TEST_PUT_SECONDS": str(put_seconds)},
+    )
     wait_for(mark.exists, what="the first put")
     code, err, seconds = stop(process, signal.SIGTERM)
     where = f"devstoreaccount1/{blob_catalog.container_name}"
-    assert (code, err) == (143, f"terminated: the blob in {where} stays marked unfinished: run the same command "
-                                "again on this machine to resume it at once\n")
+    assert (code, err) == (
+        143,
+        f"terminated: the blob in {where} stays marked unfinished: run the same command "
+        "again on this machine to resume it at once\n",
+    )
     assert seconds < BOUND
     if put_seconds < 1:  # the command released the blob's lease: the same command again finishes the upload
-        rerun = subprocess.run([sys.executable, "-m", "gallery", *UPLOAD], cwd=tmp_path, capture_output=True,
-                               text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        rerun = subprocess.run(
+            [sys.executable, "-m", "gallery", *UPLOAD],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert (rerun.returncode, rerun.stdout.split(" ", 3)[:3]) == (0, ["resumed", "and", "finished"]), rerun.stderr

@@ -1,6 +1,7 @@
 """The package's floors: imports run one way, from the CLI down to the catalog, and never in a circle; and
 armlocal/ (the local ARM endpoint, run from a clone) stands outside the package: it may import gallery, never
 the other way round, and it runs without pytest or the tests."""
+
 from __future__ import annotations
 
 import ast
@@ -76,15 +77,16 @@ def test_imports_run_down_the_floors(module):
 
 
 def test_no_module_level_import_circles():
-    graph = {m: {i for i in _imports(tree, top_level_only=True) if i in MODULES and i != m}
-             for m, tree in MODULES.items()}
+    graph = {
+        m: {i for i in _imports(tree, top_level_only=True) if i in MODULES and i != m} for m, tree in MODULES.items()
+    }
     # A package's __init__ importing its own modules is how packages export; not a circle worth naming.
     graph = {m: {i for i in deps if not (m == _unit(i) and m != "gallery")} for m, deps in graph.items()}
     seen, stack, cycles = set(), [], []
 
     def visit(node: str) -> None:
         if node in stack:
-            cycles.append(stack[stack.index(node):] + [node])
+            cycles.append(stack[stack.index(node) :] + [node])
             return
         if node in seen:
             return
@@ -123,15 +125,18 @@ def test_the_package_never_imports_armlocal():
 def test_armlocal_imports_neither_pytest_nor_the_tests():
     modules = sorted(ARMLOCAL.rglob("*.py"))
     assert len(modules) > 5
-    offenders = {str(p.relative_to(ROOT)): sorted(_top(_all_imports(p)) & {"pytest", "_pytest", "tests"})
-                 for p in modules}
+    offenders = {
+        str(p.relative_to(ROOT)): sorted(_top(_all_imports(p)) & {"pytest", "_pytest", "tests"}) for p in modules
+    }
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_armlocal_loads_without_pytest():
     """Also what armlocal imports through gallery: loading every module of it loads no pytest and no tests."""
     names = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for p in ARMLOCAL.rglob("*.py"))
-    script = (f"import importlib, sys\nfor n in {names!r}: importlib.import_module(n)\n"
-              "print(sorted({m.split('.')[0] for m in sys.modules} & {'pytest', '_pytest', 'tests'}))")
+    script = (
+        f"import importlib, sys\nfor n in {names!r}: importlib.import_module(n)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pytest', '_pytest', 'tests'}))"
+    )
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

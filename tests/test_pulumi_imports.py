@@ -5,6 +5,7 @@ line, gallery.raw which the policy pack judges with) knows a resource from galle
 loading the Pulumi SDK, pulumi-azure-native or pulumi-policy. The pack's own policies live outside the package,
 in policy/.
 """
+
 from __future__ import annotations
 
 import ast
@@ -28,8 +29,13 @@ def _module(path) -> str:
 
 def _imports_pulumi(tree: ast.Module) -> bool:
     for node in ast.walk(tree):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-            [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
         if any(n.split(".")[0] in PULUMI for n in names):
             return True
     return False
@@ -43,13 +49,21 @@ def test_only_the_modules_that_use_pulumi_import_it():
 
 
 def test_the_pulumi_free_rooms_load_without_the_sdk():
-    free = sorted(_module(p) for p in PACKAGE.rglob("*.py")
-                  if not (_module(p) in USES_PULUMI or (_module(p) + ".").startswith(USES_PULUMI_PACKAGES)
-                          or _module(p) in ("gallery.components", "gallery.provider")
-                          or _module(p).endswith("__main__")))
-    code = ("import importlib, sys\n"
-            f"for m in {free!r}: importlib.import_module(m)\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_azure_native')}))")
+    free = sorted(
+        _module(p)
+        for p in PACKAGE.rglob("*.py")
+        if not (
+            _module(p) in USES_PULUMI
+            or (_module(p) + ".").startswith(USES_PULUMI_PACKAGES)
+            or _module(p) in ("gallery.components", "gallery.provider")
+            or _module(p).endswith("__main__")
+        )
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for m in {free!r}: importlib.import_module(m)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_azure_native')}))"
+    )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"

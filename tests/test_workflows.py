@@ -1,6 +1,7 @@
 """The CI workflows (.github/workflows/) run the stacks `gallery shards --format github-matrix` names: the keys they
 read from its output are keys it writes, and every caller of the reusable stacks.yml gives the inputs it declares.
 (GitHub itself is not run here: this is what can be checked of the files.)"""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ def _load(name: str) -> dict:
 
 def test_the_stacks_workflow_reads_only_what_the_matrix_has():
     text = (WORKFLOWS / "stacks.yml").read_text("utf-8")
-    assert "gallery shards images.yaml --stack \"${{ inputs.environment }}\"" in text
+    assert 'gallery shards images.yaml --stack "${{ inputs.environment }}"' in text
     assert "--format github-matrix" in text
     matrix = github_matrix(load_catalog(CATALOGS / "shards" / "example.yaml", "dev"), "dev", "contoso")
     top = set(re.findall(r"fromJSON\(needs\.stacks\.outputs\.matrix\)\.([\w-]+)", text))
@@ -38,11 +39,18 @@ def test_the_stacks_workflow_reads_only_what_the_matrix_has():
 
 def test_every_caller_of_the_stacks_workflow_gives_its_inputs():
     declared = set(_load("stacks.yml")["on"]["workflow_call"]["inputs"])
-    calls = [(name, job) for name in ("deploy.yml", "pull-request.yml")
-             for job in _load(name)["jobs"].values() if job.get("uses") == "./.github/workflows/stacks.yml"]
+    calls = [
+        (name, job)
+        for name in ("deploy.yml", "pull-request.yml")
+        for job in _load(name)["jobs"].values()
+        if job.get("uses") == "./.github/workflows/stacks.yml"
+    ]
     assert [(name, job["with"]["environment"], job["with"]["command"]) for name, job in calls] == [
-        ("deploy.yml", "dev", "up"), ("deploy.yml", "prod", "up"),
-        ("pull-request.yml", "dev", "preview"), ("pull-request.yml", "prod", "preview")]
+        ("deploy.yml", "dev", "up"),
+        ("deploy.yml", "prod", "up"),
+        ("pull-request.yml", "dev", "preview"),
+        ("pull-request.yml", "prod", "preview"),
+    ]
     assert all(set(job["with"]) == declared for _, job in calls)
     deploy = _load("deploy.yml")["jobs"]
     assert deploy["prod"]["needs"] == "dev"  # dev, then prod

@@ -5,6 +5,7 @@ call passes `api_version=COMPUTE_API_VERSION` (paging and polling follow the lin
 bearer tokens over plain http are refused by azure-core's own policy, so the local endpoint gets a policy
 of ours that sets the static token (or none); azure-core honours `Retry-After` on any 4xx/5xx.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,6 +48,7 @@ class _NoCredential:
 
 def credential(target: ArmTarget):
     from azure.identity import DefaultAzureCredential
+
     return DefaultAzureCredential(authority=target.authority)
 
 
@@ -59,15 +61,19 @@ def _pooled_transport(connections: int):
 
     session = requests.Session()
     # azure-core retries itself (honouring Retry-After); urllib3 must not retry underneath it.
-    adapter = requests.adapters.HTTPAdapter(pool_connections=connections, pool_maxsize=connections,
-                                            max_retries=Retry(total=False, redirect=False, raise_on_status=False))
+    adapter = requests.adapters.HTTPAdapter(
+        pool_connections=connections,
+        pool_maxsize=connections,
+        max_retries=Retry(total=False, redirect=False, raise_on_status=False),
+    )
     for scheme in ("http://", "https://"):
         session.mount(scheme, adapter)
     return RequestsTransport(session=session, session_owner=True)
 
 
-def compute_client(target: ArmTarget, subscription_id: str, *, retry_total: int = RETRY_TOTAL,
-                   connections: Optional[int] = None):
+def compute_client(
+    target: ArmTarget, subscription_id: str, *, retry_total: int = RETRY_TOTAL, connections: Optional[int] = None
+):
     """A ComputeManagementClient for `target`: DefaultAzureCredential in a cloud, a static token locally.
     `connections`: how many threads will share it (each may hold a connection)."""
     from azure.mgmt.compute import ComputeManagementClient
@@ -81,11 +87,15 @@ def compute_client(target: ArmTarget, subscription_id: str, *, retry_total: int 
 def client_options(target: ArmTarget, *, retry_total: int = RETRY_TOTAL) -> tuple[Any, dict[str, Any]]:
     """(credential, keyword options) of any azure-mgmt client for `target`: its endpoint, bounded retries, and
     DefaultAzureCredential in a cloud or the static token locally."""
-    options: dict[str, Any] = {"base_url": target.endpoint, "retry_total": retry_total,
-                               "credential_scopes": [target.scope]}
+    options: dict[str, Any] = {
+        "base_url": target.endpoint,
+        "retry_total": retry_total,
+        "credential_scopes": [target.scope],
+    }
     if target.local:
-        options.update(authentication_policy=_LocalAuthPolicy(os.environ.get(TOKEN_ENV)),
-                       polling_interval=LOCAL_POLL_SECONDS)
+        options.update(
+            authentication_policy=_LocalAuthPolicy(os.environ.get(TOKEN_ENV)), polling_interval=LOCAL_POLL_SECONDS
+        )
         return _NoCredential(), options
     options["polling_interval"] = POLL_SECONDS
     return credential(target), options

@@ -7,6 +7,7 @@ asks for every machine whose reference is under the definitions given, in every 
 read (Resource Graph's tenant scope), paged. Resource Graph is eventually consistent: a machine made in the last
 minutes may not be there yet.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -56,17 +57,19 @@ def query_text(prefixes: Iterable[str]) -> str:
     ids = sorted({p.lower().rstrip("/") for p in prefixes})
     quoted = ", ".join(_quote(i) for i in ids)
     under = " or ".join(f"ref startswith {_quote(i + '/versions/')}" for i in ids)
-    return "\n".join([
-        "resources",
-        "| where type in~ ('microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachinescalesets')",
-        "| extend reference = iff(type =~ 'microsoft.compute/virtualmachines', "
-        "properties.storageProfile.imageReference, properties.virtualMachineProfile.storageProfile.imageReference)",
-        "| extend ref = tolower(coalesce(tostring(reference.id), tostring(reference.sharedGalleryImageId), "
-        "tostring(reference.communityGalleryImageId))), exactVersion = tostring(reference.exactVersion)",
-        f"| where ref in ({quoted}) or {under}",
-        "| project id, name, type, subscriptionId, resourceGroup, ref, exactVersion",
-        "| order by id asc",
-    ])
+    return "\n".join(
+        [
+            "resources",
+            "| where type in~ ('microsoft.compute/virtualmachines', 'microsoft.compute/virtualmachinescalesets')",
+            "| extend reference = iff(type =~ 'microsoft.compute/virtualmachines', "
+            "properties.storageProfile.imageReference, properties.virtualMachineProfile.storageProfile.imageReference)",
+            "| extend ref = tolower(coalesce(tostring(reference.id), tostring(reference.sharedGalleryImageId), "
+            "tostring(reference.communityGalleryImageId))), exactVersion = tostring(reference.exactVersion)",
+            f"| where ref in ({quoted}) or {under}",
+            "| project id, name, type, subscriptionId, resourceGroup, ref, exactVersion",
+            "| order by id asc",
+        ]
+    )
 
 
 def _quote(text: str) -> str:
@@ -91,8 +94,9 @@ def machines_using(client: Any, prefixes: Iterable[str]) -> InUse:
     text, token = query_text(prefixes), None
     rows: list[dict] = []
     while True:
-        request = QueryRequest(query=text, options=QueryRequestOptions(top=PAGE, skip_token=token,
-                                                                       result_format="objectArray"))
+        request = QueryRequest(
+            query=text, options=QueryRequestOptions(top=PAGE, skip_token=token, result_format="objectArray")
+        )
         try:
             answer = client.resources(request)
         except Exception as exc:  # noqa: BLE001 - azure-core's errors, each turned into a message

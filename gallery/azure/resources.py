@@ -8,6 +8,7 @@ pulumi-azure-native 3.29 uses for it (gallery.desired.arm), so what is read is w
 Discovery also lists definitions and versions this way (at COMPUTE_API_VERSION): building the SDK's models of a
 thousand versions and turning them back into JSON cost more CPU than all the waiting for ARM.
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterator

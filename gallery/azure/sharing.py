@@ -4,6 +4,7 @@ pulumi-azure-native declares the gallery's `sharingProfile.permissions` but cann
 groups are added and removed, and a community gallery is published, only by the share action, which
 Azure runs as a long-running operation. The calls wait for it, so a refusal fails the deployment.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,18 +41,31 @@ def read_sharing(client: Any, resource_group: str, gallery: str) -> SharingState
     for group in profile.groups or ():
         ids[group.type] = tuple(sorted(i.lower() for i in group.ids or ()))
     info = profile.community_gallery_info
-    return SharingState(permissions=profile.permissions or "Private", subscriptions=ids[SUBSCRIPTIONS],
-                        tenants=ids[TENANTS], community_enabled=bool(info and info.community_gallery_enabled),
-                        public_names=tuple(info.public_names or ()) if info else ())
+    return SharingState(
+        permissions=profile.permissions or "Private",
+        subscriptions=ids[SUBSCRIPTIONS],
+        tenants=ids[TENANTS],
+        community_enabled=bool(info and info.community_gallery_enabled),
+        public_names=tuple(info.public_names or ()) if info else (),
+    )
 
 
-def update_sharing(client: Any, resource_group: str, gallery: str, operation: str,
-                   subscriptions: Sequence[str] = (), tenants: Sequence[str] = ()) -> None:
+def update_sharing(
+    client: Any,
+    resource_group: str,
+    gallery: str,
+    operation: str,
+    subscriptions: Sequence[str] = (),
+    tenants: Sequence[str] = (),
+) -> None:
     """POST the share action and wait for it. Add/Remove with no ids is nothing to do. Raises ArmError."""
     from azure.mgmt.compute.models import SharingProfileGroup, SharingUpdate
 
-    groups = [SharingProfileGroup(type=kind, ids=list(ids))
-              for kind, ids in ((SUBSCRIPTIONS, subscriptions), (TENANTS, tenants)) if ids]
+    groups = [
+        SharingProfileGroup(type=kind, ids=list(ids))
+        for kind, ids in ((SUBSCRIPTIONS, subscriptions), (TENANTS, tenants))
+        if ids
+    ]
     if operation in ("Add", "Remove") and not groups:
         return
     update = SharingUpdate(operation_type=operation, groups=groups or None)
@@ -61,5 +75,9 @@ def update_sharing(client: Any, resource_group: str, gallery: str, operation: st
         raise arm_error(exc, f"{_DOING[operation]} gallery {gallery}", role=SHARING_ROLE) from None
 
 
-_DOING = {"Add": "share", "Remove": "stop sharing", "Reset": "reset the sharing of",
-          "EnableCommunity": "enable community sharing of"}
+_DOING = {
+    "Add": "share",
+    "Remove": "stop sharing",
+    "Reset": "reset the sharing of",
+    "EnableCommunity": "enable community sharing of",
+}

@@ -6,6 +6,7 @@ An explicit endpoint (`--arm-endpoint`, env GALLERY_ARM_ENDPOINT) points every A
 at a local ARM-compatible server; it must be a loopback http(s) address, because the credential that
 goes with it is anonymous or a static token (GALLERY_ARM_TOKEN), never a real Azure login.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -39,8 +40,12 @@ CLOUDS = {
     "china": Cloud("china", "https://management.chinacloudapi.cn", "login.chinacloudapi.cn"),
 }
 # The Azure CLI's names (`az cloud list`) and Terraform's mean the same clouds.
-_ALIASES = {"azurecloud": "public", "azureusgovernment": "usgovernment", "azurechinacloud": "china",
-            "usgov": "usgovernment"}
+_ALIASES = {
+    "azurecloud": "public",
+    "azureusgovernment": "usgovernment",
+    "azurechinacloud": "china",
+    "usgov": "usgovernment",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,8 +69,10 @@ def cloud_named(name: str) -> Cloud:
     key = name.strip().lower()
     key = _ALIASES.get(key, key)
     if key not in CLOUDS:
-        raise ArmError(f"unknown Azure cloud {name!r}",
-                          "use one of: " + ", ".join(CLOUDS) + " (as azure-native:environment takes them)")
+        raise ArmError(
+            f"unknown Azure cloud {name!r}",
+            "use one of: " + ", ".join(CLOUDS) + " (as azure-native:environment takes them)",
+        )
     return CLOUDS[key]
 
 
@@ -81,16 +88,19 @@ def _loopback(url: str) -> bool:
         return False
 
 
-def resolve_target(cloud: Optional[str] = None, endpoint: Optional[str] = None,
-                   environ: Mapping[str, str] = os.environ) -> ArmTarget:
+def resolve_target(
+    cloud: Optional[str] = None, endpoint: Optional[str] = None, environ: Mapping[str, str] = os.environ
+) -> ArmTarget:
     """The option wins over the environment; an endpoint wins over a cloud."""
     endpoint = endpoint or environ.get(ENDPOINT_ENV) or None
     if endpoint:
         if not _loopback(endpoint):
-            raise ArmError(f"the ARM endpoint {endpoint!r} is not a loopback address",
-                              "an explicit endpoint takes an anonymous or static-token credential, so only "
-                              "http(s)://127.0.0.1:PORT, [::1] or localhost is accepted; for Azure's own "
-                              "clouds use --cloud public|usgovernment|china")
+            raise ArmError(
+                f"the ARM endpoint {endpoint!r} is not a loopback address",
+                "an explicit endpoint takes an anonymous or static-token credential, so only "
+                "http(s)://127.0.0.1:PORT, [::1] or localhost is accepted; for Azure's own "
+                "clouds use --cloud public|usgovernment|china",
+            )
         return ArmTarget(endpoint.rstrip("/"), None, "local")
     chosen = cloud_named(cloud or environ.get(CLOUD_ENV) or "public")
     return ArmTarget(chosen.resource_manager, chosen.authority, chosen.name)

@@ -4,6 +4,7 @@ jsonschema (the reference, for messages) and fastjsonschema (the fast path) are 
 functions, so the two cannot disagree. `date` is not asserted by the schema: the builder parses
 dates strictly and says "is not a calendar date".
 """
+
 from __future__ import annotations
 
 import re

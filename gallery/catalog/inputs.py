@@ -4,6 +4,7 @@ Inputs are bounded: a catalog of 10,000 versions (Azure's limit per subscription
 2 MB, so a file larger than MAX_INPUT_BYTES is refused before it is parsed. A FIFO or a character
 device (`<(git show ...)`, /dev/stdin) is read up to that limit, so /dev/zero cannot fill the memory.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,15 +19,27 @@ _CHUNK = 1024 * 1024
 
 
 def too_large(name: str, what: str = "a catalog file") -> CatalogError:
-    return CatalogError([Problem(name, 0, 0, "", f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB, the limit "
-                                 f"for {what}", "file.too-large",
-                                 hint="a catalog of 10,000 versions is about 2 MB: is this the right file?")])
+    return CatalogError(
+        [
+            Problem(
+                name,
+                0,
+                0,
+                "",
+                f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB, the limit for {what}",
+                "file.too-large",
+                hint="a catalog of 10,000 versions is about 2 MB: is this the right file?",
+            )
+        ]
+    )
 
 
-def read_input(path: str | os.PathLike, name: str, *, missing_hint: Optional[str] = None,
-               what: str = "a catalog file") -> bytes:
+def read_input(
+    path: str | os.PathLike, name: str, *, missing_hint: Optional[str] = None, what: str = "a catalog file"
+) -> bytes:
     """The bytes of `path` (`what` the user meant it to be); raises CatalogError naming it `name` when it
     cannot be read, is not a file, or is larger than MAX_INPUT_BYTES."""
+
     def fail(message: str, rule: str, hint: Optional[str] = None) -> CatalogError:
         return CatalogError([Problem(name, 0, 0, "", message, rule, hint=hint)])
 

@@ -3,6 +3,7 @@
 The CLI, the Pulumi program, the plan, the diff and the tests all call `load_catalog`, so what
 `validate` accepts is exactly what deploys.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,13 @@ DEFAULT_STACK = "dev"
 CLOUD_ENV = "ARM_ENVIRONMENT"  # the provider's variable for azure-native:environment
 
 
-def load_catalog(path: str | os.PathLike, stack: str = DEFAULT_STACK, *,
-                 display_name: Optional[str] = None, cloud: Optional[str] = None) -> Catalog:
+def load_catalog(
+    path: str | os.PathLike,
+    stack: str = DEFAULT_STACK,
+    *,
+    display_name: Optional[str] = None,
+    cloud: Optional[str] = None,
+) -> Catalog:
     """Load and validate a catalog file. Raises CatalogError listing every problem found.
 
     `display_name` names the file in messages (e.g. `origin/main:images.yaml` for a git revision). `cloud` is the
@@ -44,23 +50,43 @@ def stack_cloud(path: str | os.PathLike, stack: str) -> Optional[str]:
     from pathlib import Path
 
     from gallery.catalog.stackconfig import project_dir, stack_config
+
     return stack_config(stack, project_dir(Path(path))).get("azure-native:environment")
 
 
-def load_catalog_text(data: str | bytes, file: str, stack: str = DEFAULT_STACK, *,
-                      cloud: Optional[str] = None) -> Catalog:
+def load_catalog_text(
+    data: str | bytes, file: str, stack: str = DEFAULT_STACK, *, cloud: Optional[str] = None
+) -> Catalog:
     """Like load_catalog, for catalog text that is already in memory (`cloud` None: $ARM_ENVIRONMENT, else public)."""
     named = cloud or os.environ.get(CLOUD_ENV) or regions.PUBLIC
     key = regions.cloud_key(named)
     if key is None:
-        raise CatalogError([Problem(file, 0, 0, "", f"unknown Azure cloud {named!r} (from --cloud, ARM_ENVIRONMENT or "
-                                    "azure-native:environment)", "config.cloud",
-                                    hint="use one of: " + ", ".join(regions.CLOUDS))])
+        raise CatalogError(
+            [
+                Problem(
+                    file,
+                    0,
+                    0,
+                    "",
+                    f"unknown Azure cloud {named!r} (from --cloud, ARM_ENVIRONMENT or azure-native:environment)",
+                    "config.cloud",
+                    hint="use one of: " + ", ".join(regions.CLOUDS),
+                )
+            ]
+        )
     doc = load_yaml(data, file)
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else f"a single value ({doc.data!r:.40})"
-        raise CatalogError([doc.problem("", f"the catalog must be a mapping of keys (resourceGroup, location, "
-                                            f"storage, gallery, images), not {kind}", "schema.type")])
+        raise CatalogError(
+            [
+                doc.problem(
+                    "",
+                    f"the catalog must be a mapping of keys (resourceGroup, location, "
+                    f"storage, gallery, images), not {kind}",
+                    "schema.type",
+                )
+            ]
+        )
     problems = validate_schema(doc)
     if any(p.severity == "error" for p in problems):
         # The rules need the right shape: they judge the parts that have it, in the same run.
@@ -76,8 +102,9 @@ def load_catalog_text(data: str | bytes, file: str, stack: str = DEFAULT_STACK, 
     return _with_warnings(catalog, problems)
 
 
-def _build(doc: Document, stack: str, cloud: str, left_out: frozenset[str] = frozenset()
-           ) -> tuple[Catalog, list[Problem]]:
+def _build(
+    doc: Document, stack: str, cloud: str, left_out: frozenset[str] = frozenset()
+) -> tuple[Catalog, list[Problem]]:
     """The model of `doc` (without the parts left out) and what the builder and the rules find in it."""
     from dataclasses import replace
 

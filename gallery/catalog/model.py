@@ -4,6 +4,7 @@ Everything downstream (the Pulumi component, the offline plan, the diff, the upl
 objects, never raw dicts. Derived facts (containers, blob names, effective target regions, `latest`)
 are computed here, once, by the loader.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -325,9 +326,10 @@ class ImageDefinition:
     def latest_by_region(self) -> dict[str, Optional[str]]:
         """{region: the version VMs in it get for `latest`}, honouring each region's own excludeFromLatest; every
         region a version targets, in the order the versions first name them."""
-        return latest_per_region((v.version, v.exclude_from_latest,
-                                  {t.name: bool(t.exclude_from_latest) for t in v.target_regions})
-                                 for v in self.versions)
+        return latest_per_region(
+            (v.version, v.exclude_from_latest, {t.name: bool(t.exclude_from_latest) for t in v.target_regions})
+            for v in self.versions
+        )
 
     def version(self, name: str) -> Optional[ImageVersion]:
         return next((v for v in self.versions if v.name == name), None)
@@ -409,8 +411,11 @@ class Shard:
     path: str = field(default="", compare=False)  # e.g. shards[0]
 
     def holds(self, image: ImageDefinition) -> bool:
-        return (image.family in self.families or image.name in self.definitions
-                or (self.match is not None and fnmatch.fnmatchcase(image.name, self.match)))
+        return (
+            image.family in self.families
+            or image.name in self.definitions
+            or (self.match is not None and fnmatch.fnmatchcase(image.name, self.match))
+        )
 
 
 @dataclass(frozen=True)

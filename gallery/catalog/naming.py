@@ -7,6 +7,7 @@ where `-ZZ` (two digits) appears only for a second capture of the same image on 
 Each `check_*` function returns None when the name is valid, else a sentence saying what is wrong
 (and so what to do), phrased to follow the name in an error message.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,7 +111,9 @@ def check_storage_account_name(name: str) -> Optional[str]:
     if not _STORAGE.match(name):
         return f"must be 3-24 lowercase letters and digits (it has {len(name)} characters" + (
             ", with " + _describe_bad(name, "abcdefghijklmnopqrstuvwxyz0123456789") + ")"
-            if set(name) - set("abcdefghijklmnopqrstuvwxyz0123456789") else ")")
+            if set(name) - set("abcdefghijklmnopqrstuvwxyz0123456789")
+            else ")"
+        )
     return None
 
 
@@ -118,8 +121,7 @@ def check_container_name(name: str) -> Optional[str]:
     if not 3 <= len(name) <= 63:
         return f"must be 3-63 characters long (it has {len(name)})"
     if not _CONTAINER.match(name):
-        return ("may contain only lowercase letters, digits and '-', and must start and end with a "
-                "letter or digit")
+        return "may contain only lowercase letters, digits and '-', and must start and end with a letter or digit"
     if "--" in name:
         return "may not contain consecutive hyphens ('--')"
     return None

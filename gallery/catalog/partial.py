@@ -10,6 +10,7 @@ that passed the schema, next to the schema errors of the others:
 - an error in the top-level settings (location, storage, gallery, replication, tags, the images list
   itself) leaves nothing to judge safely: every definition depends on them.
 """
+
 from __future__ import annotations
 
 import copy

@@ -3,6 +3,7 @@
 docs/catalog.md holds hand-written prose around one generated block; `python -m gallery.catalog.reference`
 rewrites that block in place, and tests/catalog/test_reference.py fails when it is out of date.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,10 @@ from gallery.catalog.schema import schema
 from gallery.errors import Exit
 from gallery.files import write_all
 
-BEGIN = "<!-- BEGIN reference: generated from gallery/catalog/schema/catalog.schema.json; " \
-        "run `python -m gallery.catalog.reference` to update -->"
+BEGIN = (
+    "<!-- BEGIN reference: generated from gallery/catalog/schema/catalog.schema.json; "
+    "run `python -m gallery.catalog.reference` to update -->"
+)
 END = "<!-- END reference -->"
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "catalog.md"
 
@@ -97,7 +100,7 @@ def update(text: str) -> str:
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
         raise ValueError(f"{DOC}: the markers of the generated block are missing")
-    return text[:start] + render() + text[end + len(END):]
+    return text[:start] + render() + text[end + len(END) :]
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ number of availability zones), `usgovernment` or `china`
 (data/azure-regions-sovereign.json). A region is known only in its own cloud: `usgovvirginia` is no region of
 the public cloud, `westeurope` none of Azure Government.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -17,8 +18,14 @@ from typing import Optional
 PUBLIC = "public"
 CLOUDS = (PUBLIC, "usgovernment", "china")
 # The names azure-native:environment, the Azure CLI (`az cloud list`) and Terraform give the same clouds.
-_ALIASES = {"azurecloud": PUBLIC, "azureusgovernment": "usgovernment", "azurechinacloud": "china",
-            "usgov": "usgovernment", "usgovernmentcloud": "usgovernment", "azurechina": "china"}
+_ALIASES = {
+    "azurecloud": PUBLIC,
+    "azureusgovernment": "usgovernment",
+    "azurechinacloud": "china",
+    "usgov": "usgovernment",
+    "usgovernmentcloud": "usgovernment",
+    "azurechina": "china",
+}
 
 
 def cloud_key(name: Optional[str]) -> Optional[str]:

@@ -1,5 +1,6 @@
 """Built-in Azure roles that the catalog's `access` entries may name, by their role definition GUIDs (the same
 in every cloud)."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,9 @@ BUILTIN_ROLES: dict[str, str] = {
 }
 # Roles whose permissions are data actions on storage (blobs, queues, tables): they act only on a storage
 # account or what is inside it, so assigned on a gallery they grant nothing.
-STORAGE_DATA_ROLES = {guid: name for name, guid in BUILTIN_ROLES.items() if name.startswith("Storage ")
-                      and " Data " in name}
+STORAGE_DATA_ROLES = {
+    guid: name for name, guid in BUILTIN_ROLES.items() if name.startswith("Storage ") and " Data " in name
+}
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 

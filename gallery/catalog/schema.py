@@ -5,6 +5,7 @@ finds every violation; this module turns each into a located Problem: unknown ke
 mean", enums list their values, and wherever YAML typed an unquoted value as a number, boolean or
 null while the catalog wants text, the message shows what YAML read and how to quote it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -24,8 +25,15 @@ from gallery.catalog.yamlload import Document, child_path
 from gallery.errors import Problem
 
 SCHEMA_FILE = "schema/catalog.schema.json"
-_JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-               "object": "a mapping (key: value lines)", "array": "a list", "null": "empty"}
+_JSON_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping (key: value lines)",
+    "array": "a list",
+    "null": "empty",
+}
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +150,9 @@ def check_value(pointer: str, value: Any) -> list[tuple[str, str, Optional[str]]
     for error in validator.iter_errors(value):
         if error.validator == "enum":
             options = [str(v) for v in error.validator_value]
-            close = [o for o in options if o.lower() == str(value).lower()] or \
-                difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+            close = [o for o in options if o.lower() == str(value).lower()] or difflib.get_close_matches(
+                str(value), options, n=1, cutoff=0.5
+            )
             hint = (f"did you mean '{close[0]}'? " if close else "") + "allowed: " + ", ".join(options)
             found.append(("schema.enum", f"{_show(value, None, '')} is not an allowed value", hint))
         else:
@@ -186,20 +195,22 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
         for key in value:
             if key in allowed:
                 continue
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) or \
-                [a for a in allowed if a.lower() == str(key).lower()]
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6) or [
+                a for a in allowed if a.lower() == str(key).lower()
+            ]
             hint = f"did you mean '{close[0]}'?" if close else ("allowed keys: " + ", ".join(allowed))
-            yield doc.problem(child_path(path, key), f"unknown key '{key}'", "schema.unknown-key",
-                              hint=hint, at_key=True)
+            yield doc.problem(
+                child_path(path, key), f"unknown key '{key}'", "schema.unknown-key", hint=hint, at_key=True
+            )
         return
     if keyword == "required":
         # jsonschema reports each missing key as an error of its own, naming all required keys
-        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value
-                   and repr(k) in error.message]
+        missing = [
+            k for k in error.validator_value if isinstance(value, dict) and k not in value and repr(k) in error.message
+        ]
         for key in missing:
             desc = sch.get("properties", {}).get(key, {}).get("description", "")
-            yield doc.problem(path, f"missing required key '{key}'", "schema.required",
-                              hint=desc or None, at_key=True)
+            yield doc.problem(path, f"missing required key '{key}'", "schema.required", hint=desc or None, at_key=True)
         return
     if keyword == "type":
         yield _type_problem(error, doc, path, sch)
@@ -213,7 +224,7 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
             if close:
                 hint = f"did you mean '{close[0]}'? {hint}"
         elif path in doc.typed_text:
-            hint = f'YAML read `{doc.typed_text[path]}` as {describe(value)}; {_text_hint(doc.typed_text[path], sch)}'
+            hint = f"YAML read `{doc.typed_text[path]}` as {describe(value)}; {_text_hint(doc.typed_text[path], sch)}"
         yield doc.problem(path, f"{_show(value, doc, path)} is not an allowed value", "schema.enum", hint=hint)
         return
     if keyword in ("anyOf", "oneOf"):
@@ -222,16 +233,20 @@ def _translate(error: ValidationError, doc: Document) -> Iterator[Problem]:
             for sub in branch:
                 yield from _translate(sub, doc)
             return
-        yield doc.problem(path, custom or f"{describe(value)} is not valid here", f"schema.{keyword}",
-                          hint=sch.get("description"))
+        yield doc.problem(
+            path, custom or f"{describe(value)} is not valid here", f"schema.{keyword}", hint=sch.get("description")
+        )
         return
     if keyword == "format" and error.validator_value in FORMAT_MESSAGES:
-        yield doc.problem(path, f"{_show(value, doc, path)} {FORMAT_MESSAGES[error.validator_value]}",
-                          "schema.format")
+        yield doc.problem(path, f"{_show(value, doc, path)} {FORMAT_MESSAGES[error.validator_value]}", "schema.format")
         return
     if "propertyNames" in error.relative_schema_path:  # the value is a key of the mapping at `path`
-        yield doc.problem(child_path(path, value), f"{value!r} {custom or _generic(keyword, error, value)}",
-                          "schema.propertyNames", at_key=True)
+        yield doc.problem(
+            child_path(path, value),
+            f"{value!r} {custom or _generic(keyword, error, value)}",
+            "schema.propertyNames",
+            at_key=True,
+        )
         return
     yield doc.problem(path, custom or _generic(keyword, error, value), f"schema.{keyword}")
 
@@ -241,8 +256,9 @@ def _matching_branch(error: ValidationError) -> list[ValidationError]:
     branches: dict[object, list[ValidationError]] = {}
     for sub in error.context or ():
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-    fitting = [errs for errs in branches.values()
-               if not any(e.validator == "type" and not e.relative_path for e in errs)]
+    fitting = [
+        errs for errs in branches.values() if not any(e.validator == "type" and not e.relative_path for e in errs)
+    ]
     if len(fitting) == 1:
         return fitting[0]
     best = best_match(error.context) if error.context else None
@@ -268,8 +284,12 @@ def _type_problem(error: ValidationError, doc: Document, path: str, sch: dict) -
             hint = _text_hint(typed, sch)
         return doc.problem(path, msg, "schema.type", hint=hint)
     if value is None:
-        return doc.problem(path, f"is empty, but {expected} is expected", "schema.type",
-                           hint="write a value after the colon, or remove the key")
+        return doc.problem(
+            path,
+            f"is empty, but {expected} is expected",
+            "schema.type",
+            hint="write a value after the colon, or remove the key",
+        )
     if "integer" in wanted_list and "minimum" in sch:
         expected = f"a whole number from {sch['minimum']}" + (f" to {sch['maximum']}" if "maximum" in sch else " up")
     hint = None
@@ -288,9 +308,12 @@ def _text_hint(typed: str, sch: dict) -> str:
     # A number with parts missing, as a Major.Minor.Patch version or anything else of that form
     completions = [typed + ".0" * n for n in (1, 2)] if re.fullmatch(r"[0-9]+(\.[0-9]+)?", typed) else []
     meant = [c for c in completions if _accepts(sch, c)]
-    meant = meant or [o for o in options if o.lower() == typed.lower()] \
-        or [o for o in options if typed and o.lower().endswith(typed.lower())] \
+    meant = (
+        meant
+        or [o for o in options if o.lower() == typed.lower()]
+        or [o for o in options if typed and o.lower().endswith(typed.lower())]
         or difflib.get_close_matches(typed, options, n=1, cutoff=0.5)
+    )
     if meant:
         value = meant[0] if _unquoted_type(meant[0]) is None and meant[0] not in _YAML_WORDS else f'"{meant[0]}"'
         return f"did you mean {value}?" + (f" ({allowed})" if allowed else "")

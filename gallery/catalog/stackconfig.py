@@ -3,6 +3,7 @@
 Read without Pulumi: the offline plan passes it to the program, and the commands that call Azure take
 the stack's subscription and cloud from it.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,18 @@ def stack_config(stack: str, project: Optional[Path]) -> dict[str, str]:
     text = read_input(path, str(path), what="a stack config file")
     data = load_yaml(text, str(path)).data if text.strip() else {}  # YAML's traps are refused here too
     if not isinstance(data, dict) or not isinstance(data.get("config") or {}, dict):
-        raise CatalogError([Problem(str(path), 0, 0, "", "the stack's config must be a mapping with a config: "
-                                    "mapping of keys", "config.shape")])
+        raise CatalogError(
+            [
+                Problem(
+                    str(path),
+                    0,
+                    0,
+                    "",
+                    "the stack's config must be a mapping with a config: mapping of keys",
+                    "config.shape",
+                )
+            ]
+        )
     config = {}
     for key, value in (data.get("config") or {}).items():
         key = key if ":" in key else f"{PROJECT}:{key}"

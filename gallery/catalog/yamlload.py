@@ -11,6 +11,7 @@ ourselves so that we can:
   can be reported with a hint to quote them;
 - leave dates as text (`2026-11-02`): the model parses them, strictly.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -69,8 +70,16 @@ class Document:
                 return (1, 1)
             p = parent_path(p)
 
-    def problem(self, path: str, message: str, rule: str, *, hint: Optional[str] = None,
-                severity: str = "error", at_key: bool = False) -> Problem:
+    def problem(
+        self,
+        path: str,
+        message: str,
+        rule: str,
+        *,
+        hint: Optional[str] = None,
+        severity: str = "error",
+        at_key: bool = False,
+    ) -> Problem:
         line, col = self.locate(path, at_key)
         return Problem(self.file, line, col, path, message, rule, severity, hint)
 
@@ -99,11 +108,22 @@ def load_yaml(text_or_bytes: str | bytes, file: str) -> Document:
     except yaml.YAMLError as exc:
         raise CatalogError([Problem(file, 0, 0, "", f"not valid YAML: {exc}", "yaml.syntax")]) from None
     except RecursionError:
-        raise CatalogError([Problem(file, 0, 0, "", "the YAML is nested too deeply to be a catalog",
-                                    "yaml.depth")]) from None
+        raise CatalogError(
+            [Problem(file, 0, 0, "", "the YAML is nested too deeply to be a catalog", "yaml.depth")]
+        ) from None
     if node is None:
-        raise CatalogError([Problem(file, 1, 1, "", "the file is empty: a catalog needs at least "
-                                    "resourceGroup, location, storage, gallery and images", "yaml.empty")])
+        raise CatalogError(
+            [
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    "the file is empty: a catalog needs at least resourceGroup, location, storage, gallery and images",
+                    "yaml.empty",
+                )
+            ]
+        )
     builder = _Builder(file)
     data = builder.build(node, "", 0, ())
     if builder.problems:
@@ -123,9 +143,19 @@ def _count_nodes(text: str, file: str) -> None:
             count += 1
             if count > MAX_NODES:
                 m = event.start_mark
-                raise CatalogError([Problem(file, m.line + 1, m.column + 1, "", f"more than {MAX_NODES:,} YAML "
-                                            "values: far more than a catalog holds", "yaml.size",
-                                            hint="a catalog of 10,000 versions has about 150,000")])
+                raise CatalogError(
+                    [
+                        Problem(
+                            file,
+                            m.line + 1,
+                            m.column + 1,
+                            "",
+                            f"more than {MAX_NODES:,} YAML values: far more than a catalog holds",
+                            "yaml.size",
+                            hint="a catalog of 10,000 versions has about 150,000",
+                        )
+                    ]
+                )
 
 
 def decode(text_or_bytes: str | bytes, file: str) -> str:
@@ -140,14 +170,34 @@ def decode(text_or_bytes: str | bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise CatalogError([Problem(
-            file, line, col, "", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start})", "yaml.encoding", hint="save the catalog as UTF-8")]) from None
+        raise CatalogError(
+            [
+                Problem(
+                    file,
+                    line,
+                    col,
+                    "",
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                    "yaml.encoding",
+                    hint="save the catalog as UTF-8",
+                )
+            ]
+        ) from None
     if "\x00" in text:
         off = text.index("\x00")
         line = text.count("\n", 0, off) + 1
-        raise CatalogError([Problem(file, line, 1, "", "the file contains a NUL character: it is "
-                                    "binary, not a YAML catalog", "yaml.encoding")])
+        raise CatalogError(
+            [
+                Problem(
+                    file,
+                    line,
+                    1,
+                    "",
+                    "the file contains a NUL character: it is binary, not a YAML catalog",
+                    "yaml.encoding",
+                )
+            ]
+        )
     return text
 
 
@@ -158,9 +208,15 @@ def _character_problem(exc: yaml.reader.ReaderError, file: str, text: str) -> Pr
     offset = max(text.find(char), 0)
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Problem(file, line, col, "", f"the character U+{ord(char):04X} is not allowed in YAML (a control "
-                   "character)", "yaml.character",
-                   hint=f'remove it, or write it as an escape inside double quotes: "\\u{ord(char):04x}"')
+    return Problem(
+        file,
+        line,
+        col,
+        "",
+        f"the character U+{ord(char):04X} is not allowed in YAML (a control character)",
+        "yaml.character",
+        hint=f'remove it, or write it as an escape inside double quotes: "\\u{ord(char):04x}"',
+    )
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
@@ -174,7 +230,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
         hint = "a catalog is one document: remove the extra '---'"
     elif exc.context and "flow" in exc.context:
         hint = "inside [...] or {...}, quote values that contain braces, brackets, commas or ': '"
-    elif mark and "\t" in (text.splitlines()[mark.line:mark.line + 1] or [""])[0][:mark.column + 1]:
+    elif mark and "\t" in (text.splitlines()[mark.line : mark.line + 1] or [""])[0][: mark.column + 1]:
         hint = "indent with spaces, not tabs"
     return Problem(file, line, col, "", f"YAML syntax error: {what}{context}", "yaml.syntax", hint=hint)
 
@@ -201,9 +257,14 @@ class _Builder:
         self.built += 1
         self.seen.add(id(node))
         if self.built > MAX_EXPANDED_NODES and self.built > MAX_EXPANSION_RATIO * len(self.seen):
-            self.fail(node, path, f"aliases expand to more than {self.built:,} nodes from "
-                      f"{len(self.seen):,} written: refusing an alias bomb", "yaml.alias-bomb",
-                      hint="write the values out, or use fewer nested aliases")
+            self.fail(
+                node,
+                path,
+                f"aliases expand to more than {self.built:,} nodes from "
+                f"{len(self.seen):,} written: refusing an alias bomb",
+                "yaml.alias-bomb",
+                hint="write the values out, or use fewer nested aliases",
+            )
             self.aborted = True
             return None
         if depth > MAX_DEPTH:
@@ -235,8 +296,13 @@ class _Builder:
             return node.value
         method = _TYPED.get(tag)
         if method is None:
-            self.fail(node, path, f"unsupported tag {tag}", "yaml.tag",
-                      hint="catalogs use plain strings, numbers and booleans; remove the tag")
+            self.fail(
+                node,
+                path,
+                f"unsupported tag {tag}",
+                "yaml.tag",
+                hint="catalogs use plain strings, numbers and booleans; remove the tag",
+            )
             return node.value
         try:
             value = getattr(self.constructor, method)(node)
@@ -251,18 +317,28 @@ class _Builder:
         first_seen: dict[str, int] = {}
         for key_node, value_node in self._pairs(node, path):
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _TIMESTAMP):
-                shown = (key_node.value if isinstance(key_node, ScalarNode)
-                         else "a " + type(key_node).__name__[:-4].lower())
-                self.fail(key_node, path, f"keys must be text; {shown!r} is read as "
-                          f"{_tag_name(key_node.tag)}", "yaml.key-type", hint=f'quote it: "{shown}"'
-                          if isinstance(key_node, ScalarNode) else None)
+                shown = (
+                    key_node.value if isinstance(key_node, ScalarNode) else "a " + type(key_node).__name__[:-4].lower()
+                )
+                self.fail(
+                    key_node,
+                    path,
+                    f"keys must be text; {shown!r} is read as {_tag_name(key_node.tag)}",
+                    "yaml.key-type",
+                    hint=f'quote it: "{shown}"' if isinstance(key_node, ScalarNode) else None,
+                )
                 continue
             key = key_node.value
             sub = child_path(path, key)
             if key in first_seen:
-                self.fail(key_node, sub, f"duplicate key '{key}' (first at line {first_seen[key]}); "
-                          "YAML would silently keep only the last one", "yaml.duplicate-key",
-                          hint="remove or merge one of them")
+                self.fail(
+                    key_node,
+                    sub,
+                    f"duplicate key '{key}' (first at line {first_seen[key]}); "
+                    "YAML would silently keep only the last one",
+                    "yaml.duplicate-key",
+                    hint="remove or merge one of them",
+                )
                 continue
             first_seen[key] = key_node.start_mark.line + 1
             self.key_positions[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -278,8 +354,9 @@ class _Builder:
                 sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 for src in sources:
                     if not isinstance(src, MappingNode):
-                        self.fail(value_node, path, "a merge key '<<' needs a mapping (or a list of mappings)",
-                                  "yaml.merge")
+                        self.fail(
+                            value_node, path, "a merge key '<<' needs a mapping (or a list of mappings)", "yaml.merge"
+                        )
                         continue
                     merged.extend(src.value)
             else:
@@ -297,5 +374,9 @@ class _Builder:
 
 
 def _tag_name(tag: str) -> str:
-    return {"tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
-            "tag:yaml.org,2002:bool": "a boolean", "tag:yaml.org,2002:null": "null"}.get(tag, tag)
+    return {
+        "tag:yaml.org,2002:int": "a number",
+        "tag:yaml.org,2002:float": "a number",
+        "tag:yaml.org,2002:bool": "a boolean",
+        "tag:yaml.org,2002:null": "null",
+    }.get(tag, tag)

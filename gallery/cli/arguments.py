@@ -1,4 +1,5 @@
 """Arguments several commands share, checked by argparse so that a wrong one is a usage error (exit 1)."""
+
 from __future__ import annotations
 
 import argparse
@@ -40,28 +41,45 @@ def stack_name(text: str) -> str:
 
 
 def add_stack(parser: argparse.ArgumentParser, what: str = "") -> None:
-    parser.add_argument("--stack", default=DEFAULT_STACK, type=stack_name,
-                        help=f"the Pulumi stack name that replaces {{stack}}{what} (default: {DEFAULT_STACK})")
+    parser.add_argument(
+        "--stack",
+        default=DEFAULT_STACK,
+        type=stack_name,
+        help=f"the Pulumi stack name that replaces {{stack}}{what} (default: {DEFAULT_STACK})",
+    )
 
 
-CATALOG_HELP = (f"the catalog file (default: the one the stack's Pulumi.<stack>.yaml names as {CATALOG_CONFIG}, "
-                f"as `pulumi up` deploys it, else {DEFAULT_CATALOG})")
+CATALOG_HELP = (
+    f"the catalog file (default: the one the stack's Pulumi.<stack>.yaml names as {CATALOG_CONFIG}, "
+    f"as `pulumi up` deploys it, else {DEFAULT_CATALOG})"
+)
 
 
 def add_catalog_arguments(parser: argparse.ArgumentParser) -> None:
     """CATALOG (or --catalog) and --stack, for the commands whose one positional argument is the catalog."""
     parser.add_argument("catalog", nargs="?", default=None, metavar="CATALOG", type=file_path, help=CATALOG_HELP)
-    parser.add_argument("--catalog", dest="catalog_option", default=None, metavar="PATH", type=file_path,
-                        help="the same, as an option (every command takes --catalog)")
+    parser.add_argument(
+        "--catalog",
+        dest="catalog_option",
+        default=None,
+        metavar="PATH",
+        type=file_path,
+        help="the same, as an option (every command takes --catalog)",
+    )
     add_stack(parser)
 
 
 def add_cloud(parser: argparse.ArgumentParser) -> None:
     """--cloud: the Azure cloud whose regions the catalog may name."""
     from gallery.catalog.regions import CLOUDS
-    parser.add_argument("--cloud", choices=CLOUDS, default=None,
-                        help="the Azure cloud the stack deploys to, whose regions the catalog may name (default: "
-                             "$ARM_ENVIRONMENT, else the stack's azure-native:environment, else public)")
+
+    parser.add_argument(
+        "--cloud",
+        choices=CLOUDS,
+        default=None,
+        help="the Azure cloud the stack deploys to, whose regions the catalog may name (default: "
+        "$ARM_ENVIRONMENT, else the stack's azure-native:environment, else public)",
+    )
 
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
@@ -89,8 +107,11 @@ def resolve_catalog(args: argparse.Namespace) -> Optional[str]:
         return None
     named = stack_config(args.stack, project).get(CATALOG_CONFIG)
     args.catalog = _shown(project / (named or DEFAULT_CATALOG))
-    why = f"{CATALOG_CONFIG} in Pulumi.{args.stack}.yaml" if named else \
-        f"the default: Pulumi.{args.stack}.yaml names none"
+    why = (
+        f"{CATALOG_CONFIG} in Pulumi.{args.stack}.yaml"
+        if named
+        else f"the default: Pulumi.{args.stack}.yaml names none"
+    )
     return f"catalog: {args.catalog} ({why})"
 
 
@@ -116,6 +137,7 @@ def iso_date(text: str) -> dt.date:
 def lun(text: str) -> int:
     """A data disk's LUN, in the range the catalog schema allows: checked before anything is sent."""
     from gallery.catalog import schema  # the schema loads only for a LUN
+
     bounds = schema.schema()["$defs"]["dataDisk"]["properties"]["lun"]
     low, high = bounds["minimum"], bounds["maximum"]
     try:
@@ -123,14 +145,16 @@ def lun(text: str) -> int:
     except ValueError:
         value = None
     if value is None or not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a data disk LUN: a LUN is a whole number from {low} "
-                                         f"to {high}")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a data disk LUN: a LUN is a whole number from {low} to {high}"
+        )
     return value
 
 
 def data_disk(text: str) -> tuple[int, str | None]:
     """LUN or LUN:CACHING, e.g. 0 or 1:ReadOnly; the caching values are the schema's."""
     from gallery.catalog import schema
+
     number, _, caching = text.partition(":")
     allowed = schema.schema()["$defs"]["dataDisk"]["properties"]["caching"]["enum"]
     if caching and caching not in allowed:
@@ -142,8 +166,9 @@ def workers(text: str) -> int:
     """A number of requests in flight, from WORKERS_MIN to WORKERS_MAX."""
     value = int(text) if re.fullmatch(r"[0-9]+", text) else None  # int() would take " 8", "+8" and "1_0"
     if value is None or not WORKERS_MIN <= value <= WORKERS_MAX:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of workers: give a whole number from "
-                                         f"{WORKERS_MIN} to {WORKERS_MAX}")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of workers: give a whole number from {WORKERS_MIN} to {WORKERS_MAX}"
+        )
     return value
 
 
@@ -157,21 +182,35 @@ def jobs(text: str) -> int:
 
 def add_jobs(parser: argparse.ArgumentParser, default: int, what: str) -> None:
     """--jobs: stacks at a time, each in a process of its own; `what` says what is done to them."""
-    parser.add_argument("--jobs", type=jobs, default=default, metavar="N",
-                        help=f"{what}, 1 to {JOBS_MAX} (default: {default})")
+    parser.add_argument(
+        "--jobs", type=jobs, default=default, metavar="N", help=f"{what}, 1 to {JOBS_MAX} (default: {default})"
+    )
 
 
 def add_workers(parser: argparse.ArgumentParser, default: int, what: str) -> None:
     """--workers, with the default of the library it tunes (each written once, there)."""
-    parser.add_argument("--workers", type=workers, default=default, metavar="N",
-                        help=f"{what}, {WORKERS_MIN} to {WORKERS_MAX} (default: {default})")
+    parser.add_argument(
+        "--workers",
+        type=workers,
+        default=default,
+        metavar="N",
+        help=f"{what}, {WORKERS_MIN} to {WORKERS_MAX} (default: {default})",
+    )
 
 
 def add_build_options(parser: argparse.ArgumentParser) -> None:
     """--build-id and --commit: the build a new version comes from, recorded in its tags (default: the CI's own
     variables, GitHub Actions or Azure Pipelines, when they are set)."""
     group = parser.add_argument_group("provenance (recorded in the version's tags)")
-    group.add_argument("--build-id", metavar="ID", default=None,
-                       help="the build that made the version (default: $GITHUB_RUN_ID or $BUILD_BUILDID in CI)")
-    group.add_argument("--commit", metavar="SHA", default=None,
-                       help="the commit it was built from (default: $GITHUB_SHA or $BUILD_SOURCEVERSION in CI)")
+    group.add_argument(
+        "--build-id",
+        metavar="ID",
+        default=None,
+        help="the build that made the version (default: $GITHUB_RUN_ID or $BUILD_BUILDID in CI)",
+    )
+    group.add_argument(
+        "--commit",
+        metavar="SHA",
+        default=None,
+        help="the commit it was built from (default: $GITHUB_SHA or $BUILD_SOURCEVERSION in CI)",
+    )

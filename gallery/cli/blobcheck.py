@@ -3,6 +3,7 @@
 It reaches the storage account (a connection string from AZURE_STORAGE_CONNECTION_STRING, or the
 catalog's account with DefaultAzureCredential), so it is opt-in: validation stays offline otherwise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,10 +13,13 @@ from gallery.errors import CatalogError, Problem
 
 
 def add_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--check-blobs", action="store_true",
-                        help="also confirm that every VHD blob the catalog references exists, is a complete page "
-                             "blob and a fixed VHD of the right size (needs access to the storage account: "
-                             "AZURE_STORAGE_CONNECTION_STRING or your Azure login)")
+    parser.add_argument(
+        "--check-blobs",
+        action="store_true",
+        help="also confirm that every VHD blob the catalog references exists, is a complete page "
+        "blob and a fixed VHD of the right size (needs access to the storage account: "
+        "AZURE_STORAGE_CONNECTION_STRING or your Azure login)",
+    )
 
 
 def check_or_raise(catalog: Catalog) -> None:
@@ -31,7 +35,17 @@ def check_or_raise(catalog: Catalog) -> None:
         reason = blobstore.explain(exc, connection_string=how.endswith(blobstore.CONNECTION_STRING))
         if reason is None:
             raise
-        raise CatalogError([Problem(catalog.source_file, 0, 0, "storage.account",
-                                    f"cannot check the VHD blobs ({how}): {reason}", "blob.access")]) from None
+        raise CatalogError(
+            [
+                Problem(
+                    catalog.source_file,
+                    0,
+                    0,
+                    "storage.account",
+                    f"cannot check the VHD blobs ({how}): {reason}",
+                    "blob.access",
+                )
+            ]
+        ) from None
     if problems:
         raise CatalogError(problems)

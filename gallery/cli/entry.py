@@ -5,6 +5,7 @@ Each command lives in its own module with `register(subparsers)`, which adds its
 codes are one table, `gallery.errors.Exit`, which `--help` prints; a signal ends a command with 128 + its number
 (130 SIGINT, 143 SIGTERM), see gallery.interrupts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,9 +84,11 @@ def build_parser() -> _Parser:
         # `gallery` (the console script) or `python -m gallery`, as the user typed it
         prog="python -m gallery" if sys.argv and sys.argv[0].endswith("__main__.py") else "gallery",
         description="Azure Compute Gallery as code: validate, plan and diff images.yaml; check and upload VHDs; "
-                    "add, promote, retire, restore and repair versions; read their status in Azure; discover an "
-                    "existing gallery.",
-        epilog=exit_codes(), formatter_class=_Formatter)
+        "add, promote, retire, restore and repair versions; read their status in Azure; discover an "
+        "existing gallery.",
+        epilog=exit_codes(),
+        formatter_class=_Formatter,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:

@@ -6,6 +6,7 @@ Machine formats (json, github annotations, markdown) are a command's result: the
 so a pipe or a CI step gets one parseable document. In text, the result goes to stdout and diagnostics
 (problems, warnings, progress) to stderr, so `gallery plan > plan.txt` keeps only the plan.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -105,13 +106,17 @@ class Reporter:
         from rich.console import Console  # noqa: PLC0415 - only a terminal's bar needs rich
 
         from gallery.cli.progress import bar  # noqa: PLC0415
+
         with bar(Console(stderr=True), total) as callbacks:
             yield callbacks
 
     def bug(self) -> None:
         """The exception being handled is ours: say so, with its trace, on stderr."""
-        print("internal error: this is a bug in the gallery tool, not in your input.\n"
-              "Please report it with the catalog (or a reduced copy) and this trace:\n", file=sys.stderr)
+        print(
+            "internal error: this is a bug in the gallery tool, not in your input.\n"
+            "Please report it with the catalog (or a reduced copy) and this trace:\n",
+            file=sys.stderr,
+        )
         traceback.print_exc()
 
     def pipe_closed(self) -> None:
@@ -158,8 +163,15 @@ def problems(items: Sequence[Problem], fmt: str = TEXT) -> str:
     """Problems as `FILE:LINE:COL: severity: PATH: MESSAGE` lines, GitHub annotations or a JSON document."""
     if fmt == JSON:
         errors = sum(p.severity == "error" for p in items)
-        return json.dumps({"valid": errors == 0, "errors": errors, "warnings": len(items) - errors,
-                           "problems": [p.as_dict() for p in items]}, indent=2)
+        return json.dumps(
+            {
+                "valid": errors == 0,
+                "errors": errors,
+                "warnings": len(items) - errors,
+                "problems": [p.as_dict() for p in items],
+            },
+            indent=2,
+        )
     if fmt == GITHUB:
         return "\n".join(p.github() for p in items)
     return "\n".join(p.text() for p in items)
@@ -167,5 +179,8 @@ def problems(items: Sequence[Problem], fmt: str = TEXT) -> str:
 
 def report_problems(items: Sequence[Problem], fmt: str = TEXT) -> None:
     """Problems that stop a command (or warnings that do not): diagnostics, in the command's format."""
-    emit(problems(items, fmt if fmt in (TEXT, JSON, GITHUB) else TEXT), fmt if fmt in (JSON, GITHUB) else TEXT,
-         diagnostic=True)
+    emit(
+        problems(items, fmt if fmt in (TEXT, JSON, GITHUB) else TEXT),
+        fmt if fmt in (JSON, GITHUB) else TEXT,
+        diagnostic=True,
+    )

@@ -6,6 +6,7 @@ tool prints.
 and the time left follow the disk; `sent` and its rate are the data the service acknowledged. Whether
 there is a bar, and on which console, is the reporter's to decide (output.Reporter.progress).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,14 +26,21 @@ def status(sent: int, seconds: float, note: str = "") -> str:
 
 def columns():
     from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn  # noqa: PLC0415
-    return (TextColumn("upload"), BarColumn(), DownloadColumn(binary_units=True), TimeRemainingColumn(),
-            TextColumn("{task.fields[status]}"))
+
+    return (
+        TextColumn("upload"),
+        BarColumn(),
+        DownloadColumn(binary_units=True),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[status]}"),
+    )
 
 
 @contextlib.contextmanager
 def bar(console, total: int) -> Iterator[Callbacks]:
     """(progress(done, sent), on_retry(note)) drawing a bar of `total` bytes on `console` (the reporter's)."""
     from rich.progress import Progress  # noqa: PLC0415
+
     with Progress(*columns(), console=console, transient=True) as bar:
         task = bar.add_task("upload", total=total, status=status(0, 0))
         started = time.monotonic()

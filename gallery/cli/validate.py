@@ -1,4 +1,5 @@
 """`python -m gallery validate [CATALOG] [--stack NAME] [--format text|json|github]`."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,12 +12,18 @@ from gallery.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check a catalog: YAML, schema and Azure's rules",
-                       description="Check a catalog and report every problem as FILE:LINE:COL: error: PATH: MESSAGE. "
-                                   "Exit 0 when valid (warnings allowed), 1 when not.")
+    p = sub.add_parser(
+        "validate",
+        help="check a catalog: YAML, schema and Azure's rules",
+        description="Check a catalog and report every problem as FILE:LINE:COL: error: PATH: MESSAGE. "
+        "Exit 0 when valid (warnings allowed), 1 when not.",
+    )
     add_catalog_arguments(p)
-    add_format(p, (Format.TEXT, Format.JSON, Format.GITHUB),
-               help="text lines, a JSON document, or GitHub Actions annotations (default: text)")
+    add_format(
+        p,
+        (Format.TEXT, Format.JSON, Format.GITHUB),
+        help="text lines, a JSON document, or GitHub Actions annotations (default: text)",
+    )
     add_cloud(p)
     blobcheck.add_argument(p)
     p.set_defaults(func=run)
@@ -29,8 +36,11 @@ def run(args: argparse.Namespace, out: Reporter) -> Exit:
         blobcheck.check_or_raise(catalog)
     versions = sum(len(i.versions) for i in catalog.images)
     warnings = f", {_count(len(catalog.warnings), 'warning')}" if catalog.warnings else ""
-    out.verdict(catalog.warnings, summary=f"{args.catalog}: valid ({len(catalog.images)} image definitions, "
-                                          f"{versions} versions, stack {catalog.stack}{warnings})")
+    out.verdict(
+        catalog.warnings,
+        summary=f"{args.catalog}: valid ({len(catalog.images)} image definitions, "
+        f"{versions} versions, stack {catalog.stack}{warnings})",
+    )
     return Exit.OK
 
 

@@ -6,6 +6,7 @@ gallery.desired; here each becomes a Pulumi resource parented to the component, 
 inputs the state wires to another resource take that resource's output, so Pulumi knows the order. In a shard's
 stack the foundation is the main stack's: what the state wires to it comes through a StackReference.
 """
+
 from __future__ import annotations
 
 import functools
@@ -84,8 +85,13 @@ class ImageGallery(pulumi.ComponentResource):
         # Every child, by logical name, in the state's order (a resource is declared after what it waits for).
         # Any: azure-native and dynamic resource classes each declare their own outputs (name, id, ...).
         self.resources: dict[str, Any] = {}
-        main = pulumi.StackReference(f"{name}-foundation", stack_name=args.foundation,
-                                     opts=pulumi.ResourceOptions(parent=self)) if args.foundation else None
+        main = (
+            pulumi.StackReference(
+                f"{name}-foundation", stack_name=args.foundation, opts=pulumi.ResourceOptions(parent=self)
+            )
+            if args.foundation
+            else None
+        )
 
         @functools.cache  # one Output per main-stack output, shared: a shard holds a thousand resources that take it
         def from_main(key: str, inner: Optional[str] = None) -> pulumi.Output:
@@ -103,8 +109,10 @@ class ImageGallery(pulumi.ComponentResource):
                 return from_main(*export)
             if wire.output == "name":  # declared elsewhere; its name is the catalog's, as the state holds it
                 return _at(res.inputs, wire.path)
-            raise ValueError(f"{res.name}: {'.'.join(map(str, wire.path))} is the {wire.output} of {wire.source}, "
-                             "which this selection does not declare")
+            raise ValueError(
+                f"{res.name}: {'.'.join(map(str, wire.path))} is the {wire.output} of {wire.source}, "
+                "which this selection does not declare"
+            )
 
         for res in state.resources:
             if res.type == TYPE:
@@ -125,16 +133,23 @@ class ImageGallery(pulumi.ComponentResource):
                 definitions[r.inputs["galleryImageName"]] = self.resources[r.name]
                 versions.setdefault(r.inputs["galleryImageName"], {})
             elif r.type == arm.VERSION:
-                versions.setdefault(r.inputs["galleryImageName"], {})[r.inputs["galleryImageVersionName"]] = \
+                versions.setdefault(r.inputs["galleryImageName"], {})[r.inputs["galleryImageVersionName"]] = (
                     self.resources[r.name]
+                )
         self.definitions, self.versions = definitions, versions
-        by_region = {image.name: {region: v for region, v in image.latest_by_region().items()
-                                  if v in versions.get(image.name, {})} for image in catalog.images}
-        latest = {image: regions[catalog.location] for image, regions in by_region.items()
-                  if catalog.location in regions}
+        by_region = {
+            image.name: {
+                region: v for region, v in image.latest_by_region().items() if v in versions.get(image.name, {})
+            }
+            for image in catalog.images
+        }
+        latest = {
+            image: regions[catalog.location] for image, regions in by_region.items() if catalog.location in regions
+        }
         community = of(arm.COMMUNITY).get(names.community(name))
-        group, account, gallery = (self.resources.get(n) for n in (names.group(name), names.storage_account(name),
-                                                                    names.gallery(name)))
+        group, account, gallery = (
+            self.resources.get(n) for n in (names.group(name), names.storage_account(name), names.gallery(name))
+        )
         foundation: dict[str, Any]  # an output of this stack's resources, the main stack's, or the catalog's name
         if main:  # a shard's stack passes the main stack's on: a consumer finds everything in either
             foundation = {key: from_main(key) for key in FOUNDATION_OUTPUTS}
@@ -145,12 +160,19 @@ class ImageGallery(pulumi.ComponentResource):
                 "galleryId": gallery.id if gallery else None,
                 "storageAccountName": account.name if account else catalog.storage.account,
                 "storageAccountId": account.id if account else None,
-                "containers": {family: self.resources[names.container(family, name)].name for family in
-                               sorted(catalog.containers) if names.container(family, name) in self.resources}}
+                "containers": {
+                    family: self.resources[names.container(family, name)].name
+                    for family in sorted(catalog.containers)
+                    if names.container(family, name) in self.resources
+                },
+            }
         self.outputs = GalleryOutputs(
-            resource_group_name=foundation["resourceGroupName"], gallery_name=foundation["galleryName"],
-            gallery_id=foundation["galleryId"], storage_account_name=foundation["storageAccountName"],
-            storage_account_id=foundation["storageAccountId"], containers=foundation["containers"],
+            resource_group_name=foundation["resourceGroupName"],
+            gallery_name=foundation["galleryName"],
+            gallery_id=foundation["galleryId"],
+            storage_account_name=foundation["storageAccountName"],
+            storage_account_id=foundation["storageAccountId"],
+            containers=foundation["containers"],
             definition_ids={image: d.id for image, d in definitions.items()},
             version_ids={image: {v: r.id for v, r in vs.items()} for image, vs in versions.items()},
             latest_versions=latest,

@@ -1,4 +1,5 @@
 """The pulumi-azure-native resources the desired state names, declared with their typed args."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping
@@ -23,8 +24,12 @@ CLASSES: Mapping[str, tuple[type, type]] = {
 }
 
 
-def declare_native(res: DesiredResource, output: Callable[[Wire], Any], parent: pulumi.Resource,
-                   declared: Mapping[str, pulumi.Resource]) -> pulumi.CustomResource:
+def declare_native(
+    res: DesiredResource,
+    output: Callable[[Wire], Any],
+    parent: pulumi.Resource,
+    declared: Mapping[str, pulumi.Resource],
+) -> pulumi.CustomResource:
     resource_cls, args_cls = CLASSES[res.type]
     inputs = wired(res, output)
     if res.type == arm.ROLE_ASSIGNMENT:
@@ -40,5 +45,7 @@ def _assignment_derived(res: DesiredResource, output: Callable[[Wire], Any]) -> 
     by_path = {w.path: w for w in res.wires}
     scope = pulumi.Output.from_input(output(by_path[("roleAssignmentName",)]))
     subscription = pulumi.Output.from_input(output(by_path[("roleDefinitionId",)]))
-    return {"roleAssignmentName": scope.apply(lambda s: assignment_name(s, principal, guid)),
-            "roleDefinitionId": subscription.apply(lambda sub: role_definition_id(sub, guid))}
+    return {
+        "roleAssignmentName": scope.apply(lambda s: assignment_name(s, principal, guid)),
+        "roleDefinitionId": subscription.apply(lambda sub: role_definition_id(sub, guid)),
+    }

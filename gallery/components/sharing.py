@@ -24,6 +24,7 @@ values: the ARM target (cloud endpoint and login authority, or a loopback endpoi
 credentials are made inside each call, where gallery.azure is imported: unpickling and `diff` need
 nothing of this project, the calls need it installed in the stack's virtualenv (`./dev setup` does).
 """
+
 from __future__ import annotations
 
 import types
@@ -49,17 +50,22 @@ class _ArmProvider(ResourceProvider):
     def __init__(self, target: ArmTarget):
         # Not super(): its __class__ cell would pickle this module's class by reference.
         ResourceProvider.__init__(self)
-        self._target: dict[str, Any] = {"endpoint": target.endpoint, "authority": target.authority,
-                                        "cloud": target.cloud}
+        self._target: dict[str, Any] = {
+            "endpoint": target.endpoint,
+            "authority": target.authority,
+            "cloud": target.cloud,
+        }
 
     def _client(self, props: dict):
         from gallery.azure.client import compute_client
         from gallery.azure.target import ArmTarget
+
         return compute_client(ArmTarget(**self._target), props["subscriptionId"])
 
     @staticmethod
     def share_id(props: dict) -> str:
         from gallery.desired.arm import SHARING, arm_id
+
         share = arm_id(SHARING, props["subscriptionId"], props)
         assert share is not None  # props always hold the gallery's keys (GALLERY_KEYS)
         return share
@@ -70,16 +76,26 @@ class _ArmProvider(ResourceProvider):
 
     def _read_state(self, props: dict):
         from gallery.azure.sharing import read_sharing
+
         return read_sharing(self._client(props), props["resourceGroupName"], props["galleryName"])
 
-    def _update(self, props: dict, operation: str, subscriptions: Sequence[str] = (),
-                tenants: Sequence[str] = (), *, gone_ok: bool = False) -> None:
+    def _update(
+        self,
+        props: dict,
+        operation: str,
+        subscriptions: Sequence[str] = (),
+        tenants: Sequence[str] = (),
+        *,
+        gone_ok: bool = False,
+    ) -> None:
         """The share action. `gone_ok`: a gallery that no longer exists has taken its sharing with it."""
         from gallery.azure.errors import ArmError
         from gallery.azure.sharing import update_sharing
+
         try:
-            update_sharing(self._client(props), props["resourceGroupName"], props["galleryName"], operation,
-                           subscriptions, tenants)
+            update_sharing(
+                self._client(props), props["resourceGroupName"], props["galleryName"], operation, subscriptions, tenants
+            )
         except ArmError as exc:
             if not (gone_ok and exc.status == 404):
                 raise
@@ -93,8 +109,11 @@ class GallerySharingProvider(_ArmProvider):
         return sorted({str(i).lower() for i in (props.get(key) or [])})
 
     def _outs(self, props: dict) -> dict:
-        return {**self._gallery(props), "subscriptions": self._ids(props, "subscriptions"),
-                "tenants": self._ids(props, "tenants")}
+        return {
+            **self._gallery(props),
+            "subscriptions": self._ids(props, "subscriptions"),
+            "tenants": self._ids(props, "tenants"),
+        }
 
     def create(self, props: dict) -> CreateResult:
         self._update(props, "Add", self._ids(props, "subscriptions"), self._ids(props, "tenants"))
@@ -114,8 +133,10 @@ class GallerySharingProvider(_ArmProvider):
 
     def read(self, id_: str, props: dict) -> ReadResult:
         state = self._read_state(props)
-        return ReadResult(id_=id_, outs={**self._gallery(props), "subscriptions": list(state.subscriptions),
-                                         "tenants": list(state.tenants)})
+        return ReadResult(
+            id_=id_,
+            outs={**self._gallery(props), "subscriptions": list(state.subscriptions), "tenants": list(state.tenants)},
+        )
 
     def delete(self, _id: str, props: dict) -> None:
         self._update(props, "Remove", self._ids(props, "subscriptions"), self._ids(props, "tenants"), gone_ok=True)
@@ -127,8 +148,12 @@ class GalleryCommunityProvider(_ArmProvider):
     def _published(self, props: dict) -> dict:
         self._update(props, "EnableCommunity")
         state = self._read_state(props)
-        return {**self._gallery(props), **{k: props.get(k) for k in COMMUNITY_KEYS},
-                "communityGalleryEnabled": state.community_enabled, "publicNames": list(state.public_names)}
+        return {
+            **self._gallery(props),
+            **{k: props.get(k) for k in COMMUNITY_KEYS},
+            "communityGalleryEnabled": state.community_enabled,
+            "publicNames": list(state.public_names),
+        }
 
     def create(self, props: dict) -> CreateResult:
         return CreateResult(id_=self.share_id(props), outs=self._published(props))
@@ -147,8 +172,10 @@ class GalleryCommunityProvider(_ArmProvider):
 
     def read(self, id_: str, props: dict) -> ReadResult:
         state = self._read_state(props)
-        return ReadResult(id_=id_, outs={**props, "communityGalleryEnabled": state.community_enabled,
-                                         "publicNames": list(state.public_names)})
+        return ReadResult(
+            id_=id_,
+            outs={**props, "communityGalleryEnabled": state.community_enabled, "publicNames": list(state.public_names)},
+        )
 
     def delete(self, _id: str, props: dict) -> None:
         self._update(props, "Reset", gone_ok=True)
@@ -166,7 +193,7 @@ def by_value(provider: ResourceProvider) -> ResourceProvider:
     body: dict[str, Any] = {}
     # The classes between ResourceProvider and `cls` are flattened into one, so no base class of this
     # module is pickled by reference either.
-    for klass in reversed(cls.__mro__[:cls.__mro__.index(ResourceProvider)]):
+    for klass in reversed(cls.__mro__[: cls.__mro__.index(ResourceProvider)]):
         body.update({k: _rehome(v) for k, v in vars(klass).items() if k not in ("__dict__", "__weakref__")})
     body["__module__"] = "__main__"
     copy_cls = cast(type[ResourceProvider], type(cls.__name__, (ResourceProvider,), body))
@@ -179,8 +206,7 @@ def _rehome(value: Any) -> Any:
     if isinstance(value, (staticmethod, classmethod)):
         return type(value)(_rehome(value.__func__))
     if isinstance(value, types.FunctionType):
-        f = types.FunctionType(value.__code__, value.__globals__, value.__name__, value.__defaults__,
-                               value.__closure__)
+        f = types.FunctionType(value.__code__, value.__globals__, value.__name__, value.__defaults__, value.__closure__)
         f.__kwdefaults__, f.__module__, f.__qualname__ = value.__kwdefaults__, "__main__", value.__name__
         return f
     return value
@@ -199,6 +225,7 @@ class GallerySharingGuardProvider(_ArmProvider):
 
     def _settle(self, props: dict) -> dict:
         from gallery.azure.errors import ArmError
+
         try:
             state = self._read_state(props)
         except ArmError as exc:
@@ -234,14 +261,28 @@ class GallerySharing(pulumi.dynamic.Resource, module="gallery", name="GallerySha
     subscriptions: pulumi.Output[list]
     tenants: pulumi.Output[list]
 
-    def __init__(self, name: str, *, target: ArmTarget, subscription_id: pulumi.Input[str],
-                 resource_group_name: pulumi.Input[str], gallery_name: pulumi.Input[str],
-                 subscriptions: Sequence[str], tenants: Sequence[str], opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(by_value(GallerySharingProvider(target)), name, {
-            **_gallery_props(subscription_id, resource_group_name, gallery_name),
-            "subscriptions": sorted(s.lower() for s in subscriptions),
-            "tenants": sorted(t.lower() for t in tenants),
-        }, opts)
+    def __init__(
+        self,
+        name: str,
+        *,
+        target: ArmTarget,
+        subscription_id: pulumi.Input[str],
+        resource_group_name: pulumi.Input[str],
+        gallery_name: pulumi.Input[str],
+        subscriptions: Sequence[str],
+        tenants: Sequence[str],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        super().__init__(
+            by_value(GallerySharingProvider(target)),
+            name,
+            {
+                **_gallery_props(subscription_id, resource_group_name, gallery_name),
+                "subscriptions": sorted(s.lower() for s in subscriptions),
+                "tenants": sorted(t.lower() for t in tenants),
+            },
+            opts,
+        )
 
 
 class GalleryCommunity(pulumi.dynamic.Resource, module="gallery", name="GalleryCommunity"):
@@ -251,40 +292,86 @@ class GalleryCommunity(pulumi.dynamic.Resource, module="gallery", name="GalleryC
     communityGalleryEnabled: pulumi.Output[bool]  # noqa: N815 - Pulumi names a dynamic resource's outputs as its props
     publicNames: pulumi.Output[list]  # noqa: N815 - Pulumi names a dynamic resource's outputs as its props
 
-    def __init__(self, name: str, *, target: ArmTarget, subscription_id: pulumi.Input[str],
-                 resource_group_name: pulumi.Input[str], gallery_name: pulumi.Input[str], public_name_prefix: str,
-                 publisher_uri: str, publisher_contact: str, eula: str,
-                 opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(by_value(GalleryCommunityProvider(target)), name, {
-            **_gallery_props(subscription_id, resource_group_name, gallery_name),
-            "publicNamePrefix": public_name_prefix, "publisherUri": publisher_uri,
-            "publisherContact": publisher_contact, "eula": eula,
-            "communityGalleryEnabled": None, "publicNames": None,  # outputs, known after create
-        }, opts)
+    def __init__(
+        self,
+        name: str,
+        *,
+        target: ArmTarget,
+        subscription_id: pulumi.Input[str],
+        resource_group_name: pulumi.Input[str],
+        gallery_name: pulumi.Input[str],
+        public_name_prefix: str,
+        publisher_uri: str,
+        publisher_contact: str,
+        eula: str,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        super().__init__(
+            by_value(GalleryCommunityProvider(target)),
+            name,
+            {
+                **_gallery_props(subscription_id, resource_group_name, gallery_name),
+                "publicNamePrefix": public_name_prefix,
+                "publisherUri": publisher_uri,
+                "publisherContact": publisher_contact,
+                "eula": eula,
+                "communityGalleryEnabled": None,
+                "publicNames": None,  # outputs, known after create
+            },
+            opts,
+        )
 
 
 class GallerySharingGuard(pulumi.dynamic.Resource, module="gallery", name="GallerySharingGuard"):
     """Before the gallery is updated: a reset of sharing Azure still has and the catalog no longer wants."""
 
-    def __init__(self, name: str, *, target: ArmTarget, subscription_id: pulumi.Input[str],
-                 resource_group_name: pulumi.Input[str], gallery_name: str, sharing: str,
-                 opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(by_value(GallerySharingGuardProvider(target)), name, {
-            **_gallery_props(subscription_id, resource_group_name, gallery_name), "sharing": sharing}, opts)
+    def __init__(
+        self,
+        name: str,
+        *,
+        target: ArmTarget,
+        subscription_id: pulumi.Input[str],
+        resource_group_name: pulumi.Input[str],
+        gallery_name: str,
+        sharing: str,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        super().__init__(
+            by_value(GallerySharingGuardProvider(target)),
+            name,
+            {**_gallery_props(subscription_id, resource_group_name, gallery_name), "sharing": sharing},
+            opts,
+        )
 
 
-def declare_sharing(res: DesiredResource, output: Callable[[Wire], Any], target: ArmTarget,
-                    parent: pulumi.Resource, declared: Mapping[str, pulumi.Resource]) -> pulumi.dynamic.Resource:
+def declare_sharing(
+    res: DesiredResource,
+    output: Callable[[Wire], Any],
+    target: ArmTarget,
+    parent: pulumi.Resource,
+    declared: Mapping[str, pulumi.Resource],
+) -> pulumi.dynamic.Resource:
     """The dynamic resource the desired state names, with its wired inputs as outputs."""
     v = wired(res, output)
     opts = options(res, parent, declared)
-    placed = {"target": target, "subscription_id": v["subscriptionId"], "resource_group_name": v["resourceGroupName"],
-              "gallery_name": v["galleryName"], "opts": opts}
+    placed = {
+        "target": target,
+        "subscription_id": v["subscriptionId"],
+        "resource_group_name": v["resourceGroupName"],
+        "gallery_name": v["galleryName"],
+        "opts": opts,
+    }
     if res.type == arm.SHARING:
         return GallerySharing(res.name, subscriptions=v["subscriptions"], tenants=v["tenants"], **placed)
     if res.type == arm.COMMUNITY:
-        return GalleryCommunity(res.name, public_name_prefix=v["publicNamePrefix"], publisher_uri=v["publisherUri"],
-                                publisher_contact=v["publisherContact"], eula=v["eula"], **placed)
+        return GalleryCommunity(
+            res.name,
+            public_name_prefix=v["publicNamePrefix"],
+            publisher_uri=v["publisherUri"],
+            publisher_contact=v["publisherContact"],
+            eula=v["eula"],
+            **placed,
+        )
     if res.type == arm.SHARING_GUARD:
         return GallerySharingGuard(res.name, sharing=v["sharing"], **placed)
     raise ValueError(f"{res.name}: no component declares {res.type}")

@@ -5,6 +5,7 @@ dicts become the typed input classes and enums of pulumi-azure-native (found fro
 table, so no field is written twice), and an input the state wires to another resource becomes that
 resource's output, which is how Pulumi learns the order. The plan test holds the result equal to the state.
 """
+
 from __future__ import annotations
 
 import collections.abc
@@ -69,13 +70,18 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def options(res: DesiredResource, parent: pulumi.Resource, declared: Mapping[str, pulumi.Resource]
-            ) -> pulumi.ResourceOptions:
+def options(
+    res: DesiredResource, parent: pulumi.Resource, declared: Mapping[str, pulumi.Resource]
+) -> pulumi.ResourceOptions:
     """The resource's options, its explicit dependencies as the resources already declared."""
     o = res.options
     return pulumi.ResourceOptions(
-        parent=parent, protect=o.protect or None, retain_on_delete=o.retain_on_delete or None,
+        parent=parent,
+        protect=o.protect or None,
+        retain_on_delete=o.retain_on_delete or None,
         delete_before_replace=o.delete_before_replace or None,
-        replace_on_changes=list(o.replace_on_changes) or None, ignore_changes=list(o.ignore_changes) or None,
+        replace_on_changes=list(o.replace_on_changes) or None,
+        ignore_changes=list(o.ignore_changes) or None,
         custom_timeouts=pulumi.CustomTimeouts(**dict(o.custom_timeouts)) if o.custom_timeouts else None,
-        depends_on=[declared[n] for n in o.depends_on if n in declared] or None)
+        depends_on=[declared[n] for n in o.depends_on if n in declared] or None,
+    )

@@ -1,4 +1,5 @@
 """The price table: prices.json beside this module, read once."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,8 +30,10 @@ class Prices:
     def stated(self) -> str:
         """How every output names the figures: a dated table in the repository, an estimate, not a bill."""
         checked = "" if self.checked else ", figures not yet checked against Azure's price page"
-        return (f"estimated from the price table gallery/cost/prices.json of {self.as_of} ({self.currency} per "
-                f"{self.unit}{checked}); not a bill")
+        return (
+            f"estimated from the price table gallery/cost/prices.json of {self.as_of} ({self.currency} per "
+            f"{self.unit}{checked}); not a bill"
+        )
 
     def money(self, amount: float) -> str:
         symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(self.currency)
@@ -40,6 +43,13 @@ class Prices:
 @functools.lru_cache(maxsize=1)
 def load_prices(path: str = str(TABLE)) -> Prices:
     data = json.loads(pathlib.Path(path).read_text("utf-8"))
-    return Prices(data["asOf"], data["currency"], data["unit"], data["source"], data["note"],
-                  dict(data["storageTypes"]), {r: dict(p) for r, p in data.get("regions", {}).items()},
-                  bool(data.get("checked", False)))
+    return Prices(
+        data["asOf"],
+        data["currency"],
+        data["unit"],
+        data["source"],
+        data["note"],
+        dict(data["storageTypes"]),
+        {r: dict(p) for r, p in data.get("regions", {}).items()},
+        bool(data.get("checked", False)),
+    )

@@ -1,4 +1,5 @@
 """The storage a version takes: disk GiB × replicas, per region and storage type, priced from the table."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -79,6 +80,10 @@ def catalog_size(version: ImageVersion) -> Optional[int]:
 
 def version_storage(image: str, version: ImageVersion, size_gib: Optional[int] = None) -> VersionStorage:
     """What `version` stores; `size_gib` from Azure when known, else the catalog's tag."""
-    return VersionStorage(image, version.name, replicas(version),
-                          size_gib if size_gib is not None else catalog_size(version),
-                          version.replication_mode == "Shallow")
+    return VersionStorage(
+        image,
+        version.name,
+        replicas(version),
+        size_gib if size_gib is not None else catalog_size(version),
+        version.replication_mode == "Shallow",
+    )

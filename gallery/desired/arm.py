@@ -4,6 +4,7 @@ The API versions are the ones pulumi-azure-native 3.29 sends (each resource modu
 REST API version ..."); the project's own ARM calls (sharing, status, discovery) use the same, so what they
 read is what `pulumi up` wrote and `pulumi import` will see.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,23 +51,38 @@ class Kind:
     name_input: Optional[str]  # the input that holds the physical name (azure-native's `name` output)
 
 
-KINDS = {k.token: k for k in (
-    Kind(RESOURCE_GROUP, RESOURCES_API_VERSION, _RG, "resourceGroupName"),
-    Kind(STORAGE_ACCOUNT, STORAGE_API_VERSION, _ACCOUNT, "accountName"),
-    Kind(CONTAINER, STORAGE_API_VERSION, _ACCOUNT + "/blobServices/default/containers/{containerName}",
-         "containerName"),
-    Kind(GALLERY, COMPUTE_API_VERSION, _GALLERY, "galleryName"),
-    Kind(DEFINITION, COMPUTE_API_VERSION, _GALLERY + "/images/{galleryImageName}", "galleryImageName"),
-    Kind(VERSION, COMPUTE_API_VERSION, _GALLERY + "/images/{galleryImageName}/versions/{galleryImageVersionName}",
-         "galleryImageVersionName"),
-    Kind(ROLE_ASSIGNMENT, AUTHORIZATION_API_VERSION,
-         "{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}", "roleAssignmentName"),
-    # The share action's URL is what the sharing resources take as their id.
-    Kind(SHARING, None, _GALLERY + "/share", None),
-    Kind(COMMUNITY, None, _GALLERY + "/share", None),
-    Kind(SHARING_GUARD, None, _GALLERY + "/share/guard", None),
-    Kind(COMPONENT, None, None, None),
-)}
+KINDS = {
+    k.token: k
+    for k in (
+        Kind(RESOURCE_GROUP, RESOURCES_API_VERSION, _RG, "resourceGroupName"),
+        Kind(STORAGE_ACCOUNT, STORAGE_API_VERSION, _ACCOUNT, "accountName"),
+        Kind(
+            CONTAINER,
+            STORAGE_API_VERSION,
+            _ACCOUNT + "/blobServices/default/containers/{containerName}",
+            "containerName",
+        ),
+        Kind(GALLERY, COMPUTE_API_VERSION, _GALLERY, "galleryName"),
+        Kind(DEFINITION, COMPUTE_API_VERSION, _GALLERY + "/images/{galleryImageName}", "galleryImageName"),
+        Kind(
+            VERSION,
+            COMPUTE_API_VERSION,
+            _GALLERY + "/images/{galleryImageName}/versions/{galleryImageVersionName}",
+            "galleryImageVersionName",
+        ),
+        Kind(
+            ROLE_ASSIGNMENT,
+            AUTHORIZATION_API_VERSION,
+            "{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
+            "roleAssignmentName",
+        ),
+        # The share action's URL is what the sharing resources take as their id.
+        Kind(SHARING, None, _GALLERY + "/share", None),
+        Kind(COMMUNITY, None, _GALLERY + "/share", None),
+        Kind(SHARING_GUARD, None, _GALLERY + "/share/guard", None),
+        Kind(COMPONENT, None, None, None),
+    )
+}
 
 
 def arm_id(token: str, subscription: str, names: dict) -> Optional[str]:

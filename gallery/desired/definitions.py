@@ -1,4 +1,5 @@
 """Image definitions: one `GalleryImage` per catalog image, with every fixed property explicit."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,12 @@ DISK_CONTROLLER_ORDER = ("SCSI", "NVMe")
 # provider moves, and this must be revisited then.
 STANDARD_SECURITY = "Standard"
 # Each feature's catalog key (as `startsAtVersion` names it) and Azure's feature name; discovery reads them back.
-FEATURE_NAMES = {"securityType": "SecurityType", "acceleratedNetworking": "IsAcceleratedNetworkSupported",
-                 "diskControllerTypes": "DiskControllerTypes", "hibernation": "IsHibernateSupported"}
+FEATURE_NAMES = {
+    "securityType": "SecurityType",
+    "acceleratedNetworking": "IsAcceleratedNetworkSupported",
+    "diskControllerTypes": "DiskControllerTypes",
+    "hibernation": "IsHibernateSupported",
+}
 
 
 def arm_datetime(day: Optional[dt.date]) -> Optional[str]:
@@ -70,18 +75,29 @@ def definition_inputs(image: ImageDefinition, *, gallery: str, group: str, locat
         recommended = {"vCPUs": _range(image.recommended.vcpus), "memory": _range(image.recommended.memory_gb)}
     plan = image.purchase_plan
     return {
-        "galleryImageName": image.name, "galleryName": gallery, "resourceGroupName": group, "location": location,
-        "osType": image.os_type, "osState": image.os_state,
+        "galleryImageName": image.name,
+        "galleryName": gallery,
+        "resourceGroupName": group,
+        "location": location,
+        "osType": image.os_type,
+        "osState": image.os_state,
         # Explicit, never the API version's default (V1 before 2024, V2 since).
-        "hyperVGeneration": image.hyper_v_generation, "architecture": image.architecture,
-        "identifier": {"publisher": image.identifier.publisher, "offer": image.identifier.offer,
-                       "sku": image.identifier.sku},
+        "hyperVGeneration": image.hyper_v_generation,
+        "architecture": image.architecture,
+        "identifier": {
+            "publisher": image.identifier.publisher,
+            "offer": image.identifier.offer,
+            "sku": image.identifier.sku,
+        },
         "features": features(image) or None,
         "allowUpdateImage": True if image.allow_update_image else None,  # false is Azure's default
-        "description": image.description, "eula": image.eula, "privacyStatementUri": image.privacy_statement_uri,
-        "releaseNoteUri": image.release_note_uri, "recommended": recommended,
+        "description": image.description,
+        "eula": image.eula,
+        "privacyStatementUri": image.privacy_statement_uri,
+        "releaseNoteUri": image.release_note_uri,
+        "recommended": recommended,
         "disallowed": {"diskTypes": list(image.disallowed_disk_types)} if image.disallowed_disk_types else None,
-        "purchasePlan": ({"name": plan.name, "publisher": plan.publisher, "product": plan.product}
-                         if plan else None),
-        "endOfLifeDate": arm_datetime(image.end_of_life), "tags": tags,
+        "purchasePlan": ({"name": plan.name, "publisher": plan.publisher, "product": plan.product} if plan else None),
+        "endOfLifeDate": arm_datetime(image.end_of_life),
+        "tags": tags,
     }

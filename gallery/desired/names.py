@@ -3,6 +3,7 @@
 Never change one: existing stacks hold them, and a new logical name is a new resource (a replacement)
 unless an alias names the old one.
 """
+
 from __future__ import annotations
 
 from gallery.catalog.model import MAIN, AccessGrant, ImageDefinition, ImageVersion

@@ -5,6 +5,7 @@ sharing, role assignments). The review diff builds only what a change touches (`
 sharded catalog is a selection too (`of_stack`): a shard's definitions with all their versions, without the
 foundation, or the main stack's, with it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
@@ -29,8 +30,11 @@ class Selection:
     def images(cls, catalog: Catalog, names: Iterable[str], *, foundation: bool = False) -> "Selection":
         """Whole definitions: each with every version it has in `catalog`."""
         wanted = set(names)
-        return cls(frozenset(wanted), frozenset((i.name, v.name) for i in catalog.images if i.name in wanted
-                                                for v in i.versions), foundation)
+        return cls(
+            frozenset(wanted),
+            frozenset((i.name, v.name) for i in catalog.images if i.name in wanted for v in i.versions),
+            foundation,
+        )
 
     @classmethod
     def of_stack(cls, catalog: Catalog, owner: str) -> "Selection":
@@ -39,8 +43,12 @@ class Selection:
         return replace(cls.images(catalog, images, foundation=owner == MAIN), owner=owner)
 
     def __or__(self, other: "Selection") -> "Selection":
-        return replace(self, definitions=self.definitions | other.definitions, versions=self.versions | other.versions,
-                       foundation=self.foundation or other.foundation)
+        return replace(
+            self,
+            definitions=self.definitions | other.definitions,
+            versions=self.versions | other.versions,
+            foundation=self.foundation or other.foundation,
+        )
 
     def has_definition(self, name: str) -> bool:
         return name in self.definitions
@@ -62,8 +70,9 @@ def changed(base: Catalog, head: Catalog) -> Optional[Selection]:
     flow into its versions, so a changed definition selects all of them; anything outside the images
     (resource group, location, tags, storage, gallery, replication defaults) flows into every resource.
     """
-    if base.stack != head.stack or any(getattr(base, f.name) != getattr(head, f.name)
-                                       for f in fields(Catalog) if f.name not in _NOT_DECLARED):
+    if base.stack != head.stack or any(
+        getattr(base, f.name) != getattr(head, f.name) for f in fields(Catalog) if f.name not in _NOT_DECLARED
+    ):
         return None
     before = {image.name: image for image in base.images}
     after = {image.name: image for image in head.images}
@@ -77,8 +86,9 @@ def changed(base: Catalog, head: Catalog) -> Optional[Selection]:
             continue
         old_versions = {v.name: v for v in old.versions}
         new_versions = {v.name: v for v in new.versions}
-        versions |= {(name, v) for v in old_versions.keys() | new_versions.keys()
-                     if old_versions.get(v) != new_versions.get(v)}
+        versions |= {
+            (name, v) for v in old_versions.keys() | new_versions.keys() if old_versions.get(v) != new_versions.get(v)
+        }
     return Selection(frozenset(definitions), frozenset(versions))
 
 

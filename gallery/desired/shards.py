@@ -7,6 +7,7 @@ its definitions and versions, and reads the foundation's names and ids through a
 named by the config `image-gallery:foundation`. Its `{stack}` is the main stack's name, so both name the same
 Azure resources. Nothing here imports Pulumi: the program, the offline plan and the CLI share it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -64,15 +65,20 @@ def from_config(stack: str, shard: Optional[str], foundation: Optional[str]) -> 
     """The catalog's `{stack}` and the part a stack declares, from its name and its config. Raises CatalogError."""
     if not shard:
         if foundation:
-            raise _config_error(stack, f"{PROJECT}:{FOUNDATION_KEY} is set, but not {PROJECT}:{SHARD_KEY}: only a "
-                                       "shard's stack reads the main stack", f"set {PROJECT}:{SHARD_KEY} to the "
-                                       f"shard this stack declares, or remove {PROJECT}:{FOUNDATION_KEY}")
+            raise _config_error(
+                stack,
+                f"{PROJECT}:{FOUNDATION_KEY} is set, but not {PROJECT}:{SHARD_KEY}: only a "
+                "shard's stack reads the main stack",
+                f"set {PROJECT}:{SHARD_KEY} to the shard this stack declares, or remove {PROJECT}:{FOUNDATION_KEY}",
+            )
         return stack, StackPart()
     if not foundation:
-        raise _config_error(stack, f"the stack of shard '{shard}' needs {PROJECT}:{FOUNDATION_KEY}, the main stack "
-                                   "it reads the resource group, storage account and gallery from",
-                            f"pulumi config set {PROJECT}:{FOUNDATION_KEY} <main stack>, e.g. dev or "
-                            f"org/{PROJECT}/dev")
+        raise _config_error(
+            stack,
+            f"the stack of shard '{shard}' needs {PROJECT}:{FOUNDATION_KEY}, the main stack "
+            "it reads the resource group, storage account and gallery from",
+            f"pulumi config set {PROJECT}:{FOUNDATION_KEY} <main stack>, e.g. dev or org/{PROJECT}/dev",
+        )
     return foundation.rsplit("/", 1)[-1], StackPart(shard, foundation)
 
 
@@ -81,15 +87,21 @@ def check_part(catalog: Catalog, stack: str, part: StackPart) -> None:
     its config (it would try to create the foundation a second time). Raises CatalogError."""
     shards = [s.name for s in catalog.shards]
     if not part.is_main and part.owner not in shards:
-        raise _config_error(stack, f"{PROJECT}:{SHARD_KEY} is '{part.owner}', but the catalog has no such shard",
-                            f"its shards: {', '.join(shards)}" if shards else "the catalog has no shards:")
+        raise _config_error(
+            stack,
+            f"{PROJECT}:{SHARD_KEY} is '{part.owner}', but the catalog has no such shard",
+            f"its shards: {', '.join(shards)}" if shards else "the catalog has no shards:",
+        )
     if part.is_main:
         named = next((s for s in shards if stack.endswith(f"-{s}")), None)
         if named is not None:
-            raise _config_error(stack, f"the stack {stack} is named like shard '{named}''s stack, but its config "
-                                       f"has no {PROJECT}:{SHARD_KEY}: it would declare the main stack's part",
-                                f"pulumi config set {PROJECT}:{SHARD_KEY} {named} and {PROJECT}:{FOUNDATION_KEY} "
-                                f"{stack[:-len(named) - 1]}")
+            raise _config_error(
+                stack,
+                f"the stack {stack} is named like shard '{named}''s stack, but its config "
+                f"has no {PROJECT}:{SHARD_KEY}: it would declare the main stack's part",
+                f"pulumi config set {PROJECT}:{SHARD_KEY} {named} and {PROJECT}:{FOUNDATION_KEY} "
+                f"{stack[: -len(named) - 1]}",
+            )
 
 
 def _config_error(stack: str, message: str, hint: str) -> CatalogError:
@@ -98,35 +110,48 @@ def _config_error(stack: str, message: str, hint: str) -> CatalogError:
 
 # The main stack's outputs a shard's stack reads (and passes on): the component's own exports of the foundation
 # (gallery.components.GalleryOutputs).
-FOUNDATION_OUTPUTS = ("resourceGroupName", "galleryName", "galleryId", "storageAccountName", "storageAccountId",
-                      "containers")
+FOUNDATION_OUTPUTS = (
+    "resourceGroupName",
+    "galleryName",
+    "galleryId",
+    "storageAccountName",
+    "storageAccountId",
+    "containers",
+)
 
 
 # What a shard stack reads from the main one: (a foundation resource's logical name, its output) -> the main
 # stack's output (and the key inside it).
 def foundation_export(wire: Wire, component: str = names.COMPONENT_NAME) -> Optional[tuple[str, Optional[str]]]:
     """The main stack's output that holds what `wire` takes from a foundation resource; None for anything else."""
-    fixed = {(names.group(component), "name"): "resourceGroupName",
-             (names.gallery(component), "name"): "galleryName", (names.gallery(component), "id"): "galleryId",
-             (names.storage_account(component), "name"): "storageAccountName",
-             (names.storage_account(component), "id"): "storageAccountId"}
+    fixed = {
+        (names.group(component), "name"): "resourceGroupName",
+        (names.gallery(component), "name"): "galleryName",
+        (names.gallery(component), "id"): "galleryId",
+        (names.storage_account(component), "name"): "storageAccountName",
+        (names.storage_account(component), "id"): "storageAccountId",
+    }
     if (wire.source, wire.output) in fixed:
         return fixed[wire.source, wire.output], None
     prefix = names.container("", component)
     if wire.source.startswith(prefix) and wire.output == "name":
-        return "containers", wire.source[len(prefix):]
+        return "containers", wire.source[len(prefix) :]
     return None
 
 
 def foundation_outputs(state: DesiredState) -> dict:
     """The outputs of the main stack that `foundation_export` names, as the desired state knows them (the offline
     plan answers a shard's StackReference with them)."""
-    group, = state.of_type(arm.RESOURCE_GROUP)
-    gallery, = state.of_type(arm.GALLERY)
-    account, = state.of_type(arm.STORAGE_ACCOUNT)
-    component, = state.of_type(arm.COMPONENT)
+    (group,) = state.of_type(arm.RESOURCE_GROUP)
+    (gallery,) = state.of_type(arm.GALLERY)
+    (account,) = state.of_type(arm.STORAGE_ACCOUNT)
+    (component,) = state.of_type(arm.COMPONENT)
     prefix = names.container("", component.name)
-    return {"resourceGroupName": group.inputs["resourceGroupName"], "galleryName": gallery.inputs["galleryName"],
-            "galleryId": gallery.arm_id, "storageAccountName": account.inputs["accountName"],
-            "storageAccountId": account.arm_id,
-            "containers": {c.name[len(prefix):]: c.inputs["containerName"] for c in state.of_type(arm.CONTAINER)}}
+    return {
+        "resourceGroupName": group.inputs["resourceGroupName"],
+        "galleryName": gallery.inputs["galleryName"],
+        "galleryId": gallery.arm_id,
+        "storageAccountName": account.inputs["accountName"],
+        "storageAccountId": account.arm_id,
+        "containers": {c.name[len(prefix) :]: c.inputs["containerName"] for c in state.of_type(arm.CONTAINER)},
+    }

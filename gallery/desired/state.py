@@ -5,6 +5,7 @@ Values are plain (str, int, bool, None, dict, list, tuple): a state crosses a pr
 account's id), the input holds the value that output will have, and a `Wire` records where it comes from, so
 the component can pass the output itself (and Pulumi orders the two) while every reader sees the value.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,20 +62,26 @@ class DesiredResource:
         outputs it takes."""
         return sorted(n for n in set(self.options.depends_on) | {w.source for w in self.wires} if n in present)
 
-    def record(self, stack: str, project: str, parent_types: Sequence[str] = (),
-               present: Container[str] = ()) -> dict:
+    def record(self, stack: str, project: str, parent_types: Sequence[str] = (), present: Container[str] = ()) -> dict:
         """The offline plan's record of this resource: what the engine receives from `pulumi up`."""
         inputs = dict(self.inputs)
         if self.type in arm.DYNAMIC:
             inputs["__provider"] = PROVIDER_MARKER
         o = self.options
         return {
-            "type": self.type, "name": self.name, "parent": self.parent,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
             "urn": urn(stack, project, [*parent_types, self.type], self.name),
-            "custom": self.custom, "inputs": _sorted(inputs), "dependsOn": self.dependencies(present),
-            "protect": o.protect, "retainOnDelete": o.retain_on_delete,
-            "deleteBeforeReplace": o.delete_before_replace, "replaceOnChanges": sorted(o.replace_on_changes),
-            "ignoreChanges": sorted(o.ignore_changes), "customTimeouts": dict(o.custom_timeouts),
+            "custom": self.custom,
+            "inputs": _sorted(inputs),
+            "dependsOn": self.dependencies(present),
+            "protect": o.protect,
+            "retainOnDelete": o.retain_on_delete,
+            "deleteBeforeReplace": o.delete_before_replace,
+            "replaceOnChanges": sorted(o.replace_on_changes),
+            "ignoreChanges": sorted(o.ignore_changes),
+            "customTimeouts": dict(o.custom_timeouts),
         }
 
 

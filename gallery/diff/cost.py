@@ -4,6 +4,7 @@ A version's size is what `upload --add-version` recorded in its `source.sizeGiB`
 Azure): a version without it is listed with its replicas, and left out of the money. Only versions whose stored
 replicas change are listed: published, deleted, regions or replica counts changed.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -70,21 +71,46 @@ class StorageReport:
         if self.unknown < len(self.changes):
             parts.append(f"adds {self.prices.money(self.adds)}/month, frees {self.prices.money(self.frees)}/month")
         if self.unknown:
-            parts.append(f"{self.unknown} version{'s' if self.unknown != 1 else ''} of unknown size not priced "
-                         "(`gallery upload --add-version` records the size, as the tag source.sizeGiB)")
+            parts.append(
+                f"{self.unknown} version{'s' if self.unknown != 1 else ''} of unknown size not priced "
+                "(`gallery upload --add-version` records the size, as the tag source.sizeGiB)"
+            )
         return "; ".join(parts)
 
     def as_dict(self) -> dict:
         def side(s: Optional[VersionStorage]) -> Optional[dict]:
             if s is None:
                 return None
-            return {"sizeGiB": s.size_gib, "replicas": [dataclasses.asdict(r) for r in s.replicas], "gib": s.gib,
-                    "monthly": s.monthly(self.prices), "shallow": s.shallow}
-        return {"prices": {"asOf": self.prices.as_of, "currency": self.prices.currency, "unit": self.prices.unit,
-                           "checked": self.prices.checked, "table": "gallery/cost/prices.json"},
-                "versions": [{"image": c.image, "version": c.version, "before": side(c.before),
-                              "after": side(c.after), "monthly": c.monthly(self.prices)} for c in self.changes],
-                "addsMonthly": self.adds, "freesMonthly": self.frees, "unknown": self.unknown}
+            return {
+                "sizeGiB": s.size_gib,
+                "replicas": [dataclasses.asdict(r) for r in s.replicas],
+                "gib": s.gib,
+                "monthly": s.monthly(self.prices),
+                "shallow": s.shallow,
+            }
+
+        return {
+            "prices": {
+                "asOf": self.prices.as_of,
+                "currency": self.prices.currency,
+                "unit": self.prices.unit,
+                "checked": self.prices.checked,
+                "table": "gallery/cost/prices.json",
+            },
+            "versions": [
+                {
+                    "image": c.image,
+                    "version": c.version,
+                    "before": side(c.before),
+                    "after": side(c.after),
+                    "monthly": c.monthly(self.prices),
+                }
+                for c in self.changes
+            ],
+            "addsMonthly": self.adds,
+            "freesMonthly": self.frees,
+            "unknown": self.unknown,
+        }
 
 
 def storage_changes(base: Catalog, head: Catalog, prices: Prices) -> StorageReport:

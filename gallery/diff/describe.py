@@ -1,4 +1,5 @@
 """How the diff report describes things, whatever the format: values, changes, counts, the summary."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,10 @@ def blocked_footer(report: Report) -> list[str]:
     kinds = sorted({f.kind for f in report.blocking})
     if not kinds:
         return []
-    return [f"blocked: {len(report.blocking)} blocking finding(s); if this is deliberate, rerun with "
-            f"--allow {','.join(kinds)}"]
+    return [
+        f"blocked: {len(report.blocking)} blocking finding(s); if this is deliberate, rerun with "
+        f"--allow {','.join(kinds)}"
+    ]
 
 
 def stack_title(reach) -> str:

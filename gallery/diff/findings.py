@@ -5,6 +5,7 @@ below is the one place that says how serious each kind is and what it does to Az
 `--allow` and the renderers can never disagree. A release manager who means a destructive change
 allows it by kind, by family (`version`), or by what it does (`delete`, `replace`, `refused`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -45,8 +46,9 @@ KINDS: dict[str, Kind] = {
     "container.removed": Kind(WARN, "delete", "a blob container leaves the stack, kept in Azure with its VHDs"),
     "container.added": Kind(INFO, "create", "a new blob container"),
     "gallery.renamed": Kind(BLOCK, "replace", "the gallery, with every definition and version, is replaced"),
-    "gallery.sharing-groups-on-existing": Kind(BLOCK, "refused",
-                                               "Azure cannot switch an existing gallery to groups sharing"),
+    "gallery.sharing-groups-on-existing": Kind(
+        BLOCK, "refused", "Azure cannot switch an existing gallery to groups sharing"
+    ),
     "gallery.sharing-made-public": Kind(WARN, "update", "the gallery is published to the community"),
     "gallery.sharing-community-to-private": Kind(WARN, "update", "a community gallery becomes private (reset first)"),
     "gallery.sharing-groups-to-private": Kind(WARN, "update", "a groups gallery becomes private (reset first)"),
@@ -58,8 +60,9 @@ KINDS: dict[str, Kind] = {
     "definition.added": Kind(INFO, "create", "a new image definition"),
     "definition.removed": Kind(WARN, "delete", "an image definition is deleted"),
     "definition.renamed": Kind(BLOCK, "replace", "an image definition is renamed: deleted and created again"),
-    "definition.replaced": Kind(BLOCK, "replace",
-                                "a property Azure fixes at creation changes: a new definition is needed"),
+    "definition.replaced": Kind(
+        BLOCK, "replace", "a property Azure fixes at creation changes: a new definition is needed"
+    ),
     "definition.updated": Kind(INFO, "update", "definition properties change in place"),
     # Image versions.
     "version.added": Kind(INFO, "create", "a new image version is published"),
@@ -70,19 +73,24 @@ KINDS: dict[str, Kind] = {
     "version.removed": Kind(BLOCK, "delete", "a published version is deleted without being retired first"),
     "version.removed-retired": Kind(WARN, "delete", "a retired version is deleted"),
     "version.source-changed": Kind(BLOCK, "refused", "a version's source changes: Azure fixes it at creation"),
-    "version.replication-changed": Kind(BLOCK, "refused",
-                                        "a version's storage type or replication mode changes: fixed at creation"),
-    "version.region-storage-changed": Kind(BLOCK, "refused",
-                                           "the storage type of a region that already has replicas changes"),
-    "version.region-removal-refused": Kind(BLOCK, "refused",
-                                           "a region is removed without allowDeletionOfReplicatedLocations"),
-    "version.region-encryption-changed": Kind(BLOCK, "refused",
-                                              "the encryption of a region that already has replicas changes"),
+    "version.replication-changed": Kind(
+        BLOCK, "refused", "a version's storage type or replication mode changes: fixed at creation"
+    ),
+    "version.region-storage-changed": Kind(
+        BLOCK, "refused", "the storage type of a region that already has replicas changes"
+    ),
+    "version.region-removal-refused": Kind(
+        BLOCK, "refused", "a region is removed without allowDeletionOfReplicatedLocations"
+    ),
+    "version.region-encryption-changed": Kind(
+        BLOCK, "refused", "the encryption of a region that already has replicas changes"
+    ),
     "version.security-profile-changed": Kind(BLOCK, "refused", "a version's UEFI keys change: fixed at creation"),
     "version.regions-changed": Kind(INFO, "update", "target regions or replica counts change"),
     "version.restored": Kind(INFO, "create", "a soft-deleted version is restored"),
-    "version.repair-started": Kind(INFO, "update",
-                                   "a region whose replication failed is left out: Azure deletes its replica"),
+    "version.repair-started": Kind(
+        INFO, "update", "a region whose replication failed is left out: Azure deletes its replica"
+    ),
     "version.repair-finished": Kind(INFO, "update", "a repaired region is replicated again"),
     "version.tags-changed": Kind(INFO, "update", "a version's own tags change in place (provenance, promotion)"),
     "version.updated": Kind(INFO, "update", "version properties change in place"),
@@ -90,8 +98,11 @@ KINDS: dict[str, Kind] = {
     "latest.lowered": Kind(WARN, "update", "`latest` moves to a lower version, or to none"),
     # Shards: which stack declares what. A definition that changes stacks is a move of its state, never a delete
     # and a create; until the state has moved, the old stack's deployment would delete it in Azure.
-    "definition.moved": Kind(BLOCK, "move", "a definition and its versions move to another stack: move their state "
-                                            "first (`pulumi state move`)"),
+    "definition.moved": Kind(
+        BLOCK,
+        "move",
+        "a definition and its versions move to another stack: move their state first (`pulumi state move`)",
+    ),
     "shard.added": Kind(INFO, "create", "a new shard: a stack of its own"),
     "shard.removed": Kind(WARN, "delete", "a shard leaves the catalog: its stack is no longer deployed"),
 }
@@ -158,16 +169,29 @@ def parse_allow(values: Optional[Sequence[str]]) -> frozenset[str]:
     bad = sorted(t for t in tokens if t not in KINDS and t not in families and t not in ALLOW_ACTIONS)
     if bad:
         blocking = ", ".join(k for k, v in KINDS.items() if v.severity == BLOCK)
-        raise CatalogError([Problem("--allow", 0, 0, "", f"unknown kind {t!r}", "diff.allow-unknown",
-                                    hint=f"allow a kind ({blocking}), a family such as 'version', "
-                                         f"or one of {', '.join(ALLOW_ACTIONS)}") for t in bad])
+        raise CatalogError(
+            [
+                Problem(
+                    "--allow",
+                    0,
+                    0,
+                    "",
+                    f"unknown kind {t!r}",
+                    "diff.allow-unknown",
+                    hint=f"allow a kind ({blocking}), a family such as 'version', or one of {', '.join(ALLOW_ACTIONS)}",
+                )
+                for t in bad
+            ]
+        )
     return frozenset(tokens)
 
 
 def apply_allow(findings: Iterable[Finding], allow: frozenset[str]) -> list[Finding]:
     """Mark the findings a release manager allowed; they are still reported, they just do not block."""
+
     def allowed(f: Finding) -> bool:
         return f.kind in allow or f.kind.split(".")[0] in allow or f.action in allow
+
     return [replace(f, allowed=True) if f.severity == BLOCK and allowed(f) else f for f in findings]
 
 

@@ -4,6 +4,7 @@ The diff reads no Azure by default: the counts are known only when the command i
 `--in-use`, Azure Resource Graph through gallery.azure.graph). Each version.removed* finding then carries how many
 machines use the version, and definition.removed how many use the definition (any of its versions, or latest).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,8 +41,11 @@ def with_in_use(findings: list[Finding], base: Catalog, ask: Ask) -> list[Findin
 
 
 def _image(f: Finding) -> str:
-    return f.subject.removeprefix("image ").rsplit(" ", 1)[0] if f.kind != "definition.removed" \
+    return (
+        f.subject.removeprefix("image ").rsplit(" ", 1)[0]
+        if f.kind != "definition.removed"
         else f.subject.removeprefix("image ")
+    )
 
 
 NOTE = f"in-use counts: {SCOPE}"

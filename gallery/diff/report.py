@@ -3,6 +3,7 @@
 Both sides are validated before anything is compared, and the problems of both are reported
 together, so a broken BASE and a broken HEAD are fixed in one round.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,9 +25,16 @@ from gallery.diff.sources import Side, read_side
 from gallery.errors import CatalogError
 
 
-def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset[str] = frozenset(),
-                 today: Optional[dt.date] = None, with_plan: bool = True,
-                 in_use: Optional[Ask] = None) -> tuple[Report, Side]:
+def build_report(
+    base_spec: str,
+    head_spec: str,
+    *,
+    stack: str,
+    allow: frozenset[str] = frozenset(),
+    today: Optional[dt.date] = None,
+    with_plan: bool = True,
+    in_use: Optional[Ask] = None,
+) -> tuple[Report, Side]:
     """The report, and HEAD's side (GitHub annotations point at its path). `in_use`: how to ask Azure which VMs and
     scale sets use what the change removes (None: not asked). Raises CatalogError, ArmError."""
     sides, catalogs, problems = [], [], []
@@ -43,9 +51,14 @@ def build_report(base_spec: str, head_spec: str, *, stack: str, allow: frozenset
     findings = diff_catalogs(catalogs[0], catalogs[1], today=today, locate=_locator(head))
     if in_use is not None:
         findings = with_in_use(findings, catalogs[0], in_use)
-    report = Report(base_spec, head_spec, stack, apply_allow(findings, allow),
-                    storage=storage_changes(catalogs[0], catalogs[1], load_prices()),
-                    in_use_note=IN_USE_NOTE if in_use is not None else "")
+    report = Report(
+        base_spec,
+        head_spec,
+        stack,
+        apply_allow(findings, allow),
+        storage=storage_changes(catalogs[0], catalogs[1], load_prices()),
+        in_use_note=IN_USE_NOTE if in_use is not None else "",
+    )
     if with_plan:
         _plans(catalogs[0], catalogs[1], report)
     else:
@@ -61,6 +74,7 @@ def _locator(side: Side):
         if not doc:
             doc.append(load_yaml(side.data, side.spec))
         return doc[0].locate(path, at_key=True)
+
     return locate
 
 

@@ -7,6 +7,7 @@ after creation"): an Azure name or placement -> replace; in the record's replace
 fixed by Azure -> refused (an impossible update); anything else -> update in place.
 Resources are matched by type + logical name, which are stable catalog keys.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -17,23 +18,45 @@ from gallery.diff.findings import ACTION_RANK
 from gallery.diff.storage import sku_refusal
 
 # Inputs that name or place the Azure resource: a different value is a different resource.
-IDENTITY = ("galleryName", "galleryImageName", "galleryImageVersionName", "accountName", "containerName",
-            "resourceGroupName", "roleAssignmentName", "location", "scope")
+IDENTITY = (
+    "galleryName",
+    "galleryImageName",
+    "galleryImageVersionName",
+    "accountName",
+    "containerName",
+    "resourceGroupName",
+    "roleAssignmentName",
+    "location",
+    "scope",
+)
 
 # For the gallery resources Azure lists what may change; everything else is fixed.
 MUTABLE = {
     # A gallery's managed identity is a resource-level ARM property that a PUT updates in place.
     arm.GALLERY: ("description", "softDeletePolicy", "sharingProfile", "identity", "tags"),
-    arm.DEFINITION: ("description", "recommended", "endOfLifeDate", "releaseNoteUri",
-                                          "allowUpdateImage", "tags"),
+    arm.DEFINITION: ("description", "recommended", "endOfLifeDate", "releaseNoteUri", "allowUpdateImage", "tags"),
     arm.VERSION: (
-        "publishingProfile.targetRegions", "publishingProfile.replicaCount", "publishingProfile.excludeFromLatest",
-        "publishingProfile.endOfLifeDate", "safetyProfile", "tags", "restore"),
+        "publishingProfile.targetRegions",
+        "publishingProfile.replicaCount",
+        "publishingProfile.excludeFromLatest",
+        "publishingProfile.endOfLifeDate",
+        "safetyProfile",
+        "tags",
+        "restore",
+    ),
 }
 # Role assignments cannot be edited in Azure; the provider replaces them.
 REPLACED_BY_PROVIDER = {arm.ROLE_ASSIGNMENT: ("principalId", "roleDefinitionId", "principalType")}
-OPTIONS = ("parent", "protect", "retainOnDelete", "deleteBeforeReplace", "replaceOnChanges", "ignoreChanges",
-           "customTimeouts", "dependsOn")
+OPTIONS = (
+    "parent",
+    "protect",
+    "retainOnDelete",
+    "deleteBeforeReplace",
+    "replaceOnChanges",
+    "ignoreChanges",
+    "customTimeouts",
+    "dependsOn",
+)
 REFUSED = "fixed after creation: Azure answers PropertyChangeNotAllowed (the provider would try an update)"
 
 
@@ -130,15 +153,21 @@ def _compare(old: dict, new: dict) -> Optional[ResourceChange]:
             props.append(PropertyChange(path, a.get(path), b.get(path), effect, reason))
     for opt in OPTIONS:
         if old.get(opt) != new.get(opt):
-            effect, reason = (("replace", "a new parent changes the URN: add an alias to keep the resource")
-                              if opt == "parent" else ("update", "a Pulumi option: nothing changes in Azure"))
+            effect, reason = (
+                ("replace", "a new parent changes the URN: add an alias to keep the resource")
+                if opt == "parent"
+                else ("update", "a Pulumi option: nothing changes in Azure")
+            )
             props.append(PropertyChange(f"options.{opt}", old.get(opt), new.get(opt), effect, reason))
     if not props:
         return None
     effects = {p.effect for p in props}
     action = "replace" if "replace" in effects else "refused" if "refused" in effects else "update"
-    note = "protected: Pulumi refuses to replace it until it is unprotected" if action == "replace" and \
-        old.get("protect") else ""
+    note = (
+        "protected: Pulumi refuses to replace it until it is unprotected"
+        if action == "replace" and old.get("protect")
+        else ""
+    )
     return ResourceChange(new["type"], new["name"], action, tuple(props), note)
 
 
@@ -148,10 +177,9 @@ FEATURE_UPDATE = "allowUpdateImage with the feature's startsAtVersion: Azure cha
 def _feature_update(rtype: str, path: str, head: dict[str, object]) -> bool:
     """A feature of a definition changes in place with allowUpdateImage: true and its startsAtVersion
     (gallery.json allowUpdateImage; GalleryImage_UpdateFeatures.json); without them it is fixed."""
-    if rtype != arm.DEFINITION or not path.startswith("features[") or \
-            head.get("allowUpdateImage") is not True:
+    if rtype != arm.DEFINITION or not path.startswith("features[") or head.get("allowUpdateImage") is not True:
         return False
-    feature = path[len("features["):].split("]")[0]
+    feature = path[len("features[") :].split("]")[0]
     return bool(head.get(f"features[{feature}].startsAtVersion"))
 
 
@@ -164,9 +192,10 @@ def _replicated_region_fixed(rtype: str, path: str, base: dict[str, object]) -> 
     prefix = "publishingProfile.targetRegions["
     if rtype != arm.VERSION or not path.startswith(prefix):
         return False
-    region, _, rest = path[len(prefix):].partition("]")
-    fixed = rest.startswith(".encryption") or (rest.startswith(".additionalReplicaSets[")
-                                               and rest.endswith("].storageAccountType"))
+    region, _, rest = path[len(prefix) :].partition("]")
+    fixed = rest.startswith(".encryption") or (
+        rest.startswith(".additionalReplicaSets[") and rest.endswith("].storageAccountType")
+    )
     return fixed and any(k.startswith(f"{prefix}{region}]") for k in base)
 
 
@@ -188,8 +217,12 @@ def classify(rtype: str, path: str, before, after, both: bool, replace_on: tuple
     mutable = MUTABLE.get(rtype)
     if mutable is None:
         return "update", ""
-    if rtype.endswith("GalleryImageVersion") and path.startswith("publishingProfile.targetRegions[") \
-            and path.endswith("].storageAccountType") and both:
+    if (
+        rtype.endswith("GalleryImageVersion")
+        and path.startswith("publishingProfile.targetRegions[")
+        and path.endswith("].storageAccountType")
+        and both
+    ):
         return "refused", "the storage type of a region that has replicas is fixed"
     if any(_under(path, p) for p in mutable):
         return "update", ""

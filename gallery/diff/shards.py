@@ -5,6 +5,7 @@ resources it compares belongs there on either side; only those are compared, and
 reached or not. A definition whose owner changes is a move: nothing changes in Azure, but the old stack's next
 deployment would delete it unless its state moved first (`pulumi state move`), so the report gives the commands.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -42,9 +43,11 @@ class Move:
     urns: tuple[str, ...]  # in the source stack
 
     def commands(self) -> list[str]:
-        return [f"pulumi state move --source {self.source} --dest {self.dest} "
-                + " ".join(f"'{u}'" for u in self.urns[k:k + URNS_PER_COMMAND])
-                for k in range(0, len(self.urns), URNS_PER_COMMAND)]
+        return [
+            f"pulumi state move --source {self.source} --dest {self.dest} "
+            + " ".join(f"'{u}'" for u in self.urns[k : k + URNS_PER_COMMAND])
+            for k in range(0, len(self.urns), URNS_PER_COMMAND)
+        ]
 
 
 def sharded(base: Catalog, head: Catalog) -> bool:
@@ -54,8 +57,11 @@ def sharded(base: Catalog, head: Catalog) -> bool:
 def moved_definitions(base: Catalog, head: Catalog) -> dict[str, tuple[str, str]]:
     """{image: (owner in BASE, owner in HEAD)} for the definitions on both sides whose owner changes."""
     before = {i.name: base.owner(i) for i in base.images}
-    return {i.name: (before[i.name], head.owner(i)) for i in head.images
-            if i.name in before and before[i.name] != head.owner(i)}
+    return {
+        i.name: (before[i.name], head.owner(i))
+        for i in head.images
+        if i.name in before and before[i.name] != head.owner(i)
+    }
 
 
 def shard_findings(base: Catalog, head: Catalog, locate: Optional[Locate]) -> Iterator[Finding]:
@@ -66,30 +72,53 @@ def shard_findings(base: Catalog, head: Catalog, locate: Optional[Locate]) -> It
     for shard in head.shards:
         if shard.name not in old:
             line, column = locate(shard.path) if locate else (0, 0)
-            yield Finding("shard.added", f"shard {shard.name}", f"new shard {shard.name}: the stack "
-                          f"{names.stack(env, shard.name)} declares the definitions it names", head.source_file,
-                          line, column, shard.path, hint="create the stack with its config (README: Shards)")
+            yield Finding(
+                "shard.added",
+                f"shard {shard.name}",
+                f"new shard {shard.name}: the stack {names.stack(env, shard.name)} declares the definitions it names",
+                head.source_file,
+                line,
+                column,
+                shard.path,
+                hint="create the stack with its config (README: Shards)",
+            )
     for shard in base.shards:
         if shard.name not in new:
-            yield Finding("shard.removed", f"shard {shard.name}", f"shard {shard.name} leaves the catalog: its stack "
-                          f"{names.stack(env, shard.name)} is no longer deployed, and whatever it still holds stays in "
-                          "Azure and in that stack", base.source_file, 0, 0, shard.path,
-                          hint="remove or move its definitions, and deploy that, before removing the shard")
+            yield Finding(
+                "shard.removed",
+                f"shard {shard.name}",
+                f"shard {shard.name} leaves the catalog: its stack "
+                f"{names.stack(env, shard.name)} is no longer deployed, and whatever it still holds stays in "
+                "Azure and in that stack",
+                base.source_file,
+                0,
+                0,
+                shard.path,
+                hint="remove or move its definitions, and deploy that, before removing the shard",
+            )
     images = {i.name: i for i in head.images}
     for name, (was, now) in moved_definitions(base, head).items():
         img = images[name]
         source, dest = names.stack(env, was), names.stack(env, now)
         count = len(img.versions)
-        yield Finding("definition.moved", f"image {name}",
-                      f"image {name} and its {count} version{'s' if count != 1 else ''} move from stack {source} to "
-                      f"{dest}: nothing changes in Azure, but their state must move first, or the deployment of "
-                      f"{source} deletes them", head.source_file, img.pos.line, img.pos.column, img.path,
-                      hint=f"before deploying, `pulumi state move --source {source} --dest {dest}` with their URNs "
-                           "(the diff lists the commands); README: Moving a stack to shards")
+        yield Finding(
+            "definition.moved",
+            f"image {name}",
+            f"image {name} and its {count} version{'s' if count != 1 else ''} move from stack {source} to "
+            f"{dest}: nothing changes in Azure, but their state must move first, or the deployment of "
+            f"{source} deletes them",
+            head.source_file,
+            img.pos.line,
+            img.pos.column,
+            img.path,
+            hint=f"before deploying, `pulumi state move --source {source} --dest {dest}` with their URNs "
+            "(the diff lists the commands); README: Moving a stack to shards",
+        )
 
 
-def place(changes: list[ResourceChange], base: DesiredState, head: DesiredState, env: str
-          ) -> tuple[list[ResourceChange], list[Move]]:
+def place(
+    changes: list[ResourceChange], base: DesiredState, head: DesiredState, env: str
+) -> tuple[list[ResourceChange], list[Move]]:
     """Each change in the stack that holds it (HEAD's, BASE's for a delete), a resource that changes owner marked as
     moved (a `move` of its own when nothing else changes), and the state moves that needs."""
     by_key = {(c.type, c.name): c for c in changes}
@@ -104,11 +133,17 @@ def place(changes: list[ResourceChange], base: DesiredState, head: DesiredState,
         note = f"moves from stack {source} to {dest}"
         change = by_key.pop((res.type, res.name), None)
         if change is None:
-            placed.append(ResourceChange(res.type, res.name, "move", note=note + ": nothing changes in Azure",
-                                         stack=dest, moved_from=source))
+            placed.append(
+                ResourceChange(
+                    res.type, res.name, "move", note=note + ": nothing changes in Azure", stack=dest, moved_from=source
+                )
+            )
         else:
-            placed.append(dataclasses.replace(change, stack=dest, moved_from=source,
-                                              note="; ".join(n for n in (change.note, note) if n)))
+            placed.append(
+                dataclasses.replace(
+                    change, stack=dest, moved_from=source, note="; ".join(n for n in (change.note, note) if n)
+                )
+            )
     for change in by_key.values():
         side = base if change.action == "delete" else head
         found = side.get(change.name)
@@ -117,8 +152,9 @@ def place(changes: list[ResourceChange], base: DesiredState, head: DesiredState,
     return placed, [Move(s, d, tuple(u)) for (s, d), u in moves.items()]
 
 
-def reach(base: Catalog, head: Catalog, changes: Iterable[ResourceChange], only: Optional[Selection]
-          ) -> list[StackReach]:
+def reach(
+    base: Catalog, head: Catalog, changes: Iterable[ResourceChange], only: Optional[Selection]
+) -> list[StackReach]:
     """Every stack of HEAD (then BASE's that HEAD no longer has): whether the comparison `only` reached it (None:
     everything was compared), and the changes it holds."""
     env = head.stack
@@ -128,10 +164,12 @@ def reach(base: Catalog, head: Catalog, changes: Iterable[ResourceChange], only:
     else:
         compared = {MAIN} if only.foundation else set()
         for catalog in (base, head):
-            compared |= {catalog.owner(i) for i in catalog.images
-                         if only.has_definition(i.name) or any(only.has_version(i.name, v.name) for v in i.versions)}
+            compared |= {
+                catalog.owner(i)
+                for i in catalog.images
+                if only.has_definition(i.name) or any(only.has_version(i.name, v.name) for v in i.versions)
+            }
     held: dict[str, list[ResourceChange]] = {}
     for change in changes:
         held.setdefault(change.stack, []).append(change)
-    return [StackReach(names.stack(env, o), o, tuple(held.get(names.stack(env, o), ())), o in compared)
-            for o in owners]
+    return [StackReach(names.stack(env, o), o, tuple(held.get(names.stack(env, o), ())), o in compared) for o in owners]

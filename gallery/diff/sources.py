@@ -5,6 +5,7 @@ to the repository root, as git reads it); an absolute PATH is read from the repo
 A file that exists wins over the `REV:PATH` reading, so a catalog whose name contains ':' still works.
 Problems are user errors (exit 1), named after the side as the user wrote it.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,9 @@ def _drive_letter(spec: str) -> bool:
 
 
 def _read_file(spec: str) -> Side:
-    data = read_input(spec, spec, missing_hint="give a catalog file, or REV:PATH for a git revision "
-                                                "(e.g. origin/main:images.yaml)")
+    data = read_input(
+        spec, spec, missing_hint="give a catalog file, or REV:PATH for a git revision (e.g. origin/main:images.yaml)"
+    )
     return Side(spec, data, Path(spec))
 
 
@@ -59,26 +61,59 @@ def _read_git(spec: str, rev: str, path: str) -> Side:
         if not os.path.isdir(cwd):
             raise CatalogError([_problem(spec, f"{cwd} does not exist", "git.path-missing")])
     if not path:
-        raise CatalogError([_problem(spec, "REV:PATH needs a path after ':'", "git.path-missing",
-                                     "e.g. origin/main:images.yaml")])
-    _git(spec, cwd, ["rev-parse", "--git-dir"], "not inside a git repository", "git.not-a-repository",
-         "run it inside the repository, or give BASE as a file")
+        raise CatalogError(
+            [_problem(spec, "REV:PATH needs a path after ':'", "git.path-missing", "e.g. origin/main:images.yaml")]
+        )
+    _git(
+        spec,
+        cwd,
+        ["rev-parse", "--git-dir"],
+        "not inside a git repository",
+        "git.not-a-repository",
+        "run it inside the repository, or give BASE as a file",
+    )
     if rev:  # an empty REV is git's index (`:images.yaml` is the staged version)
-        _git(spec, cwd, ["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-             f"unknown git revision {rev!r}", "git.revision-missing",
-             "fetch it first (in CI: actions/checkout with fetch-depth: 0, or git fetch origin main)")
-    kind = _git(spec, cwd, ["cat-file", "-t", f"{rev}:{object_path}"],
-                f"{path!r} does not exist in {rev or 'the index'}", "git.path-missing",
-                "the path is relative to the repository root").strip()
+        _git(
+            spec,
+            cwd,
+            ["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+            f"unknown git revision {rev!r}",
+            "git.revision-missing",
+            "fetch it first (in CI: actions/checkout with fetch-depth: 0, or git fetch origin main)",
+        )
+    kind = _git(
+        spec,
+        cwd,
+        ["cat-file", "-t", f"{rev}:{object_path}"],
+        f"{path!r} does not exist in {rev or 'the index'}",
+        "git.path-missing",
+        "the path is relative to the repository root",
+    ).strip()
     if kind == b"tree":  # `git show` would print the directory's listing
-        raise CatalogError([_problem(spec, f"{path!r} is a directory in {rev or 'the index'}, not a catalog file",
-                                     "git.not-a-file", "give the path of the catalog in it, e.g. "
-                                     f"{rev}:{path.rstrip('/')}/images.yaml")])
+        raise CatalogError(
+            [
+                _problem(
+                    spec,
+                    f"{path!r} is a directory in {rev or 'the index'}, not a catalog file",
+                    "git.not-a-file",
+                    f"give the path of the catalog in it, e.g. {rev}:{path.rstrip('/')}/images.yaml",
+                )
+            ]
+        )
     if kind != b"blob":
-        raise CatalogError([_problem(spec, f"{path!r} is a git {kind.decode()} in {rev or 'the index'}, not a "
-                                     "catalog file", "git.not-a-file")])
-    if int(_git(spec, cwd, ["cat-file", "-s", f"{rev}:{object_path}"], "git cat-file failed", "git.failed")) \
-            > MAX_INPUT_BYTES:
+        raise CatalogError(
+            [
+                _problem(
+                    spec,
+                    f"{path!r} is a git {kind.decode()} in {rev or 'the index'}, not a catalog file",
+                    "git.not-a-file",
+                )
+            ]
+        )
+    if (
+        int(_git(spec, cwd, ["cat-file", "-s", f"{rev}:{object_path}"], "git cat-file failed", "git.failed"))
+        > MAX_INPUT_BYTES
+    ):
         raise too_large(spec)
     data = _git(spec, cwd, ["show", f"{rev}:{object_path}"], "git show failed", "git.failed")
     return Side(spec, data, None, path.removeprefix("./"))

@@ -7,6 +7,7 @@ storage account id (the offline plan runs in a fake one). What remains different
 would show after the import. Azure's read-only and computed fields (provisioning state, sizes, published
 dates, replication status) are not compared: the catalog does not control them.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,14 +54,18 @@ def differences(records: Iterable[dict], found: AzureGallery) -> list[Difference
 
 # -- projections: (value, from_plan) -> {field: comparable value} ---------------------------------------
 
+
 def _props(value: dict, from_plan: bool) -> dict:
     """The resource's properties: the plan's inputs are flat, ARM nests them under `properties`."""
     return value if from_plan else (value.get("properties") or {})
 
 
 def _common(value: dict, from_plan: bool, name_key: str) -> dict:
-    return {"name": value.get(name_key) if from_plan else value.get("name"),
-            "location": region(value.get("location") or "") or None, "tags": dict(value.get("tags") or {})}
+    return {
+        "name": value.get(name_key) if from_plan else value.get("name"),
+        "location": region(value.get("location") or "") or None,
+        "tags": dict(value.get("tags") or {}),
+    }
 
 
 def _group(value: dict, from_plan: bool) -> dict:
@@ -79,10 +84,13 @@ def _gallery(value: dict, from_plan: bool) -> dict:
     p = _props(value, from_plan)
     profile = p.get("sharingProfile") or {}
     info = profile.get("communityGalleryInfo")
-    return {**_common(value, from_plan, "galleryName"), "description": p.get("description"),
-            "sharingProfile.permissions": (profile.get("permissions") or "Private").lower(),
-            "sharingProfile.communityGalleryInfo": _community(info) if info else None,
-            "softDeletePolicy.isSoftDeleteEnabled": bool((p.get("softDeletePolicy") or {}).get("isSoftDeleteEnabled"))}
+    return {
+        **_common(value, from_plan, "galleryName"),
+        "description": p.get("description"),
+        "sharingProfile.permissions": (profile.get("permissions") or "Private").lower(),
+        "sharingProfile.communityGalleryInfo": _community(info) if info else None,
+        "softDeletePolicy.isSoftDeleteEnabled": bool((p.get("softDeletePolicy") or {}).get("isSoftDeleteEnabled")),
+    }
 
 
 def _community(info: dict) -> dict:
@@ -93,14 +101,30 @@ def _community(info: dict) -> dict:
 
 def _definition(value: dict, from_plan: bool) -> dict:
     p = _props(value, from_plan)
-    out = {**_common(value, from_plan, "galleryImageName"),
-           "features": {f.get("name"): str(f.get("value")) for f in p.get("features") or ()},
-           "endOfLifeDate": _instant(p.get("endOfLifeDate")),
-           "disallowed": sorted((p.get("disallowed") or {}).get("diskTypes") or ()) or None,
-           "recommended": {k: {m: r.get(m) for m in ("min", "max") if r.get(m) is not None}
-                           for k, r in (p.get("recommended") or {}).items() if r} or None}
-    for key in ("osType", "osState", "hyperVGeneration", "architecture", "identifier", "description", "eula",
-                "privacyStatementUri", "releaseNoteUri", "purchasePlan"):
+    out = {
+        **_common(value, from_plan, "galleryImageName"),
+        "features": {f.get("name"): str(f.get("value")) for f in p.get("features") or ()},
+        "endOfLifeDate": _instant(p.get("endOfLifeDate")),
+        "disallowed": sorted((p.get("disallowed") or {}).get("diskTypes") or ()) or None,
+        "recommended": {
+            k: {m: r.get(m) for m in ("min", "max") if r.get(m) is not None}
+            for k, r in (p.get("recommended") or {}).items()
+            if r
+        }
+        or None,
+    }
+    for key in (
+        "osType",
+        "osState",
+        "hyperVGeneration",
+        "architecture",
+        "identifier",
+        "description",
+        "eula",
+        "privacyStatementUri",
+        "releaseNoteUri",
+        "purchasePlan",
+    ):
         out[key] = p.get(key) or None
     return out
 
@@ -108,21 +132,26 @@ def _definition(value: dict, from_plan: bool) -> dict:
 def _version(value: dict, from_plan: bool) -> dict:
     p = _props(value, from_plan)
     pub = p.get("publishingProfile") or {}
-    return {**_common(value, from_plan, "galleryImageVersionName"),
-            "storageProfile": _storage_profile(p.get("storageProfile") or {}),
-            "publishingProfile.targetRegions": sorted(
-                (region(t["name"]), t.get("regionalReplicaCount"), t.get("storageAccountType"))
-                for t in pub.get("targetRegions") or ()),
-            "publishingProfile.replicaCount": pub.get("replicaCount"),
-            "publishingProfile.storageAccountType": pub.get("storageAccountType"),
-            # Azure's default, which older versions do not report
-            "publishingProfile.replicationMode": pub.get("replicationMode") or "Full",
-            "publishingProfile.excludeFromLatest": bool(pub.get("excludeFromLatest")),
-            "publishingProfile.endOfLifeDate": _instant(pub.get("endOfLifeDate")),
-            "safetyProfile.allowDeletionOfReplicatedLocations":
-                bool((p.get("safetyProfile") or {}).get("allowDeletionOfReplicatedLocations")),
-            "safetyProfile.blockDeletionBeforeEndOfLife":
-                bool((p.get("safetyProfile") or {}).get("blockDeletionBeforeEndOfLife"))}
+    return {
+        **_common(value, from_plan, "galleryImageVersionName"),
+        "storageProfile": _storage_profile(p.get("storageProfile") or {}),
+        "publishingProfile.targetRegions": sorted(
+            (region(t["name"]), t.get("regionalReplicaCount"), t.get("storageAccountType"))
+            for t in pub.get("targetRegions") or ()
+        ),
+        "publishingProfile.replicaCount": pub.get("replicaCount"),
+        "publishingProfile.storageAccountType": pub.get("storageAccountType"),
+        # Azure's default, which older versions do not report
+        "publishingProfile.replicationMode": pub.get("replicationMode") or "Full",
+        "publishingProfile.excludeFromLatest": bool(pub.get("excludeFromLatest")),
+        "publishingProfile.endOfLifeDate": _instant(pub.get("endOfLifeDate")),
+        "safetyProfile.allowDeletionOfReplicatedLocations": bool(
+            (p.get("safetyProfile") or {}).get("allowDeletionOfReplicatedLocations")
+        ),
+        "safetyProfile.blockDeletionBeforeEndOfLife": bool(
+            (p.get("safetyProfile") or {}).get("blockDeletionBeforeEndOfLife")
+        ),
+    }
 
 
 def _storage_profile(profile: dict) -> dict:
@@ -132,32 +161,45 @@ def _storage_profile(profile: dict) -> dict:
         return {k: source[k] for k in ("id", "virtualMachineId", "communityGalleryImageId") if source.get(k)}
     os_disk = profile.get("osDiskImage") or {}
     if (os_disk.get("source") or {}).get("id"):
-        return {"osDiskImage.source.id": os_disk["source"]["id"],
-                "dataDiskImages": [(d.get("lun"), (d.get("source") or {}).get("id"))
-                                   for d in profile.get("dataDiskImages") or ()]}
-    return {"osDiskImage": _vhd(os_disk),
-            "dataDiskImages": sorted((d.get("lun"),) + _vhd(d) for d in profile.get("dataDiskImages") or ())}
+        return {
+            "osDiskImage.source.id": os_disk["source"]["id"],
+            "dataDiskImages": [
+                (d.get("lun"), (d.get("source") or {}).get("id")) for d in profile.get("dataDiskImages") or ()
+            ],
+        }
+    return {
+        "osDiskImage": _vhd(os_disk),
+        "dataDiskImages": sorted((d.get("lun"),) + _vhd(d) for d in profile.get("dataDiskImages") or ()),
+    }
 
 
 def _vhd(disk: dict) -> tuple:
     source = disk.get("source") or {}
-    account = re.sub(r"^/subscriptions/[^/]+/", "/subscriptions/{sub}/", source.get("storageAccountId") or "",
-                     flags=re.IGNORECASE)
+    account = re.sub(
+        r"^/subscriptions/[^/]+/", "/subscriptions/{sub}/", source.get("storageAccountId") or "", flags=re.IGNORECASE
+    )
     return (disk.get("hostCaching"), source.get("uri"), account)
 
 
 def _sharing(value: dict, from_plan: bool) -> dict:
     if from_plan:
         return {k: sorted(i.lower() for i in value.get(k) or ()) for k in ("subscriptions", "tenants")}
-    groups = {g.get("type"): g.get("ids") or () for g in
-              ((value.get("properties") or {}).get("sharingProfile") or {}).get("groups") or ()}
-    return {"subscriptions": sorted(i.lower() for i in groups.get("Subscriptions", ())),
-            "tenants": sorted(i.lower() for i in groups.get("AADTenants", ()))}
+    groups = {
+        g.get("type"): g.get("ids") or ()
+        for g in ((value.get("properties") or {}).get("sharingProfile") or {}).get("groups") or ()
+    }
+    return {
+        "subscriptions": sorted(i.lower() for i in groups.get("Subscriptions", ())),
+        "tenants": sorted(i.lower() for i in groups.get("AADTenants", ())),
+    }
 
 
 def _community_resource(value: dict, from_plan: bool) -> dict:
-    info = value if from_plan else (((value.get("properties") or {}).get("sharingProfile") or {})
-                                    .get("communityGalleryInfo") or {})
+    info = (
+        value
+        if from_plan
+        else (((value.get("properties") or {}).get("sharingProfile") or {}).get("communityGalleryInfo") or {})
+    )
     return _community(info)
 
 
@@ -168,12 +210,14 @@ def _instant(text: Optional[str]) -> Optional[str]:
     m = re.match(r"^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$", text)
     if not m:
         return text
-    when = dt.datetime.fromisoformat(f"{m.group(1)}T{m.group(2) or '00:00:00'}"
-                                     f"{'+00:00' if m.group(3) in (None, 'Z') else m.group(3)}")
+    when = dt.datetime.fromisoformat(
+        f"{m.group(1)}T{m.group(2) or '00:00:00'}{'+00:00' if m.group(3) in (None, 'Z') else m.group(3)}"
+    )
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- finding each record's Azure body --------------------------------------------------------------------
+
 
 def _named(items: Iterable[dict], name: Optional[str]) -> Optional[dict]:
     return next((i for i in items if (i.get("name") or "").lower() == (name or "").lower()), None)

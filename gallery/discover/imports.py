@@ -7,6 +7,7 @@ reads it. Both come from the catalog's desired state. Resources that do not exis
 no VHD uses, an account to be created) are left to `pulumi up`; so are the sharing resources, which are dynamic
 and create idempotently. Role assignments are imported at the id Azure has for them.
 """
+
 from __future__ import annotations
 
 from importlib import metadata
@@ -24,9 +25,15 @@ def provider_version() -> str:
     return metadata.version("pulumi-azure-native")
 
 
-def import_file(catalog: Catalog, subscription: str, *, account_exists: bool,
-                containers: Optional[set[str]], assignments: Optional[dict] = None,
-                owner: str = MAIN) -> dict[str, Any]:
+def import_file(
+    catalog: Catalog,
+    subscription: str,
+    *,
+    account_exists: bool,
+    containers: Optional[set[str]],
+    assignments: Optional[dict] = None,
+    owner: str = MAIN,
+) -> dict[str, Any]:
     """`containers`: the names that exist in the account (None: not known, so none is imported); `assignments`:
     {(principal id, role GUID): Azure's id} of the gallery's role assignments read (each imported at its own id,
     which a name the program does not give makes the first `pulumi up` replace, as a note says). With shards, the
@@ -41,16 +48,17 @@ def import_file(catalog: Catalog, subscription: str, *, account_exists: bool,
         if res.owner != owner:
             continue
         if res.type == arm.ROLE_ASSIGNMENT:
-            found = (assignments or {}).get((res.inputs["principalId"].lower(),
-                                             res.inputs["roleDefinitionId"].rsplit("/", 1)[-1].lower()))
+            found = (assignments or {}).get(
+                (res.inputs["principalId"].lower(), res.inputs["roleDefinitionId"].rsplit("/", 1)[-1].lower())
+            )
             if found:
-                entries.append({"type": res.type, "name": res.name, "id": found, "parent": res.parent,
-                                "version": version})
+                entries.append(
+                    {"type": res.type, "name": res.name, "id": found, "parent": res.parent, "version": version}
+                )
             continue
         if res.type not in IMPORTED or not _exists(res, account_exists, containers):
             continue
-        entries.append({"type": res.type, "name": res.name, "id": res.arm_id, "parent": res.parent,
-                        "version": version})
+        entries.append({"type": res.type, "name": res.name, "id": res.arm_id, "parent": res.parent, "version": version})
     return {"resources": entries}
 
 

@@ -7,6 +7,7 @@ Kinds:
 - `broken`: it looks broken in Azure (a failed version, a source that is gone);
 - `refused`: Azure did not let discovery read it.
 """
+
 from __future__ import annotations
 
 import dataclasses

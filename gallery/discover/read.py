@@ -7,6 +7,7 @@ honoured by the client's retry policy. What Azure refuses for one definition is 
 read; what the whole discovery needs (the gallery, the definition list) stops it with an ArmError.
 Bodies are kept as ARM's JSON (camelCase, unknown properties included), so nothing Azure said is lost.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -66,8 +67,15 @@ class AzureGallery:
         return self.gallery["name"]
 
 
-def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gallery: str, *,
-                 storage_account: Optional[str] = None, workers: int = DEFAULT_WORKERS) -> AzureGallery:
+def read_gallery(
+    target: ArmTarget,
+    subscription: str,
+    resource_group: str,
+    gallery: str,
+    *,
+    storage_account: Optional[str] = None,
+    workers: int = DEFAULT_WORKERS,
+) -> AzureGallery:
     """Read the gallery, and the storage account named (else the one its VHD sources use, when that is in the
     same resource group). Raises ArmError when the gallery, its definition list or a named storage account
     cannot be read."""
@@ -76,16 +84,16 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
         gallery_f = pool.submit(_get_gallery, client, resource_group, gallery)
         group_f = pool.submit(get_json, client, group_id(subscription, resource_group), RESOURCES_API_VERSION)
         assignments_f = pool.submit(_assignments, client, gallery_id(subscription, resource_group, gallery))
-        storage_f = pool.submit(_storage, client, subscription, resource_group, storage_account) \
-            if storage_account else None
+        storage_f = (
+            pool.submit(_storage, client, subscription, resource_group, storage_account) if storage_account else None
+        )
         # The definition list is paged; each page's definitions get their version lists right away. The
         # lister holds one of the pool's threads, so at most `workers` requests are ever in flight.
         version_fs: dict[str, cf.Future] = {}
         path = gallery_id(subscription, resource_group, gallery)
         # With no account named, the first VHD source seen names the likely one: read it while the rest of the
         # versions are still being listed, instead of after.
-        early = _Once(lambda account: pool.submit(_storage, client, subscription, resource_group, account,
-                                                  named=False))
+        early = _Once(lambda account: pool.submit(_storage, client, subscription, resource_group, account, named=False))
 
         def versions(name: str) -> cf.Future:
             def listed() -> list[dict]:
@@ -95,6 +103,7 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
                     if account:
                         early(account)
                 return out
+
             return version_fs.setdefault(name, pool.submit(listed))
 
         images_f = pool.submit(_list_images, client, path, versions)
@@ -104,13 +113,23 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
             _result(gallery_f, f"read gallery {gallery} in resource group {resource_group}")
             raise arm_error(exc, f"list the image definitions of gallery {gallery}") from None
         body = _result(gallery_f, f"read gallery {gallery} in resource group {resource_group}")
-        found = AzureGallery(subscription=subscription, resource_group=resource_group, gallery=body,
-                             images=sorted(images, key=lambda i: i["name"].lower()), versions={})
+        found = AzureGallery(
+            subscription=subscription,
+            resource_group=resource_group,
+            gallery=body,
+            images=sorted(images, key=lambda i: i["name"].lower()),
+            versions={},
+        )
         try:
             found.group = group_f.result()
         except Exception as exc:  # noqa: BLE001
-            found.refusals.append(Refusal(f"the resource group {resource_group}", None,
-                                          arm_error(exc, f"read resource group {resource_group}")))
+            found.refusals.append(
+                Refusal(
+                    f"the resource group {resource_group}",
+                    None,
+                    arm_error(exc, f"read resource group {resource_group}"),
+                )
+            )
         for name, future in version_fs.items():
             try:
                 found.versions[name] = future.result()
@@ -126,29 +145,46 @@ def read_gallery(target: ArmTarget, subscription: str, resource_group: str, gall
             else:
                 found.account, found.containers, refusal = (
                     _storage(client, subscription, resource_group, found.account_name, named=False)
-                    if found.account_name else (None, None, None))
+                    if found.account_name
+                    else (None, None, None)
+                )
         if refusal:
             found.refusals.append(refusal)
         try:
             found.assignments = assignments_f.result()
         except Exception as exc:  # noqa: BLE001
-            found.refusals.append(Refusal(f"the role assignments on gallery {gallery}", None,
-                                          arm_error(exc, f"list the role assignments on gallery {gallery}")))
+            found.refusals.append(
+                Refusal(
+                    f"the role assignments on gallery {gallery}",
+                    None,
+                    arm_error(exc, f"list the role assignments on gallery {gallery}"),
+                )
+            )
         if found.account is not None:
             try:
                 found.account_assignments = _assignments(client, found.account["id"])
             except Exception as exc:  # noqa: BLE001
-                found.refusals.append(Refusal(f"the role assignments on storage account {found.account_name}", None,
-                                              arm_error(exc, "list the role assignments on storage account "
-                                                             f"{found.account_name}")))
+                found.refusals.append(
+                    Refusal(
+                        f"the role assignments on storage account {found.account_name}",
+                        None,
+                        arm_error(exc, f"list the role assignments on storage account {found.account_name}"),
+                    )
+                )
     return found
 
 
 def _assignments(client: Any, scope: str) -> list[dict]:
     """The role assignments that apply at `scope` (on it, and inherited from above), as Microsoft.Authorization
     2022-04-01 lists them."""
-    return list(list_json(client, f"{scope}/providers/Microsoft.Authorization/roleAssignments",
-                          AUTHORIZATION_API_VERSION, **{"$filter": "atScope()"}))
+    return list(
+        list_json(
+            client,
+            f"{scope}/providers/Microsoft.Authorization/roleAssignments",
+            AUTHORIZATION_API_VERSION,
+            **{"$filter": "atScope()"},
+        )
+    )
 
 
 def _get_gallery(client: Any, resource_group: str, gallery: str) -> dict:
@@ -173,15 +209,17 @@ def _versions(client: Any, gallery: str, image: str) -> list[dict]:
         for i, version in enumerate(out):
             if version.get("properties", {}).get("provisioningState") not in (None, "Succeeded"):
                 doing = f"read version {version['name']} of definition {image}"
-                out[i] = get_json(client, f"{path}/{version['name']}", COMPUTE_API_VERSION,
-                                  **{"$expand": "ReplicationStatus"})
+                out[i] = get_json(
+                    client, f"{path}/{version['name']}", COMPUTE_API_VERSION, **{"$expand": "ReplicationStatus"}
+                )
     except Exception as exc:  # noqa: BLE001 - azure-core's errors, each turned into a message
         raise arm_error(exc, doing) from None
     return out
 
 
-def _storage(client: Any, subscription: str, resource_group: str, account: str, *, named: bool = True
-             ) -> tuple[Optional[dict], Optional[list[dict]], Optional[Refusal]]:
+def _storage(
+    client: Any, subscription: str, resource_group: str, account: str, *, named: bool = True
+) -> tuple[Optional[dict], Optional[list[dict]], Optional[Refusal]]:
     """(account, containers, refusal). A named account that is not there stops discovery; one the sources
     name but that is gone is reported by the catalog (its sources are broken)."""
     path = account_id(subscription, resource_group, account)
@@ -197,8 +235,15 @@ def _storage(client: Any, subscription: str, resource_group: str, account: str, 
     try:
         containers = list(list_json(client, path + "/blobServices/default/containers", STORAGE_API_VERSION))
     except Exception as exc:  # noqa: BLE001
-        return body, None, Refusal(f"the blob containers of storage account {account}", None,
-                                   arm_error(exc, f"list the blob containers of storage account {account}"))
+        return (
+            body,
+            None,
+            Refusal(
+                f"the blob containers of storage account {account}",
+                None,
+                arm_error(exc, f"list the blob containers of storage account {account}"),
+            ),
+        )
     return body, containers, None
 
 
@@ -214,6 +259,7 @@ class _Once:
 
     def __init__(self, start: Callable[[str], Any]):
         import threading
+
         self._start, self._lock = start, threading.Lock()
         self.key: Optional[str] = None
         self.value: Any = None

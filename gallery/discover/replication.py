@@ -5,6 +5,7 @@ A version's effective targets are rebuilt by the loader (gallery/catalog/build.p
 `regions` entries, its `replicas` and `storageAccountType`, then `replication`. So a version writes
 `regions` only when its region list or a region's own settings differ from what those defaults give.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -49,20 +50,30 @@ class Defaults:
     mode: str
 
     def document(self) -> dict:
-        return {"regions": list(self.regions), "replicas": self.replicas, "storageAccountType": self.storage,
-                "mode": self.mode}
+        return {
+            "regions": list(self.regions),
+            "replicas": self.replicas,
+            "storageAccountType": self.storage,
+            "mode": self.mode,
+        }
 
 
 def read_replication(profile: dict, home: str) -> VersionReplication:
     """`publishingProfile` -> targets with normalized names, the home region first (as the loader orders them)."""
     storage = profile.get("storageAccountType") or DEFAULT_STORAGE
-    targets = [Target(region_names.normalize(t["name"]),
-                      int(t.get("regionalReplicaCount") or profile.get("replicaCount") or DEFAULT_REPLICAS),
-                      t.get("storageAccountType") or storage, _extras(t))
-               for t in profile.get("targetRegions") or ()]
+    targets = [
+        Target(
+            region_names.normalize(t["name"]),
+            int(t.get("regionalReplicaCount") or profile.get("replicaCount") or DEFAULT_REPLICAS),
+            t.get("storageAccountType") or storage,
+            _extras(t),
+        )
+        for t in profile.get("targetRegions") or ()
+    ]
     targets.sort(key=lambda t: t.name != home)
-    return VersionReplication(tuple(targets), storage, profile.get("replicationMode") or DEFAULT_MODE,
-                              profile.get("replicaCount"))
+    return VersionReplication(
+        tuple(targets), storage, profile.get("replicationMode") or DEFAULT_MODE, profile.get("replicaCount")
+    )
 
 
 def lift(versions: Iterable[VersionReplication], home: str) -> Defaults:
@@ -72,7 +83,8 @@ def lift(versions: Iterable[VersionReplication], home: str) -> Defaults:
         regions=_most_common([tuple(t.name for t in v.targets) for v in versions if v.targets], (home,)),
         replicas=_most_common([_usual_replicas(v) for v in versions if v.targets], DEFAULT_REPLICAS),
         storage=_most_common([v.storage for v in versions], DEFAULT_STORAGE),
-        mode=_most_common([v.mode for v in versions], DEFAULT_MODE))
+        mode=_most_common([v.mode for v in versions], DEFAULT_MODE),
+    )
 
 
 def version_keys(v: VersionReplication, defaults: Defaults) -> dict[str, Any]:
@@ -88,12 +100,17 @@ def version_keys(v: VersionReplication, defaults: Defaults) -> dict[str, Any]:
     same_names = tuple(t.name for t in v.targets) == defaults.regions
     plain = all(t.replicas == replicas and t.storage == v.storage and not t.extras for t in v.targets)
     if not (same_names and plain):
-        out["regions"] = [t.name if (t.replicas == replicas and t.storage == v.storage and not t.extras) else
-                          {"name": t.name,
-                           **({"replicas": t.replicas} if t.replicas != replicas else {}),
-                           **({"storageAccountType": t.storage} if t.storage != v.storage else {}),
-                           **(json.loads(t.extras) if t.extras else {})}
-                          for t in v.targets]
+        out["regions"] = [
+            t.name
+            if (t.replicas == replicas and t.storage == v.storage and not t.extras)
+            else {
+                "name": t.name,
+                **({"replicas": t.replicas} if t.replicas != replicas else {}),
+                **({"storageAccountType": t.storage} if t.storage != v.storage else {}),
+                **(json.loads(t.extras) if t.extras else {}),
+            }
+            for t in v.targets
+        ]
     return out
 
 

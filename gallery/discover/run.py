@@ -1,6 +1,7 @@
 """Discovery from end to end: read Azure, write the catalog text, validate it with the project's one loader,
 and make the import file from the validated catalog. Nothing is written to disk here (see gallery.files.write_all).
 """
+
 from __future__ import annotations
 
 import re
@@ -41,36 +42,57 @@ class Discovery:
         for note in self.notes:
             at_key = bool(note.path) and isinstance(note.path[-1], str)
             line, column = doc.locate(note.path_text, at_key=at_key) if note.path else (0, 0)
-            out.append(Problem(file, line, column, note.path_text, note.comment(), f"discover.{note.kind}",
-                               severity="warning"))
+            out.append(
+                Problem(file, line, column, note.path_text, note.comment(), f"discover.{note.kind}", severity="warning")
+            )
         return out
 
 
 SHARDS_BY = ("family",)  # what `--shards-by` can split a discovered catalog by
 
 
-def discover(target: ArmTarget, subscription: str, resource_group: str, gallery: str, *,
-             storage_account: Optional[str] = None, stack: str = "dev", file: str = "images.yaml",
-             workers: int = DEFAULT_WORKERS, cloud: Optional[str] = None, check_blobs: bool = False,
-             shards_by: Optional[str] = None) -> Discovery:
+def discover(
+    target: ArmTarget,
+    subscription: str,
+    resource_group: str,
+    gallery: str,
+    *,
+    storage_account: Optional[str] = None,
+    stack: str = "dev",
+    file: str = "images.yaml",
+    workers: int = DEFAULT_WORKERS,
+    cloud: Optional[str] = None,
+    check_blobs: bool = False,
+    shards_by: Optional[str] = None,
+) -> Discovery:
     """Raises ArmError when the gallery cannot be read at all. `cloud`: whose regions the catalog may name;
     `check_blobs`: confirm each VHD source's blobs in the storage account; `shards_by`: family writes a sharded
     catalog, and an import file per stack."""
-    found = read_gallery(target, subscription, resource_group, gallery, storage_account=storage_account,
-                         workers=workers)
+    found = read_gallery(
+        target, subscription, resource_group, gallery, storage_account=storage_account, workers=workers
+    )
     return describe(found, stack=stack, file=file, cloud=cloud, check_blobs=check_blobs, shards_by=shards_by)
 
 
-def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yaml",
-             cloud: Optional[str] = None, check_blobs: bool = False, shards_by: Optional[str] = None) -> Discovery:
+def describe(
+    found: AzureGallery,
+    *,
+    stack: str = "dev",
+    file: str = "images.yaml",
+    cloud: Optional[str] = None,
+    check_blobs: bool = False,
+    shards_by: Optional[str] = None,
+) -> Discovery:
     """What was read, as a catalog and an import file (one per stack, with `shards_by`: family)."""
     draft = draft_catalog(found, stack)
     if shards_by == "family":
         draft.document["shards"] = shards_by_family(draft.document)
-    header = (f"Discovered by `gallery discover` from gallery {found.name} in resource group {found.resource_group}"
-              f" (subscription {found.subscription}), for the stack {stack}. Comments starting with left-out:, "
-              "changes:, broken: or refused: say what the catalog does not hold as Azure has it; review them "
-              "before `pulumi import --file` (README: Adopting an existing gallery).")
+    header = (
+        f"Discovered by `gallery discover` from gallery {found.name} in resource group {found.resource_group}"
+        f" (subscription {found.subscription}), for the stack {stack}. Comments starting with left-out:, "
+        "changes:, broken: or refused: say what the catalog does not hold as Azure has it; review them "
+        "before `pulumi import --file` (README: Adopting an existing gallery)."
+    )
     text = render(draft.document, draft.notes, header)
     try:
         catalog = load_catalog_text(text, file, stack, cloud=cloud)
@@ -84,11 +106,27 @@ def describe(found: AzureGallery, *, stack: str = "dev", file: str = "images.yam
             text = render(draft.document, draft.notes, header)
             catalog = load_catalog_text(text, file, stack, cloud=cloud)
     containers = {c["name"] for c in found.containers} if found.containers is not None else None
+
     def imports(owner: str) -> dict[str, Any]:
-        return import_file(catalog, found.subscription, account_exists=found.account is not None,
-                           containers=containers, assignments=draft.assignment_ids, owner=owner)
-    return Discovery(found, text, draft.notes, catalog, [], imports(MAIN), blobs_refused=refused,
-                     shard_imports={s.name: imports(s.name) for s in catalog.shards})
+        return import_file(
+            catalog,
+            found.subscription,
+            account_exists=found.account is not None,
+            containers=containers,
+            assignments=draft.assignment_ids,
+            owner=owner,
+        )
+
+    return Discovery(
+        found,
+        text,
+        draft.notes,
+        catalog,
+        [],
+        imports(MAIN),
+        blobs_refused=refused,
+        shard_imports={s.name: imports(s.name) for s in catalog.shards},
+    )
 
 
 def blob_check(catalog: Catalog) -> tuple[list[Note], bool]:

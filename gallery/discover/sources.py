@@ -5,6 +5,7 @@ a snapshot as `osDiskImage.source.id`, a virtual machine as `source.virtualMachi
 or another gallery version as `source.id` (gallery/components/versions.py). Anything else (a managed disk,
 data disks from snapshots, a community image) has no catalog form.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,11 +15,18 @@ from typing import Optional, Union
 from urllib.parse import unquote, urlsplit
 
 _BLOB_URI = re.compile(r"^(?P<account>[a-z0-9]+)\.blob\.(?P<suffix>.+)$")
-_ACCOUNT_ID = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/Microsoft\.Storage/"
-                         r"storageAccounts/(?P<account>[^/]+)$", re.IGNORECASE)
+_ACCOUNT_ID = re.compile(
+    r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/Microsoft\.Storage/"
+    r"storageAccounts/(?P<account>[^/]+)$",
+    re.IGNORECASE,
+)
 # The resource type in a source id, and the catalog key that names it.
-_KINDS = {"images": "managedImage", "galleries": "galleryImageVersion", "virtualmachines": "virtualMachine",
-          "snapshots": "snapshot"}
+_KINDS = {
+    "images": "managedImage",
+    "galleries": "galleryImageVersion",
+    "virtualmachines": "virtualMachine",
+    "snapshots": "snapshot",
+}
 _PROVIDER_TYPE = re.compile(r"/providers/Microsoft\.Compute/(?P<type>[^/]+)/", re.IGNORECASE)
 PUBLIC_BLOB_SUFFIX = "core.windows.net"
 
@@ -97,8 +105,10 @@ def read_source(version: dict) -> SourceRead:
     if source.get("communityGalleryImageId"):
         community = _community_id(source["communityGalleryImageId"])
         if community is None:
-            return NoForm(f"the community gallery image {source['communityGalleryImageId']}, whose id is not "
-                          "/communityGalleries/<public name>/images/<image>[/versions/<version>]")
+            return NoForm(
+                f"the community gallery image {source['communityGalleryImageId']}, whose id is not "
+                "/communityGalleries/<public name>/images/<image>[/versions/<version>]"
+            )
         return ResourceRef("communityGalleryImageId", community, "source.communityGalleryImageId")
     if source.get("virtualMachineId"):
         return ResourceRef("virtualMachine", source["virtualMachineId"], "source.virtualMachineId")
@@ -106,8 +116,9 @@ def read_source(version: dict) -> SourceRead:
         kind = _kind(source["id"])
         if kind in ("managedImage", "galleryImageVersion", "virtualMachine"):
             return ResourceRef(kind, source["id"], "source.id")
-        return NoForm(f"the resource {source['id']}, which is not a managed image, gallery image version or "
-                      "virtual machine")
+        return NoForm(
+            f"the resource {source['id']}, which is not a managed image, gallery image version or virtual machine"
+        )
     os_source = os_disk.get("source") or {}
     if os_source.get("uri"):
         disks = [_disk(None, os_disk)] + [_disk(d.get("lun"), d) for d in data]
@@ -174,7 +185,10 @@ def vhd_account(versions: dict[str, list[dict]], subscription: str, resource_gro
             if isinstance(read, VhdDisks):
                 for disk in read.disks:
                     owner = account_of(disk.account_id)
-                    if (owner and owner[0].lower() == subscription.lower()
-                            and owner[1].lower() == resource_group.lower()):
+                    if (
+                        owner
+                        and owner[0].lower() == subscription.lower()
+                        and owner[1].lower() == resource_group.lower()
+                    ):
                         counts[owner[2]] += 1
     return counts.most_common(1)[0][0] if counts else None

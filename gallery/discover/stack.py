@@ -4,6 +4,7 @@ Only whole words count (between separators: `rg-images-dev`, `gal_platform_dev`)
 no separators, so there the stack name counts when it appears exactly once (`stimagesdev001`). The catalog's
 loader replaces `{stack}` back, so for the discovered stack every name is exactly what Azure has.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ round trip the tests check against the plan); whatever the catalog cannot say be
 a comment where it applies. A version whose source has no catalog form is left out (it stays in Azure,
 outside the stack), never written wrong.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,20 +44,56 @@ from gallery.lifecycle.states import FAILED, READY, from_body
 
 DEFAULT_PATTERN = "{family}-vhds"
 # What the program always sets on the storage account (gallery/components/storage.py), as ARM reports it.
-ACCOUNT_SETTINGS = (("kind", "kind", "StorageV2"),
-                    ("supportsHttpsTrafficOnly", "HTTPS-only traffic", True),
-                    ("minimumTlsVersion", "the minimum TLS version", "TLS1_2"),
-                    ("allowBlobPublicAccess", "anonymous blob access", False))
+ACCOUNT_SETTINGS = (
+    ("kind", "kind", "StorageV2"),
+    ("supportsHttpsTrafficOnly", "HTTPS-only traffic", True),
+    ("minimumTlsVersion", "the minimum TLS version", "TLS1_2"),
+    ("allowBlobPublicAccess", "anonymous blob access", False),
+)
 # Properties the catalog writes (or Azure computes); any other property is named in a left-out note.
-_GALLERY_KNOWN = {"description", "identifier", "provisioningState", "sharingProfile", "softDeletePolicy",
-                  "sharingStatus"}
-_IMAGE_KNOWN = {"osType", "osState", "hyperVGeneration", "architecture", "features", "identifier", "description",
-                "eula", "privacyStatementUri", "releaseNoteUri", "recommended", "disallowed", "purchasePlan",
-                "endOfLifeDate", "provisioningState", "allowUpdateImage"}
-_VERSION_KNOWN = {"publishingProfile", "storageProfile", "safetyProfile", "provisioningState", "replicationStatus",
-                  "securityProfile"}
-_PROFILE_KNOWN = {"targetRegions", "replicaCount", "excludeFromLatest", "publishedDate", "endOfLifeDate",
-                  "storageAccountType", "replicationMode"}
+_GALLERY_KNOWN = {
+    "description",
+    "identifier",
+    "provisioningState",
+    "sharingProfile",
+    "softDeletePolicy",
+    "sharingStatus",
+}
+_IMAGE_KNOWN = {
+    "osType",
+    "osState",
+    "hyperVGeneration",
+    "architecture",
+    "features",
+    "identifier",
+    "description",
+    "eula",
+    "privacyStatementUri",
+    "releaseNoteUri",
+    "recommended",
+    "disallowed",
+    "purchasePlan",
+    "endOfLifeDate",
+    "provisioningState",
+    "allowUpdateImage",
+}
+_VERSION_KNOWN = {
+    "publishingProfile",
+    "storageProfile",
+    "safetyProfile",
+    "provisioningState",
+    "replicationStatus",
+    "securityProfile",
+}
+_PROFILE_KNOWN = {
+    "targetRegions",
+    "replicaCount",
+    "excludeFromLatest",
+    "publishedDate",
+    "endOfLifeDate",
+    "storageAccountType",
+    "replicationMode",
+}
 # Azure's feature names, looked up without regard to case, and each one's catalog key.
 _FEATURES = {name.lower(): name for name in FEATURE_NAMES.values()}
 _CATALOG_FEATURE = {name: key for key, name in FEATURE_NAMES.items()}
@@ -94,8 +131,9 @@ class _Translator:
         self.home = region_names.normalize(found.gallery.get("location") or "")
         self.account = (found.account or {}).get("name") or found.account_name
         self.containers = {c["name"] for c in found.containers} if found.containers is not None else None
-        self.access = read_access(found.assignments, found.account_assignments, found.gallery.get("id", ""),
-                                  (found.account or {}).get("id"))
+        self.access = read_access(
+            found.assignments, found.account_assignments, found.gallery.get("id", ""), (found.account or {}).get("id")
+        )
 
     def note(self, path: tuple, kind: str, text: str) -> None:
         self.notes.append(Note(path, kind, text))
@@ -106,20 +144,22 @@ class _Translator:
         images = [(i, body) for i, body in enumerate(self.az.images)]
         versions = {body["name"]: self.versions(i, body) for i, body in images}
         # strict=False: a name Azure listed twice is one key of `versions`, and zip stops at the shorter, as before.
-        container_of = {name: self.image_container(i, name, vs) for (i, body), (name, vs)
-                        in zip(images, versions.items(), strict=False)}
+        container_of = {
+            name: self.image_container(i, name, vs)
+            for (i, body), (name, vs) in zip(images, versions.items(), strict=False)
+        }
         pattern, families = self.families(container_of)
         defaults = lift([v.replication for vs in versions.values() for v in vs], self.home)
-        doc: dict[str, Any] = {"resourceGroup": templated(self.resource_group(), self.stack),
-                               "location": self.home}
+        doc: dict[str, Any] = {"resourceGroup": templated(self.resource_group(), self.stack), "location": self.home}
         tags = self.tags()
         if tags:
             doc["tags"] = tags
         doc["storage"] = self.storage(pattern, families)
         doc["gallery"] = self.gallery()
         doc["replication"] = defaults.document()
-        doc["images"] = [self.image(i, body, families[body["name"]], versions[body["name"]], defaults)
-                         for i, body in images]
+        doc["images"] = [
+            self.image(i, body, families[body["name"]], versions[body["name"]], defaults) for i, body in images
+        ]
         self.names_carry_stack(doc)
         self.refusals()
         return Draft(doc, self.notes, self.access.ids)
@@ -130,9 +170,13 @@ class _Translator:
 
     def names_carry_stack(self, doc: dict) -> None:
         if "{stack}" not in doc["resourceGroup"] + doc["gallery"]["name"] + doc["storage"]["account"]:
-            self.note((), "changes", f"no name carries the stack name '{self.stack}': every stack of this catalog "
-                      "would deploy to these same resources (run discover with the --stack the names carry, or "
-                      "give each stack its own catalog)")
+            self.note(
+                (),
+                "changes",
+                f"no name carries the stack name '{self.stack}': every stack of this catalog "
+                "would deploy to these same resources (run discover with the --stack the names carry, or "
+                "give each stack its own catalog)",
+            )
 
     def refusals(self) -> None:
         for refusal in self.az.refusals:
@@ -154,9 +198,13 @@ class _Translator:
         partial = Counter(k for tags in all_tags for k, v in tags.items() if common.get(k) != v)
         if partial:
             listed = ", ".join(f"{k} (on {n} of {len(all_tags)})" for k, n in sorted(partial.items()))
-            self.note((), "changes", f"tags that not every resource carries with the same value cannot be "
-                      f"written (the catalog's tags go on every resource), and the first pulumi up would remove "
-                      f"them: {listed}")
+            self.note(
+                (),
+                "changes",
+                f"tags that not every resource carries with the same value cannot be "
+                f"written (the catalog's tags go on every resource), and the first pulumi up would remove "
+                f"them: {listed}",
+            )
         return {k: templated(str(v), self.stack) for k, v in sorted(common.items())}
 
     # -- storage ---------------------------------------------------------------------------------------
@@ -168,8 +216,12 @@ class _Translator:
             out["account"] = templated_account(self.account, self.stack)
         else:
             out["account"] = _placeholder_account(self.az.name)
-            self.note(("storage",), "changes", "no storage account was named (--storage-account) and no VHD source "
-                      f"uses one: pulumi up would create {out['account']}; name the account VHDs are uploaded to")
+            self.note(
+                ("storage",),
+                "changes",
+                "no storage account was named (--storage-account) and no VHD source "
+                f"uses one: pulumi up would create {out['account']}; name the account VHDs are uploaded to",
+            )
         if account is not None:
             sku = (account.get("sku") or {}).get("name", DEFAULT_STORAGE)
             skus = schema()["properties"]["storage"]["properties"]["sku"]["enum"]
@@ -177,21 +229,35 @@ class _Translator:
                 if sku != DEFAULT_STORAGE:
                     out["sku"] = sku
             else:
-                self.note(("storage",), "changes", f"the account's SKU {sku} is not one the catalog takes: "
-                          f"pulumi up would change it to {DEFAULT_STORAGE}")
+                self.note(
+                    ("storage",),
+                    "changes",
+                    f"the account's SKU {sku} is not one the catalog takes: "
+                    f"pulumi up would change it to {DEFAULT_STORAGE}",
+                )
             self.account_settings(account)
-        elif self.account and self.az.containers is None and not any(
-                r.what == f"the storage account {self.account}" for r in self.az.refusals):
-            self.note(("storage",), "broken", f"the storage account {self.account} that the VHD sources use does "
-                      "not exist in the resource group: their blobs are gone")
+        elif (
+            self.account
+            and self.az.containers is None
+            and not any(r.what == f"the storage account {self.account}" for r in self.az.refusals)
+        ):
+            self.note(
+                ("storage",),
+                "broken",
+                f"the storage account {self.account} that the VHD sources use does "
+                "not exist in the resource group: their blobs are gone",
+            )
         if pattern != DEFAULT_PATTERN:
             out["containerPattern"] = pattern
         if self.containers is not None:
             for family in sorted(set(families.values())):
                 container = naming.container_name(pattern, family)
                 if container not in self.containers:
-                    self.note(("storage",), "changes", f"the container {container} (family {family}) does not exist: "
-                              "pulumi up would create it")
+                    self.note(
+                        ("storage",),
+                        "changes",
+                        f"the container {container} (family {family}) does not exist: pulumi up would create it",
+                    )
         return out
 
     def account_settings(self, account: dict) -> None:
@@ -199,12 +265,20 @@ class _Translator:
         for key, what, wanted in ACCOUNT_SETTINGS:
             has = account.get(key) if key == "kind" else props.get(key)
             if has != wanted:
-                self.note(("storage",), "changes", f"the program sets {what} to {_show(wanted)} (Azure has "
-                          f"{_show(has)}): the first pulumi up changes it")
+                self.note(
+                    ("storage",),
+                    "changes",
+                    f"the program sets {what} to {_show(wanted)} (Azure has "
+                    f"{_show(has)}): the first pulumi up changes it",
+                )
         location = region_names.normalize(account.get("location") or "")
         if location and location != self.home:
-            self.note(("storage",), "changes", f"the account is in {location}, the catalog puts it in the gallery's "
-                      f"region {self.home}: pulumi would replace it (it is protected, so the update stops)")
+            self.note(
+                ("storage",),
+                "changes",
+                f"the account is in {location}, the catalog puts it in the gallery's "
+                f"region {self.home}: pulumi would replace it (it is protected, so the update stops)",
+            )
 
     def image_container(self, index: int, image: str, versions: list[_Version]) -> Optional[str]:
         """The one container the image's VHD versions use (others are left out, with a note)."""
@@ -215,8 +289,12 @@ class _Translator:
         for v in list(versions):
             if isinstance(v.source, VhdDisks) and any(d.blob.container != container for d in v.source.disks):
                 versions.remove(v)
-                self.note(("images", index), "left-out", f"version {v.name}: its VHDs are not all in the container "
-                          f"{container} that the image's other VHDs use (the catalog has one container per family)")
+                self.note(
+                    ("images", index),
+                    "left-out",
+                    f"version {v.name}: its VHDs are not all in the container "
+                    f"{container} that the image's other VHDs use (the catalog has one container per family)",
+                )
         return container
 
     def families(self, container_of: dict[str, Optional[str]]) -> tuple[str, dict[str, str]]:
@@ -255,16 +333,21 @@ class _Translator:
         if permissions == "groups":
             out["sharing"] = "groups"
             ids = {g.get("type"): sorted(i.lower() for i in g.get("ids") or ()) for g in profile.get("groups") or ()}
-            shared = {k: ids[t] for k, t in (("subscriptions", "Subscriptions"), ("tenants", "AADTenants"))
-                      if ids.get(t)}
+            shared = {
+                k: ids[t] for k, t in (("subscriptions", "Subscriptions"), ("tenants", "AADTenants")) if ids.get(t)
+            }
             if shared:
                 out["sharedWith"] = shared
         elif permissions == "community":
             out["sharing"] = "community"
             out["community"] = self.community(profile.get("communityGalleryInfo") or {})
         elif permissions != "private":
-            self.note(("gallery",), "left-out", f"sharing permissions {profile.get('permissions')} have no catalog "
-                      "form: the gallery is written as private, and the first pulumi up would change it")
+            self.note(
+                ("gallery",),
+                "left-out",
+                f"sharing permissions {profile.get('permissions')} have no catalog "
+                "form: the gallery is written as private, and the first pulumi up would change it",
+            )
         if (props.get("softDeletePolicy") or {}).get("isSoftDeleteEnabled"):
             out["softDelete"] = True
         access = self.access
@@ -274,30 +357,49 @@ class _Translator:
             self.note(("gallery",), kind, text)
         identity = self.az.gallery.get("identity") or {}
         if identity.get("type") and identity["type"] != "None":
-            out["identity"] = {"type": identity["type"],
-                               **({"userAssignedIdentities": list(identity["userAssignedIdentities"])}
-                                  if identity.get("userAssignedIdentities") else {})}
+            out["identity"] = {
+                "type": identity["type"],
+                **(
+                    {"userAssignedIdentities": list(identity["userAssignedIdentities"])}
+                    if identity.get("userAssignedIdentities")
+                    else {}
+                ),
+            }
         extra = sorted(set(props) - _GALLERY_KNOWN)
         if extra:
             self.note(("gallery",), "left-out", f"the gallery's {', '.join(extra)} (the catalog has no key for it)")
         location = region_names.normalize(self.az.gallery.get("location") or "")
         group = region_names.normalize((self.az.group or {}).get("location") or location)
         if group != location:
-            self.note((), "changes", f"the resource group is in {group}, the gallery in {location}: the catalog has "
-                      "one location, so pulumi would replace the group (it is protected, so the update stops)")
+            self.note(
+                (),
+                "changes",
+                f"the resource group is in {group}, the gallery in {location}: the catalog has "
+                "one location, so pulumi would replace the group (it is protected, so the update stops)",
+            )
         return out
 
     def community(self, info: dict) -> dict:
         prefix = info.get("publicNamePrefix") or prefix_of(info.get("publicNames") or [])
         if not prefix:
             prefix = _placeholder_prefix(self.az.name)
-            self.note(("gallery", "community"), "changes", f"Azure reports no public name prefix: {prefix} is a "
-                      "guess; write the gallery's real prefix")
+            self.note(
+                ("gallery", "community"),
+                "changes",
+                f"Azure reports no public name prefix: {prefix} is a guess; write the gallery's real prefix",
+            )
         if not info.get("communityGalleryEnabled"):
-            self.note(("gallery", "community"), "changes", "the gallery is not published to the community yet: "
-                      "the first pulumi up publishes it (EnableCommunity)")
-        return {"publicNamePrefix": prefix, "publisherUri": info.get("publisherUri", ""),
-                "publisherContact": info.get("publisherContact", ""), "eula": info.get("eula", "")}
+            self.note(
+                ("gallery", "community"),
+                "changes",
+                "the gallery is not published to the community yet: the first pulumi up publishes it (EnableCommunity)",
+            )
+        return {
+            "publicNamePrefix": prefix,
+            "publisherUri": info.get("publisherUri", ""),
+            "publisherContact": info.get("publisherContact", ""),
+            "eula": info.get("eula", ""),
+        }
 
     # -- definitions ---------------------------------------------------------------------------------------
 
@@ -314,8 +416,12 @@ class _Translator:
             out["hyperVGeneration"] = p["hyperVGeneration"]
         else:
             out["hyperVGeneration"] = "V1"
-            self.note(here, "changes", "Azure reports no hyperVGeneration; V1 (its default when the definition was "
-                      "made) is written, and the program always sends it")
+            self.note(
+                here,
+                "changes",
+                "Azure reports no hyperVGeneration; V1 (its default when the definition was "
+                "made) is written, and the program always sends it",
+            )
         if p.get("architecture") and p["architecture"] != "x64":
             out["architecture"] = p["architecture"]
         out.update(self.features(here, p.get("features") or []))
@@ -343,23 +449,33 @@ class _Translator:
         location = region_names.normalize(body.get("location") or self.home)
         if location != self.home:
             self.note(here, "changes", f"the definition is in {location}, not the gallery's {self.home}")
-        blocked = [bool(((v.body.get("properties") or {}).get("safetyProfile") or {})
-                        .get("blockDeletionBeforeEndOfLife")) for v in versions]
+        blocked = [
+            bool(((v.body.get("properties") or {}).get("safetyProfile") or {}).get("blockDeletionBeforeEndOfLife"))
+            for v in versions
+        ]
         if blocked and all(blocked):  # the image's lifecycle policy sends it on every version
             out["lifecycle"] = {"blockDeletionBeforeEndOfLife": True}
         elif any(blocked):
-            self.note(here, "changes", "blockDeletionBeforeEndOfLife is set on "
-                      + ", ".join(v.name for v, b in zip(versions, blocked, strict=True) if b)  # one flag per version
-                      + " only, not on the image's other versions; the catalog sets it per image "
-                      "(lifecycle.blockDeletionBeforeEndOfLife), so the first "
-                      "pulumi up clears it there")
+            self.note(
+                here,
+                "changes",
+                "blockDeletionBeforeEndOfLife is set on "
+                + ", ".join(v.name for v, b in zip(versions, blocked, strict=True) if b)  # one flag per version
+                + " only, not on the image's other versions; the catalog sets it per image "
+                "(lifecycle.blockDeletionBeforeEndOfLife), so the first "
+                "pulumi up clears it there",
+            )
         written = [self.version(here, j, v, family, defaults) for j, v in enumerate(versions)]
         if written:
             out["versions"] = written
         for refusal in self.az.refusals:
             if refusal.image == body["name"]:
-                self.note(here, "refused", f"its versions could not be read ({refusal.error}): none is listed, and "
-                          "pulumi leaves them alone until they are added here and imported")
+                self.note(
+                    here,
+                    "refused",
+                    f"its versions could not be read ({refusal.error}): none is listed, and "
+                    "pulumi leaves them alone until they are added here and imported",
+                )
         return out
 
     def features(self, here: tuple, features: list[dict]) -> dict:
@@ -373,8 +489,12 @@ class _Translator:
             else:
                 # Features are fixed at creation: the program leaves them as Azure has them (ignoreChanges), so
                 # one without a catalog key stays; it is only missing from a definition created anew.
-                self.note(here, "left-out", f"the feature {f.get('name')}={f.get('value')} has no catalog key; "
-                          "Azure keeps it on this definition, but a definition created from this catalog lacks it")
+                self.note(
+                    here,
+                    "left-out",
+                    f"the feature {f.get('name')}={f.get('value')} has no catalog key; "
+                    "Azure keeps it on this definition, but a definition created from this catalog lacks it",
+                )
         # Written as Azure has them, no more: the program sends only what the catalog writes, and Azure tells an
         # absent feature from one with its default value.
         out: dict[str, Any] = {}
@@ -408,8 +528,9 @@ class _Translator:
             source = read_source(v)
             why = self.no_form(source)
             if why:
-                self.note(here, "left-out", f"version {name}: its source is {why}; it stays in Azure, outside "
-                          "the stack")
+                self.note(
+                    here, "left-out", f"version {name}: its source is {why}; it stays in Azure, outside the stack"
+                )
                 continue
             profile = (v.get("properties") or {}).get("publishingProfile") or {}
             out.append(_Version(v, name, semver, source, read_replication(profile, self.home)))
@@ -421,8 +542,12 @@ class _Translator:
                 first = next((seen[k] for k in keys if k in seen), None)
                 if first:
                     out.remove(ver)
-                    self.note(here, "left-out", f"version {ver.name}: its VHDs are already the source of version "
-                              f"{first} (the catalog publishes each blob once)")
+                    self.note(
+                        here,
+                        "left-out",
+                        f"version {ver.name}: its VHDs are already the source of version "
+                        f"{first} (the catalog publishes each blob once)",
+                    )
                     continue
                 seen.update({k: ver.name for k in keys})
         return out
@@ -433,11 +558,17 @@ class _Translator:
         if isinstance(source, VhdDisks):
             for disk in source.disks:
                 owner = account_of(disk.account_id)
-                if disk.blob.account != self.account or owner is None or owner[2] != self.account \
-                        or owner[1].lower() != self.resource_group().lower():
-                    return (f"the blob {disk.blob.container}/{disk.blob.name} in the storage account "
-                            f"{disk.blob.account}, not the catalog's account {self.account} in "
-                            f"{self.resource_group()}")
+                if (
+                    disk.blob.account != self.account
+                    or owner is None
+                    or owner[2] != self.account
+                    or owner[1].lower() != self.resource_group().lower()
+                ):
+                    return (
+                        f"the blob {disk.blob.container}/{disk.blob.name} in the storage account "
+                        f"{disk.blob.account}, not the catalog's account {self.account} in "
+                        f"{self.resource_group()}"
+                    )
         return None
 
     def version(self, image_path: tuple, j: int, v: _Version, family: str, defaults: Defaults) -> dict:
@@ -447,17 +578,26 @@ class _Translator:
         out: dict[str, Any] = {"version": v.name, "source": self.source(here, v)}
         rep = v.replication
         if not rep.targets or rep.targets[0].name != self.home:
-            rep = VersionReplication(((_home_target(rep, self.home),) + rep.targets), rep.storage, rep.mode,
-                                     rep.replica_count)
-            self.note(here, "changes", f"Azure lists no target in the home region {self.home}; the catalog always "
-                      "replicates there, so the first pulumi up adds it")
+            rep = VersionReplication(
+                ((_home_target(rep, self.home),) + rep.targets), rep.storage, rep.mode, rep.replica_count
+            )
+            self.note(
+                here,
+                "changes",
+                f"Azure lists no target in the home region {self.home}; the catalog always "
+                "replicates there, so the first pulumi up adds it",
+            )
         keys = version_keys(rep, defaults)
         if "replicas" in keys:
             out["replicas"] = keys.pop("replicas")
         out.update(keys)
         if rep.replica_count is not None and rep.replica_count != rep.targets[0].replicas:
-            self.note(here, "changes", f"its replicaCount is {rep.replica_count}; the program sends the home "
-                      f"region's count, {rep.targets[0].replicas}")
+            self.note(
+                here,
+                "changes",
+                f"its replicaCount is {rep.replica_count}; the program sends the home "
+                f"region's count, {rep.targets[0].replicas}",
+            )
         if profile.get("excludeFromLatest"):
             out["excludeFromLatest"] = True
         if profile.get("endOfLifeDate"):
@@ -468,8 +608,9 @@ class _Translator:
         uefi = (p.get("securityProfile") or {}).get("uefiSettings")
         if uefi:
             out["securityProfile"] = {"uefiSettings": uefi}
-        left = (sorted(set(p) - _VERSION_KNOWN)
-                + [f"publishingProfile.{k}" for k in sorted(set(profile) - _PROFILE_KNOWN)])
+        left = sorted(set(p) - _VERSION_KNOWN) + [
+            f"publishingProfile.{k}" for k in sorted(set(profile) - _PROFILE_KNOWN)
+        ]
         left += _unknown_nested(p)
         if left:
             self.note(here, "left-out", f"{', '.join(left)} (the catalog has no key for it)")
@@ -480,22 +621,36 @@ class _Translator:
         source = v.source
         if isinstance(source, ResourceRef):
             if source.kind == "virtualMachine" and source.field != "source.virtualMachineId":
-                self.note(here, "changes", "Azure has the virtual machine as source.id; the program sends it as "
-                          "source.virtualMachineId")
-            written = ((v.body.get("properties") or {}).get("storageProfile") or {}).get("source", {}).get(
-                "communityGalleryImageId")
+                self.note(
+                    here,
+                    "changes",
+                    "Azure has the virtual machine as source.id; the program sends it as source.virtualMachineId",
+                )
+            written = (
+                ((v.body.get("properties") or {}).get("storageProfile") or {})
+                .get("source", {})
+                .get("communityGalleryImageId")
+            )
             if source.kind == "communityGalleryImageId" and written != source.id:
-                self.note(here, "changes", f"Azure has the community image as {written}; the catalog spells it "
-                          f"{source.id}, and the first preview shows the source changing (ARM reads both alike)")
+                self.note(
+                    here,
+                    "changes",
+                    f"Azure has the community image as {written}; the catalog spells it "
+                    f"{source.id}, and the first preview shows the source changing (ARM reads both alike)",
+                )
             return {source.kind: source.id}
         if isinstance(source, DiskImages):
-            return {"disks": {"osDiskImage": source.os,
-                              **({"dataDiskImages": list(source.data)} if source.data else {})}}
+            return {
+                "disks": {"osDiskImage": source.os, **({"dataDiskImages": list(source.data)} if source.data else {})}
+            }
         disks: VhdDisks = source
         for disk in disks.disks:
             if disk.blob.suffix != PUBLIC_BLOB_SUFFIX:
-                self.note(here, "changes", f"the blob endpoint is {disk.blob.suffix}; the program writes blob URIs "
-                          f"for {PUBLIC_BLOB_SUFFIX}")
+                self.note(
+                    here,
+                    "changes",
+                    f"the blob endpoint is {disk.blob.suffix}; the program writes blob URIs for {PUBLIC_BLOB_SUFFIX}",
+                )
                 break
         vhd: dict[str, Any] = {}
         convention = _convention(self.image_of(v), disks)
@@ -508,8 +663,10 @@ class _Translator:
             vhd["osDiskBlob"] = disks.os.blob.name
         vhd["osDiskCaching"] = disks.os.caching or "None"
         if disks.data:
-            vhd["dataDisks"] = [{"lun": d.lun, "caching": d.caching or "None",
-                                 **({} if "captured" in vhd else {"blob": d.blob.name})} for d in disks.data]
+            vhd["dataDisks"] = [
+                {"lun": d.lun, "caching": d.caching or "None", **({} if "captured" in vhd else {"blob": d.blob.name})}
+                for d in disks.data
+            ]
         return {"vhd": vhd}
 
     def image_of(self, v: _Version) -> str:
@@ -521,15 +678,22 @@ class _Translator:
         if state.provisioning is None:
             pass  # Azure gave no state: nothing to say
         elif state.state == FAILED:
-            self.note(here, "broken", f"{state.message}: a failed version cannot be published again under the same "
-                      "number; delete it in Azure and remove it here, or publish a new version")
+            self.note(
+                here,
+                "broken",
+                f"{state.message}: a failed version cannot be published again under the same "
+                "number; delete it in Azure and remove it here, or publish a new version",
+            )
         elif state.state != READY:
             self.note(here, "broken", f"{state.message}: run discover again once Azure has finished")
         if isinstance(v.source, VhdDisks) and self.containers is not None:
             gone = sorted({d.blob.container for d in v.source.disks} - self.containers)
             if gone:
-                self.note(here, "broken", f"its VHD container {', '.join(gone)} no longer exists in "
-                          f"{self.account}: the source is gone")
+                self.note(
+                    here,
+                    "broken",
+                    f"its VHD container {', '.join(gone)} no longer exists in {self.account}: the source is gone",
+                )
 
     # -- values ----------------------------------------------------------------------------------------------
 
@@ -538,8 +702,11 @@ class _Translator:
         if day is None:
             self.note(here, "left-out", f"the {what} {text!r} is not a date the catalog can write")
         elif not exact:
-            self.note(here, "changes", f"the {what} is {text}; the catalog writes the day, which the program sends "
-                      "as midnight UTC")
+            self.note(
+                here,
+                "changes",
+                f"the {what} is {text}; the catalog writes the day, which the program sends as midnight UTC",
+            )
         return day
 
     @staticmethod
@@ -549,16 +716,28 @@ class _Translator:
 
 # Inside a version: what each part may hold that the catalog writes (or Azure computes: sizeInGB, the safety
 # profile's reports); anything else is named in a left-out note.
-_NESTED = {"storageProfile": {"source", "osDiskImage", "dataDiskImages"},
-           "storageProfile.source": {"id", "uri", "storageAccountId", "virtualMachineId", "communityGalleryImageId"},
-           "storageProfile.osDiskImage": {"hostCaching", "source", "sizeInGB"},
-           "storageProfile.osDiskImage.source": {"id", "uri", "storageAccountId"},
-           "storageProfile.dataDiskImages[]": {"lun", "hostCaching", "source", "sizeInGB"},
-           "storageProfile.dataDiskImages[].source": {"id", "uri", "storageAccountId"},
-           "safetyProfile": {"allowDeletionOfReplicatedLocations", "blockDeletionBeforeEndOfLife",
-                             "reportedForPolicyViolation", "policyViolations"},
-           "publishingProfile.targetRegions[]": {"name", "regionalReplicaCount", "storageAccountType", "encryption",
-                                                 "excludeFromLatest", "additionalReplicaSets"}}
+_NESTED = {
+    "storageProfile": {"source", "osDiskImage", "dataDiskImages"},
+    "storageProfile.source": {"id", "uri", "storageAccountId", "virtualMachineId", "communityGalleryImageId"},
+    "storageProfile.osDiskImage": {"hostCaching", "source", "sizeInGB"},
+    "storageProfile.osDiskImage.source": {"id", "uri", "storageAccountId"},
+    "storageProfile.dataDiskImages[]": {"lun", "hostCaching", "source", "sizeInGB"},
+    "storageProfile.dataDiskImages[].source": {"id", "uri", "storageAccountId"},
+    "safetyProfile": {
+        "allowDeletionOfReplicatedLocations",
+        "blockDeletionBeforeEndOfLife",
+        "reportedForPolicyViolation",
+        "policyViolations",
+    },
+    "publishingProfile.targetRegions[]": {
+        "name",
+        "regionalReplicaCount",
+        "storageAccountType",
+        "encryption",
+        "excludeFromLatest",
+        "additionalReplicaSets",
+    },
+}
 
 
 def _unknown_nested(props: dict) -> list[str]:
@@ -576,8 +755,11 @@ def _unknown_nested(props: dict) -> list[str]:
                 out += [f"{where}.{k}" for k in sorted(set(value) - known) if f"{where}.{k}" not in out]
     violations = (props.get("safetyProfile") or {}).get("policyViolations")
     if violations:
-        out.append("safetyProfile.policyViolations (Azure reports the version for a policy violation: "
-                   + "; ".join(f"{v.get('category')}: {v.get('details')}" for v in violations) + ")")
+        out.append(
+            "safetyProfile.policyViolations (Azure reports the version for a policy violation: "
+            + "; ".join(f"{v.get('category')}: {v.get('details')}" for v in violations)
+            + ")"
+        )
     return out
 
 
@@ -593,8 +775,11 @@ def _arm_date(text: str) -> tuple[Optional[dt.date], bool]:
         day = dt.date.fromisoformat(m.group(1))
     except ValueError:
         return None, False
-    midnight = m.group(2) is None or (m.group(2, 3, 4) == ("00", "00", "00") and not (m.group(5) or "0").strip("0")
-                                      and m.group(6) in (None, "Z", "+00:00", "-00:00"))
+    midnight = m.group(2) is None or (
+        m.group(2, 3, 4) == ("00", "00", "00")
+        and not (m.group(5) or "0").strip("0")
+        and m.group(6) in (None, "Z", "+00:00", "-00:00")
+    )
     return day, midnight
 
 
@@ -619,7 +804,7 @@ def _pattern(containers: list[str]) -> str:
     if len(containers) > 1:
         prefix = _common(containers)
         suffix = _common([c[::-1] for c in containers])[::-1]
-        middles = [c[len(prefix):len(c) - len(suffix)] for c in containers]
+        middles = [c[len(prefix) : len(c) - len(suffix)] for c in containers]
         candidate = prefix + "{family}" + suffix
         if all(middles) and all(_family(candidate, c) for c in containers):
             return candidate
@@ -631,7 +816,7 @@ def _family(pattern: str, container: str) -> Optional[str]:
     head, _, tail = pattern.partition("{family}")
     if not (container.startswith(head) and container.endswith(tail)) or len(container) <= len(head) + len(tail):
         return None
-    family = container[len(head):len(container) - len(tail)]
+    family = container[len(head) : len(container) - len(tail)]
     return family if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", family) else None
 
 
@@ -654,6 +839,7 @@ def _recommended(rec: dict) -> dict:
 
 def _home_target(rep: VersionReplication, home: str):
     from gallery.discover.replication import Target
+
     replicas = rep.replica_count or (rep.targets[0].replicas if rep.targets else 1)
     return Target(home, replicas, rep.storage)
 

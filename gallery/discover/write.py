@@ -6,6 +6,7 @@ editing a catalog in place. The catalog is read back by the project's loader, wh
 follows YAML 1.1 (PyYAML): any text that loader would type as a number, boolean or null (`22_04`, `no`,
 `1.10`) is double-quoted, and dates are written plain, as the example catalog writes them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -82,8 +83,11 @@ def _inline(value: Any, path: tuple) -> bool:
     if isinstance(value, dict):
         return not value or (bool(path) and (path[-1] in _FLOW_KEYS or _is_flow_item(path, value)))
     if isinstance(value, list):
-        return not value or (bool(path) and path[-1] in ("regions", "disallowedDiskTypes", "diskControllerTypes")
-                             and all(isinstance(v, str) for v in value))
+        return not value or (
+            bool(path)
+            and path[-1] in ("regions", "disallowedDiskTypes", "diskControllerTypes")
+            and all(isinstance(v, str) for v in value)
+        )
     return True
 
 
@@ -114,9 +118,17 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 
 def _plain_or_quoted(text: str, flow: bool) -> str:
     """Plain when YAML reads it back as this same text, else double-quoted (JSON's escapes are YAML's)."""
-    plain = (text != "" and text == text.strip() and text[0] not in _INDICATORS and ": " not in text
-             and " #" not in text and not text.endswith(":") and text.isprintable()
-             and not (flow and any(c in text for c in ",?[]{}")) and not _retyped(text))
+    plain = (
+        text != ""
+        and text == text.strip()
+        and text[0] not in _INDICATORS
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and text.isprintable()
+        and not (flow and any(c in text for c in ",?[]{}"))
+        and not _retyped(text)
+    )
     if plain:
         return text
     # JSON's escapes are YAML's; what JSON leaves raw but YAML may not carry (DEL, NEL, other non-printing
@@ -145,5 +157,6 @@ def _indent(path: tuple) -> int:
 
 
 def _wrap(text: str, indent: int) -> list[str]:
-    return textwrap.wrap(text, width=max(40, WIDTH - indent - 2), subsequent_indent="  ",
-                         break_on_hyphens=False, break_long_words=False)
+    return textwrap.wrap(
+        text, width=max(40, WIDTH - indent - 2), subsequent_indent="  ", break_on_hyphens=False, break_long_words=False
+    )

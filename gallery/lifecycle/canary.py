@@ -7,6 +7,7 @@ kept, for the refusal. A run that outlives its timeout is stopped with its whole
 children too: SIGTERM, then SIGKILL), and the gate refuses. The regions run at the same time: a canary that
 boots a VM per region takes as long as the slowest region, not their sum.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -56,8 +57,9 @@ def command_for(command: Sequence[str], values: Mapping[str, str]) -> tuple[str,
     return tuple(out)
 
 
-def run_canaries(command: Sequence[str], values_by_region: Mapping[str, Mapping[str, str]], *, cwd: str,
-                 timeout: float) -> list[CanaryRun]:
+def run_canaries(
+    command: Sequence[str], values_by_region: Mapping[str, Mapping[str, str]], *, cwd: str, timeout: float
+) -> list[CanaryRun]:
     """One run per region (in the order given), concurrently; `timeout` in seconds for each."""
     regions = list(values_by_region)
     if not regions:
@@ -66,20 +68,30 @@ def run_canaries(command: Sequence[str], values_by_region: Mapping[str, Mapping[
         return list(pool.map(lambda r: run_one(command, r, values_by_region[r], cwd=cwd, timeout=timeout), regions))
 
 
-def run_one(command: Sequence[str], region: str, values: Mapping[str, str], *, cwd: str,
-            timeout: float) -> CanaryRun:
+def run_one(command: Sequence[str], region: str, values: Mapping[str, str], *, cwd: str, timeout: float) -> CanaryRun:
     argv = command_for(command, values)
-    env = {**os.environ, "GALLERY_IMAGE": values.get("image", ""), "GALLERY_VERSION": values.get("version", ""),
-           "GALLERY_VERSION_ID": values.get("versionId", ""), "GALLERY_REGION": region}
+    env = {
+        **os.environ,
+        "GALLERY_IMAGE": values.get("image", ""),
+        "GALLERY_VERSION": values.get("version", ""),
+        "GALLERY_VERSION_ID": values.get("versionId", ""),
+        "GALLERY_REGION": region,
+    }
     started = time.monotonic()
     with tempfile.TemporaryFile() as output:
         try:
             # Its own session, so a timeout stops what it started as well (a VM boot script's ssh, az...).
-            child = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=output,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+            child = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         except OSError as exc:
-            return CanaryRun(region, argv, None, 0.0, failure=f"cannot start: {exc.strerror or exc} "
-                                                              f"(run from {cwd})")
+            return CanaryRun(region, argv, None, 0.0, failure=f"cannot start: {exc.strerror or exc} (run from {cwd})")
         try:
             code: Optional[int] = child.wait(timeout=timeout)
             failure = None

@@ -10,6 +10,7 @@ an edit that would make the catalog invalid raises CatalogError and leaves the f
 write is atomic (a temporary file in the same folder, then os.replace), and refused if the file
 changed on disk since it was read.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -46,8 +47,9 @@ class CatalogEditor:
         self.path = pathlib.Path(path)
         self.stack = stack
         self.cloud = cloud or stack_cloud(path, stack)  # whose regions the edited catalog may name
-        self.original = read_input(self.path, str(self.path),
-                                   missing_hint="give the path of a catalog, e.g. images.yaml")
+        self.original = read_input(
+            self.path, str(self.path), missing_hint="give the path of a catalog, e.g. images.yaml"
+        )
         self._stat = self.path.stat()
         # ruamel reads and writes `\n` only (a CRLF file loses its blank lines to it): it gets the text with
         # `\n`, and the lines it changes are written back with the file's own line break and byte-order mark.
@@ -70,17 +72,21 @@ class CatalogEditor:
             if image.get("name") == name:
                 return image
         names = ", ".join(str(i.get("name")) for i in self.data.get("images") or []) or "none"
-        raise EditError(str(self.path), f"the catalog has no image named {name!r}", "edit.image",
-                        hint=f"its images are: {names}")
+        raise EditError(
+            str(self.path), f"the catalog has no image named {name!r}", "edit.image", hint=f"its images are: {names}"
+        )
 
     def version(self, image: str, version: str):
         for entry in self.image(image).get("versions") or []:
             if str(entry.get("version")) == version:
                 return entry
-        raise EditError(str(self.path), f"image {image} has no version {version}", "edit.version",
-                        hint="the versions are: " + (", ".join(str(v.get("version"))
-                                                               for v in self.image(image).get("versions") or [])
-                                                     or "none"))
+        raise EditError(
+            str(self.path),
+            f"image {image} has no version {version}",
+            "edit.version",
+            hint="the versions are: "
+            + (", ".join(str(v.get("version")) for v in self.image(image).get("versions") or []) or "none"),
+        )
 
     # -- changing it -----------------------------------------------------------------------------------
 
@@ -136,6 +142,7 @@ class CatalogEditor:
         versions = node.get("versions")
         if versions is None:
             from ruamel.yaml.comments import CommentedSeq
+
             versions = node["versions"] = CommentedSeq()
         model = versions[-1] if len(versions) else None
         new = CommentedMap()
@@ -176,10 +183,16 @@ class CatalogEditor:
         """Validate, then replace the file atomically. Raises CatalogError or EditError; the file is then untouched."""
         catalog = self.check()
         now = self.path.stat()
-        if (now.st_mtime_ns, now.st_size) != (self._stat.st_mtime_ns, self._stat.st_size) \
-                or self.path.read_bytes() != self.original:
-            raise EditError(str(self.path), "the file changed on disk while it was being edited: nothing was written",
-                            "edit.conflict", hint="run the command again")
+        if (now.st_mtime_ns, now.st_size) != (
+            self._stat.st_mtime_ns,
+            self._stat.st_size,
+        ) or self.path.read_bytes() != self.original:
+            raise EditError(
+                str(self.path),
+                "the file changed on disk while it was being edited: nothing was written",
+                "edit.conflict",
+                hint="run the command again",
+            )
         write_all({self.path: self._bom + self.text()})
         return catalog
 
@@ -213,8 +226,11 @@ def _splice(original: str, before: str, after: str) -> str:
         return after.replace("\n", newline)
     out: list[str] = []
     for op, a1, a2, b1, b2 in _opcodes(a, b):
-        out += lines[a1:a2] if op == "equal" else [line[:-1] + newline if line.endswith("\n") else line
-                                                   for line in b[b1:b2]]
+        out += (
+            lines[a1:a2]
+            if op == "equal"
+            else [line[:-1] + newline if line.endswith("\n") else line for line in b[b1:b2]]
+        )
     for n, line in enumerate(out[:-1]):  # an unterminated last line that no longer is the last
         if not _LINE_BREAK.search(line[-1:]):
             out[n] = line + newline

@@ -9,6 +9,7 @@ A refusal names its gate, the region (Azure's gates are about the version in eve
 the command's last lines. `--skip-gate NAME` skips one, and the skip is recorded in the version's tags like
 every gate passed.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -85,15 +86,16 @@ class Gates:
         for gate in GATES:
             text = self.record(gate)
             if text is not None:
-                out[f"gate.{gate}"] = text if len(text) <= TAG_LIMIT else text[:TAG_LIMIT - 1] + "…"
+                out[f"gate.{gate}"] = text if len(text) <= TAG_LIMIT else text[: TAG_LIMIT - 1] + "…"
         return out
 
 
 def read_version(client: Any, catalog: Catalog, image: str, version: str) -> Any:
     """The version as Azure has it, with its validation profile (`$expand=ValidationProfile`). Raises ArmError."""
     try:
-        return client.gallery_image_versions.get(catalog.resource_group, catalog.gallery.name, image, version,
-                                                 expand="ValidationProfile", **call_options())
+        return client.gallery_image_versions.get(
+            catalog.resource_group, catalog.gallery.name, image, version, expand="ValidationProfile", **call_options()
+        )
     except Exception as exc:  # noqa: BLE001
         raise arm_error(exc, f"read the validation profile of {image} {version}") from None
 
@@ -105,8 +107,15 @@ def validation_gate(body: Any) -> list[Outcome]:
         return [Outcome(VALIDATION, True, said="Azure ran no validation of this version")]
     failed = [v for v in executed if _plain(v.status) != "Succeeded"]
     if failed:
-        return [Outcome(VALIDATION, False, said=f"Azure's {v.type} validation (version {v.version}, run "
-                        f"{_when(v.execution_time)}) reports {_plain(v.status) or 'no status'}") for v in failed]
+        return [
+            Outcome(
+                VALIDATION,
+                False,
+                said=f"Azure's {v.type} validation (version {v.version}, run "
+                f"{_when(v.execution_time)}) reports {_plain(v.status) or 'no status'}",
+            )
+            for v in failed
+        ]
     etag = f"; etag {profile.validation_etag}" if profile.validation_etag else ""
     return [Outcome(VALIDATION, True, said="Succeeded: " + ", ".join(str(v.type) for v in executed) + etag)]
 
@@ -115,37 +124,77 @@ def policy_gate(body: Any) -> list[Outcome]:
     safety = body.safety_profile
     violations = list(safety.policy_violations or ()) if safety else []
     if violations:
-        return [Outcome(POLICY, False, said=f"Azure reports a policy violation: {_plain(v.category)}: {v.details}")
-                for v in violations]
+        return [
+            Outcome(POLICY, False, said=f"Azure reports a policy violation: {_plain(v.category)}: {v.details}")
+            for v in violations
+        ]
     if safety is not None and safety.reported_for_policy_violation:
-        return [Outcome(POLICY, False, said="Azure reports it for a policy violation (reportedForPolicyViolation: "
-                        "true), without details")]
+        return [
+            Outcome(
+                POLICY,
+                False,
+                said="Azure reports it for a policy violation (reportedForPolicyViolation: true), without details",
+            )
+        ]
     return [Outcome(POLICY, True, said="no policy violation reported")]
 
 
-def canary_gate(catalog: Catalog, image: ImageDefinition, version: ImageVersion, subscription: str, *,
-                cwd: str, timeout: Optional[float] = None) -> tuple[list[Outcome], tuple[CanaryRun, ...]]:
+def canary_gate(
+    catalog: Catalog,
+    image: ImageDefinition,
+    version: ImageVersion,
+    subscription: str,
+    *,
+    cwd: str,
+    timeout: Optional[float] = None,
+) -> tuple[list[Outcome], tuple[CanaryRun, ...]]:
     """Run the image's canary in its regions: the version's target regions, or those of them the canary lists."""
     canary = image.lifecycle.canary
     assert canary is not None
     targets = [t.name for t in version.target_regions]
     regions = [r for r in canary.regions if r in targets] if canary.regions else targets
     if not regions:
-        return [Outcome(CANARY, False, ", ".join(canary.regions),
-                        f"none of the canary's regions ({', '.join(canary.regions)}) is a target region of "
-                        f"{image.name} {version.name} ({', '.join(targets)})")], ()
+        return [
+            Outcome(
+                CANARY,
+                False,
+                ", ".join(canary.regions),
+                f"none of the canary's regions ({', '.join(canary.regions)}) is a target region of "
+                f"{image.name} {version.name} ({', '.join(targets)})",
+            )
+        ], ()
     rg, gallery = catalog.resource_group, catalog.gallery.name
     gallery_id = arm.gallery_id(subscription, rg, gallery)
-    values = {"image": image.name, "version": version.name, "galleryId": gallery_id, "resourceGroup": rg,
-              "versionId": f"{gallery_id}/images/{image.name}/versions/{version.name}", "stack": catalog.stack}
-    runs = run_canaries(canary.command, {r: {**values, "region": r} for r in regions}, cwd=cwd,
-                        timeout=timeout if timeout is not None else canary.timeout_minutes * 60)
-    return [Outcome(CANARY, r.passed, r.region, f"exit 0 after {r.seconds:.1f} s" if r.passed else r.words())
-            for r in runs], tuple(runs)
+    values = {
+        "image": image.name,
+        "version": version.name,
+        "galleryId": gallery_id,
+        "resourceGroup": rg,
+        "versionId": f"{gallery_id}/images/{image.name}/versions/{version.name}",
+        "stack": catalog.stack,
+    }
+    runs = run_canaries(
+        canary.command,
+        {r: {**values, "region": r} for r in regions},
+        cwd=cwd,
+        timeout=timeout if timeout is not None else canary.timeout_minutes * 60,
+    )
+    return [
+        Outcome(CANARY, r.passed, r.region, f"exit 0 after {r.seconds:.1f} s" if r.passed else r.words()) for r in runs
+    ], tuple(runs)
 
 
-def check_gates(catalog: Catalog, image: str, version: str, *, client: Optional[Any], subscription: Optional[str],
-                skip: Sequence[str] = (), cwd: str = ".", canary_timeout: Optional[float] = None) -> Gates:
+def check_gates(
+    catalog: Catalog,
+    image: str,
+    version: str,
+    *,
+    client: Optional[Any],
+    subscription: Optional[str],
+    skip: Sequence[str] = (),
+    cwd: str = ".",
+    canary_timeout: Optional[float] = None,
+) -> Gates:
     """Every gate of the version. `client` None: --offline (Azure's gates are not asked). The canary runs only when
     Azure's gates passed: a version Azure refuses is not worth booting. Raises ArmError."""
     definition = catalog.image(image)

@@ -6,6 +6,7 @@ before removing, the definitions concerned are looked up once in Resource Graph 
 every name a machine may use for them: the ARM id, and when the gallery is shared its shared-gallery and
 community ids. A version in use is kept, and named with its users, unless `--allow-in-use`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,8 +37,9 @@ def image_prefixes(catalog: Catalog, images: Iterable[str], compute: Any, subscr
     return [f"{base}/images/{image}" for base in bases for image in sorted(set(images))]
 
 
-def users_of_removals(catalog: Catalog, actions: Sequence[Action], compute: Any, graph: Any,
-                      subscription: str) -> InUse:
+def users_of_removals(
+    catalog: Catalog, actions: Sequence[Action], compute: Any, graph: Any, subscription: str
+) -> InUse:
     """What Resource Graph says of the images whose versions `actions` remove (no query when none)."""
     images = {a.image for a in actions if a.kind == REMOVE}
     if not images:
@@ -53,8 +55,10 @@ class Kept:
     users: tuple[Machine, ...]
 
     def text(self) -> str:
-        return (f"kept: {self.action.image} {self.action.version} is used by {describe(self.users)} "
-                f"({SCOPE}); the policy would remove it ({self.action.reason}); --allow-in-use removes it anyway")
+        return (
+            f"kept: {self.action.image} {self.action.version} is used by {describe(self.users)} "
+            f"({SCOPE}); the policy would remove it ({self.action.reason}); --allow-in-use removes it anyway"
+        )
 
 
 def keep_in_use(actions: Sequence[Action], in_use: InUse, *, allow: bool) -> tuple[list[Action], list[Kept]]:
@@ -67,8 +71,9 @@ def keep_in_use(actions: Sequence[Action], in_use: InUse, *, allow: bool) -> tup
         if not users:
             out.append(a)
         elif allow:
-            out.append(dataclasses.replace(a, reason=f"{a.reason}; used by {describe(users)}, removed anyway: "
-                                                     "--allow-in-use"))
+            out.append(
+                dataclasses.replace(a, reason=f"{a.reason}; used by {describe(users)}, removed anyway: --allow-in-use")
+            )
         else:
             kept.append(Kept(a, users))
     return out, kept

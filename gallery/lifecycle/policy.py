@@ -13,6 +13,7 @@ out. The rules, for each image whose policy says so:
   the current latest or would become it, in any region (the policy never removes what `latest` gives; a
   region's own excludeFromLatest may make another version latest there).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -42,13 +43,17 @@ class Action:
 
     def text(self) -> str:
         what = {EXCLUDE: "exclude from latest", END_OF_LIFE: "set end of life", REMOVE: "remove"}[self.kind]
-        eol = f", endOfLife {self.end_of_life}" if self.end_of_life and self.kind == EXCLUDE else (
-            f" {self.end_of_life}" if self.end_of_life else "")
+        eol = (
+            f", endOfLife {self.end_of_life}"
+            if self.end_of_life and self.kind == EXCLUDE
+            else (f" {self.end_of_life}" if self.end_of_life else "")
+        )
         return f"{what}{eol}: {self.image} {self.version} ({self.reason})"
 
 
-def lifecycle_actions(catalog: Catalog, today: dt.date,
-                      health: Optional[Mapping[tuple[str, str], Health]] = None) -> list[Action]:
+def lifecycle_actions(
+    catalog: Catalog, today: dt.date, health: Optional[Mapping[tuple[str, str], Health]] = None
+) -> list[Action]:
     """Every action the policies call for today, image by image, oldest version first."""
     actions: list[Action] = []
     for image in catalog.images:
@@ -56,8 +61,9 @@ def lifecycle_actions(catalog: Catalog, today: dt.date,
     return actions
 
 
-def _image_actions(image: ImageDefinition, today: dt.date,
-                   health: Optional[Mapping[tuple[str, str], Health]]) -> list[Action]:
+def _image_actions(
+    image: ImageDefinition, today: dt.date, health: Optional[Mapping[tuple[str, str], Health]]
+) -> list[Action]:
     policy = image.lifecycle
     versions = sorted(image.versions, key=lambda v: v.version)
     # The highest version `latest` gives in any region: an excluded version above it is staged, not retired.
@@ -66,47 +72,60 @@ def _image_actions(image: ImageDefinition, today: dt.date,
     excluded = {v.version for v in versions if v.exclude_from_latest}
     out: dict[SemVer, Action] = {}
 
-    new_end = (today + dt.timedelta(days=policy.end_of_life_after_days)
-               if policy.end_of_life_after_days is not None else None)
+    new_end = (
+        today + dt.timedelta(days=policy.end_of_life_after_days) if policy.end_of_life_after_days is not None else None
+    )
 
     if policy.keep_eligible_for_latest is not None:
         eligible = [v for v in reversed(versions) if not v.exclude_from_latest]
-        kept = [v for v in eligible if good[v.version]][:policy.keep_eligible_for_latest]
+        kept = [v for v in eligible if good[v.version]][: policy.keep_eligible_for_latest]
         if len(kept) == policy.keep_eligible_for_latest:
             floor = kept[-1].version
             names = ", ".join(v.name for v in kept)
             for v in eligible:
                 if v.version < floor:
                     excluded.add(v.version)
-                    out[v.version] = Action(EXCLUDE, image.name, v.name,
-                                            f"keepEligibleForLatest {policy.keep_eligible_for_latest}: "
-                                            f"{names} stay eligible",
-                                            None if v.end_of_life else new_end)
+                    out[v.version] = Action(
+                        EXCLUDE,
+                        image.name,
+                        v.name,
+                        f"keepEligibleForLatest {policy.keep_eligible_for_latest}: {names} stay eligible",
+                        None if v.end_of_life else new_end,
+                    )
     if policy.end_of_life_after_days is not None:
         for v in versions:
             staged = highest is not None and v.version > highest
             if v.exclude_from_latest and v.end_of_life is None and not staged and v.version not in out:
-                out[v.version] = Action(END_OF_LIFE, image.name, v.name,
-                                        f"excluded from latest, endOfLifeAfterDays {policy.end_of_life_after_days}",
-                                        new_end)
+                out[v.version] = Action(
+                    END_OF_LIFE,
+                    image.name,
+                    v.name,
+                    f"excluded from latest, endOfLifeAfterDays {policy.end_of_life_after_days}",
+                    new_end,
+                )
     if policy.remove_after_days is not None:
         # `latest` now and after this run's exclusions, in every region (a region's own excludeFromLatest may
         # give another version there): none of them is removed.
-        after = latest_per_region((v.version, v.version in excluded,
-                                   {t.name: bool(t.exclude_from_latest) for t in v.target_regions}) for v in versions)
+        after = latest_per_region(
+            (v.version, v.version in excluded, {t.name: bool(t.exclude_from_latest) for t in v.target_regions})
+            for v in versions
+        )
         keep = {SemVer.parse(n) for n in (*image.latest_by_region().values(), *after.values()) if n}
         for v in versions:
             end = v.end_of_life or (out[v.version].end_of_life if v.version in out else None)
             if end is None or v.version in keep:
                 continue
             if end + dt.timedelta(days=policy.remove_after_days) <= today:
-                out[v.version] = Action(REMOVE, image.name, v.name,
-                                        f"endOfLife {end} + removeAfterDays {policy.remove_after_days} has passed")
+                out[v.version] = Action(
+                    REMOVE,
+                    image.name,
+                    v.name,
+                    f"endOfLife {end} + removeAfterDays {policy.remove_after_days} has passed",
+                )
     return [out[k] for k in sorted(out)]
 
 
-def _good(image: ImageDefinition, version: ImageVersion,
-          health: Optional[Mapping[tuple[str, str], Health]]) -> bool:
+def _good(image: ImageDefinition, version: ImageVersion, health: Optional[Mapping[tuple[str, str], Health]]) -> bool:
     if health is None:
         return True  # offline: every version counts as good, and the output says the check was skipped
     state = health.get((image.name, version.name))

@@ -6,6 +6,7 @@
 passed (gallery.lifecycle.gates). They are written as the version's `tags` in images.yaml, so they are reviewed in
 the pull request like any other key, shown by the review diff, and sent to Azure on the version.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,8 +29,9 @@ class Build:
     url: Optional[str] = None
 
 
-def ci_build(environ: Mapping[str, str] = os.environ, *, build_id: Optional[str] = None,
-             commit: Optional[str] = None) -> Build:
+def ci_build(
+    environ: Mapping[str, str] = os.environ, *, build_id: Optional[str] = None, commit: Optional[str] = None
+) -> Build:
     """The CI's build, if any; `build_id` and `commit` (the command's options) win over the environment."""
     if environ.get("GITHUB_ACTIONS") == "true":
         run = environ.get("GITHUB_RUN_ID")
@@ -39,8 +41,11 @@ def ci_build(environ: Mapping[str, str] = os.environ, *, build_id: Optional[str]
     elif environ.get("TF_BUILD", "").lower() == "true":
         run = environ.get("BUILD_BUILDID")
         collection, project = environ.get("SYSTEM_COLLECTIONURI"), environ.get("SYSTEM_TEAMPROJECT")
-        url = f"{collection.rstrip('/')}/{project}/_build/results?buildId={run}" if run and collection and project \
+        url = (
+            f"{collection.rstrip('/')}/{project}/_build/results?buildId={run}"
+            if run and collection and project
             else None
+        )
         found = Build("azure-pipelines", run, environ.get("BUILD_SOURCEVERSION"), url)
     else:
         found = Build()
@@ -48,18 +53,23 @@ def ci_build(environ: Mapping[str, str] = os.environ, *, build_id: Optional[str]
 
 
 def build_tags(build: Build) -> dict[str, str]:
-    values = {"build.system": build.system, "build.id": build.id, "build.commit": build.commit,
-              "build.url": build.url}
+    values = {"build.system": build.system, "build.id": build.id, "build.commit": build.commit, "build.url": build.url}
     return {k: v for k, v in values.items() if v}
 
 
-def upload_tags(*, container: str, blob: str, md5_b64: str, captured: dt.date, disks: Sequence[int],
-                build: Build) -> dict[str, str]:
+def upload_tags(
+    *, container: str, blob: str, md5_b64: str, captured: dt.date, disks: Sequence[int], build: Build
+) -> dict[str, str]:
     """What `upload --add-version` records: the OS disk's blob and MD5 (as the blob's Content-MD5), the capture
     date, the size of the version's disks (`disks`: each page blob's bytes; whole GiB each, what a replica holds;
     the review diff prices replicas by it), and the build."""
-    return {"source.blob": f"{container}/{blob}", "source.md5": md5_b64, "source.captured": captured.isoformat(),
-            "source.sizeGiB": str(sum(size_gib(d) for d in disks)), **build_tags(build)}
+    return {
+        "source.blob": f"{container}/{blob}",
+        "source.md5": md5_b64,
+        "source.captured": captured.isoformat(),
+        "source.sizeGiB": str(sum(size_gib(d) for d in disks)),
+        **build_tags(build),
+    }
 
 
 def source_tags(source: Mapping[str, Any], build: Build) -> dict[str, str]:

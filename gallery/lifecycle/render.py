@@ -4,6 +4,7 @@ The JSON document is the contract CI jobs depend on: its shape is `gallery/lifec
 (FORMAT_VERSION below; the README's "status --format json" says what each field means). A field is never
 renamed or removed, nor a state's meaning changed, without a new format version.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,18 @@ def _rows(status: GalleryStatus) -> list[list[str]]:
     rows = []
     for v in status.versions:
         state = v.message if v.in_catalog else f"{v.message} (not in the catalog)"
-        rows.append([v.image, v.version, state, v.provisioning or "-", v.replication or "-",
-                     ", ".join(r.text() for r in v.regions) or "-", v.end_of_life or "-",
-                     _latest(v, regions.get(v.image, 0))])
+        rows.append(
+            [
+                v.image,
+                v.version,
+                state,
+                v.provisioning or "-",
+                v.replication or "-",
+                ", ".join(r.text() for r in v.regions) or "-",
+                v.end_of_life or "-",
+                _latest(v, regions.get(v.image, 0)),
+            ]
+        )
     return rows
 
 
@@ -43,17 +53,20 @@ def _summary(status: GalleryStatus) -> str:
     extra_versions = sum(1 for v in status.versions if not v.in_catalog)
     extra_images = sum(1 for i in status.images if not i.in_catalog)
     parts = [f"{mine} catalog versions"]
-    parts.append("all ready" if counts["ready"] == mine else
-                 ", ".join(f"{n} {state}" for state, n in counts.items() if n))
-    drifted = sum(1 for v in status.versions if v.in_catalog and v.drift) + sum(
-        1 for i in status.images if i.attention)
+    parts.append(
+        "all ready" if counts["ready"] == mine else ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    )
+    drifted = sum(1 for v in status.versions if v.in_catalog and v.drift) + sum(1 for i in status.images if i.attention)
     if drifted:
         parts.append(f"{drifted} differing from the catalog")
     if extra_versions or extra_images:
         parts.append(f"{extra_versions} versions and {extra_images} definitions in Azure but not in the catalog")
     verdict = "needs attention (exit 2)" if status.attention else "ok"
-    return (f"gallery {status.gallery} (resource group {status.resource_group}, subscription {status.subscription}): "
-            + ", ".join(parts) + f": {verdict}")
+    return (
+        f"gallery {status.gallery} (resource group {status.resource_group}, subscription {status.subscription}): "
+        + ", ".join(parts)
+        + f": {verdict}"
+    )
 
 
 def _differences(status: GalleryStatus) -> list[tuple[str, Drift]]:
@@ -71,17 +84,23 @@ def _latest_lines(status: GalleryStatus) -> list[str]:
     for i in status.images:
         given = {azure for _, azure, _ in i.latest} | {catalog for _, _, catalog in i.latest if i.in_catalog}
         if len(given) > 1:
-            lines.append(f"  {i.name}: " + ", ".join(
-                f"{region} {azure or 'none'}" + (f" (catalog {catalog or 'none'})" if i.in_catalog and catalog != azure
-                                                 else "") for region, azure, catalog in i.latest))
+            lines.append(
+                f"  {i.name}: "
+                + ", ".join(
+                    f"{region} {azure or 'none'}"
+                    + (f" (catalog {catalog or 'none'})" if i.in_catalog and catalog != azure else "")
+                    for region, azure, catalog in i.latest
+                )
+            )
     return lines
 
 
 def render_text(status: GalleryStatus) -> str:
     rows = [HEADER] + _rows(status)
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
-    lines = [_summary(status), ""] + ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-                                      for r in rows]
+    lines = [_summary(status), ""] + [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
     latest = _latest_lines(status)
     if latest:
         lines += ["", "latest per region (Azure's; the catalog's where it differs):", *latest]
@@ -101,8 +120,14 @@ def _icon(v: VersionState) -> str:
 
 
 def render_markdown(status: GalleryStatus) -> str:
-    lines = [f"### Gallery status: `{status.gallery}`", "", _summary(status), "",
-             "| | " + " | ".join(HEADER) + " |", "|---|" + "---|" * len(HEADER)]
+    lines = [
+        f"### Gallery status: `{status.gallery}`",
+        "",
+        _summary(status),
+        "",
+        "| | " + " | ".join(HEADER) + " |",
+        "|---|" + "---|" * len(HEADER),
+    ]
     for v, row in zip(status.versions, _rows(status), strict=True):  # one row per version
         lines.append(f"| {_icon(v)} | " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
     latest = _latest_lines(status)
@@ -121,39 +146,70 @@ def document(status: GalleryStatus) -> dict[str, Any]:
     counts = status.counts()
     return {
         "formatVersion": FORMAT_VERSION,
-        "gallery": {"subscription": status.subscription, "resourceGroup": status.resource_group,
-                    "name": status.gallery},
+        "gallery": {
+            "subscription": status.subscription,
+            "resourceGroup": status.resource_group,
+            "name": status.gallery,
+        },
         "exitCode": int(exit_code(status)),
         "attention": status.attention,
-        "summary": {"catalogVersions": sum(counts.values()), **{s: counts[s] for s in STATES},
-                    "differing": sum(1 for v in status.versions if v.in_catalog and v.drift)
-                    + sum(1 for i in status.images if i.attention),
-                    "outsideCatalog": {"definitions": sum(1 for i in status.images if not i.in_catalog),
-                                       "versions": sum(1 for v in status.versions if not v.in_catalog)}},
+        "summary": {
+            "catalogVersions": sum(counts.values()),
+            **{s: counts[s] for s in STATES},
+            "differing": sum(1 for v in status.versions if v.in_catalog and v.drift)
+            + sum(1 for i in status.images if i.attention),
+            "outsideCatalog": {
+                "definitions": sum(1 for i in status.images if not i.in_catalog),
+                "versions": sum(1 for v in status.versions if not v.in_catalog),
+            },
+        },
         "images": [_image(i) for i in status.images],
         "versions": [_version(v) for v in status.versions],
     }
 
 
 def _drift(d: Drift) -> dict[str, Any]:
-    return {"kind": d.kind, "region": d.region, "azure": d.azure, "catalog": d.catalog, "message": d.message,
-            "fix": d.fix}
+    return {
+        "kind": d.kind,
+        "region": d.region,
+        "azure": d.azure,
+        "catalog": d.catalog,
+        "message": d.message,
+        "fix": d.fix,
+    }
 
 
 def _image(i: ImageState) -> dict[str, Any]:
-    return {"name": i.name, "inCatalog": i.in_catalog, "inAzure": i.in_azure, "attention": i.attention,
-            "latest": [{"region": r, "azure": a, "catalog": c if i.in_catalog else None} for r, a, c in i.latest],
-            "drift": [_drift(d) for d in i.drift]}
+    return {
+        "name": i.name,
+        "inCatalog": i.in_catalog,
+        "inAzure": i.in_azure,
+        "attention": i.attention,
+        "latest": [{"region": r, "azure": a, "catalog": c if i.in_catalog else None} for r, a, c in i.latest],
+        "drift": [_drift(d) for d in i.drift],
+    }
 
 
 def _version(v: VersionState) -> dict[str, Any]:
-    return {"image": v.image, "version": v.version, "inCatalog": v.in_catalog, "inAzure": v.in_azure,
-            "state": v.state, "message": v.message, "attention": v.attention,
-            "provisioningState": v.provisioning, "replicationState": v.replication,
-            "regions": [{"region": r.region, "state": r.state, "progress": r.progress, "details": r.details}
-                        for r in v.regions],
-            "excludeFromLatest": v.exclude_from_latest, "endOfLife": v.end_of_life, "latestIn": list(v.latest_in),
-            "drift": [_drift(d) for d in v.drift], "error": v.error}
+    return {
+        "image": v.image,
+        "version": v.version,
+        "inCatalog": v.in_catalog,
+        "inAzure": v.in_azure,
+        "state": v.state,
+        "message": v.message,
+        "attention": v.attention,
+        "provisioningState": v.provisioning,
+        "replicationState": v.replication,
+        "regions": [
+            {"region": r.region, "state": r.state, "progress": r.progress, "details": r.details} for r in v.regions
+        ],
+        "excludeFromLatest": v.exclude_from_latest,
+        "endOfLife": v.end_of_life,
+        "latestIn": list(v.latest_in),
+        "drift": [_drift(d) for d in v.drift],
+        "error": v.error,
+    }
 
 
 def render_json(status: GalleryStatus) -> str:

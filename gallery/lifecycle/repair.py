@@ -10,6 +10,7 @@ two changes (its settings kept for its return). Each run writes the change Azure
 - a region marked, still listed by Azure: change 1 is not deployed yet, nothing is written.
 The home region cannot leave a version: a version that failed there is replaced by a new one, not repaired.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,16 @@ class NotDeployed(Exception):
     """Change 1 is written but Azure still lists the region: deploy it first (exit 2)."""
 
 
-def repair(path: str | os.PathLike, stack: str, image: str, version: str, state: VersionState,
-           regions: Sequence[str] = (), *, cloud: Optional[str] = None) -> list[str]:
+def repair(
+    path: str | os.PathLike,
+    stack: str,
+    image: str,
+    version: str,
+    state: VersionState,
+    regions: Sequence[str] = (),
+    *,
+    cloud: Optional[str] = None,
+) -> list[str]:
     """Write the repair change Azure's `state` of the version calls for (in `regions` only, when given); returns
     what was written and what each deployment does. Raises NotDeployed, EditError, CatalogError."""
     editor = CatalogEditor(path, stack, cloud)
@@ -38,9 +47,11 @@ def repair(path: str | os.PathLike, stack: str, image: str, version: str, state:
     if marked:
         still = [f"{r} ({azure[r].state})" for r in marked if r in azure]
         if still:
-            raise NotDeployed(f"{subject}: change 1 of the repair is not deployed yet: Azure still lists "
-                              f"{', '.join(still)} for it; deploy it (the failed replica is deleted), then run "
-                              "`gallery repair` again")
+            raise NotDeployed(
+                f"{subject}: change 1 of the repair is not deployed yet: Azure still lists "
+                f"{', '.join(still)} for it; deploy it (the failed replica is deleted), then run "
+                "`gallery repair` again"
+            )
         seq = node["regions"]
         for k, entry in enumerate(list(seq)):
             if isinstance(entry, str) or _name(entry) not in marked:
@@ -50,23 +61,32 @@ def repair(path: str | os.PathLike, stack: str, image: str, version: str, state:
                 seq[k] = entry["name"]
         editor.save()
         where = ", ".join(marked)
-        return [f"{path}: repair of {subject}, change 2 of 2 written: {where} back in its target regions",
-                f"  deploy 2 (this change, after review): Azure replicates {version} to {where} again; "
-                "`gallery status` shows the progress"]
+        return [
+            f"{path}: repair of {subject}, change 2 of 2 written: {where} back in its target regions",
+            f"  deploy 2 (this change, after review): Azure replicates {version} to {where} again; "
+            "`gallery status` shows the progress",
+        ]
     failed = [r for r in state.regions if r.state == "Failed" and (not regions or r.region in regions)]
     if regions:
         for name in regions:
             if name not in {r.region for r in failed}:
                 said = f"Azure reports it {azure[name].state}" if name in azure else "Azure does not list it"
-                raise EditError(str(path), f"{subject} has nothing to repair in {name}: {said}", "repair.region",
-                                hint="name a region whose replication failed (`gallery status` shows them)")
+                raise EditError(
+                    str(path),
+                    f"{subject} has nothing to repair in {name}: {said}",
+                    "repair.region",
+                    hint="name a region whose replication failed (`gallery status` shows them)",
+                )
     if not failed:
         return [f"{path}: {subject}: Azure reports no region whose replication failed: nothing to repair"]
     home = catalog.location
     if any(r.region == home for r in failed):
-        raise EditError(str(path), f"{subject}: replication failed in the home region {home}, which a version "
-                        "cannot leave", "repair.home",
-                        hint="publish a new version (and retire this one): a version keeps its home region")
+        raise EditError(
+            str(path),
+            f"{subject}: replication failed in the home region {home}, which a version cannot leave",
+            "repair.home",
+            hint="publish a new version (and retire this one): a version keeps its home region",
+        )
     names = [r.region for r in failed]
     _mark(editor, node, [t.name for t in model.target_regions], names)
     allowed = " (the default)"
@@ -78,12 +98,13 @@ def repair(path: str | os.PathLike, stack: str, image: str, version: str, state:
     where = ", ".join(names)
     others = [t.name for t in model.target_regions if t.name not in names]
     rest = ", ".join(others) + (" keeps" if len(others) == 1 else " keep")
-    return [f"{path}: repair of {subject}, change 1 of 2 written: {where} left out with repairing: true "
-            f"(Azure: {why})",
-            f"  deploy 1 (this change, after review): Azure deletes the failed replica in {where} "
-            f"(allowDeletionOfReplicatedLocations: true{allowed}); {rest} serving {version}",
-            f"  deploy 2: once deploy 1 is done, run `gallery repair {image} {version}` again: it writes change 2, "
-            f"whose deployment replicates {version} to {where} again"]
+    return [
+        f"{path}: repair of {subject}, change 1 of 2 written: {where} left out with repairing: true (Azure: {why})",
+        f"  deploy 1 (this change, after review): Azure deletes the failed replica in {where} "
+        f"(allowDeletionOfReplicatedLocations: true{allowed}); {rest} serving {version}",
+        f"  deploy 2: once deploy 1 is done, run `gallery repair {image} {version}` again: it writes change 2, "
+        f"whose deployment replicates {version} to {where} again",
+    ]
 
 
 def _mark(editor: CatalogEditor, node, targets: list[str], failed: Sequence[str]) -> None:

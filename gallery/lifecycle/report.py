@@ -1,6 +1,7 @@
 """`gallery status` with what issue 21 adds to it: the versions the gallery's soft delete keeps (every format), and
 the storage each version takes (the markdown a CI job summary shows), after the status itself (render.py).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,19 +26,26 @@ class StatusReport:
     prices: Optional[Prices] = None
 
 
-def status_report(catalog: Catalog, status: GalleryStatus, soft_deleted: tuple[SoftDeleted, ...],
-                  prices: Prices) -> StatusReport:
+def status_report(
+    catalog: Catalog, status: GalleryStatus, soft_deleted: tuple[SoftDeleted, ...], prices: Prices
+) -> StatusReport:
     sizes = {(v.image, v.version): v.disk_gib for v in status.versions}
-    storage = tuple(version_storage(image.name, v, sizes.get((image.name, v.name)))
-                    for image in catalog.images for v in image.versions)
+    storage = tuple(
+        version_storage(image.name, v, sizes.get((image.name, v.name)))
+        for image in catalog.images
+        for v in image.versions
+    )
     return StatusReport(status, soft_deleted, storage, prices)
 
 
 def _soft_deleted_lines(report: StatusReport) -> list[str]:
     if not report.soft_deleted:
         return []
-    return ["", f"soft-deleted, restorable ({RESTORE}):",
-            *(f"  {s.image} {s.version}  deleted {s.deleted or 'at an unknown time'}" for s in report.soft_deleted)]
+    return [
+        "",
+        f"soft-deleted, restorable ({RESTORE}):",
+        *(f"  {s.image} {s.version}  deleted {s.deleted or 'at an unknown time'}" for s in report.soft_deleted),
+    ]
 
 
 def render_text(report: StatusReport) -> str:
@@ -64,12 +72,21 @@ def _storage_table(storage: tuple[VersionStorage, ...], prices: Prices) -> list[
     known = [s.monthly(prices) for s in storage]
     total = sum(m for m in known if m is not None)
     gib = sum(s.gib or 0 for s in storage)
-    out = ["", "#### Storage per version", "", f"_{prices.stated()}._", "",
-           "| image | version | disks | replicas | stored | per month |", "|---|---|---|---|---|---|"]
+    out = [
+        "",
+        "#### Storage per version",
+        "",
+        f"_{prices.stated()}._",
+        "",
+        "| image | version | disks | replicas | stored | per month |",
+        "|---|---|---|---|---|---|",
+    ]
     for s, money in zip(storage, known, strict=True):
         where = ", ".join(f"{r.region} {r.count} × {r.storage_type}" for r in s.replicas) or "Shallow: none"
-        out.append(f"| {s.image} | {s.version} | {_gib(s.size_gib)} | {s.replica_count} ({where}) | {_gib(s.gib)} | "
-                   f"{prices.money(money) if money is not None else '?'} |")
+        out.append(
+            f"| {s.image} | {s.version} | {_gib(s.size_gib)} | {s.replica_count} ({where}) | {_gib(s.gib)} | "
+            f"{prices.money(money) if money is not None else '?'} |"
+        )
     unknown = sum(m is None for m in known)
     note = f" ({unknown} of unknown size not counted)" if unknown else ""
     out.append(f"| **all** | | | | **{gib} GiB** | **{prices.money(total)}**{note} |")

@@ -6,6 +6,7 @@ restorable for a while. Azure lists those per definition (SoftDeletedResource_Li
 `restore: true` (GalleryImageVersion_Update_RestoreSoftDeleted), which the program sends when the catalog has the
 version back with `restore: true`: so a restore is a catalog edit, reviewed and deployed like any other.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,8 +32,9 @@ class SoftDeleted:
     id: str  # the version's own ARM id (resourceArmId)
 
 
-def read_soft_deleted(client: Any, catalog: Catalog, images: Optional[Iterable[str]] = None, *,
-                      workers: int = DEFAULT_WORKERS) -> tuple[SoftDeleted, ...]:
+def read_soft_deleted(
+    client: Any, catalog: Catalog, images: Optional[Iterable[str]] = None, *, workers: int = DEFAULT_WORKERS
+) -> tuple[SoftDeleted, ...]:
     """The soft-deleted versions of the catalog's definitions (or of `images`), by image then version. A gallery
     without soft delete has none, and is not asked. Raises ArmError."""
     if not catalog.gallery.soft_delete:
@@ -42,15 +44,23 @@ def read_soft_deleted(client: Any, catalog: Catalog, images: Optional[Iterable[s
 
     def listed(image: str) -> list[SoftDeleted]:
         try:
-            return [SoftDeleted(image, r.name, r.properties.soft_deleted_time if r.properties else None,
-                                r.properties.resource_arm_id if r.properties else "")
-                    for r in client.soft_deleted_resource.list_by_artifact_name(rg, gallery, ARTIFACT_TYPE, image,
-                                                                                **call_options())]
+            return [
+                SoftDeleted(
+                    image,
+                    r.name,
+                    r.properties.soft_deleted_time if r.properties else None,
+                    r.properties.resource_arm_id if r.properties else "",
+                )
+                for r in client.soft_deleted_resource.list_by_artifact_name(
+                    rg, gallery, ARTIFACT_TYPE, image, **call_options()
+                )
+            ]
         except Exception as exc:  # noqa: BLE001
             err = arm_error(exc, f"list the soft-deleted versions of {image}")
             if err.status == 404:
                 return []
             raise err from None
+
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names) or 1))) as pool:
         found = [v for vs in pool.map(listed, names) for v in vs]
     return tuple(sorted(found, key=lambda s: (s.image, _key(s.version))))
@@ -84,6 +94,7 @@ def previous_entry(path: str | os.PathLike, image: str, version: str) -> Optiona
     relative = Path(path).resolve().relative_to(Path(top).resolve()).as_posix()
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
+
     for commit in commits:
         try:
             data = YAML(typ="safe").load(_git(folder, "show", f"{commit}:{relative}"))

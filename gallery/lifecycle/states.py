@@ -19,6 +19,7 @@ A catalog version that is failed, deleting, unknown, missing or unreadable, or t
 (drift.py), needs attention: `gallery status` exits 2. What is outside the catalog is reported, with what to
 do, and needs attention only where it changes what `latest` gives.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,7 +28,15 @@ from typing import Any, Optional
 from gallery.lifecycle.policy import Health
 
 READY, REPLICATING, MIGRATING, DELETING, FAILED, UNKNOWN, MISSING, UNREADABLE = (
-    "ready", "replicating", "migrating", "deleting", "failed", "unknown", "missing", "unreadable")
+    "ready",
+    "replicating",
+    "migrating",
+    "deleting",
+    "failed",
+    "unknown",
+    "missing",
+    "unreadable",
+)
 STATES = (READY, REPLICATING, MIGRATING, DELETING, FAILED, UNKNOWN, MISSING, UNREADABLE)
 # A catalog version in one of these stops a pipeline (exit 2); replicating and migrating only need time.
 ATTENTION = (DELETING, FAILED, UNKNOWN, MISSING, UNREADABLE)
@@ -67,8 +76,18 @@ class Drift:
         return f"{self.message}: {self.fix}"
 
 
-DRIFT_KINDS = ("region-missing", "region-extra", "replicas", "storage-type", "region-exclude-from-latest",
-               "exclude-from-latest", "end-of-life", "latest", "definition-missing", "outside-catalog")
+DRIFT_KINDS = (
+    "region-missing",
+    "region-extra",
+    "replicas",
+    "storage-type",
+    "region-exclude-from-latest",
+    "exclude-from-latest",
+    "end-of-life",
+    "latest",
+    "definition-missing",
+    "outside-catalog",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,8 +125,7 @@ class VersionState:
             return MIGRATING
         if self.provisioning in _BUSY or self.replication == "InProgress" or "Replicating" in regions:
             return REPLICATING
-        if self.provisioning == "Succeeded" and self.replication in (None, "Completed") \
-                and regions <= {"Completed"}:
+        if self.provisioning == "Succeeded" and self.replication in (None, "Completed") and regions <= {"Completed"}:
             return READY
         return UNKNOWN
 
@@ -140,9 +158,11 @@ class VersionState:
             busy = [r for r in self.regions if r.state != "Completed"]
             where = f" in {_progress(busy)}" if busy else ""
             return f"replicating{where} (provisioning {self.provisioning or 'unknown'})"
-        return (f"Azure reports provisioning {self.provisioning or 'none'}, replication {self.replication or 'none'}"
-                + (" (" + ", ".join(r.text() for r in self.regions if r.state != "Completed") + ")"
-                   if any(r.state != "Completed" for r in self.regions) else ""))
+        return f"Azure reports provisioning {self.provisioning or 'none'}, replication {self.replication or 'none'}" + (
+            " (" + ", ".join(r.text() for r in self.regions if r.state != "Completed") + ")"
+            if any(r.state != "Completed" for r in self.regions)
+            else ""
+        )
 
     @property
     def attention(self) -> bool:
@@ -164,8 +184,14 @@ class VersionState:
         if self.state != READY:
             return Health(False, self.message)
         if missing:
-            return Health(False, "not replicated to " + ", ".join(missing) + " (Azure's targetRegions lack "
-                          + ("it" if len(missing) == 1 else "them") + ")")
+            return Health(
+                False,
+                "not replicated to "
+                + ", ".join(missing)
+                + " (Azure's targetRegions lack "
+                + ("it" if len(missing) == 1 else "them")
+                + ")",
+            )
         return Health(True)
 
 
@@ -214,14 +240,28 @@ def from_body(image: str, version: str, body: dict, *, in_catalog: bool) -> Vers
     """A version as ARM's JSON has it (with `replicationStatus` when read with $expand=ReplicationStatus)."""
     p = body.get("properties") or {}
     status = p.get("replicationStatus")
-    regions = tuple(RegionState("".join((s.get("region") or "").split()).lower(), s.get("state") or "Unknown",
-                                s.get("progress"), s.get("details") or "") for s in (status or {}).get("summary") or ())
+    regions = tuple(
+        RegionState(
+            "".join((s.get("region") or "").split()).lower(),
+            s.get("state") or "Unknown",
+            s.get("progress"),
+            s.get("details") or "",
+        )
+        for s in (status or {}).get("summary") or ()
+    )
     profile = p.get("publishingProfile") or {}
-    return VersionState(image, version, in_catalog, True, provisioning=p.get("provisioningState"),
-                        replication=(status or {}).get("aggregatedState") if status else None, regions=regions,
-                        end_of_life=(profile.get("endOfLifeDate") or "")[:10] or None,
-                        exclude_from_latest=bool(profile.get("excludeFromLatest")),
-                        disk_gib=_disk_gib(p.get("storageProfile") or {}))
+    return VersionState(
+        image,
+        version,
+        in_catalog,
+        True,
+        provisioning=p.get("provisioningState"),
+        replication=(status or {}).get("aggregatedState") if status else None,
+        regions=regions,
+        end_of_life=(profile.get("endOfLifeDate") or "")[:10] or None,
+        exclude_from_latest=bool(profile.get("excludeFromLatest")),
+        disk_gib=_disk_gib(p.get("storageProfile") or {}),
+    )
 
 
 def _disk_gib(storage: dict) -> Optional[int]:
@@ -237,6 +277,10 @@ def _with_details(r: RegionState) -> str:
 
 def _progress(regions: list[RegionState]) -> str:
     """`northeurope, 42%` or `northeurope, 42%; eastus, 10% (Azure: ...)`."""
-    return "; ".join(r.region + (f", {r.progress}%" if r.progress is not None else "")
-                     + (f" ({r.state})" if r.state not in ("Replicating",) else "")
-                     + (f" (Azure: {r.details})" if r.details else "") for r in regions)
+    return "; ".join(
+        r.region
+        + (f", {r.progress}%" if r.progress is not None else "")
+        + (f" ({r.state})" if r.state not in ("Replicating",) else "")
+        + (f" (Azure: {r.details})" if r.details else "")
+        for r in regions
+    )

@@ -9,6 +9,7 @@ Each `run_program` call runs in a fresh `contextvars` context: Pulumi keeps its 
 root stack and config in context variables, so nothing set here leaks into the caller, and the
 plan can run many times in one process (the diff plans two catalogs).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,9 @@ FAKE_CLIENT = "22222222-2222-2222-2222-222222222222"
 FAKE_OBJECT = "33333333-3333-3333-3333-333333333333"
 # ARM id templates, so that mocked outputs look like what Azure returns; and the input holding each type's
 # physical name (azure-native exposes it as the `name` output).
-ARM_IDS = {k.token: k.id_template.replace("{subscription}", "{sub}") for k in KINDS.values()
-           if k.api_version and k.id_template}
+ARM_IDS = {
+    k.token: k.id_template.replace("{subscription}", "{sub}") for k in KINDS.values() if k.api_version and k.id_template
+}
 NAME_INPUTS = {k.token: k.name_input for k in KINDS.values() if k.name_input}
 
 
@@ -77,14 +79,19 @@ class AzureMocks(pulumi.runtime.Mocks):
             outputs["primaryEndpoints"] = {"blob": f"https://{account}.blob.core.windows.net/"}
         if args.typ == COMMUNITY:
             # What Azure reports once it has published the gallery: its public name is the prefix and a GUID.
-            outputs.update(communityGalleryEnabled=True,
-                           publicNames=[f"{inputs['publicNamePrefix']}-{self.subscription}"])
+            outputs.update(
+                communityGalleryEnabled=True, publicNames=[f"{inputs['publicNamePrefix']}-{self.subscription}"]
+            )
         identity = inputs.get("identity")
         if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
             # azure-native takes the user-assigned identities as a list of ids, and Azure answers (and the
             # SDK's output type expects) the ARM map {id: {principalId, clientId}}.
-            outputs["identity"] = {**identity, "userAssignedIdentities": {
-                i: {"principalId": FAKE_OBJECT, "clientId": FAKE_CLIENT} for i in identity["userAssignedIdentities"]}}
+            outputs["identity"] = {
+                **identity,
+                "userAssignedIdentities": {
+                    i: {"principalId": FAKE_OBJECT, "clientId": FAKE_CLIENT} for i in identity["userAssignedIdentities"]
+                },
+            }
         if template:
             try:
                 return template.format(sub=self.subscription, **inputs), outputs
@@ -94,8 +101,12 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, Optional[list]]:
         if args.token == "azure-native:authorization:getClientConfig":
-            return {"subscriptionId": self.subscription, "tenantId": FAKE_TENANT,
-                    "clientId": FAKE_CLIENT, "objectId": FAKE_OBJECT}, []
+            return {
+                "subscriptionId": self.subscription,
+                "tenantId": FAKE_TENANT,
+                "clientId": FAKE_CLIENT,
+                "objectId": FAKE_OBJECT,
+            }, []
         raise NotImplementedError(f"the mock engine has no answer for the invoke {args.token}")
 
 
@@ -149,16 +160,25 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             if "__provider" in inputs:
                 inputs["__provider"] = PROVIDER_MARKER
             timeouts = request.customTimeouts
-            self.registrations.append(Registration(
-                type=request.type, name=request.name, urn=response.urn, parent_urn=request.parent,
-                custom=bool(request.custom), inputs=normalize(inputs),
-                dependencies=list(request.dependencies), protect=bool(request.protect),
-                retain_on_delete=bool(request.retainOnDelete),
-                delete_before_replace=bool(request.deleteBeforeReplace),
-                replace_on_changes=sorted(request.replaceOnChanges),
-                ignore_changes=sorted(request.ignoreChanges),
-                custom_timeouts={k: getattr(timeouts, k) for k in ("create", "update", "delete")
-                                 if getattr(timeouts, k)}))
+            self.registrations.append(
+                Registration(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    parent_urn=request.parent,
+                    custom=bool(request.custom),
+                    inputs=normalize(inputs),
+                    dependencies=list(request.dependencies),
+                    protect=bool(request.protect),
+                    retain_on_delete=bool(request.retainOnDelete),
+                    delete_before_replace=bool(request.deleteBeforeReplace),
+                    replace_on_changes=sorted(request.replaceOnChanges),
+                    ignore_changes=sorted(request.ignoreChanges),
+                    custom_timeouts={
+                        k: getattr(timeouts, k) for k in ("create", "update", "delete") if getattr(timeouts, k)
+                    },
+                )
+            )
         return response
 
 
@@ -182,9 +202,14 @@ class ProgramRun:
     stack_urn: str = ""
 
 
-def run_program(program: Callable[[], Any], *, stack: str, project: str = PROJECT,
-                config: Optional[Mapping[str, str]] = None,
-                mocks: Optional[pulumi.runtime.Mocks] = None) -> ProgramRun:
+def run_program(
+    program: Callable[[], Any],
+    *,
+    stack: str,
+    project: str = PROJECT,
+    config: Optional[Mapping[str, str]] = None,
+    mocks: Optional[pulumi.runtime.Mocks] = None,
+) -> ProgramRun:
     """Run `program` like `pulumi up` would, against the mock engine; return what it registered.
 
     Exceptions from the program propagate (after the runtime has settled). `config` maps full keys

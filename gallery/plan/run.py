@@ -6,6 +6,7 @@ stack's config comes from the project's `Pulumi.<stack>.yaml` when there is one.
 its config (`image-gallery:shard`, `image-gallery:foundation`), and its StackReference to the main stack is
 answered with the main stack's outputs as the desired state knows them.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,12 @@ class Plan:
     part: StackPart = StackPart()  # the stack's part of a sharded catalog
 
     def document(self) -> dict:
-        doc: dict[str, Any] = {"stack": self.stack, "catalog": self.catalog, "resources": self.resources,
-                               "outputs": self.outputs}
+        doc: dict[str, Any] = {
+            "stack": self.stack,
+            "catalog": self.catalog,
+            "resources": self.resources,
+            "outputs": self.outputs,
+        }
         if self.model is not None and self.model.shards:  # a catalog without shards keeps its plan as it was
             doc.update(shard=self.part.owner, foundation=self.part.foundation)
         return doc
@@ -64,15 +69,27 @@ def project_config(path: Path, stack: str, shard: str = MAIN) -> dict[str, str]:
     return config
 
 
-def plan_catalog(catalog: Catalog, *, only: Optional[Selection] = None, config: Optional[dict[str, str]] = None,
-                 part: StackPart = StackPart(), references: Optional[dict[str, dict]] = None) -> Plan:
+def plan_catalog(
+    catalog: Catalog,
+    *,
+    only: Optional[Selection] = None,
+    config: Optional[dict[str, str]] = None,
+    part: StackPart = StackPart(),
+    references: Optional[dict[str, dict]] = None,
+) -> Plan:
     """Declare a catalog already loaded under mocks, no second load: the stack's `part` of it, read from the stack's
     config as `pulumi up` does; or `only` that selection of it (tests, benchmarks). A shard's StackReference reads
     `references` (by stack name), by default the main stack's outputs as the desired state knows them."""
     if only is not None:
         run = run_program(lambda: program.declare(catalog, only), stack=catalog.stack, config=config)
-        return Plan(stack=catalog.stack, catalog=catalog.source_file, resources=records(run), outputs=run.outputs,
-                    warnings=tuple(catalog.warnings), model=catalog)
+        return Plan(
+            stack=catalog.stack,
+            catalog=catalog.source_file,
+            resources=records(run),
+            outputs=run.outputs,
+            warnings=tuple(catalog.warnings),
+            model=catalog,
+        )
     stack = part.stack(catalog.stack)
     if references is None and part.foundation is not None:  # a shard's StackReference reads the main stack's
         main = desired_state(catalog, Selection(frozenset(), frozenset()), subscription=AzureMocks.subscription)
@@ -84,8 +101,15 @@ def plan_catalog(catalog: Catalog, *, only: Optional[Selection] = None, config: 
         program.declare_part(catalog, declared, pulumi.get_stack())
 
     run = run_program(declare, stack=stack, config={**(config or {}), **part.config()}, mocks=mocks)
-    return Plan(stack=stack, catalog=catalog.source_file, resources=records(run), outputs=run.outputs,
-                warnings=tuple(catalog.warnings), model=catalog, part=part)
+    return Plan(
+        stack=stack,
+        catalog=catalog.source_file,
+        resources=records(run),
+        outputs=run.outputs,
+        warnings=tuple(catalog.warnings),
+        model=catalog,
+        part=part,
+    )
 
 
 def run_plan(catalog_path: str | os.PathLike, stack: str = "dev") -> list[dict]:

@@ -7,6 +7,7 @@ each process receives it already loaded (a pickle, `{stack}` applied, no second 
 outputs that a shard's StackReference reads, computed once from the desired state. This module does not import
 Pulumi; the processes do.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,14 +22,19 @@ from gallery.desired.shards import StackPart, foundation_outputs
 from gallery.plan import DEFAULT_JOBS
 
 
-def plan_stacks(catalog: Catalog, parts: list[StackPart], config: Mapping[str, str], *,
-                jobs: int = DEFAULT_JOBS, overrides: Optional[Mapping[str, Mapping[str, str]]] = None) -> list:
+def plan_stacks(
+    catalog: Catalog,
+    parts: list[StackPart],
+    config: Mapping[str, str],
+    *,
+    jobs: int = DEFAULT_JOBS,
+    overrides: Optional[Mapping[str, Mapping[str, str]]] = None,
+) -> list:
     """The plan (gallery.plan.run.Plan) of each part, in the order of `parts`. `config` is every stack's (the main
     stack's file, the catalog's path); `overrides` a stack's own on top, by owner."""
     main = desired_state(catalog, Selection(frozenset(), frozenset()))  # the foundation alone
     references = {p.foundation: foundation_outputs(main) for p in parts if not p.is_main}
-    tasks = [(part_catalog(catalog, p), p, {**config, **(overrides or {}).get(p.owner, {})}, references)
-             for p in parts]
+    tasks = [(part_catalog(catalog, p), p, {**config, **(overrides or {}).get(p.owner, {})}, references) for p in parts]
     if jobs <= 1 or len(tasks) <= 1:
         plans = [_plan(*task) for task in tasks]
     else:

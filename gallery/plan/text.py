@@ -1,4 +1,5 @@
 """The plan as text: a tree like `pulumi preview` prints, with what a reviewer should notice."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ def markers(record: dict) -> list[str]:
     return out
 
 
-def render_text(records: list[dict], stack: Optional[str] = None, outputs: Optional[dict] = None,
-                reads: Optional[str] = None) -> str:
+def render_text(
+    records: list[dict], stack: Optional[str] = None, outputs: Optional[dict] = None, reads: Optional[str] = None
+) -> str:
     """What `pulumi preview` prints: a header naming project and stack (and the main stack a shard's `reads`), the
     tree (type, name, markers), the stack outputs (ids show a placeholder subscription), then the summary."""
     children: dict[Optional[str], list[dict]] = {}
@@ -46,11 +48,18 @@ def render_text(records: list[dict], stack: Optional[str] = None, outputs: Optio
     walk(None, "")
     width_type = max((len(t) for t, _, _ in rows), default=4)
     width_name = max((len(n) for _, n, _ in rows), default=4)
-    lines = [] if stack is None else [
-        f"Previewing update ({stack}) of project {PROJECT}, offline: Pulumi's mock engine, nothing reaches Azure", ""]
+    lines = (
+        []
+        if stack is None
+        else [
+            f"Previewing update ({stack}) of project {PROJECT}, offline: Pulumi's mock engine, nothing reaches Azure",
+            "",
+        ]
+    )
     if reads:
-        lines[-1:-1] = [f"Reads the main stack {reads} (resource group, storage account, gallery) through a "
-                        "StackReference"]
+        lines[-1:-1] = [
+            f"Reads the main stack {reads} (resource group, storage account, gallery) through a StackReference"
+        ]
     lines.append(f"     {'Type':<{width_type}}  {'Name':<{width_name}}  Info")
     for t, n, info in rows:
         lines.append(f" +   {t:<{width_type}}  {n:<{width_name}}  {info}".rstrip())
@@ -86,12 +95,18 @@ def _value(prefix: str, value: Any, indent: str) -> list[str]:
     return [prefix + json.dumps(value)]
 
 
-_TYPE_RANK = {arm.RESOURCE_GROUP: 0, arm.STORAGE_ACCOUNT: 1,
-              arm.CONTAINER: 2, arm.GALLERY: 3,
-              arm.SHARING_GUARD: 2.5,
-              arm.SHARING: 4, arm.COMMUNITY: 4,
-              arm.ROLE_ASSIGNMENT: 5,
-              arm.DEFINITION: 6, arm.VERSION: 6}
+_TYPE_RANK = {
+    arm.RESOURCE_GROUP: 0,
+    arm.STORAGE_ACCOUNT: 1,
+    arm.CONTAINER: 2,
+    arm.GALLERY: 3,
+    arm.SHARING_GUARD: 2.5,
+    arm.SHARING: 4,
+    arm.COMMUNITY: 4,
+    arm.ROLE_ASSIGNMENT: 5,
+    arm.DEFINITION: 6,
+    arm.VERSION: 6,
+}
 
 
 def _tree_order(rec: dict) -> tuple:

@@ -6,6 +6,7 @@ a path) and a stack name; the catalog is loaded and validated as `gallery valida
 the Python program declares (gallery.components.ImageGallery) declares it, with the program's stack outputs as the
 component's outputs.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,16 +25,19 @@ from gallery.components import TYPE, ImageGallery, ImageGalleryArgs
 from gallery.errors import CatalogError
 from gallery.provider.schema import package_schema
 
-KNOWN = "must be known when the component is constructed (plain text, not another resource's output): the catalog " \
-        "decides which resources exist"
+KNOWN = (
+    "must be known when the component is constructed (plain text, not another resource's output): the catalog "
+    "decides which resources exist"
+)
 
 
 class GalleryProvider(Provider):
     def __init__(self) -> None:
         super().__init__(gallery.__version__, json.dumps(package_schema()))
 
-    def construct(self, name: str, resource_type: str, inputs: Mapping[str, Any],
-                  options: Optional[pulumi.ResourceOptions] = None) -> ConstructResult:
+    def construct(
+        self, name: str, resource_type: str, inputs: Mapping[str, Any], options: Optional[pulumi.ResourceOptions] = None
+    ) -> ConstructResult:
         if resource_type != TYPE:
             raise ValueError(f"unknown resource type {resource_type}: this package has only {TYPE}")
         catalog = catalog_input(inputs)
@@ -51,14 +55,19 @@ def catalog_input(inputs: Mapping[str, Any]) -> Catalog:
     text, path = inputs.get("catalog"), inputs.get("catalogPath")
     stack = inputs.get("stack") or pulumi.get_stack()
     if (text is None) == (path is None):
-        raise InputPropertyError("catalog", "give the catalog as YAML text (catalog) or as a file (catalogPath), "
-                                            "one of the two")
+        raise InputPropertyError(
+            "catalog", "give the catalog as YAML text (catalog) or as a file (catalogPath), one of the two"
+        )
     if path is not None and not os.path.isabs(path):
-        raise InputPropertyError("catalogPath", f"'{path}' is not an absolute path: the component runs in a process "
-                                                "of its own, not in the program's directory; pass the file's text as "
-                                                "catalog instead")
+        raise InputPropertyError(
+            "catalogPath",
+            f"'{path}' is not an absolute path: the component runs in a process "
+            "of its own, not in the program's directory; pass the file's text as "
+            "catalog instead",
+        )
     try:
         return load_catalog(path, stack) if path is not None else load_catalog_text(str(text), "catalog", stack)
     except CatalogError as exc:
-        raise InputPropertyError("catalogPath" if path is not None else "catalog",
-                                 f"the catalog is invalid:\n{exc}") from None
+        raise InputPropertyError(
+            "catalogPath" if path is not None else "catalog", f"the catalog is invalid:\n{exc}"
+        ) from None

@@ -7,6 +7,7 @@ definition replaced (a property Azure fixes changes), a published version delete
 source or replication changed, a region removed that Azure refuses to drop. Only blocking findings are reported;
 `allow` takes what `gallery diff --allow` takes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,12 +30,20 @@ def read_baseline(text: str) -> list[RawResource]:
         data = data["deployment"].get("resources") or []
     elif isinstance(data, dict):
         data = data.get("resources") or []
-    return [RawResource(r["type"], r.get("name") or r["urn"].rsplit("::", 1)[-1], r["urn"], r.get("inputs") or {})
-            for r in data if isinstance(r, dict) and "type" in r and "urn" in r]
+    return [
+        RawResource(r["type"], r.get("name") or r["urn"].rsplit("::", 1)[-1], r["urn"], r.get("inputs") or {})
+        for r in data
+        if isinstance(r, dict) and "type" in r and "urn" in r
+    ]
 
 
-def blocking(baseline: Iterable[RawResource], current: Iterable[RawResource], *, today: Optional[dt.date] = None,
-             allow: Sequence[str] = ()) -> list[Violation]:
+def blocking(
+    baseline: Iterable[RawResource],
+    current: Iterable[RawResource],
+    *,
+    today: Optional[dt.date] = None,
+    allow: Sequence[str] = (),
+) -> list[Violation]:
     """The blocking findings of baseline -> current, each at the resource it is about."""
     allowed = parse_allow(list(allow))
     before = stack_catalogs(baseline, BASE)
@@ -49,8 +58,16 @@ def blocking(baseline: Iterable[RawResource], current: Iterable[RawResource], *,
         out += _compare(base, head, today, allowed)
     for base in before:
         if id(base) not in paired:  # the gallery left the stack: compare with it emptied
-            gone = StackCatalog(base.key, model.catalog(base.catalog.location, gallery_=base.catalog.gallery,
-                                                        resource_group=base.catalog.resource_group, source=HEAD), {})
+            gone = StackCatalog(
+                base.key,
+                model.catalog(
+                    base.catalog.location,
+                    gallery_=base.catalog.gallery,
+                    resource_group=base.catalog.resource_group,
+                    source=HEAD,
+                ),
+                {},
+            )
             out += _compare(base, gone, today, allowed)
     return out
 
@@ -58,12 +75,22 @@ def blocking(baseline: Iterable[RawResource], current: Iterable[RawResource], *,
 def _partner(head: StackCatalog, before: list[StackCatalog]) -> Optional[StackCatalog]:
     """The same gallery in the baseline: the same gallery resource (its logical name), else the same Azure names."""
     urn = head.gallery_urn
-    return next((b for b in before if urn and b.gallery_urn == urn), None) or \
-        next((b for b in before if b.key == head.key), None)
+    return next((b for b in before if urn and b.gallery_urn == urn), None) or next(
+        (b for b in before if b.key == head.key), None
+    )
 
 
-def _compare(base: StackCatalog, head: StackCatalog, today: Optional[dt.date], allowed: frozenset[str]
-             ) -> list[Violation]:
+def _compare(
+    base: StackCatalog, head: StackCatalog, today: Optional[dt.date], allowed: frozenset[str]
+) -> list[Violation]:
     findings = apply_allow(diff_catalogs(base.catalog, head.catalog, today=today), allowed)
-    return [Violation((head if f.file == HEAD else base).owner(f.path) or head.gallery_urn or base.gallery_urn,
-                      f.kind, f.message, f.hint) for f in findings if f.blocking]
+    return [
+        Violation(
+            (head if f.file == HEAD else base).owner(f.path) or head.gallery_urn or base.gallery_urn,
+            f.kind,
+            f.message,
+            f.hint,
+        )
+        for f in findings
+        if f.blocking
+    ]

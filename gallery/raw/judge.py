@@ -5,6 +5,7 @@ Gallery, GalleryImage and GalleryImageVersion resources become one catalog per g
 gallery and versions their definition by Azure name, or, where a name is not known yet in a preview, through the
 engine's property dependencies. Each finding is given back to the resource its path lies in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -105,7 +106,7 @@ def stack_catalogs(resources: Iterable[RawResource], source: str = "") -> list[S
         for link in res.links.get(names[-1], ()):
             if link in by_urn and link != res.urn:
                 source = by_urn[link]
-                own = ("resourceGroupName", "galleryName", "galleryImageName")[:len(names)]
+                own = ("resourceGroupName", "galleryName", "galleryImageName")[: len(names)]
                 return key(source, *own) if source.type != res.type else (link,)
         return (res.urn,)
 
@@ -124,8 +125,9 @@ def stack_catalogs(resources: Iterable[RawResource], source: str = "") -> list[S
     return out
 
 
-def _gallery_catalog(gallery: Optional[RawResource], definitions: list[RawResource], versions: dict, gkey: tuple,
-                     key, source: str) -> StackCatalog:
+def _gallery_catalog(
+    gallery: Optional[RawResource], definitions: list[RawResource], versions: dict, gkey: tuple, key, source: str
+) -> StackCatalog:
     owners = {"": gallery.urn} if gallery else {}
     images: list[ImageDefinition] = []
     seen: set[tuple] = set()
@@ -140,11 +142,26 @@ def _gallery_catalog(gallery: Optional[RawResource], definitions: list[RawResour
             path = f"images[{len(images)}]"
             owners[path] = UNSEEN
             images.append(model.unseen_definition(vkey[-1], path, _versions(members, path, owners)))
-    location = next((str(_known(r.reader(), "location")) for r in [*([gallery] if gallery else []), *definitions]
-                     if _known(r.reader(), "location")), "")
+    location = next(
+        (
+            str(_known(r.reader(), "location"))
+            for r in [*([gallery] if gallery else []), *definitions]
+            if _known(r.reader(), "location")
+        ),
+        "",
+    )
     group = (_known(gallery.reader(), "resourceGroupName") or "") if gallery else ""
-    return StackCatalog(gkey, model.catalog(location, gallery_=model.gallery(gallery.reader()) if gallery else None,
-                                            images=tuple(images), resource_group=group, source=source), owners)
+    return StackCatalog(
+        gkey,
+        model.catalog(
+            location,
+            gallery_=model.gallery(gallery.reader()) if gallery else None,
+            images=tuple(images),
+            resource_group=group,
+            source=source,
+        ),
+        owners,
+    )
 
 
 def _versions(members: list[RawResource], path: str, owners: dict[str, str]) -> tuple[ImageVersion, ...]:

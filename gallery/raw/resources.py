@@ -4,6 +4,7 @@ During a preview an input that comes from another resource's output may not be k
 name, a new storage account's id). Such a value is `UNKNOWN` here; reading one raises `Unjudged`, and the policy
 that needed it says it cannot judge the resource in this preview (`pulumi up` judges it with the real value).
 """
+
 from __future__ import annotations
 
 import re
@@ -48,11 +49,16 @@ class RawResource:
 
 
 # The Azure names each type's inputs hold, from the gallery down.
-NAMES = {arm.GALLERY: ("resourceGroupName", "galleryName"),
-         arm.DEFINITION: ("resourceGroupName", "galleryName", "galleryImageName"),
-         arm.VERSION: ("resourceGroupName", "galleryName", "galleryImageName", "galleryImageVersionName")}
-_ID = re.compile(r"/resourceGroups/([^/]+)/providers/Microsoft\.Compute/galleries/([^/]+)(?:/images/([^/]+)"
-                 r"(?:/versions/([^/]+))?)?$", re.IGNORECASE)
+NAMES = {
+    arm.GALLERY: ("resourceGroupName", "galleryName"),
+    arm.DEFINITION: ("resourceGroupName", "galleryName", "galleryImageName"),
+    arm.VERSION: ("resourceGroupName", "galleryName", "galleryImageName", "galleryImageVersionName"),
+}
+_ID = re.compile(
+    r"/resourceGroups/([^/]+)/providers/Microsoft\.Compute/galleries/([^/]+)(?:/images/([^/]+)"
+    r"(?:/versions/([^/]+))?)?$",
+    re.IGNORECASE,
+)
 
 
 def named(rtype: str, props: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -62,8 +68,9 @@ def named(rtype: str, props: Mapping[str, Any]) -> Mapping[str, Any]:
     if all(k in props for k in wanted):
         return props
     found = _ID.search(props["id"]) if isinstance(props.get("id"), str) else None
-    values = [found.group(k + 1) for k in range(len(wanted))] if found else [None] * (len(wanted) - 1) + [
-        props.get("name")]
+    values = (
+        [found.group(k + 1) for k in range(len(wanted))] if found else [None] * (len(wanted) - 1) + [props.get("name")]
+    )
     return {**{k: v for k, v in zip(wanted, values, strict=True) if v is not None}, **props}
 
 

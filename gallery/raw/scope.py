@@ -6,6 +6,7 @@ each other) or in `ELSEWHERE` with the reason it is not about these three types.
 in none of them. The schema's own checks of single values (version syntax, replica counts, storage types) and the
 VHD source's storage account, which a catalog cannot get wrong but a program can, are `VALUE_CHECKS`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ ELSEWHERE = {
     rules.storage_tag_limit: "the limit is the storage account's",
     rules.canary_regions: "the canary is what `gallery promote` runs, not a property of any resource",
     rules.repairing_not_home: "a region left out for repair is not sent: the pack sees the version without its "
-                              "home region (region.home-missing)",
+    "home region (region.home-missing)",
     rules.feature_start_needs_value: "a raw feature carries its own startsAtVersion: no start without its feature",
 }
 
@@ -94,6 +95,7 @@ _REGION = "$defs/targetRegion/properties/"
 
 def version_values(r: Reader) -> Iterator[tuple[str, str, Optional[str]]]:
     """The version's name, replica counts and storage types, judged by the catalog's schema."""
+
     def judge(where: str, pointer: str, value) -> Iterator[tuple[str, str, Optional[str]]]:
         if value is not None:
             for rule, message, hint in check_value(pointer, value):
@@ -101,10 +103,14 @@ def version_values(r: Reader) -> Iterator[tuple[str, str, Optional[str]]]:
 
     yield from judge("galleryImageVersionName", "$defs/version/properties/version", r("galleryImageVersionName"))
     yield from judge("publishingProfile.replicaCount", _REGION + "replicas", r("publishingProfile", "replicaCount"))
-    yield from judge("publishingProfile.storageAccountType", _REGION + "storageAccountType",
-                     r("publishingProfile", "storageAccountType"))
-    yield from judge("publishingProfile.replicationMode", "$defs/version/properties/mode",
-                     r("publishingProfile", "replicationMode"))
+    yield from judge(
+        "publishingProfile.storageAccountType",
+        _REGION + "storageAccountType",
+        r("publishingProfile", "storageAccountType"),
+    )
+    yield from judge(
+        "publishingProfile.replicationMode", "$defs/version/properties/mode", r("publishingProfile", "replicationMode")
+    )
     for k, t in r.each("publishingProfile", "targetRegions"):
         where = f"publishingProfile.targetRegions[{k}]"
         yield from judge(f"{where}.regionalReplicaCount", _REGION + "replicas", t("regionalReplicaCount"))
@@ -119,11 +125,17 @@ def vhd_storage_account(r: Reader) -> Iterator[tuple[str, str, Optional[str]]]:
         if disk is None or not disk.has("source", "uri"):
             continue
         if disk.has("source", "id"):
-            yield "vhd.storage-account", f"{where}.source has both uri and id", \
-                "a VHD blob is uri + storageAccountId; id names a managed resource"
+            yield (
+                "vhd.storage-account",
+                f"{where}.source has both uri and id",
+                "a VHD blob is uri + storageAccountId; id names a managed resource",
+            )
         if not disk.has("source", "storageAccountId"):
-            yield "vhd.storage-account", f"{where}.source.uri has no storageAccountId", \
-                "add the id of the storage account that holds the blob: Azure reads the VHD through it"
+            yield (
+                "vhd.storage-account",
+                f"{where}.source.uri has no storageAccountId",
+                "add the id of the storage account that holds the blob: Azure reads the VHD through it",
+            )
             continue
         try:
             account = str(disk("source", "storageAccountId")).rstrip("/").rsplit("/", 1)[-1]
@@ -131,8 +143,11 @@ def vhd_storage_account(r: Reader) -> Iterator[tuple[str, str, Optional[str]]]:
         except Unjudged:  # a new account's id, in a preview: judged at `pulumi up`
             continue
         if account.lower() != in_uri.lower():
-            yield "vhd.storage-account", f"{where}.source.uri is a blob of the account '{in_uri}', but " \
-                f"storageAccountId names '{account}'", "give the id of the account that holds the blob"
+            yield (
+                "vhd.storage-account",
+                f"{where}.source.uri is a blob of the account '{in_uri}', but storageAccountId names '{account}'",
+                "give the id of the account that holds the blob",
+            )
 
 
 VALUE_CHECKS: dict[str, dict[str, Check]] = {

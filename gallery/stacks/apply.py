@@ -6,6 +6,7 @@ in its gallery), then the shards, `jobs` at a time. When a stack fails, the stac
 run; the others go on. Which function runs a stack is a parameter (`runner`): gallery.stacks.automation.run_stack
 with Pulumi, a stand-in in the tests. This module does not import Pulumi.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -45,22 +46,27 @@ class StackResult:
 Runner = Callable[[StackJob], StackResult]
 
 
-def jobs_for(catalog: Catalog, environment: str, work_dir: str, command: str, *, org: Optional[str] = None,
-             refresh: bool = False) -> tuple[list[StackJob], dict[str, set[str]]]:
+def jobs_for(
+    catalog: Catalog, environment: str, work_dir: str, command: str, *, org: Optional[str] = None, refresh: bool = False
+) -> tuple[list[StackJob], dict[str, set[str]]]:
     """Every stack's job, the main stack first, and what each needs (a shard: the main stack)."""
     out, needs = [], {}
     main = f"{org}/{environment}" if org else environment
     for part in parts(catalog, environment, org):
         name = f"{org}/{part.stack(environment)}" if org else part.stack(environment)
-        out.append(StackJob(name, part, work_dir, command, refresh, part.config(),
-                            None if part.is_main else main))
+        out.append(StackJob(name, part, work_dir, command, refresh, part.config(), None if part.is_main else main))
         needs[name] = set() if part.is_main else {main}
     return out, needs
 
 
-def apply_stacks(jobs: list[StackJob], needs: Mapping[str, set[str]], runner: Runner, *,
-                 workers: int = DEFAULT_JOBS, on_done: Optional[Callable[[StackResult], None]] = None
-                 ) -> list[StackResult]:
+def apply_stacks(
+    jobs: list[StackJob],
+    needs: Mapping[str, set[str]],
+    runner: Runner,
+    *,
+    workers: int = DEFAULT_JOBS,
+    on_done: Optional[Callable[[StackResult], None]] = None,
+) -> list[StackResult]:
     """Run every job in a process of its own, at most `workers` at a time, each once what it needs succeeded; the
     result of each, in the order of `jobs`. `on_done` hears of each result as it comes."""
     pending = {job.stack: job for job in jobs}
@@ -80,9 +86,10 @@ def apply_stacks(jobs: list[StackJob], needs: Mapping[str, set[str]], runner: Ru
                 if failed:
                     del pending[name]
                     finish(StackResult(name, STOPPED, f"not run: {failed[0]} did not succeed"))
-            ready = [n for n in pending if all(results.get(d) and results[d].status == SUCCEEDED
-                                               for d in needs.get(n, ()))]
-            for name in ready[:max(0, workers - len(running))]:
+            ready = [
+                n for n in pending if all(results.get(d) and results[d].status == SUCCEEDED for d in needs.get(n, ()))
+            ]
+            for name in ready[: max(0, workers - len(running))]:
                 job = pending.pop(name)
                 running[pool.submit(runner, job)] = job
             if not running:
@@ -102,4 +109,3 @@ def apply_stacks(jobs: list[StackJob], needs: Mapping[str, set[str]], runner: Ru
 def summary(results: list[StackResult]) -> str:
     counts = {s: sum(r.status == s for r in results) for s in (SUCCEEDED, FAILED, STOPPED)}
     return ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-

@@ -4,6 +4,7 @@
 The Automation API drives the Pulumi CLI, which must be installed; without it, the stack fails and says so. `auto`
 is the module that provides the API (`pulumi.automation`), a parameter so the tests can stand in for it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -34,8 +35,12 @@ def run_stack(job: StackJob, auto: Optional[Any] = None) -> StackResult:
         else:
             changes = stack.preview(on_output=output.append, refresh=job.refresh).change_summary
     except FileNotFoundError as exc:  # the Automation API runs the `pulumi` executable
-        return StackResult(job.stack, FAILED, f"the Pulumi CLI cannot be run ({exc.strerror}): install it, "
-                                              "https://www.pulumi.com/docs/install/", "\n".join(output))
+        return StackResult(
+            job.stack,
+            FAILED,
+            f"the Pulumi CLI cannot be run ({exc.strerror}): install it, https://www.pulumi.com/docs/install/",
+            "\n".join(output),
+        )
     except Exception as exc:  # noqa: BLE001 - a failed preview or up (auto.CommandError, ...) fails this stack only
         lines = [line for line in str(exc).splitlines() if line.strip()]
         return StackResult(job.stack, FAILED, lines[-1].strip() if lines else type(exc).__name__, "\n".join(output))

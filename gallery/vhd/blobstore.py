@@ -1,4 +1,5 @@
 """Blob storage access: clients authenticated like Azure tools, page-range reads, and `--check-blobs`."""
+
 from __future__ import annotations
 
 import hashlib
@@ -37,20 +38,36 @@ def service_client(account: str) -> tuple[BlobServiceClient, str]:
     if conn:
         wrong = connstr.problem(conn)
         if wrong:
-            raise CatalogError([Problem(
-                CONNECTION_STRING, 0, 0, "", wrong, "storage.connection-string",
-                hint="copy the storage account's connection string again (the portal's Access keys, or az storage "
-                     f"account show-connection-string --name ACCOUNT), or unset {CONNECTION_STRING} to use your "
-                     "Azure login")])
-        client = BlobServiceClient.from_connection_string(conn, retry_policy=retries.policy(),
-                                                          connection_timeout=retries.CONNECT_TIMEOUT)
+            raise CatalogError(
+                [
+                    Problem(
+                        CONNECTION_STRING,
+                        0,
+                        0,
+                        "",
+                        wrong,
+                        "storage.connection-string",
+                        hint="copy the storage account's connection string again (the portal's Access keys, or "
+                        "az storage account show-connection-string --name ACCOUNT), "
+                        f"or unset {CONNECTION_STRING} to use your Azure login",
+                    )
+                ]
+            )
+        client = BlobServiceClient.from_connection_string(
+            conn, retry_policy=retries.policy(), connection_timeout=retries.CONNECT_TIMEOUT
+        )
         return client, f"account {client.account_name} from {CONNECTION_STRING}"
     from azure.identity import DefaultAzureCredential  # noqa: PLC0415 - slow to import, needed only here
+
     # Each credential it tries logs its failure as a warning: one sentence from `explain` says it better.
     logging.getLogger("azure.identity").setLevel(logging.ERROR)
     url = f"https://{account}.blob.core.windows.net"
-    client = BlobServiceClient(url, credential=DefaultAzureCredential(), retry_policy=retries.policy(),
-                               connection_timeout=retries.CONNECT_TIMEOUT)
+    client = BlobServiceClient(
+        url,
+        credential=DefaultAzureCredential(),
+        retry_policy=retries.policy(),
+        connection_timeout=retries.CONNECT_TIMEOUT,
+    )
     return client, f"account {account} with your Azure login"
 
 
@@ -61,12 +78,17 @@ def explain(exc: Exception, connection_string: bool = False, resumable: bool = F
     means its key or SAS, not a missing role). `resumable`: an upload, which a rerun continues.
     """
     if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
-        return (f"no Azure credential was found ({str(exc).splitlines()[0]}): run `az login`, or set "
-                f"{CONNECTION_STRING}")
+        return f"no Azure credential was found ({str(exc).splitlines()[0]}): run `az login`, or set {CONNECTION_STRING}"
     if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
-        return (f"the storage service cannot be reached ({retries.reason(exc)}; gave up after {retries.RETRIES} "
-                "retries)" + ("; run the same command again once it can be reached: the upload resumes where it "
-                              "stopped" if resumable else ""))
+        return (
+            f"the storage service cannot be reached ({retries.reason(exc)}; gave up after {retries.RETRIES} "
+            "retries)"
+            + (
+                "; run the same command again once it can be reached: the upload resumes where it stopped"
+                if resumable
+                else ""
+            )
+        )
     if isinstance(exc, HttpResponseError):
         code = getattr(exc, "error_code", None) or exc.reason
         code = getattr(code, "value", code)  # StorageErrorCode.X -> its REST name
@@ -74,10 +96,14 @@ def explain(exc: Exception, connection_string: bool = False, resumable: bool = F
             return "the container does not exist: deploy the stack first (pulumi up creates the family containers)"
         if code in ("AuthenticationFailed", "AuthorizationFailure", "AuthorizationPermissionMismatch"):
             if connection_string:
-                return (f"access denied ({code}): the key or SAS token in {CONNECTION_STRING} is wrong, expired "
-                        "or lacks write permission")
-            return (f"access denied ({code}): your identity needs the \"Storage Blob Data Contributor\" role "
-                    f"on the storage account (and the account's firewall must let this machine in)")
+                return (
+                    f"access denied ({code}): the key or SAS token in {CONNECTION_STRING} is wrong, expired "
+                    "or lacks write permission"
+                )
+            return (
+                f'access denied ({code}): your identity needs the "Storage Blob Data Contributor" role '
+                f"on the storage account (and the account's firewall must let this machine in)"
+            )
         said = service_message(exc)
         return f"the storage service refused: {code} (HTTP {exc.status_code})" + (f": {said}" if said else "")
     return None
@@ -100,8 +126,11 @@ def service_message(exc) -> str:
 def page_ranges(blob: BlobClient) -> list[tuple[int, int]]:
     """The blob's written pages as merged [start, end) ranges."""
     # A listed page range always has both ends (the SDK types them optional for other uses of the model).
-    return diskscan.merge((r.start, r.end + 1) for r in blob.list_page_ranges()
-                          if not r.cleared and r.start is not None and r.end is not None)
+    return diskscan.merge(
+        (r.start, r.end + 1)
+        for r in blob.list_page_ranges()
+        if not r.cleared and r.start is not None and r.end is not None
+    )
 
 
 def remote_md5(blob: BlobClient, size: int) -> bytes:
@@ -120,7 +149,7 @@ def remote_md5(blob: BlobClient, size: int) -> bytes:
 def _zeros(digest, n: int) -> None:
     zero = bytes(diskscan.CHUNK)
     while n > 0:
-        digest.update(zero[:min(n, len(zero))])
+        digest.update(zero[: min(n, len(zero))])
         n -= len(zero)
 
 
@@ -134,28 +163,42 @@ def check_catalog_blobs(catalog: Catalog, service: BlobServiceClient) -> list[Pr
             if not isinstance(source, VhdSource):
                 continue
             blobs = [(f"{version.path}.source.vhd", source.os_blob)] + [
-                (d.path or f"{version.path}.source.vhd.dataDisks", d.blob) for d in source.data_disks]
+                (d.path or f"{version.path}.source.vhd.dataDisks", d.blob) for d in source.data_disks
+            ]
             for path, name in blobs:
-                message = _blob_problem(service.get_blob_client(source.container, name),
-                                        by_convention=source.captured is not None)
+                message = _blob_problem(
+                    service.get_blob_client(source.container, name), by_convention=source.captured is not None
+                )
                 if message:
-                    problems.append(Problem(catalog.source_file, version.pos.line, version.pos.column, path,
-                                            f"blob {source.container}/{name} {message}", "blob.check"))
+                    problems.append(
+                        Problem(
+                            catalog.source_file,
+                            version.pos.line,
+                            version.pos.column,
+                            path,
+                            f"blob {source.container}/{name} {message}",
+                            "blob.check",
+                        )
+                    )
     return problems
 
 
 def _blob_problem(blob: BlobClient, *, by_convention: bool) -> Optional[str]:
     # `gallery upload` names blobs by the convention (captured:); an explicit name (osDiskBlob, dataDisks[].blob)
     # is one it cannot produce.
-    upload = ("gallery upload" if by_convention else
-              "a page-blob upload to this name (gallery upload names blobs by the captured: convention only)")
+    upload = (
+        "gallery upload"
+        if by_convention
+        else "a page-blob upload to this name (gallery upload names blobs by the captured: convention only)"
+    )
     try:
         props = blob.get_blob_properties()
     except ResourceNotFoundError:
         return f"does not exist: upload it with {upload}"
     if props.blob_type != BlobType.PAGEBLOB:
-        return f"is a {getattr(props.blob_type, 'value', props.blob_type)}, not a page blob: upload it again with " \
-            f"{upload}"
+        return (
+            f"is a {getattr(props.blob_type, 'value', props.blob_type)}, not a page blob: upload it again with {upload}"
+        )
     if (props.metadata or {}).get("gallery_upload") == "incomplete":
         return "is an unfinished upload: run the same gallery upload command again to finish it"
     if props.size < vhd.FOOTER_SIZE:

@@ -4,6 +4,7 @@ A version's disks share their capture date and -ZZ sequence, so a data disk is u
 sequence of the newest OS disk captured that day, and a version added after an upload takes the data
 disks already there for its date and sequence.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,11 @@ def data_disk_sizes(container: ContainerClient, image: str, captured: dt.date, s
     """{LUN: bytes of its page blob} of this capture's data disks in the container, by LUN (one listing)."""
     sizes = {b.name: b.size for b in container.list_blobs(name_starts_with=f"{image}-datadisk-")}
     bounds = schema.schema()["$defs"]["dataDisk"]["properties"]["lun"]  # every LUN the catalog allows
-    return {lun: sizes[name] for lun in range(bounds["minimum"], bounds["maximum"] + 1)
-            if (name := naming.data_disk_blob_name(image, lun, captured, sequence)) in sizes}
+    return {
+        lun: sizes[name]
+        for lun in range(bounds["minimum"], bounds["maximum"] + 1)
+        if (name := naming.data_disk_blob_name(image, lun, captured, sequence)) in sizes
+    }
 
 
 def has_blob(container: ContainerClient, name: str) -> bool:

@@ -1,4 +1,5 @@
 """`vhd check`: will Azure accept these files? Each file's verdict, and the problems of those it would reject."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ The SDK's own errors for a bad string are an internal error ("hello world") or a
 credential was found (Incorrect padding)" (a key that is not base64). This says what is wrong with it
 in terms of its settings, and never repeats a value: the string holds a secret.
 """
+
 from __future__ import annotations
 
 import base64
@@ -14,9 +15,20 @@ from urllib.parse import urlparse
 
 SHAPE = "DefaultEndpointsProtocol=https;AccountName=NAME;AccountKey=KEY;EndpointSuffix=core.windows.net"
 # The settings the blob client reads (matched without regard to case, like the SDK); others are ignored.
-KNOWN = ("DefaultEndpointsProtocol", "AccountName", "AccountKey", "SharedAccessSignature", "BlobEndpoint",
-         "BlobSecondaryEndpoint", "EndpointSuffix", "UseDevelopmentStorage", "QueueEndpoint", "TableEndpoint",
-         "FileEndpoint", "DevelopmentStorageProxyUri")
+KNOWN = (
+    "DefaultEndpointsProtocol",
+    "AccountName",
+    "AccountKey",
+    "SharedAccessSignature",
+    "BlobEndpoint",
+    "BlobSecondaryEndpoint",
+    "EndpointSuffix",
+    "UseDevelopmentStorage",
+    "QueueEndpoint",
+    "TableEndpoint",
+    "FileEndpoint",
+    "DevelopmentStorageProxyUri",
+)
 
 
 def problem(conn: str) -> Optional[str]:
@@ -28,8 +40,10 @@ def problem(conn: str) -> Optional[str]:
     for i, part in enumerate(parts, 1):
         key, eq, value = part.partition("=")
         if not eq or not key.strip():
-            return (f"is not a connection string: part {i} of {len(parts)} is not a Key=Value setting; a connection "
-                    f"string looks like {SHAPE}")
+            return (
+                f"is not a connection string: part {i} of {len(parts)} is not a Key=Value setting; a connection "
+                f"string looks like {SHAPE}"
+            )
         settings[key.strip().lower()] = value.strip()
     known = {k.lower(): k for k in KNOWN}
     for key in settings:
@@ -51,8 +65,10 @@ def problem(conn: str) -> Optional[str]:
         try:
             base64.b64decode(secret, validate=True)
         except (binascii.Error, ValueError):
-            return ("has an AccountKey= that is not base64: a storage account key is 88 characters of A-Z, a-z, "
-                    "0-9, + and /, ending in ==; it was cut or changed when it was copied")
+            return (
+                "has an AccountKey= that is not base64: a storage account key is 88 characters of A-Z, a-z, "
+                "0-9, + and /, ending in ==; it was cut or changed when it was copied"
+            )
     if endpoint is not None:
         url = urlparse(endpoint)
         if url.scheme not in ("http", "https") or not url.netloc:

@@ -1,4 +1,5 @@
 """`vhd convert`: a raw disk image becomes the fixed VHD Azure takes, never over an existing file."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,10 @@ class Converted:
     size: int  # bytes of the disk written, before its footer
 
     def summary(self) -> str:
-        return (f"{self.out}: wrote a fixed VHD of {self.size} bytes (from {self.raw_size} bytes of {self.raw}) "
-                f"+ 512-byte footer")
+        return (
+            f"{self.out}: wrote a fixed VHD of {self.size} bytes (from {self.raw_size} bytes of {self.raw}) "
+            f"+ 512-byte footer"
+        )
 
 
 def convert(raw: str, out: str) -> Converted:
@@ -30,8 +33,9 @@ def convert(raw: str, out: str) -> Converted:
     if report.kind != "raw":
         raise CatalogError([report.problems[0]])
     if Path(out).exists():
-        raise _refused(out, "exists already; convert never overwrites a file",
-                       hint="choose another name, or delete it first")
+        raise _refused(
+            out, "exists already; convert never overwrites a file", hint="choose another name, or delete it first"
+        )
     try:
         size = vhd.write_fixed(raw, out)
     except (OSError, ValueError) as exc:

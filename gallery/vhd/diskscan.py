@@ -5,6 +5,7 @@ only needs the non-zero runs, and a conversion only needs to write them. Holes o
 found with SEEK_DATA/SEEK_HOLE and never read; data chunks are compared with a zero buffer (a
 memcmp, ~30 GiB/s), never byte by byte in Python.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -51,8 +52,9 @@ def data_extents(fd: int, size: int) -> list[tuple[int, int]]:
     return extents
 
 
-def scan(path: str | os.PathLike, size: Optional[int] = None, digest=None,
-         progress: Optional[Callable[[int], None]] = None) -> Iterator[Piece]:
+def scan(
+    path: str | os.PathLike, size: Optional[int] = None, digest=None, progress: Optional[Callable[[int], None]] = None
+) -> Iterator[Piece]:
     """Yield the non-zero pieces of the first `size` bytes of `path` (default: all), in order.
 
     `digest` (e.g. hashlib.md5()) is fed every byte of the disk, zeros included; `progress` is
@@ -97,11 +99,11 @@ def _runs(offset: int, chunk: bytes) -> Iterator[Piece]:
         a = -(-i // BLOCK) * BLOCK  # the first aligned block that can be all zeros
         if a + BLOCK > size:
             break
-        if chunk[a:a + BLOCK] != _ZERO_BLOCK:  # the zero run at i ends before the next block does
+        if chunk[a : a + BLOCK] != _ZERO_BLOCK:  # the zero run at i ends before the next block does
             pos = a
             continue
         e = a + BLOCK
-        while e + BLOCK <= size and chunk[e:e + BLOCK] == _ZERO_BLOCK:
+        while e + BLOCK <= size and chunk[e : e + BLOCK] == _ZERO_BLOCK:
             e += BLOCK
         if a > start:
             yield Piece(offset + start, chunk[start:a])

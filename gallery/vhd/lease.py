@@ -8,6 +8,7 @@ or another file, proposes another id: Azure refuses it while the lease lasts (at
 holder died). On this machine, a second process running the same command would propose the same id too, so a local
 lock (an exclusive flock, which the system releases when its process dies, however it dies) keeps it out.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -60,6 +61,7 @@ def _lock(fd: int) -> None:
         import fcntl
     except ImportError:  # Windows: a byte-range lock of the same file does the same
         import msvcrt
+
         msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]  # Windows-only names; mypy checks as Linux
         return
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -5,6 +5,7 @@ to an unreachable account silent for minutes: every one of the parallel puts, an
 went through it. Here a request is given up after about half a minute of backoff, each retry can be
 shown, and the upload stops sending at its first failure.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,16 +25,24 @@ def policy() -> ExponentialRetry:
     # The SDK also caps retries per kind of failure (3 each by default): the same number for all.
     # azure-storage-blob annotates the backoffs as int, but computes with them as seconds in float (and the
     # tests shorten them to fractions): the annotations are narrower than the code.
-    return ExponentialRetry(initial_backoff=FIRST_BACKOFF, increment_base=BACKOFF_BASE,  # type: ignore[arg-type]
-                            retry_total=RETRIES, retry_connect=RETRIES, retry_read=RETRIES, retry_status=RETRIES,
-                            random_jitter_range=JITTER)  # type: ignore[arg-type]
+    return ExponentialRetry(
+        initial_backoff=FIRST_BACKOFF,  # type: ignore[arg-type]
+        increment_base=BACKOFF_BASE,  # type: ignore[arg-type]
+        retry_total=RETRIES,
+        retry_connect=RETRIES,
+        retry_read=RETRIES,
+        retry_status=RETRIES,
+        random_jitter_range=JITTER,  # type: ignore[arg-type]
+    )
 
 
 def worst_case_seconds(retry: ExponentialRetry, connect_timeout: float = CONNECT_TIMEOUT) -> float:
     """The longest a request to an unreachable service takes under `retry`: every backoff at its longest,
     and every attempt waiting out its connect timeout."""
-    waits = sum(retry.initial_backoff + (retry.increment_base ** n if n else 0) + retry.random_jitter_range
-                for n in range(retry.total_retries))
+    waits = sum(
+        retry.initial_backoff + (retry.increment_base**n if n else 0) + retry.random_jitter_range
+        for n in range(retry.total_retries)
+    )
     return waits + (retry.total_retries + 1) * connect_timeout
 
 
@@ -51,7 +60,9 @@ def reason(error: Optional[BaseException], status: Optional[int] = None) -> str:
 
 def hook(on_retry: Callable[[str], None]):
     """A per-request `retry_hook` for the SDK that tells `on_retry` about each retry, in words."""
+
     def retrying(retry_count: int, response=None, error=None, **_) -> None:
         status = getattr(response, "status_code", None) if response is not None else None
         on_retry(f"retrying ({retry_count + 1}/{RETRIES}) after: {reason(error, status)}")
+
     return retrying

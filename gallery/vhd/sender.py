@@ -5,6 +5,7 @@ with its Content-MD5, which the service checks), `workers` at a time, the reader
 2 x workers pieces ahead. When a put fails after its retries, nothing more is sent: the puts still
 queued are cancelled, so an unreachable service costs one retry cycle, not one per queued piece.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -27,9 +28,17 @@ class Sent:
     sent_bytes: int = 0  # bytes this run put, acknowledged by the service
 
 
-def send(blob: BlobClient, path: str | os.PathLike, size: int, present: list[tuple[int, int]], *, workers: int,
-         progress: Optional[Callable[[int, int], None]] = None,
-         on_retry: Optional[Callable[[str], None]] = None, **request_options) -> Sent:
+def send(
+    blob: BlobClient,
+    path: str | os.PathLike,
+    size: int,
+    present: list[tuple[int, int]],
+    *,
+    workers: int,
+    progress: Optional[Callable[[int, int], None]] = None,
+    on_retry: Optional[Callable[[str], None]] = None,
+    **request_options,
+) -> Sent:
     """Put the non-zero pieces of the first `size` bytes of `path` that `present` (merged ranges the blob
     holds already) does not cover. `progress(done, sent)` follows the work (bytes of the disk dealt with,
     bytes acknowledged by the service); `on_retry(note)` hears of
@@ -49,8 +58,9 @@ def send(blob: BlobClient, path: str | os.PathLike, size: int, present: list[tup
         try:
             if failed.is_set():  # a put queued before another one failed: not worth a retry cycle of its own
                 return
-            blob.upload_page(piece.data, offset=piece.offset, length=len(piece.data), validate_content=True,
-                             **request_options)
+            blob.upload_page(
+                piece.data, offset=piece.offset, length=len(piece.data), validate_content=True, **request_options
+            )
             with lock:
                 sent.sent_bytes += len(piece.data)
                 done[0] += len(piece.data)

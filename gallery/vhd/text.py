@@ -1,4 +1,5 @@
 """An upload's outcome as text: what was sent where, and the lines that put the blob into images.yaml."""
+
 from __future__ import annotations
 
 from gallery.catalog import naming
@@ -17,11 +18,15 @@ def outcome(done: Uploaded) -> str:
     r, where = done.result, done.where
     if r.outcome == "already-uploaded":
         return f"already uploaded: {where}/{r.blob} holds this disk (same MD5 {b64(r.md5)}); nothing sent"
-    verb = {"resumed": "resumed and finished", "restarted": "started over (the file had changed since the "
-            "unfinished upload) and uploaded"}.get(r.outcome, "uploaded")
-    return (f"{verb} {where}/{r.blob}: {human_size(r.sent_bytes)} sent ({human_size(r.data_bytes)} of non-zero "
-            f"data in a {human_size(r.size)} file) in {r.seconds:.1f} s; page blob verified, "
-            f"Content-MD5 {b64(r.md5)}")
+    verb = {
+        "resumed": "resumed and finished",
+        "restarted": "started over (the file had changed since the unfinished upload) and uploaded",
+    }.get(r.outcome, "uploaded")
+    return (
+        f"{verb} {where}/{r.blob}: {human_size(r.sent_bytes)} sent ({human_size(r.data_bytes)} of non-zero "
+        f"data in a {human_size(r.size)} file) in {r.seconds:.1f} s; page blob verified, "
+        f"Content-MD5 {b64(r.md5)}"
+    )
 
 
 def catalog_lines(done: Uploaded) -> str:
@@ -32,19 +37,29 @@ def catalog_lines(done: Uploaded) -> str:
             return f"{catalog.source_file} already references it: {version.path} (version {version.name})"
     seq = f"\n            sequence: {r.sequence}" if r.sequence else ""
     if lun is not None:
-        lines = (f"Add the data disk to the version whose source has captured: {captured}"
-                 + (f", sequence: {r.sequence}" if r.sequence else "") + f", under source.vhd:\n"
-                 f"            dataDisks:\n              - {{lun: {lun}, caching: None}}")
+        lines = (
+            f"Add the data disk to the version whose source has captured: {captured}"
+            + (f", sequence: {r.sequence}" if r.sequence else "")
+            + f", under source.vhd:\n"
+            f"            dataDisks:\n              - {{lun: {lun}, caching: None}}"
+        )
         if not done.os_blob_there:
-            lines += (f"\nwarning: {naming.os_blob_name(image.name, captured, r.sequence)} is not uploaded yet: "
-                      "the OS disk of that version must have the same date and sequence")
+            lines += (
+                f"\nwarning: {naming.os_blob_name(image.name, captured, r.sequence)} is not uploaded yet: "
+                "the OS disk of that version must have the same date and sequence"
+            )
         return lines
     top = max((v.version for v in image.versions), default=None)
     suggestion = f"{top.major}.{top.minor + 1}.0" if top else "1.0.0"
     # What `gallery version add` would write: a staged version when the image's lifecycle stages new ones.
-    staged = ("\n        excludeFromLatest: true   # staged (lifecycle.stageNewVersions): `gallery promote` makes it "
-              "latest" if image.lifecycle.stage_new_versions else "")
-    return (f"Add the new version to {catalog.source_file}, under images: name: {image.name}, versions:\n"
-            f"      - version: {suggestion}" + (f"   # any Major.Minor.Patch above {top}" if top else "") + "\n"
-            f"        source:\n          vhd:\n            captured: {captured}{seq}\n"
-            f"            osDiskCaching: ReadWrite{staged}")
+    staged = (
+        "\n        excludeFromLatest: true   # staged (lifecycle.stageNewVersions): `gallery promote` makes it latest"
+        if image.lifecycle.stage_new_versions
+        else ""
+    )
+    return (
+        f"Add the new version to {catalog.source_file}, under images: name: {image.name}, versions:\n"
+        f"      - version: {suggestion}" + (f"   # any Major.Minor.Patch above {top}" if top else "") + "\n"
+        f"        source:\n          vhd:\n            captured: {captured}{seq}\n"
+        f"            osDiskCaching: ReadWrite{staged}"
+    )

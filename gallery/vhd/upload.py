@@ -21,6 +21,7 @@ file), so that it knows nothing of catalogs or credentials. What makes it safe:
   page ranges must be exactly the file's non-zero ranges, and the MD5 of the whole disk is recorded
   as the blob's Content-MD5 (and metadata) and read back.
 """
+
 from __future__ import annotations
 
 import base64
@@ -91,18 +92,34 @@ def disk_md5(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path: str | os.PathLike, *,
-               workers: int = DEFAULT_WORKERS, progress: Optional[Callable[[int, int], None]] = None,
-               on_retry: Optional[Callable[[str], None]] = None, verify_download: bool = False,
-               first_sequence: int = 0) -> UploadResult:
+def upload_vhd(
+    container: ContainerClient,
+    name_for: Callable[[int], str],
+    path: str | os.PathLike,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    progress: Optional[Callable[[int, int], None]] = None,
+    on_retry: Optional[Callable[[str], None]] = None,
+    verify_download: bool = False,
+    first_sequence: int = 0,
+) -> UploadResult:
     """Upload the (already checked) VHD `path` under the first usable name `name_for(first_sequence..99)`.
 
     `progress(done, sent)` is called as bytes of the disk are dealt with for good (done: zeros once read,
     data once the service acknowledged it) and acknowledged (sent);
     `on_retry(note)` as a put is retried.
     """
-    job = _Job(path, os.stat(path).st_size, fingerprint(path), origin(path), container.account_name, workers,
-               progress, on_retry, verify_download)
+    job = _Job(
+        path,
+        os.stat(path).st_size,
+        fingerprint(path),
+        origin(path),
+        container.account_name,
+        workers,
+        progress,
+        on_retry,
+        verify_download,
+    )
     local_md5: Optional[str] = None
     skipped: list[str] = []
     for seq in range(first_sequence, MAX_SEQUENCE + 1):
@@ -113,8 +130,7 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
                 props = blob.get_blob_properties()
             except ResourceNotFoundError:
                 try:
-                    blob.create_page_blob(job.size, metadata=job.incomplete,
-                                          match_condition=MatchConditions.IfMissing)
+                    blob.create_page_blob(job.size, metadata=job.incomplete, match_condition=MatchConditions.IfMissing)
                 except ResourceExistsError:
                     continue
                 return _send(job, blob, seq, "uploaded", skipped)
@@ -137,8 +153,11 @@ def upload_vhd(container: ContainerClient, name_for: Callable[[int], str], path:
             stored = props.content_settings.content_md5
             if stored and bytes(stored).hex() == local_md5:
                 return UploadResult(name, seq, "already-uploaded", job.size, md5=local_md5, skipped=skipped)
-            skipped.append(f"{name}: another disk of the same size" if stored else
-                           f"{name}: a page blob without an MD5 to compare with")
+            skipped.append(
+                f"{name}: another disk of the same size"
+                if stored
+                else f"{name}: a page blob without an MD5 to compare with"
+            )
     raise UploadError(f"every name from {name_for(first_sequence)} to {name_for(MAX_SEQUENCE)} is taken")
 
 
@@ -170,15 +189,16 @@ def _send(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str
             return _send_leased(job, blob, seq, outcome, skipped, held)
     except lease.Running:
         raise UploadError(
-            f"{blob.blob_name}: the same upload is already running on this machine (another process): let it "
-            "finish") from None
+            f"{blob.blob_name}: the same upload is already running on this machine (another process): let it finish"
+        ) from None
     except lease.Leased:
         raise UploadError(
             f"{blob.blob_name}: another upload of it is in progress from another machine or file (the blob is "
             f"leased): let it finish. If none is running (an upload killed elsewhere holds the lease for up to "
             f"{lease.LEASE_SECONDS} s; the same command on the machine that was uploading resumes at once), run "
             f"the command again in a minute, or break the lease: az storage blob lease break --account-name "
-            f"{job.account} --container-name {blob.container_name} --blob-name {blob.blob_name}") from None
+            f"{job.account} --container-name {blob.container_name} --blob-name {blob.blob_name}"
+        ) from None
 
 
 def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: list[str], held) -> UploadResult:
@@ -192,8 +212,16 @@ def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: l
     # The pages are read under the lease: no other upload can add to them from here on.
     present = page_ranges(blob) if outcome == "resumed" else []
     try:
-        sent = sender.send(blob, job.path, job.size, present, workers=job.workers, progress=job.progress,
-                           on_retry=job.on_retry, lease=held)
+        sent = sender.send(
+            blob,
+            job.path,
+            job.size,
+            present,
+            workers=job.workers,
+            progress=job.progress,
+            on_retry=job.on_retry,
+            lease=held,
+        )
     except OSError:  # e.g. "shrank while it was read"
         _check_unchanged(job, blob)
         raise
@@ -203,16 +231,19 @@ def _send_leased(job: _Job, blob: BlobClient, seq: int, outcome: str, skipped: l
     result.md5 = md5.hex()
     stored = page_ranges(blob)
     if stored != sent.ranges:
-        raise UploadError(f"{blob.blob_name}: the blob's pages do not match the file's data after the upload "
-                          f"({len(stored)} ranges stored, {len(sent.ranges)} expected); it stays "
-                          "marked incomplete: run the same command again, and if this comes back, delete the blob and "
-                          "upload anew")
+        raise UploadError(
+            f"{blob.blob_name}: the blob's pages do not match the file's data after the upload "
+            f"({len(stored)} ranges stored, {len(sent.ranges)} expected); it stays "
+            "marked incomplete: run the same command again, and if this comes back, delete the blob and "
+            "upload anew"
+        )
     if job.verify_download and remote_md5(blob, job.size) != md5:
         raise UploadError(f"{blob.blob_name}: the MD5 of the downloaded blob differs from the file's")
     _check_unchanged(job, blob)  # and once more just before the blob is called complete
     # The MD5 goes in first, the "complete" mark last: an interruption in between leaves it incomplete.
-    blob.set_http_headers(ContentSettings(content_type="application/octet-stream", content_md5=bytearray(md5)),
-                          lease=held)
+    blob.set_http_headers(
+        ContentSettings(content_type="application/octet-stream", content_md5=bytearray(md5)), lease=held
+    )
     blob.set_blob_metadata({STATE: "complete", SOURCE: job.mark, MD5: md5.hex()}, lease=held)
     props = blob.get_blob_properties()
     if bytes(props.content_settings.content_md5 or b"") != md5 or props.metadata.get(STATE) != "complete":
@@ -232,7 +263,8 @@ def _check_unchanged(job: _Job, blob: BlobClient) -> None:
             f"{blob.blob_name}: the file changed while it was uploaded (its size, modification time or inode is not "
             "what it was at the start): the disk is still being written. Let it settle (shut the VM down, let the "
             "export or copy finish) and run the same command again; the blob stays marked unfinished, and the rerun "
-            "starts it over")
+            "starts it over"
+        )
 
 
 def _kind(props) -> str:

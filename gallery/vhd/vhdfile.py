@@ -6,6 +6,7 @@ checksum), the disk's size a multiple of 1 MiB. Everything else a user might hol
 or differencing VHD, QCOW2, VMDK, a raw image) is recognised from a few bytes at either end, so a
 check takes milliseconds whatever the size, and each kind gets the command that converts it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,16 @@ class Footer:
     @classmethod
     def parse(cls, raw: bytes) -> "Footer":
         f = _FOOTER.unpack(raw[:FOOTER_SIZE])
-        return cls(cookie=f[0], data_offset=f[3], creator_app=f[5], current_size=f[9],
-                   geometry=(f[10], f[11], f[12]), disk_type=f[13], checksum=f[14], unique_id=f[15])
+        return cls(
+            cookie=f[0],
+            data_offset=f[3],
+            creator_app=f[5],
+            current_size=f[9],
+            geometry=(f[10], f[11], f[12]),
+            disk_type=f[13],
+            checksum=f[14],
+            unique_id=f[15],
+        )
 
 
 def checksum(raw: bytes) -> int:
@@ -76,8 +85,24 @@ def make_footer(size: int, unique_id: Optional[bytes] = None, when: Optional[dt.
     # CHS geometry rounds most sizes down, and readers that trust CHS (Virtual PC, qemu for unknown
     # creators) would see a smaller, unaligned disk. With the maximum they use current_size, like
     # Azure and Hyper-V always do.
-    fields = [COOKIE, 2, 0x00010000, 0xFFFFFFFFFFFFFFFF, stamp, b"glry", 0x00010000, b"Wi2k",
-              size, size, *MAX_CHS, 2, 0, unique_id or uuid.uuid4().bytes, 0, bytes(427)]
+    fields = [
+        COOKIE,
+        2,
+        0x00010000,
+        0xFFFFFFFFFFFFFFFF,
+        stamp,
+        b"glry",
+        0x00010000,
+        b"Wi2k",
+        size,
+        size,
+        *MAX_CHS,
+        2,
+        0,
+        unique_id or uuid.uuid4().bytes,
+        0,
+        bytes(427),
+    ]
     raw = bytearray(_FOOTER.pack(*fields))
     raw[64:68] = struct.pack(">I", checksum(bytes(raw)))
     return bytes(raw)
@@ -100,8 +125,10 @@ class VhdReport:
 
     def summary(self) -> str:
         if self.ok and self.virtual_size is not None:  # a report that is ok has read the footer's size
-            return (f"{self.path}: ok: fixed VHD, {self.virtual_size} bytes ({human_size(self.virtual_size)}) "
-                    f"+ 512-byte footer, Azure will accept it")
+            return (
+                f"{self.path}: ok: fixed VHD, {self.virtual_size} bytes ({human_size(self.virtual_size)}) "
+                f"+ 512-byte footer, Azure will accept it"
+            )
         return f"{self.path}: rejected: {len(self.problems)} problem{'s' if len(self.problems) > 1 else ''}"
 
 
@@ -115,8 +142,9 @@ def inspect(path: str | os.PathLike) -> VhdReport:
     return judge(str(path), head, tail, size, taken=os.path.exists)
 
 
-def judge(name: str, head: bytes, tail: bytes, size: int,
-          taken: Callable[[str], bool] = lambda path: False) -> VhdReport:
+def judge(
+    name: str, head: bytes, tail: bytes, size: int, taken: Callable[[str], bool] = lambda path: False
+) -> VhdReport:
     """The pure part of `inspect`: a verdict from the file's first bytes, its last bytes (at least the
     last 512, up to TAIL_SIZE to recognise a padded file) and its size.
 
@@ -139,8 +167,13 @@ def judge(name: str, head: bytes, tail: bytes, size: int,
     last = tail[-FOOTER_SIZE:] if size >= FOOTER_SIZE else b""
     if last[:8] != COOKIE:
         if head[:8] == COOKIE:
-            return report("unknown", "starts with a VHD footer but does not end with one: a VHD whose end was "
-                          "cut off (an interrupted copy?)", "vhd.truncated", "copy or export the disk again")
+            return report(
+                "unknown",
+                "starts with a VHD footer but does not end with one: a VHD whose end was "
+                "cut off (an interrupted copy?)",
+                "vhd.truncated",
+                "copy or export the disk again",
+            )
         if size < FOOTER_SIZE:
             return report("unknown", f"is {size} bytes, too small to be a disk image", "vhd.too-small")
         # A raw image is whole sectors and has no footer near its end; a VHD cut short or padded (an
@@ -150,57 +183,121 @@ def judge(name: str, head: bytes, tail: bytes, size: int,
         if misplaced is not None:
             return report("unknown", *misplaced, "copy or export the disk again")
         if size % SECTOR:
-            return report("raw", f"is {size} bytes, not a whole number of 512-byte sectors, and has no VHD footer at "
-                          "its end: a VHD cut short (an interrupted copy?) or a padded file", "vhd.cut",
-                          "copy or export the disk again")
-        table = ("a GPT partition table" if head[512:520] == b"EFI PART"
-                 else "an MBR partition table" if head[510:512] == b"\x55\xaa" else "no partition table")
-        return report("raw", f"has no VHD footer: it looks like a raw disk image ({table} found)", "vhd.raw",
-                      f"write its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: "
-                      f"gallery vhd convert {_q(name)} {_q(fixed_name)}")
+            return report(
+                "raw",
+                f"is {size} bytes, not a whole number of 512-byte sectors, and has no VHD footer at "
+                "its end: a VHD cut short (an interrupted copy?) or a padded file",
+                "vhd.cut",
+                "copy or export the disk again",
+            )
+        table = (
+            "a GPT partition table"
+            if head[512:520] == b"EFI PART"
+            else "an MBR partition table"
+            if head[510:512] == b"\x55\xaa"
+            else "no partition table"
+        )
+        return report(
+            "raw",
+            f"has no VHD footer: it looks like a raw disk image ({table} found)",
+            "vhd.raw",
+            f"write its fixed VHD form (rounded up to a multiple of 1 MiB, sparse) with: "
+            f"gallery vhd convert {_q(name)} {_q(fixed_name)}",
+        )
     footer = Footer.parse(last)
     kind = DISK_TYPES.get(footer.disk_type, "unknown")
     virtual = footer.current_size
     stored, computed = footer.checksum, checksum(last)
     if stored != computed:
-        return report(kind, f"has a damaged VHD footer (checksum 0x{stored:08x}, expected 0x{computed:08x}): "
-                      "the file was changed after it was written", "vhd.checksum",
-                      "copy or export the disk again", footer, virtual)
+        return report(
+            kind,
+            f"has a damaged VHD footer (checksum 0x{stored:08x}, expected 0x{computed:08x}): "
+            "the file was changed after it was written",
+            "vhd.checksum",
+            "copy or export the disk again",
+            footer,
+            virtual,
+        )
     if kind == "dynamic":
-        return report(kind, "is a dynamic VHD; Azure accepts only fixed-size VHD", "vhd.dynamic",
-                      fixed_cmd("vpc"), footer, virtual)
+        return report(
+            kind,
+            "is a dynamic VHD; Azure accepts only fixed-size VHD",
+            "vhd.dynamic",
+            fixed_cmd("vpc"),
+            footer,
+            virtual,
+        )
     if kind == "differencing":
-        return report(kind, "is a differencing VHD, which holds only the changes to a parent disk; Azure needs "
-                      "one self-contained fixed-size VHD", "vhd.differencing",
-                      f"merge it with its parent into a fixed VHD on Windows: Convert-VHD -Path {_q(name)} "
-                      f"-DestinationPath {_q(fixed_name)} -VHDType Fixed", footer, virtual)
+        return report(
+            kind,
+            "is a differencing VHD, which holds only the changes to a parent disk; Azure needs "
+            "one self-contained fixed-size VHD",
+            "vhd.differencing",
+            f"merge it with its parent into a fixed VHD on Windows: Convert-VHD -Path {_q(name)} "
+            f"-DestinationPath {_q(fixed_name)} -VHDType Fixed",
+            footer,
+            virtual,
+        )
     if kind == "unknown":
-        return report(kind, f"has disk type {footer.disk_type} in its VHD footer, which is none of 2 (fixed), "
-                      "3 (dynamic) or 4 (differencing)", "vhd.disk-type", "copy or export the disk again",
-                      footer, virtual)
+        return report(
+            kind,
+            f"has disk type {footer.disk_type} in its VHD footer, which is none of 2 (fixed), "
+            "3 (dynamic) or 4 (differencing)",
+            "vhd.disk-type",
+            "copy or export the disk again",
+            footer,
+            virtual,
+        )
     problems = []
     if virtual != size - FOOTER_SIZE:
-        problems.append(Problem(name, 0, 0, "", f"its footer says the disk is {virtual} bytes, but the file holds "
-                                f"{size - FOOTER_SIZE} bytes before the footer", "vhd.size-mismatch",
-                                hint="the file was cut short or padded after it was written: copy or export "
-                                     "it again"))
+        problems.append(
+            Problem(
+                name,
+                0,
+                0,
+                "",
+                f"its footer says the disk is {virtual} bytes, but the file holds "
+                f"{size - FOOTER_SIZE} bytes before the footer",
+                "vhd.size-mismatch",
+                hint="the file was cut short or padded after it was written: copy or export it again",
+            )
+        )
     if virtual == 0:
         problems.append(Problem(name, 0, 0, "", "is an empty disk (virtual size 0)", "vhd.empty"))
     elif virtual % MIB:
         rounded = -(-virtual // MIB) * MIB
         # qemu-img without force_size=on rounds the size down to a CHS geometry: the classic cause.
-        cause = "qemu-img wrote it without -o force_size=on: convert the original again with that option, or " \
-            if footer.creator_app == b"qemu" else ""
+        cause = (
+            "qemu-img wrote it without -o force_size=on: convert the original again with that option, or "
+            if footer.creator_app == b"qemu"
+            else ""
+        )
         raw = _q(_free_name(str(Path(name).with_suffix(".raw")), taken))
-        problems.append(Problem(
-            name, 0, 0, "", f"has a virtual size of {virtual} bytes, not a multiple of 1 MiB", "vhd.alignment",
-            hint=f"{cause}round it up to {rounded} bytes: Resize-VHD -Path {_q(name)} -SizeBytes {rounded} on Windows, "
-                 f"or qemu-img convert -f vpc -O raw {_q(name)} {raw} && "
-                 f"gallery vhd convert {raw} {_q(fixed_name)}"))
+        problems.append(
+            Problem(
+                name,
+                0,
+                0,
+                "",
+                f"has a virtual size of {virtual} bytes, not a multiple of 1 MiB",
+                "vhd.alignment",
+                hint=f"{cause}round it up to {rounded} bytes: Resize-VHD -Path {_q(name)} -SizeBytes {rounded} "
+                f"on Windows, or qemu-img convert -f vpc -O raw {_q(name)} {raw} && "
+                f"gallery vhd convert {raw} {_q(fixed_name)}",
+            )
+        )
     if virtual > MAX_VIRTUAL_SIZE:
-        problems.append(Problem(name, 0, 0, "", f"has a virtual size of {virtual} bytes ({human_size(virtual)}); "
-                                f"gallery images must be under 2 TiB", "vhd.too-large",
-                                hint="shrink the file systems and the disk below 2 TiB before the upload"))
+        problems.append(
+            Problem(
+                name,
+                0,
+                0,
+                "",
+                f"has a virtual size of {virtual} bytes ({human_size(virtual)}); gallery images must be under 2 TiB",
+                "vhd.too-large",
+                hint="shrink the file systems and the disk below 2 TiB before the upload",
+            )
+        )
     return VhdReport(name, kind, size, virtual, footer, tuple(problems))
 
 
@@ -208,15 +305,21 @@ def _misplaced_footer(tail: bytes) -> Optional[tuple[str, str]]:
     """(message, rule) when a VHD footer sits in `tail` (the file's last bytes) but not at its end."""
     at = tail.rfind(COOKIE)
     while at >= 0:
-        raw = tail[at:at + FOOTER_SIZE]
+        raw = tail[at : at + FOOTER_SIZE]
         if len(raw) < FOOTER_SIZE:  # the file ends inside it: a cut footer has no checksum to trust
             if FORMAT_VERSION.startswith(raw[12:16]):  # what is left of it reads like a footer
-                return (f"ends {len(raw)} bytes into its VHD footer: a VHD whose last {FOOTER_SIZE - len(raw)} "
-                        "bytes were cut off (an interrupted copy?)", "vhd.cut")
+                return (
+                    f"ends {len(raw)} bytes into its VHD footer: a VHD whose last {FOOTER_SIZE - len(raw)} "
+                    "bytes were cut off (an interrupted copy?)",
+                    "vhd.cut",
+                )
         elif Footer.parse(raw).checksum == checksum(raw):
             after = len(tail) - at - FOOTER_SIZE
-            return (f"has its VHD footer {after} bytes before its end: {after} bytes were added after the disk's "
-                    "footer (a padded copy?)", "vhd.padded")
+            return (
+                f"has its VHD footer {after} bytes before its end: {after} bytes were added after the disk's "
+                "footer (a padded copy?)",
+                "vhd.padded",
+            )
         at = tail.rfind(COOKIE, 0, at)
     return None
 
@@ -249,10 +352,14 @@ def _convert_hint(name: str, fixed_name: str):
     src, dst = _q(name), _q(fixed_name)
 
     def hint(fmt: str) -> str:
-        return (f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {src} {dst}"
-                f" (on Windows: Convert-VHD -Path {src} -DestinationPath {dst} -VHDType Fixed)")
+        return (
+            f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {src} {dst}"
+            f" (on Windows: Convert-VHD -Path {src} -DestinationPath {dst} -VHDType Fixed)"
+        )
+
     def hint_qemu_only(fmt: str) -> str:
         return f"convert it: qemu-img convert -f {fmt} -O vpc -o subformat=fixed,force_size=on {src} {dst}"
+
     return hint, hint_qemu_only
 
 

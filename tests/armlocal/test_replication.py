@@ -1,5 +1,6 @@
 """Replication region by region (Replicating with progress -> Completed or Failed) and a second writer's PUT, PATCH
 and DELETE of a version, read and written through the real azure-mgmt-compute client."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,27 +24,45 @@ def client(arm):
 
 def read(client, version: str):
     v = client.gallery_image_versions.get(RG, GALLERY, UBUNTU, version, expand="ReplicationStatus", **call_options())
-    return (v.provisioning_state, v.replication_status.aggregated_state,
-            [(s.region, s.state, s.progress, s.details) for s in v.replication_status.summary])
+    return (
+        v.provisioning_state,
+        v.replication_status.aggregated_state,
+        [(s.region, s.state, s.progress, s.details) for s in v.replication_status.summary],
+    )
 
 
 def test_a_region_replicates_with_progress_then_completes(arm, client):
     arm.replicate(RG, GALLERY, UBUNTU, "1.1.1", {"northeurope": Region(progress=42, step=29, details="copying")})
-    assert read(client, "1.1.1") == ("Creating", "InProgress", [("West Europe", "Completed", 100, ""),
-                                                               ("North Europe", "Replicating", 42, "copying")])
+    assert read(client, "1.1.1") == (
+        "Creating",
+        "InProgress",
+        [("West Europe", "Completed", 100, ""), ("North Europe", "Replicating", 42, "copying")],
+    )
     arm.tick()
     assert read(client, "1.1.1")[2][1] == ("North Europe", "Replicating", 71, "copying")
     arm.tick()
-    assert read(client, "1.1.1") == ("Succeeded", "Completed", [("West Europe", "Completed", 100, ""),
-                                                               ("North Europe", "Completed", 100, "")])
+    assert read(client, "1.1.1") == (
+        "Succeeded",
+        "Completed",
+        [("West Europe", "Completed", 100, ""), ("North Europe", "Completed", 100, "")],
+    )
 
 
 def test_a_region_that_fails_fails_the_version_with_azures_details(arm, client):
-    arm.replicate(RG, GALLERY, UBUNTU, "1.1.1", {"northeurope": Region(step=50, fail_at=50),
-                                                 "westeurope": Region(progress=0, step=25)}, updating=True)
+    arm.replicate(
+        RG,
+        GALLERY,
+        UBUNTU,
+        "1.1.1",
+        {"northeurope": Region(step=50, fail_at=50), "westeurope": Region(progress=0, step=25)},
+        updating=True,
+    )
     arm.tick()
-    assert read(client, "1.1.1") == ("Updating", "InProgress", [
-        ("West Europe", "Replicating", 25, ""), ("North Europe", "Failed", 50, "Replication job failed.")])
+    assert read(client, "1.1.1") == (
+        "Updating",
+        "InProgress",
+        [("West Europe", "Replicating", 25, ""), ("North Europe", "Failed", 50, "Replication job failed.")],
+    )
     arm.tick(3)
     assert read(client, "1.1.1")[:2] == ("Failed", "Failed")
 
@@ -58,12 +77,16 @@ def test_a_second_writers_put_replaces_the_whole_region_list(arm, client):
     """Azure has no ETag on versions: the other pipeline's list wins, the regions it lacks are gone, the ones it
     adds replicate, and its operation ends when they have."""
     body = client.gallery_image_versions.get(RG, GALLERY, UBUNTU, "1.1.0", **call_options())
-    body.publishing_profile.target_regions = [TargetRegion(name="westeurope", regional_replica_count=1),
-                                              TargetRegion(name="eastus", regional_replica_count=1)]
-    poller = client.gallery_image_versions.begin_create_or_update(RG, GALLERY, UBUNTU, "1.1.0", body,
-                                                                  **call_options())
-    assert read(client, "1.1.0") == ("Updating", "InProgress", [("West Europe", "Completed", 100, ""),
-                                                               ("East US", "Replicating", 0, "")])
+    body.publishing_profile.target_regions = [
+        TargetRegion(name="westeurope", regional_replica_count=1),
+        TargetRegion(name="eastus", regional_replica_count=1),
+    ]
+    poller = client.gallery_image_versions.begin_create_or_update(RG, GALLERY, UBUNTU, "1.1.0", body, **call_options())
+    assert read(client, "1.1.0") == (
+        "Updating",
+        "InProgress",
+        [("West Europe", "Completed", 100, ""), ("East US", "Replicating", 0, "")],
+    )
     arm.tick(4)
     assert poller.result().provisioning_state == "Succeeded"
     assert read(client, "1.1.0")[2] == [("West Europe", "Completed", 100, ""), ("East US", "Completed", 100, "")]
@@ -83,8 +106,11 @@ def test_what_azure_refuses_is_refused_and_nothing_changes(arm, client):
     with pytest.raises(HttpResponseError) as refused:
         client.gallery_image_versions.begin_update(RG, GALLERY, UBUNTU, "1.1.0", update, **call_options())
     assert refused.value.error.code == "OperationNotAllowed"
-    update = GalleryImageVersionUpdate(publishing_profile={"targetRegions": [
-        {"name": "westeurope"}, {"name": "northeurope", "storageAccountType": "Standard_LRS"}]})
+    update = GalleryImageVersionUpdate(
+        publishing_profile={
+            "targetRegions": [{"name": "westeurope"}, {"name": "northeurope", "storageAccountType": "Standard_LRS"}]
+        }
+    )
     with pytest.raises(HttpResponseError) as refused:
         client.gallery_image_versions.begin_update(RG, GALLERY, UBUNTU, "1.1.0", update, **call_options())
     assert refused.value.error.code == "PropertyChangeNotAllowed"
@@ -96,5 +122,6 @@ def test_a_delete_is_deleting_until_time_passes(arm, client):
     assert read(client, "1.0.0")[0] == "Deleting"
     arm.tick()
     poller.result()
-    assert [v.name for v in client.gallery_image_versions.list_by_gallery_image(
-        RG, GALLERY, UBUNTU, **call_options())] == ["1.1.0", "1.1.1"]
+    assert [
+        v.name for v in client.gallery_image_versions.list_by_gallery_image(RG, GALLERY, UBUNTU, **call_options())
+    ] == ["1.1.0", "1.1.1"]

@@ -1,5 +1,6 @@
 """A served plan is what `pulumi up` of it leaves in Azure, read back through the real azure-mgmt-compute client:
 the gallery's groups members and a community gallery's publication included."""
+
 from __future__ import annotations
 
 
@@ -33,7 +34,8 @@ def client(arm):
 def test_a_groups_gallery_is_served_with_its_members(arm, client, example_records):
     serve_plan(arm, example_records)
     assert read_sharing(client, "rg-images-dev", "gal_platform_dev") == SharingState(
-        "Groups", subscriptions=MEMBERS, tenants=TENANTS)
+        "Groups", subscriptions=MEMBERS, tenants=TENANTS
+    )
     assert arm.requests[-1].query == {"api-version": "2024-03-03", "$expand": "SharingProfile/Groups"}
 
 
@@ -41,11 +43,14 @@ def test_the_members_come_only_with_expand(arm, client, example_records):
     """As Gallery_Get: a plain GET leaves `sharingProfile.groups` out; $expand=SharingProfile/Groups adds them."""
     serve_plan(arm, example_records)
     plain = client.galleries.get("rg-images-dev", "gal_platform_dev", **call_options()).as_dict()
-    expanded = client.galleries.get("rg-images-dev", "gal_platform_dev", expand="SharingProfile/Groups",
-                                    **call_options()).as_dict()
+    expanded = client.galleries.get(
+        "rg-images-dev", "gal_platform_dev", expand="SharingProfile/Groups", **call_options()
+    ).as_dict()
     assert plain["properties"]["sharingProfile"] == {"permissions": "Groups"}
-    assert expanded["properties"]["sharingProfile"] == {"permissions": "Groups", "groups": [
-        {"type": "AADTenants", "ids": list(TENANTS)}, {"type": "Subscriptions", "ids": list(MEMBERS)}]}
+    assert expanded["properties"]["sharingProfile"] == {
+        "permissions": "Groups",
+        "groups": [{"type": "AADTenants", "ids": list(TENANTS)}, {"type": "Subscriptions", "ids": list(MEMBERS)}],
+    }
 
 
 def test_the_served_example_is_discovered_as_the_example(arm, example_records):
@@ -64,13 +69,17 @@ def test_a_community_gallery_is_served_published(arm, client):
     serve_plan(arm, catalog_records(CATALOGS / "program" / "community.yaml", "dev"))
     info = arm.gallery("rg-comm-dev", "gal_comm_dev")["properties"]["sharingProfile"]["communityGalleryInfo"]
     assert read_sharing(client, "rg-comm-dev", "gal_comm_dev") == SharingState(
-        "Community", community_enabled=True, public_names=(public_name(info),))
+        "Community", community_enabled=True, public_names=(public_name(info),)
+    )
     assert public_name(info).startswith("contoso-")
 
 
 def test_a_community_gallery_without_its_publication_is_not_published(arm, client):
     """Publishing is the share action's, not the gallery's: a plan without GalleryCommunity serves it unpublished."""
-    records = [r for r in catalog_records(CATALOGS / "program" / "community.yaml", "dev")
-               if not r["type"].endswith(":GalleryCommunity")]
+    records = [
+        r
+        for r in catalog_records(CATALOGS / "program" / "community.yaml", "dev")
+        if not r["type"].endswith(":GalleryCommunity")
+    ]
     serve_plan(arm, records)
     assert read_sharing(client, "rg-comm-dev", "gal_comm_dev") == SharingState("Community")

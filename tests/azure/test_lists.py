@@ -1,4 +1,5 @@
 """Lists of definitions and versions through the real client: every page is followed, at the project's api-version."""
+
 from __future__ import annotations
 
 from armlocal import API_VERSION, SUBSCRIPTION, version_properties
@@ -22,8 +23,9 @@ def test_lists_follow_next_link_and_omit_replication_status(arm):
     versions = list(client.gallery_image_versions.list_by_gallery_image("rg", "gal", "img0", **call_options()))
     assert [v.name for v in versions] == ["1.0.0", "1.0.1", "1.0.2"]
     assert all(v.replication_status is None for v in versions)
-    one = client.gallery_image_versions.get("rg", "gal", "img0", "1.0.1", expand="ReplicationStatus",
-                                           **call_options())
+    one = client.gallery_image_versions.get("rg", "gal", "img0", "1.0.1", expand="ReplicationStatus", **call_options())
     assert one.replication_status.aggregated_state == "Completed"
     assert [(s.region, s.state, s.progress) for s in one.replication_status.summary] == [
-        ("West Europe", "Completed", 100), ("North Europe", "Completed", 100)]
+        ("West Europe", "Completed", 100),
+        ("North Europe", "Completed", 100),
+    ]

@@ -1,5 +1,6 @@
 """Plain ARM reads outside Microsoft.Compute (resource group, storage account, containers) through the compute
 client's pipeline: each at its provider's api-version, lists paged, errors as azure-core raises them."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,7 @@ from gallery.azure.errors import arm_error
 from gallery.desired.arm import RESOURCES_API_VERSION, STORAGE_API_VERSION
 from gallery.desired.arm import account_id as account_path
 from gallery.desired.arm import group_id as group_path
-from gallery.azure.resources import (get_json,
-                                     list_json)
+from gallery.azure.resources import get_json, list_json
 from gallery.azure.target import resolve_target
 
 
@@ -27,7 +27,10 @@ def test_resource_group_and_account_are_read_at_their_api_versions(arm):
     account = get_json(client(), account_path(SUBSCRIPTION, "rg", "stimages001"), STORAGE_API_VERSION)
     assert (group["location"], group["tags"]) == ("northeurope", {"owner": "me"})
     assert (account["kind"], account["sku"]["name"], account["properties"]["minimumTlsVersion"]) == (
-        "StorageV2", "Standard_ZRS", "TLS1_2")
+        "StorageV2",
+        "Standard_ZRS",
+        "TLS1_2",
+    )
     assert [r.query["api-version"] for r in arm.requests] == [RESOURCES_API_VERSION, STORAGE_API_VERSION]
 
 
@@ -38,10 +41,18 @@ def test_containers_are_listed_across_pages(arm):
     arm.page_size = 2
     path = account_path(SUBSCRIPTION, "rg", "stimages001") + "/blobServices/default/containers"
     assert [c["name"] for c in list_json(client(), path, STORAGE_API_VERSION)] == [
-        "a-vhds", "b-vhds", "c-vhds", "d-vhds", "e-vhds"]
+        "a-vhds",
+        "b-vhds",
+        "c-vhds",
+        "d-vhds",
+        "e-vhds",
+    ]
     lists = arm.calls("GET", "/containers")
     assert [(r.query["api-version"], r.query.get("$skiptoken")) for r in lists] == [
-        (STORAGE_API_VERSION, None), (STORAGE_API_VERSION, "2"), (STORAGE_API_VERSION, "4")]
+        (STORAGE_API_VERSION, None),
+        (STORAGE_API_VERSION, "2"),
+        (STORAGE_API_VERSION, "4"),
+    ]
 
 
 def test_a_wrong_api_version_is_refused_as_arm_refuses_it(arm):
@@ -58,11 +69,13 @@ def test_a_missing_account_is_not_found_and_says_what(arm):
     assert str(arm_error(caught.value, "read storage account nosuch001")) == (
         "cannot read storage account nosuch001: not found (ResourceNotFound: The Resource "
         "'Microsoft.Storage/storageAccounts/nosuch001' under resource group 'rg' was not found.); check the "
-        "subscription, resource group and names")
+        "subscription, resource group and names"
+    )
 
 
 def test_throttled_reads_wait_for_retry_after(arm):
     import time
+
     arm.add_group("rg")
     arm.fail("GET", r"/resourceGroups/rg$", 429, "TooManyRequests", retry_after=1)
     started = time.monotonic()

@@ -1,5 +1,6 @@
 """Issue 21's catalog keys as the model holds them: lifecycle.canary (both forms), a version's tags, restore and
 a region left out for repair."""
+
 from __future__ import annotations
 
 from gallery.catalog.loader import load_catalog_text
@@ -38,7 +39,8 @@ images:
 def test_the_canary_in_both_forms():
     catalog = load_catalog_text(CATALOG, "images.yaml", "prod")
     assert catalog.image("db").lifecycle.canary == Canary(
-        ("./test-image.sh", "{versionId}", "{region}", "prod"), (), 30)
+        ("./test-image.sh", "{versionId}", "{region}", "prod"), (), 30
+    )
     assert catalog.image("db").lifecycle.canary.path == "lifecycle.canary"
     own = catalog.image("app").lifecycle.canary
     assert own == Canary(("./boot.sh", "{image}", "{version}"), ("northeurope",), 5)

@@ -1,4 +1,5 @@
 """Input files are read within bounds: special files safely, oversized ones refused before they are parsed."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,10 @@ from gallery.errors import CatalogError
 from tests.fixtures.paths import CATALOGS
 
 MINIMAL = (CATALOGS / "valid" / "minimal.yaml").read_bytes()
-TOO_LARGE = ("error: is larger than 16 MiB, the limit for a catalog file; a catalog of 10,000 versions is about "
-             "2 MB: is this the right file?")
+TOO_LARGE = (
+    "error: is larger than 16 MiB, the limit for a catalog file; a catalog of 10,000 versions is about "
+    "2 MB: is this the right file?"
+)
 
 
 def _texts(path) -> list[str]:
@@ -50,6 +53,7 @@ def _fifo(tmp_path, payload) -> str:
                 payload(f)
         except BrokenPipeError:  # the reader stopped at the limit
             pass
+
     threading.Thread(target=write, daemon=True).start()
     return str(path)
 
@@ -64,6 +68,7 @@ def test_an_endless_fifo_is_cut_at_the_limit(tmp_path):
         block = b"# " + b"x" * 65533 + b"\n"
         while True:
             f.write(block)
+
     path = _fifo(tmp_path, endless)
     assert _texts(path) == [f"{path}: {TOO_LARGE}"]
 
@@ -81,4 +86,5 @@ def test_too_many_yaml_nodes_are_refused_before_they_are_composed():
         load_catalog_text(text, "c.yaml")
     assert [p.text() for p in info.value.problems] == [
         f"c.yaml:{MAX_NODES}:3: error: more than 1,000,000 YAML values: far more than a catalog holds; a "
-        "catalog of 10,000 versions has about 150,000"]
+        "catalog of 10,000 versions has about 150,000"
+    ]

@@ -4,6 +4,7 @@ An invalid catalog lists the problems it must produce, in file order, as comment
     # expect: LINE:COL: error: PATH: MESSAGE
 A valid catalog may list the warnings it must produce the same way (`# expect: ...: warning: ...`).
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -29,7 +30,7 @@ def _expected(path: pathlib.Path) -> list[str]:
 
 def _lines(problems, path: pathlib.Path) -> list[str]:
     prefix = f"{path}:"
-    return [p.text()[len(prefix):] for p in problems]
+    return [p.text()[len(prefix) :] for p in problems]
 
 
 @pytest.mark.parametrize("path", _cases("invalid"), ids=lambda p: p.stem)
@@ -60,9 +61,13 @@ def test_example_catalog_is_valid_and_complete(root):
     v110 = ubuntu.version("1.1.0")
     assert v110.source.os_blob == "ubuntu-22.04-gen2-os-2026-11-02.vhd"
     assert [d.blob for d in v110.source.data_disks] == [
-        "ubuntu-22.04-gen2-datadisk-0-2026-11-02.vhd", "ubuntu-22.04-gen2-datadisk-1-2026-11-02.vhd"]
+        "ubuntu-22.04-gen2-datadisk-0-2026-11-02.vhd",
+        "ubuntu-22.04-gen2-datadisk-1-2026-11-02.vhd",
+    ]
     assert [(t.name, t.replicas, t.storage_account_type) for t in v110.target_regions] == [
-        ("westeurope", 1, "Standard_LRS"), ("northeurope", 2, "Standard_ZRS")]
+        ("westeurope", 1, "Standard_LRS"),
+        ("northeurope", 2, "Standard_ZRS"),
+    ]
     assert ubuntu.version("1.1.1").source.os_blob == "ubuntu-22.04-gen2-os-2026-11-02-01.vhd"
 
 
@@ -70,7 +75,8 @@ def test_missing_file_is_a_user_error(tmp_path):
     with pytest.raises(CatalogError) as info:
         load_catalog(tmp_path / "nope.yaml")
     assert [p.text() for p in info.value.problems] == [
-        f"{tmp_path / 'nope.yaml'}: error: no such file; give the path of a catalog, e.g. images.yaml"]
+        f"{tmp_path / 'nope.yaml'}: error: no such file; give the path of a catalog, e.g. images.yaml"
+    ]
 
 
 def test_display_name_names_the_file_in_messages(tmp_path):
@@ -95,14 +101,18 @@ def test_a_control_character_is_located(tmp_path):
         load_catalog(f)
     assert [p.text() for p in info.value.problems] == [
         f"{f}:2:15: error: the character U+0007 is not allowed in YAML (a control character); remove it, or write "
-        'it as an escape inside double quotes: "\\u0007"']
+        'it as an escape inside double quotes: "\\u0007"'
+    ]
 
 
-@pytest.mark.parametrize("text, message", [
-    (many(1_000, 10), None),
-    (many(1_001), "1,001 image definitions, but Azure allows at most 1,000 per subscription and region"),
-    (many(41, 244), "10,004 image versions, but Azure allows at most 10,000 per subscription and region"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (many(1_000, 10), None),
+        (many(1_001), "1,001 image definitions, but Azure allows at most 1,000 per subscription and region"),
+        (many(41, 244), "10,004 image versions, but Azure allows at most 10,000 per subscription and region"),
+    ],
+)
 def test_azure_limits_per_subscription_and_region(text, message):
     if message is None:
         assert len(load_catalog_text(text, "c.yaml").images) == 1_000
@@ -111,4 +121,5 @@ def test_azure_limits_per_subscription_and_region(text, message):
         load_catalog_text(text, "c.yaml")
     assert [p.text() for p in info.value.problems] == [
         f"c.yaml:6:3: error: images: {message}; retire and delete old versions, or split the catalog over regions "
-        "or subscriptions"]
+        "or subscriptions"
+    ]

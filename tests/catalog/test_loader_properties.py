@@ -2,6 +2,7 @@
 
 Never another exception (which the CLI would have to call a bug), never a hang.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,7 @@ from gallery.catalog.loader import load_catalog_text
 from gallery.catalog.model import Catalog
 from tests.fixtures.strategies import EXAMPLE, YAMLISH, mutated_data, mutated_text
 
-SETTINGS = settings(max_examples=150, deadline=dt.timedelta(seconds=5),
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=dt.timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow])
 
 
 def _load(data) -> None:

@@ -1,4 +1,5 @@
 """The model's own logic: version ordering, `latest`, retirement, equality that ignores positions."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,8 +26,13 @@ def test_semver_rejects_anything_but_major_minor_patch(text):
         SemVer.parse(text)
 
 
-@given(st.lists(st.tuples(st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1)),
-                min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1)),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_max_of_semvers_is_the_integer_maximum(parts):
     versions = [SemVer.parse(f"{a}.{b}.{c}") for a, b, c in parts]
     assert max(versions) == SemVer(*max(parts))

@@ -1,4 +1,5 @@
 """docs/catalog.md is written from the schema, and the schema's defaults are the ones the loader applies."""
+
 from __future__ import annotations
 
 import re
@@ -93,7 +94,9 @@ def test_the_loader_applies_exactly_the_schema_defaults():
         # A canary is written or not: its timeout's default applies to one written without it.
         "lifecycle.canary.timeoutMinutes": load_catalog_text(
             MINIMAL + "lifecycle: {canary: {command: [./canary.sh]}}\n", "minimal.yaml"
-        ).images[0].lifecycle.canary.timeout_minutes,
+        )
+        .images[0]
+        .lifecycle.canary.timeout_minutes,
     }
     assert applied == defaults()
     # Features have no default: not written is not sent, and Azure applies its own.

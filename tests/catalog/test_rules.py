@@ -1,4 +1,5 @@
 """Every semantic rule has a test catalog that makes it fire, and each rule stays silent on valid input."""
+
 from __future__ import annotations
 
 import pathlib

@@ -1,4 +1,5 @@
 """The JSON Schema itself, and the compiled fast path agreeing with jsonschema (the reference)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,18 +68,35 @@ def test_every_pattern_says_its_form_in_words():
             assert node.get("x-message"), f"{path} has a pattern but no x-message"
 
 
-@pytest.mark.parametrize("uri, valid", [
-    ("https://contoso.example", True), ("https://contoso.example/a%20b?x=1#top", True), ("urn:isbn:0451450523", True),
-    ("uri", False), ("https:///notes", False), ("https://contoso example/", False), ("https://x/%zz", False),
-    ("/relative/path", False), ("", False),
-])
-@pytest.mark.parametrize("email, email_valid", [
-    ("images@contoso.example", True), ("images at contoso", False), ("a@b", False), ("a@@b.c", False),
-])
+@pytest.mark.parametrize(
+    "uri, valid",
+    [
+        ("https://contoso.example", True),
+        ("https://contoso.example/a%20b?x=1#top", True),
+        ("urn:isbn:0451450523", True),
+        ("uri", False),
+        ("https:///notes", False),
+        ("https://contoso example/", False),
+        ("https://x/%zz", False),
+        ("/relative/path", False),
+        ("", False),
+    ],
+)
+@pytest.mark.parametrize(
+    "email, email_valid",
+    [
+        ("images@contoso.example", True),
+        ("images at contoso", False),
+        ("a@b", False),
+        ("a@@b.c", False),
+    ],
+)
 def test_formats_are_asserted_alike_by_both_validators(uri, valid, email, email_valid):
     data = load_yaml((ROOT / "images.yaml").read_bytes(), "images.yaml").data
-    data["gallery"].update(sharing="community", community={
-        "publicNamePrefix": "contoso", "publisherUri": uri, "publisherContact": email, "eula": "e"})
+    data["gallery"].update(
+        sharing="community",
+        community={"publicNamePrefix": "contoso", "publisherUri": uri, "publisherContact": email, "eula": "e"},
+    )
     del data["gallery"]["sharedWith"]
     expected = valid and email_valid and uri != ""
     assert schema._validator().is_valid(data) is expected
@@ -91,9 +109,16 @@ def test_a_single_value_is_judged_in_the_catalogs_words():
 
     assert check_value("$defs/targetRegion/properties/replicas", 7) == []
     assert check_value("$defs/targetRegion/properties/replicas", 101) == [
-        ("schema.maximum", "must be at most 100 (it is 101)", None)]
+        ("schema.maximum", "must be at most 100 (it is 101)", None)
+    ]
     assert check_value("$defs/version/properties/mode", "shallow") == [
-        ("schema.enum", "'shallow' is not an allowed value", "did you mean 'Shallow'? allowed: Full, Shallow")]
+        ("schema.enum", "'shallow' is not an allowed value", "did you mean 'Shallow'? allowed: Full, Shallow")
+    ]
     assert check_value("$defs/version/properties/version", "v1.0.0") == [
-        ("schema.pattern", "must be Major.Minor.Patch (three whole numbers without leading zeros, e.g. 1.0.0); Azure "
-                           "accepts no other version syntax", None)]
+        (
+            "schema.pattern",
+            "must be Major.Minor.Patch (three whole numbers without leading zeros, e.g. 1.0.0); Azure "
+            "accepts no other version syntax",
+            None,
+        )
+    ]

@@ -1,6 +1,7 @@
 """`gallery apply`: every stack of the catalog through the Automation API, the main stack first; the Pulumi CLI is
 not installed here, so the processes run a stand-in (tests/stacks/runners.py), except where the real one is meant
 to say that it cannot run."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,10 @@ def test_every_stack_runs_main_first_and_exit_0(project, capsys, monkeypatch):
     assert main(["apply", str(project / "images.yaml"), "--stack", "prod", "--jobs", "2", "--preview"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "prod: preview succeeded: 1 create"
-    assert sorted(lines[1:3]) == ["prod-linux: preview succeeded: 1 create",
-                                  "prod-windows: preview succeeded: 1 create"]
+    assert sorted(lines[1:3]) == [
+        "prod-linux: preview succeeded: 1 create",
+        "prod-windows: preview succeeded: 1 create",
+    ]
     assert lines[3] == "3 stack(s): 3 succeeded"
     linux = json.loads((project / "runs" / "prod-linux.json").read_text())
     assert (linux["command"], linux["work_dir"], linux["config_from"]) == ("preview", str(project), "prod")
@@ -52,7 +55,8 @@ def test_without_the_pulumi_cli_the_main_stack_fails_and_the_shards_are_stopped(
         "https://www.pulumi.com/docs/install/",
         "dev-linux: up stopped: not run: dev did not succeed",
         "dev-windows: up stopped: not run: dev did not succeed",
-        "3 stack(s): 1 failed, 2 stopped"]
+        "3 stack(s): 1 failed, 2 stopped",
+    ]
 
 
 def test_a_catalog_outside_a_pulumi_project_is_a_user_error(tmp_path, capsys):

@@ -1,4 +1,5 @@
 """Argument types several commands share: `--workers` is one type, with one set of bounds, everywhere."""
+
 from __future__ import annotations
 
 import argparse
@@ -43,11 +44,18 @@ def test_every_command_that_takes_workers_takes_the_one_type_with_its_librarys_d
         assert action.help.endswith(f", 1 to 64 (default: {action.default})"), path
 
 
-@pytest.mark.parametrize("command", [["status"], ["discover", "--resource-group", "rg", "--gallery", "g"],
-                                     ["upload", "d.vhd", "--image", "i"]])
+@pytest.mark.parametrize(
+    "command",
+    [["status"], ["discover", "--resource-group", "rg", "--gallery", "g"], ["upload", "d.vhd", "--image", "i"]],
+)
 def test_a_wrong_number_of_workers_is_a_usage_error_before_anything_runs(command, capsys):
     with pytest.raises(SystemExit) as stop:
         main([*command, "--workers", "0"])
     assert stop.value.code == 1
-    assert capsys.readouterr().err.splitlines()[-1].endswith(
-        f" {command[0]}: error: argument --workers: '0' is not a number of workers: give a whole number from 1 to 64")
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith(
+            f" {command[0]}: error: argument --workers: '0' is not a number of workers: give a whole number from 1 to 64"
+        )
+    )

@@ -1,5 +1,6 @@
 """Which catalog a command reads: the one given (CATALOG or --catalog), else the one the stack's config names
 (`image-gallery:catalog`, what `pulumi up` deploys), else images.yaml; and it says which when it was not given."""
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,10 @@ def test_from_a_subdirectory_the_project_is_found(project, monkeypatch, capsys):
     assert capsys.readouterr().err == "catalog: prod.yaml (image-gallery:catalog in Pulumi.prod.yaml)\n"
 
 
-@pytest.mark.parametrize("argv", [["validate", "images.yaml"], ["validate", "--catalog", "images.yaml"],
-                                  ["plan", "--catalog", "images.yaml"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["validate", "images.yaml"], ["validate", "--catalog", "images.yaml"], ["plan", "--catalog", "images.yaml"]],
+)
 def test_a_catalog_given_either_way_is_read_and_nothing_is_said(project, capsys, argv):
     assert main([*argv, "--stack", "prod"]) == 0
     out, err = capsys.readouterr()
@@ -65,6 +68,7 @@ def test_a_catalog_given_twice_is_a_usage_error(project, capsys):
 
 def test_every_command_that_reads_a_catalog_takes_catalog_as_an_option():
     from gallery.cli.entry import build_parser
+
     parser = build_parser()
     commands = next(a.choices for a in parser._actions if a.dest == "command")
     readers = {name for name, p in commands.items() if any(a.dest in ("catalog", "catalog_option") for a in p._actions)}

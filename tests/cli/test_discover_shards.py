@@ -1,5 +1,6 @@
 """`gallery discover --shards-by family`: a sharded catalog, one shard per family, and one import file per stack
 holding what that stack declares (the component in each)."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,17 @@ from gallery.catalog.model import MAIN
 from gallery.cli import main
 from gallery.desired.build import desired_state
 
-ARGS = ["discover", "--subscription", SUBSCRIPTION, "--resource-group", "rg-images-dev", "--gallery",
-        "gal_platform_dev", "--shards-by", "family"]
+ARGS = [
+    "discover",
+    "--subscription",
+    SUBSCRIPTION,
+    "--resource-group",
+    "rg-images-dev",
+    "--gallery",
+    "gal_platform_dev",
+    "--shards-by",
+    "family",
+]
 
 
 @pytest.fixture
@@ -27,12 +37,21 @@ def served(arm, tmp_path, monkeypatch):
 def test_a_shard_per_family_and_an_import_file_per_stack(served, tmp_path, capsys):
     assert main(ARGS) == 0
     out = capsys.readouterr().out.splitlines()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["images.yaml", "import-linux.json", "import-windows.json",
-                                                          "import.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "images.yaml",
+        "import-linux.json",
+        "import-windows.json",
+        "import.json",
+    ]
     catalog = load_catalog("images.yaml", "dev")
     assert [(s.name, s.families) for s in catalog.shards] == [("linux", ("linux",)), ("windows", ("windows",))]
-    assert (tmp_path / "images.yaml").read_text().endswith(
-        "shards:\n  - name: linux\n    families:\n      - linux\n  - name: windows\n    families:\n      - windows\n")
+    assert (
+        (tmp_path / "images.yaml")
+        .read_text()
+        .endswith(
+            "shards:\n  - name: linux\n    families:\n      - linux\n  - name: windows\n    families:\n      - windows\n"
+        )
+    )
     owners = {r.name: r.owner for r in desired_state(catalog)}
     files = {MAIN: "import.json", "linux": "import-linux.json", "windows": "import-windows.json"}
     everything = []
@@ -52,7 +71,8 @@ def test_a_shard_per_family_and_an_import_file_per_stack(served, tmp_path, capsy
         "  wrote import-windows.json: 4 resources for the stack dev-windows",
         f"  pulumi stack init dev-windows && pulumi config set image-gallery:shard windows && pulumi config set "
         f"image-gallery:foundation dev && pulumi config set azure-native:subscriptionId {SUBSCRIPTION}",
-        "  pulumi import --file import-windows.json --generate-code=false"]
+        "  pulumi import --file import-windows.json --generate-code=false",
+    ]
 
 
 def test_an_existing_shard_import_file_is_kept_unless_forced(served, tmp_path, capsys):

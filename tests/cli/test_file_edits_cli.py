@@ -1,6 +1,7 @@
 """The commands that write a file the user keeps (`version add`, `promote`, `lifecycle --apply`, `discover
 --output`) on files that are not plain: a read-only folder or file, a symbolic link, CRLF line endings.
 Each is refused with one line and exit 1, or edited in place with every other byte kept."""
+
 from __future__ import annotations
 
 import builtins
@@ -49,6 +50,7 @@ def read_only_folder(tmp_path, monkeypatch):
     folder = tmp_path / "ro"
     folder.mkdir()
     if os.geteuid() == 0:
+
         def refused(path) -> bool:
             return Path(os.fsdecode(path)).parent == folder and not folder.stat().st_mode & 0o200
 
@@ -76,8 +78,10 @@ def test_an_edit_in_a_read_only_folder_is_one_line_and_exit_1(command, read_only
     read_only_folder.chmod(0o555)
     code, out, err = run(capsys, *argv, catalog)
     assert (code, out) == (1, "")
-    assert err == (f"{catalog}: error: cannot be written: permission denied in its folder {read_only_folder} (the new "
-                   "text goes to a file beside it first); nothing was written\n")
+    assert err == (
+        f"{catalog}: error: cannot be written: permission denied in its folder {read_only_folder} (the new "
+        "text goes to a file beside it first); nothing was written\n"
+    )
     assert catalog.read_bytes() == before
     assert files_in(read_only_folder) == ["images.yaml"]
 
@@ -90,8 +94,10 @@ def test_a_read_only_catalog_is_refused_as_editors_and_git_refuse_it(command, tm
     catalog.chmod(0o444)
     code, out, err = run(capsys, *argv, catalog)
     assert (code, out) == (1, "")
-    assert err == (f"{catalog}: error: cannot be written: it is read-only (mode 0444); nothing was written; make it "
-                   f"writable first (chmod u+w {catalog}) if it is meant to change\n")
+    assert err == (
+        f"{catalog}: error: cannot be written: it is read-only (mode 0444); nothing was written; make it "
+        f"writable first (chmod u+w {catalog}) if it is meant to change\n"
+    )
     assert catalog.read_bytes() == before
     assert files_in(tmp_path) == ["images.yaml"]
 
@@ -127,8 +133,15 @@ def test_a_crlf_catalog_keeps_its_line_endings_and_blank_lines(command, tmp_path
 
 # -- discover --output -----------------------------------------------------------------------------------
 
-DISCOVER = ["discover", "--subscription", SUBSCRIPTION, "--resource-group", "rg-images-dev", "--gallery",
-            "gal_platform_dev"]
+DISCOVER = [
+    "discover",
+    "--subscription",
+    SUBSCRIPTION,
+    "--resource-group",
+    "rg-images-dev",
+    "--gallery",
+    "gal_platform_dev",
+]
 
 
 @pytest.fixture
@@ -140,11 +153,19 @@ def served(arm, tmp_path, monkeypatch):
 
 def test_discover_into_a_read_only_folder_is_one_line_and_exit_1(served, read_only_folder, capsys):
     read_only_folder.chmod(0o555)
-    code, out, err = run(capsys, *DISCOVER, "--output", read_only_folder / "images.yaml", "--import-file",
-                         read_only_folder / "import.json")
+    code, out, err = run(
+        capsys,
+        *DISCOVER,
+        "--output",
+        read_only_folder / "images.yaml",
+        "--import-file",
+        read_only_folder / "import.json",
+    )
     assert (code, out) == (1, "")
-    assert err == (f"{read_only_folder / 'images.yaml'}: error: cannot be written: permission denied in its folder "
-                   f"{read_only_folder} (the new text goes to a file beside it first); nothing was written\n")
+    assert err == (
+        f"{read_only_folder / 'images.yaml'}: error: cannot be written: permission denied in its folder "
+        f"{read_only_folder} (the new text goes to a file beside it first); nothing was written\n"
+    )
     assert files_in(read_only_folder) == []
 
 
@@ -153,8 +174,10 @@ def test_discover_force_refuses_a_read_only_catalog_and_writes_through_a_link(se
     (tmp_path / "mine.yaml").chmod(0o444)
     code, _, err = run(capsys, *DISCOVER, "--output", "mine.yaml", "--force")
     assert code == 1
-    assert err == ("mine.yaml: error: cannot be written: it is read-only (mode 0444); nothing was written; make it "
-                   "writable first (chmod u+w mine.yaml) if it is meant to change\n")
+    assert err == (
+        "mine.yaml: error: cannot be written: it is read-only (mode 0444); nothing was written; make it "
+        "writable first (chmod u+w mine.yaml) if it is meant to change\n"
+    )
     assert (tmp_path / "mine.yaml").read_text() == "mine\n" and not (tmp_path / "import.json").exists()
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "images.yaml").write_text("old\n")
@@ -166,11 +189,16 @@ def test_discover_force_refuses_a_read_only_catalog_and_writes_through_a_link(se
 
 
 @pytest.mark.parametrize("command", EDITS)
-@pytest.mark.parametrize("content, message", [
-    (None, "no such file; give the path of a catalog, e.g. images.yaml"),
-    (b"resourceGroup: r\xff\n", "1:17: error: the file is not UTF-8 text (byte 0xff at offset 16); save the catalog "
-                                "as UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no such file; give the path of a catalog, e.g. images.yaml"),
+        (
+            b"resourceGroup: r\xff\n",
+            "1:17: error: the file is not UTF-8 text (byte 0xff at offset 16); save the catalog as UTF-8",
+        ),
+    ],
+)
 def test_a_catalog_that_cannot_be_read_is_one_line_and_exit_1(command, content, message, tmp_path, capsys):
     argv, _ = EDITS[command]
     catalog = tmp_path / "images.yaml"

@@ -4,6 +4,7 @@ Oversized, special (FIFO, /dev/zero, directory, symlink loop, socket) and trunca
 as a clean user error (or a valid catalog, for a cut that happens to be one): no traceback, no hang
 (every command runs under a timeout), and bounded memory (each command reports its own peak).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,9 +66,9 @@ def _make(kind: str, tmp: Path, cut: int) -> str:
     elif kind == "many nodes":
         path.write_text("- a\n" * 1_100_000)
     elif kind == "truncated example":
-        path.write_bytes(EXAMPLE.encode()[:cut % (len(EXAMPLE.encode()) + 1)])
+        path.write_bytes(EXAMPLE.encode()[: cut % (len(EXAMPLE.encode()) + 1)])
     elif kind == "truncated big catalog":
-        path.write_bytes(BIG.encode()[:cut % (len(BIG) + 1)])
+        path.write_bytes(BIG.encode()[: cut % (len(BIG) + 1)])
     elif kind in ("endless fifo", "catalog fifo"):
         os.mkfifo(path)
 
@@ -77,14 +78,27 @@ def _make(kind: str, tmp: Path, cut: int) -> str:
                     _endless(f) if kind == "endless fifo" else f.write(EXAMPLE.encode())
             except (BrokenPipeError, OSError):
                 pass  # the reader stopped at the limit, or went away
+
         threading.Thread(target=write, daemon=True).start()
     else:  # pragma: no cover
         raise AssertionError(kind)
     return str(path)
 
 
-KINDS = ["/dev/zero", "/dev/urandom", "/dev/null", "directory", "symlink loop", "oversized file", "oversized text",
-         "many nodes", "truncated example", "truncated big catalog", "endless fifo", "catalog fifo"]
+KINDS = [
+    "/dev/zero",
+    "/dev/urandom",
+    "/dev/null",
+    "directory",
+    "symlink loop",
+    "oversized file",
+    "oversized text",
+    "many nodes",
+    "truncated example",
+    "truncated big catalog",
+    "endless fifo",
+    "catalog fifo",
+]
 COMMANDS = {
     "validate": lambda p: ["validate", p],
     "validate json": lambda p: ["validate", p, "--format", "json"],
@@ -100,8 +114,14 @@ def test_the_command_line_ends_cleanly_in_bounded_time_and_memory(kind, command,
         path = _make(kind, Path(tmp), cut)
         rss = Path(tmp) / "rss"
         env = {**os.environ, "GALLERY_TEST_RSS": str(rss)}
-        r = subprocess.run([sys.executable, "-c", WRAPPER, *COMMANDS[command](path)], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=TIMEOUT_S)
+        r = subprocess.run(
+            [sys.executable, "-c", WRAPPER, *COMMANDS[command](path)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+        )
         assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr[-2000:]
         # diff: a valid cut of the example (an image and its versions gone) blocks, which is exit 2.
         assert r.returncode in ((0, 1, 2) if command == "diff" else (0, 1)), (r.returncode, r.stderr[-2000:])

@@ -1,6 +1,7 @@
 """status, promote, lifecycle and version add act on the catalog, not on a stack: on a sharded catalog they do
 exactly what they do on the same catalog without shards (against the local ARM endpoint), and an edit keeps
 `shards:` as written."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,12 +43,16 @@ def test_status_reads_the_same_versions_from_azure(catalogs, capsys):
     assert sharded == single and "Replicating" in sharded[1]
 
 
-@pytest.mark.parametrize("image, version, code", [("windows-2025-datacenter", "2026.12.0", 0),
-                                                 ("rocky-9", "9.4.0", 2)])  # still replicating: not promoted
+@pytest.mark.parametrize(
+    "image, version, code", [("windows-2025-datacenter", "2026.12.0", 0), ("rocky-9", "9.4.0", 2)]
+)  # still replicating: not promoted
 def test_promote_asks_azure_and_edits_the_same_line(catalogs, capsys, image, version, code):
     for path in catalogs.values():
-        path.write_text(path.read_text().replace(f"      - version: {version}\n",
-                                                 f"      - version: {version}\n        excludeFromLatest: true\n"))
+        path.write_text(
+            path.read_text().replace(
+                f"      - version: {version}\n", f"      - version: {version}\n        excludeFromLatest: true\n"
+            )
+        )
     sharded, single = both(capsys, catalogs, "promote", image, version, "--catalog", "CATALOG")
     assert sharded == single and sharded[0] == code
     assert catalogs["sharded"].read_text().replace(SHARDS, "\n") == catalogs["single"].read_text()
@@ -65,8 +70,9 @@ def test_lifecycle_applies_the_same_edits_and_keeps_the_shards(catalogs, capsys)
 
 
 def test_version_add_in_a_shards_definition(catalogs, capsys):
-    sharded, single = both(capsys, catalogs, "version", "add", "rocky-9", "9.5.0", "--catalog", "CATALOG",
-                           "--vhd-captured", "2026-12-01")
+    sharded, single = both(
+        capsys, catalogs, "version", "add", "rocky-9", "9.5.0", "--catalog", "CATALOG", "--vhd-captured", "2026-12-01"
+    )
     assert sharded == single and sharded[0] == 0
     assert catalogs["sharded"].read_text().replace(SHARDS, "\n") == catalogs["single"].read_text()
     catalog = load_catalog(catalogs["sharded"])

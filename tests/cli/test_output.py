@@ -1,4 +1,5 @@
 """One module decides formats and streams: results on stdout, diagnostics on stderr, machine formats whole on stdout."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,9 @@ def test_machine_formats_go_whole_to_stdout(capsys):
     out, err = capsys.readouterr()
     doc, annotations = out.rsplit("}\n", 1)
     assert json.loads(doc + "}")["errors"] == 1 and json.loads(doc + "}")["warnings"] == 1
-    assert annotations == ("::error file=images.yaml,line=3,col=7,title=naming.gallery::gallery.name: bad, really: "
-                           "100%25; rename it\n")
+    assert annotations == (
+        "::error file=images.yaml,line=3,col=7,title=naming.gallery::gallery.name: bad, really: 100%25; rename it\n"
+    )
     assert err == ""
 
 
@@ -48,11 +50,13 @@ def test_nothing_is_printed_for_no_problems(capsys):
 
 def test_annotations_escape_data_and_properties_the_way_github_reads_them():
     assert annotation("notice", "a\nb\r%", file="dir/a,b:c.yaml", title="k:1,2") == (
-        "::notice file=dir/a%2Cb%3Ac.yaml,title=k%3A1%2C2::a%0Ab%0D%25")
+        "::notice file=dir/a%2Cb%3Ac.yaml,title=k%3A1%2C2::a%0Ab%0D%25"
+    )
     assert annotation("error", "m", file="f", line=2) == "::error file=f,line=2::m"
 
 
 # -- the reporter ---------------------------------------------------------------------------------
+
 
 def test_format_names_are_written_once_and_offered_in_the_commands_order():
     assert [f.value for f in output.Format] == ["text", "json", "github", "markdown", "github-matrix", "deployments"]
@@ -63,18 +67,26 @@ def test_format_names_are_written_once_and_offered_in_the_commands_order():
     assert "--format {markdown,text}" in parser.format_usage()
 
 
-@pytest.mark.parametrize("fmt, expected", [
-    ("text", ("the text\n", "")), ("json", ('{"a": 1}\n', "")), ("markdown", ("", "")),
-])
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [
+        ("text", ("the text\n", "")),
+        ("json", ('{"a": 1}\n', "")),
+        ("markdown", ("", "")),
+    ],
+)
 def test_render_writes_the_result_as_its_formats_renderer_does(fmt, expected, capsys):
     output.Reporter(fmt).render({"a": 1}, {output.TEXT: lambda r: "the text", output.JSON: json.dumps})
     assert capsys.readouterr() == expected
 
 
-@pytest.mark.parametrize("fmt, out, err", [
-    ("text", "a.vhd: ok\nvalid\n", "images.yaml: warning: heads up\n"),
-    ("github", "a.vhd: ok\n::warning file=images.yaml,title=x.y::heads up\n", ""),
-])
+@pytest.mark.parametrize(
+    "fmt, out, err",
+    [
+        ("text", "a.vhd: ok\nvalid\n", "images.yaml: warning: heads up\n"),
+        ("github", "a.vhd: ok\n::warning file=images.yaml,title=x.y::heads up\n", ""),
+    ],
+)
 def test_a_verdict_says_what_passed_then_the_problems_then_in_text_a_summary(fmt, out, err, capsys):
     output.Reporter(fmt).verdict([WARNING], found="a.vhd: ok", summary="valid")
     assert capsys.readouterr() == (out, err)
@@ -105,8 +117,9 @@ def test_progress_is_silent_when_quiet_and_retries_are_lines_without_a_terminal(
 
 CLI = sorted(p for p in (ROOT / "gallery" / "cli").glob("*.py") if p.name != "output.py")
 # The renderers a command hands to its reporter: they write a format, they do not name one.
-RENDERERS = [ROOT / "gallery" / name for name in ("diff/render.py", "diff/markdown.py", "lifecycle/render.py",
-                                                  "plan/text.py")]
+RENDERERS = [
+    ROOT / "gallery" / name for name in ("diff/render.py", "diff/markdown.py", "lifecycle/render.py", "plan/text.py")
+]
 STREAMS = {"stdout", "stderr", "__stdout__", "__stderr__"}
 
 
@@ -120,8 +133,11 @@ def _writes(tree: ast.AST) -> list[str]:
         elif isinstance(node, ast.Attribute) and node.attr.startswith("print_"):  # traceback.print_exc, ...
             found.append(f"line {node.lineno}: {ast.unparse(node)}")
         elif isinstance(node, ast.ImportFrom) and node.module in ("sys", "rich.console"):
-            found += [f"line {node.lineno}: from {node.module} import {a.name}" for a in node.names
-                      if a.name in STREAMS | {"Console"}]
+            found += [
+                f"line {node.lineno}: from {node.module} import {a.name}"
+                for a in node.names
+                if a.name in STREAMS | {"Console"}
+            ]
     return sorted(found, key=lambda f: int(f.split(":")[0].split()[1]))
 
 
@@ -134,13 +150,24 @@ def test_command_modules_write_only_through_the_reporter(path):
 @pytest.mark.parametrize("path", CLI + RENDERERS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_format_names_are_written_only_in_output(path):
     names = {f.value for f in output.Format}
-    found = [f"line {n.lineno}: {n.value!r}" for n in ast.walk(ast.parse(path.read_text("utf-8")))
-             if isinstance(n, ast.Constant) and n.value in names]
+    found = [
+        f"line {n.lineno}: {n.value!r}"
+        for n in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(n, ast.Constant) and n.value in names
+    ]
     assert found == [], f"{path.name} spells a format name; use gallery.cli.output.Format: {found}"
 
 
 def test_the_checks_above_catch_what_they_are_for():
-    assert _writes(ast.parse("import sys\nprint('x')\nsys.stderr.write('y')\nConsole(stderr=True)\n"
-                             "traceback.print_exc()\nfrom sys import stdout")) == [
-        "line 2: print(...)", "line 3: sys.stderr", "line 4: Console(...)", "line 5: traceback.print_exc",
-        "line 6: from sys import stdout"]
+    assert _writes(
+        ast.parse(
+            "import sys\nprint('x')\nsys.stderr.write('y')\nConsole(stderr=True)\n"
+            "traceback.print_exc()\nfrom sys import stdout"
+        )
+    ) == [
+        "line 2: print(...)",
+        "line 3: sys.stderr",
+        "line 4: Console(...)",
+        "line 5: traceback.print_exc",
+        "line 6: from sys import stdout",
+    ]

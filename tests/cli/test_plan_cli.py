@@ -1,4 +1,5 @@
 """`python -m gallery plan`: the files it reads besides the catalog fail as cleanly as the catalog does."""
+
 from __future__ import annotations
 
 import shutil
@@ -26,13 +27,18 @@ def test_a_catalog_in_a_symlink_loop_is_a_user_error_for_every_command(tmp_path,
         assert f"{loop}: error: cannot be read: Too many levels of symbolic links" in err.splitlines(), argv
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: p.symlink_to(p), "cannot be read: Too many levels of symbolic links"),
-    (lambda p: p.mkdir(), "is a directory, not a stack config file"),
-    (lambda p: p.write_text("- a\n"), "the stack's config must be a mapping with a config: mapping of keys"),
-    (lambda p: p.write_text("config: {a: 1, a: 2}\n"),
-     "duplicate key 'a' (first at line 1); YAML would silently keep only the last one; remove or merge one of them"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.symlink_to(p), "cannot be read: Too many levels of symbolic links"),
+        (lambda p: p.mkdir(), "is a directory, not a stack config file"),
+        (lambda p: p.write_text("- a\n"), "the stack's config must be a mapping with a config: mapping of keys"),
+        (
+            lambda p: p.write_text("config: {a: 1, a: 2}\n"),
+            "duplicate key 'a' (first at line 1); YAML would silently keep only the last one; remove or merge one of them",
+        ),
+    ],
+)
 def test_a_broken_stack_config_is_a_user_error(project, capsys, make, message):
     config = project / "Pulumi.dev.yaml"
     make(config)
@@ -46,8 +52,14 @@ def test_a_broken_stack_config_is_a_user_error(project, capsys, make, message):
 
 def test_dev_plan_reads_a_catalog_relative_to_where_it_was_called(tmp_path):
     import subprocess
+
     shutil.copy(CATALOGS / "valid" / "minimal.yaml", tmp_path / "mine.yaml")
-    r = subprocess.run(["bash", str(ROOT / "dev"), "plan", "mine.yaml", "--format", "json"], cwd=tmp_path,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        ["bash", str(ROOT / "dev"), "plan", "mine.yaml", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert '"resourceGroupName": "rg-min-dev"' in r.stdout

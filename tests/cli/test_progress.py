@@ -1,4 +1,5 @@
 """The upload's progress line: binary units throughout, the rate of what the service acknowledged."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,10 @@ MIB = 1 << 20
 def test_status_gives_the_acknowledged_bytes_and_their_rate_in_binary_units():
     assert progress.status(3 * MIB, 2.0) == "sent 3.0 MiB at 1.5 MiB/s"
     assert progress.status(0, 0) == "sent 0 bytes at 0 bytes/s"
-    assert progress.status(MIB, 1.0, "retrying (1/4) after: Connection refused") == \
-        "sent 1.0 MiB at 1.0 MiB/s  retrying (1/4) after: Connection refused"
+    assert (
+        progress.status(MIB, 1.0, "retrying (1/4) after: Connection refused")
+        == "sent 1.0 MiB at 1.0 MiB/s  retrying (1/4) after: Connection refused"
+    )
 
 
 def test_the_progress_line_speaks_gib_and_mib_per_second_only():

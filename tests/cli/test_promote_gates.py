@@ -1,6 +1,7 @@
 """`gallery promote`'s gates, as a user sees them: Azure's validations and policy violations (served by the local
 ARM endpoint in Microsoft's example shapes), the catalog's canary run as real subprocesses, --skip-gate, and what
 the version's tags record. Nothing is written when a gate refuses."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,10 @@ from tests.fixtures.paths import ROOT
 
 UBUNTU = "ubuntu-22.04-gen2"
 RG, GALLERY = "rg-images-dev", "gal_platform_dev"
-VERSION_ID = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Compute/galleries/{GALLERY}"
-              f"/images/{UBUNTU}/versions/1.1.1")
+VERSION_ID = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Compute/galleries/{GALLERY}"
+    f"/images/{UBUNTU}/versions/1.1.1"
+)
 # The canary: boots nothing, says where it runs, fails in northeurope when told to.
 CANARY = """#!/bin/sh
 echo "canary for $1 in $2 (GALLERY_REGION=$GALLERY_REGION)"
@@ -45,8 +48,11 @@ def canary(example):
     script = example.parent / "canary.sh"
     script.write_text(CANARY)
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    example.write_text(example.read_text().replace(
-        "replication:\n", 'lifecycle:\n  canary: [./canary.sh, "{versionId}", "{region}"]\n\nreplication:\n', 1))
+    example.write_text(
+        example.read_text().replace(
+            "replication:\n", 'lifecycle:\n  canary: [./canary.sh, "{versionId}", "{region}"]\n\nreplication:\n', 1
+        )
+    )
     return script
 
 
@@ -76,7 +82,8 @@ def test_every_gate_passes_and_is_recorded(example, canary, azure, capsys):
         "  gate validation: passed (Succeeded: vmScan, bootCheck; etag 340b47fb-1c2d-4e5f-8a9b-0c1d2e3f4a5b)",
         "  gate policy: passed (no policy violation reported)",
         "  gate canary: passed (exit 0 in westeurope (N s), northeurope (N s))",
-        "  recorded in its tags: promoted.on, gate.validation, gate.policy, gate.canary"]
+        "  recorded in its tags: promoted.on, gate.validation, gate.policy, gate.canary",
+    ]
     version = load_catalog(example).image(UBUNTU).version("1.1.1")
     assert not version.exclude_from_latest
     assert dict(version.tags)["promoted.on"] == dt.datetime.now(dt.timezone.utc).date().isoformat()
@@ -97,20 +104,28 @@ def test_a_failed_validation_refuses_with_azures_words(example, canary, azure, c
         "2026-11-24T09:30:00Z) reports Failed\n"
         "  gate canary was not run: Azure's gates refused first\n"
         "hint: publish a fixed version; or, to accept the risk, run again with --skip-gate validation (recorded in "
-        "the version's tags)\n")
+        "the version's tags)\n"
+    )
     assert example.read_bytes() == before
 
 
 def test_a_policy_violation_refuses(example, azure, capsys):
-    azure.flag(RG, GALLERY, UBUNTU, "1.1.1", policy_violation(),
-               policy_violation("CopyrightValidation", "The image contains copyrighted material."))
+    azure.flag(
+        RG,
+        GALLERY,
+        UBUNTU,
+        "1.1.1",
+        policy_violation(),
+        policy_violation("CopyrightValidation", "The image contains copyrighted material."),
+    )
     code, _, err = run(capsys, "promote", UBUNTU, "1.1.1", "--catalog", example)
     assert code == 2
     assert err.splitlines()[1:3] == [
         "  gate policy refused it in every region: Azure reports a policy violation: ImageFlaggedUnsafe: This is "
         "the policy violation details.",
         "  gate policy refused it in every region: Azure reports a policy violation: CopyrightValidation: The "
-        "image contains copyrighted material."]
+        "image contains copyrighted material.",
+    ]
 
 
 def test_the_canary_refuses_in_its_region_with_its_last_lines(example, canary, azure, capsys, monkeypatch):
@@ -125,42 +140,53 @@ def test_the_canary_refuses_in_its_region_with_its_last_lines(example, canary, a
         + "".join(f"      | boot log line {i}\n" for i in range(4, 13))
         + "      | ssh: connect to host 10.0.0.4 port 22: Connection timed out\n"
         "hint: publish a fixed version; or, to accept the risk, run again with --skip-gate canary (recorded in the "
-        "version's tags)\n")
+        "version's tags)\n"
+    )
     assert example.read_bytes() == before
 
 
 def test_skip_gate_is_explicit_and_recorded(example, canary, azure, capsys, monkeypatch):
     monkeypatch.setenv("FAIL_IN", "northeurope")
     azure.flag(RG, GALLERY, UBUNTU, "1.1.1")
-    code, out, _ = run(capsys, "promote", UBUNTU, "1.1.1", "--catalog", example, "--skip-gate", "canary",
-                       "--skip-gate", "policy")
+    code, out, _ = run(
+        capsys, "promote", UBUNTU, "1.1.1", "--catalog", example, "--skip-gate", "canary", "--skip-gate", "policy"
+    )
     assert code == 0
     assert out.splitlines()[1:] == [
         "  gate validation: passed (Azure ran no validation of this version)",
         "  gate policy: skipped (--skip-gate policy; recorded in the version's tags)",
         "  gate canary: skipped (--skip-gate canary; recorded in the version's tags)",
-        "  recorded in its tags: promoted.on, gate.validation, gate.policy, gate.canary"]
+        "  recorded in its tags: promoted.on, gate.validation, gate.policy, gate.canary",
+    ]
     version = load_catalog(example).image(UBUNTU).version("1.1.1")
     assert (version.tag("gate.policy"), version.tag("gate.canary")) == (
-        "skipped: --skip-gate policy", "skipped: --skip-gate canary")
+        "skipped: --skip-gate policy",
+        "skipped: --skip-gate canary",
+    )
 
 
 def test_the_canary_runs_only_in_its_regions(example, canary, azure, capsys, monkeypatch):
     monkeypatch.setenv("FAIL_IN", "northeurope")
-    example.write_text(example.read_text().replace(
-        'canary: [./canary.sh, "{versionId}", "{region}"]',
-        'canary: {command: [./canary.sh, "{versionId}", "{region}"], regions: [westeurope], timeoutMinutes: 5}'))
+    example.write_text(
+        example.read_text().replace(
+            'canary: [./canary.sh, "{versionId}", "{region}"]',
+            'canary: {command: [./canary.sh, "{versionId}", "{region}"], regions: [westeurope], timeoutMinutes: 5}',
+        )
+    )
     code, out, _ = run(capsys, "promote", UBUNTU, "1.1.1", "--catalog", example)
     assert code == 0 and timeless(out).splitlines()[3] == "  gate canary: passed (exit 0 in westeurope (N s))"
 
 
 def test_a_canary_that_cannot_start_refuses(example, azure, capsys):
-    example.write_text(example.read_text().replace(
-        "replication:\n", "lifecycle:\n  canary: [./missing.sh]\n\nreplication:\n", 1))
+    example.write_text(
+        example.read_text().replace("replication:\n", "lifecycle:\n  canary: [./missing.sh]\n\nreplication:\n", 1)
+    )
     code, _, err = run(capsys, "promote", UBUNTU, "1.1.1", "--catalog", example)
     assert code == 2
-    assert err.splitlines()[1] == ("  gate canary refused it in westeurope: `./missing.sh` cannot start: No such file "
-                                   f"or directory (run from {example.parent})")
+    assert err.splitlines()[1] == (
+        "  gate canary refused it in westeurope: `./missing.sh` cannot start: No such file "
+        f"or directory (run from {example.parent})"
+    )
 
 
 def test_a_canary_past_its_timeout_is_stopped_with_its_children(tmp_path):

@@ -1,4 +1,5 @@
 """The sharing dynamic providers, through the real azure-mgmt-compute client, against the local ARM endpoint."""
+
 from __future__ import annotations
 
 import os
@@ -12,22 +13,37 @@ from pulumi.dynamic.dynamic import serialize_provider
 from armlocal import API_VERSION, SUBSCRIPTION
 from gallery.azure.errors import ArmError
 from gallery.azure.target import resolve_target
-from gallery.components.sharing import (GalleryCommunityProvider, GallerySharingGuardProvider, GallerySharingProvider,
-                                        by_value)
+from gallery.components.sharing import (
+    GalleryCommunityProvider,
+    GallerySharingGuardProvider,
+    GallerySharingProvider,
+    by_value,
+)
 
-A, B, C = ("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d",
-           "8b3c4d5e-6f7a-4b8c-9d0e-2f3a4b5c6d7e")
+A, B, C = (
+    "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+    "7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d",
+    "8b3c4d5e-6f7a-4b8c-9d0e-2f3a4b5c6d7e",
+)
 T1, T2 = "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e", "aa8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e"
 RG, GALLERY = "rg-images-dev", "gal_platform_dev"
-SHARE = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Compute/galleries/{GALLERY}"
-         "/share")
-COMMUNITY = {"publicNamePrefix": "contoso", "publisherUri": "https://contoso.example",
-             "publisherContact": "images@contoso.example", "eula": "https://contoso.example/eula"}
+SHARE = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.Compute/galleries/{GALLERY}/share"
+COMMUNITY = {
+    "publicNamePrefix": "contoso",
+    "publisherUri": "https://contoso.example",
+    "publisherContact": "images@contoso.example",
+    "eula": "https://contoso.example/eula",
+}
 
 
 def groups_props(subscriptions=(A, B), tenants=(T1,), gallery=GALLERY) -> dict:
-    return {"subscriptionId": SUBSCRIPTION, "resourceGroupName": RG, "galleryName": gallery,
-            "subscriptions": list(subscriptions), "tenants": list(tenants)}
+    return {
+        "subscriptionId": SUBSCRIPTION,
+        "resourceGroupName": RG,
+        "galleryName": gallery,
+        "subscriptions": list(subscriptions),
+        "tenants": list(tenants),
+    }
 
 
 def community_props(**change) -> dict:
@@ -53,10 +69,15 @@ def community(arm):
 
 # -- groups ----------------------------------------------------------------------------------------------
 
+
 def test_create_adds_subscriptions_and_tenants_as_azures_example_does(arm, groups):
     result = groups.create(groups_props())
-    assert posts(arm) == [{"operationType": "Add", "groups": [{"type": "Subscriptions", "ids": [A, B]},
-                                                              {"type": "AADTenants", "ids": [T1]}]}]
+    assert posts(arm) == [
+        {
+            "operationType": "Add",
+            "groups": [{"type": "Subscriptions", "ids": [A, B]}, {"type": "AADTenants", "ids": [T1]}],
+        }
+    ]
     assert result.id == SHARE
     assert (result.outs["subscriptions"], result.outs["tenants"]) == ([A, B], [T1])
     assert groups.read(SHARE, groups_props()).outs == groups_props()  # Azure has what was sent
@@ -80,11 +101,19 @@ def test_diff_of_members_is_an_update_and_of_the_gallery_a_replacement(groups):
 
 def test_update_removes_then_adds_only_the_difference(arm, groups):
     groups.create(groups_props(subscriptions=(A, B), tenants=(T1,)))
-    result = groups.update("id", groups_props(subscriptions=(A, B), tenants=(T1,)),
-                           groups_props(subscriptions=(A, C), tenants=(T2,)))
+    result = groups.update(
+        "id", groups_props(subscriptions=(A, B), tenants=(T1,)), groups_props(subscriptions=(A, C), tenants=(T2,))
+    )
     assert posts(arm)[1:] == [
-        {"operationType": "Remove", "groups": [{"type": "Subscriptions", "ids": [B]}, {"type": "AADTenants", "ids": [T1]}]},
-        {"operationType": "Add", "groups": [{"type": "Subscriptions", "ids": [C]}, {"type": "AADTenants", "ids": [T2]}]}]
+        {
+            "operationType": "Remove",
+            "groups": [{"type": "Subscriptions", "ids": [B]}, {"type": "AADTenants", "ids": [T1]}],
+        },
+        {
+            "operationType": "Add",
+            "groups": [{"type": "Subscriptions", "ids": [C]}, {"type": "AADTenants", "ids": [T2]}],
+        },
+    ]
     assert (result.outs["subscriptions"], result.outs["tenants"]) == ([A, C], [T2])
     assert groups.read(SHARE, groups_props()).outs == groups_props(subscriptions=(A, C), tenants=(T2,))
 
@@ -113,13 +142,17 @@ def test_delete_removes_what_it_shared_and_a_gone_gallery_is_no_error(arm, group
 
 def test_a_refused_share_names_the_role(arm, groups):
     arm.fail("POST", r"/share$", 403, "AuthorizationFailed", "no share/action")
-    with pytest.raises(ArmError, match=r"cannot share gallery gal_platform_dev: Azure refused the caller "
-                       r"\(AuthorizationFailed: no share/action\); the identity needs Owner or Compute Gallery "
-                       r"Sharing Admin on the gallery"):
+    with pytest.raises(
+        ArmError,
+        match=r"cannot share gallery gal_platform_dev: Azure refused the caller "
+        r"\(AuthorizationFailed: no share/action\); the identity needs Owner or Compute Gallery "
+        r"Sharing Admin on the gallery",
+    ):
         groups.create(groups_props())
 
 
 # -- community -------------------------------------------------------------------------------------------
+
 
 def test_create_publishes_the_gallery_and_records_its_public_name(arm, community):
     result = community.create(community_props())
@@ -160,23 +193,30 @@ def test_delete_resets_the_sharing_profile_first(arm, community):
 
 def test_a_refused_publication_names_the_role(arm, community):
     arm.fail("POST", r"/share$", 403, "AuthorizationFailed", "no share/action")
-    with pytest.raises(ArmError, match=r"^cannot enable community sharing of gallery gal_platform_dev: Azure "
-                       r"refused the caller .*the identity needs Owner or Compute Gallery Sharing Admin"):
+    with pytest.raises(
+        ArmError,
+        match=r"^cannot enable community sharing of gallery gal_platform_dev: Azure "
+        r"refused the caller .*the identity needs Owner or Compute Gallery Sharing Admin",
+    ):
         community.create(community_props())
 
 
 # -- the guard before the gallery's update ----------------------------------------------------------------
 
+
 def guard_props(sharing="private", gallery=GALLERY) -> dict:
     return {"subscriptionId": SUBSCRIPTION, "resourceGroupName": RG, "galleryName": gallery, "sharing": sharing}
 
 
-@pytest.mark.parametrize("served, wanted", [
-    ({"sharing": "Community", "community": COMMUNITY, "enabled": True}, "private"),
-    ({"sharing": "Community", "community": COMMUNITY, "enabled": False}, "private"),
-    ({"sharing": "Groups", "groups": [{"type": "Subscriptions", "ids": [A]}]}, "private"),
-    ({"sharing": "Groups", "groups": [{"type": "Subscriptions", "ids": [A]}]}, "community"),
-])
+@pytest.mark.parametrize(
+    "served, wanted",
+    [
+        ({"sharing": "Community", "community": COMMUNITY, "enabled": True}, "private"),
+        ({"sharing": "Community", "community": COMMUNITY, "enabled": False}, "private"),
+        ({"sharing": "Groups", "groups": [{"type": "Subscriptions", "ids": [A]}]}, "private"),
+        ({"sharing": "Groups", "groups": [{"type": "Subscriptions", "ids": [A]}]}, "community"),
+    ],
+)
 def test_the_guard_resets_what_azure_still_shares_before_the_gallery_changes(arm, served, wanted):
     arm.add_gallery(RG, GALLERY, **served)
     guard = GallerySharingGuardProvider(resolve_target())
@@ -186,10 +226,13 @@ def test_the_guard_resets_what_azure_still_shares_before_the_gallery_changes(arm
     assert result.outs == guard_props(wanted)
 
 
-@pytest.mark.parametrize("served, wanted", [
-    ({"sharing": "Private"}, "private"),
-    ({"sharing": "Community", "community": COMMUNITY, "enabled": True}, "community"),
-])
+@pytest.mark.parametrize(
+    "served, wanted",
+    [
+        ({"sharing": "Private"}, "private"),
+        ({"sharing": "Community", "community": COMMUNITY, "enabled": True}, "community"),
+    ],
+)
 def test_the_guard_leaves_a_gallery_that_already_is_as_wanted(arm, served, wanted):
     arm.add_gallery(RG, GALLERY, **served)
     GallerySharingGuardProvider(resolve_target()).create(guard_props(wanted))
@@ -220,9 +263,14 @@ def test_the_calls_go_to_the_target_the_provider_was_given(arm, monkeypatch):
     assert len(arm.calls("POST")) == 1
 
 
-@pytest.mark.parametrize("provider, props", [(GallerySharingProvider, groups_props()),
-                                             (GalleryCommunityProvider, community_props()),
-                                             (GallerySharingGuardProvider, guard_props())])
+@pytest.mark.parametrize(
+    "provider, props",
+    [
+        (GallerySharingProvider, groups_props()),
+        (GalleryCommunityProvider, community_props()),
+        (GallerySharingGuardProvider, guard_props()),
+    ],
+)
 def test_the_providers_travel_by_value_without_this_project(tmp_path, provider, props):
     # The dynamic-provider process unpickles the provider from the state: unpickling it and diffing
     # must not import `gallery` (nor hold a client or credential), so a refactor cannot break old stacks.
@@ -234,7 +282,18 @@ def test_the_providers_travel_by_value_without_this_project(tmp_path, provider, 
         d = p.diff("id", old, dict(old, galleryName="other"))
         print(type(p).__name__, d.changes, d.replaces, p._target["endpoint"], "gallery" in sys.modules)
     """)
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
-                         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, check=True)
-    assert out.stdout.split() == [provider.__name__, "True", "['galleryName']", "https://management.azure.com",
-                                  "False"], out.stderr
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        check=True,
+    )
+    assert out.stdout.split() == [
+        provider.__name__,
+        "True",
+        "['galleryName']",
+        "https://management.azure.com",
+        "False",
+    ], out.stderr

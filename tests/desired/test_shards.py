@@ -1,5 +1,6 @@
 """The stacks of a sharded catalog as plain data: each stack's part, name and config, owners, and what a shard
 reads from the main stack (gallery.desired.shards)."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,15 +27,23 @@ def test_the_main_stack_comes_first_then_each_shard_with_its_config(catalog):
     assert [(p.stack("dev"), p.config()) for p in parts(catalog, "dev", org="contoso")] == [
         ("dev", {}),
         ("dev-linux", {"image-gallery:shard": "linux", "image-gallery:foundation": "contoso/image-gallery/dev"}),
-        ("dev-windows", {"image-gallery:shard": "windows", "image-gallery:foundation": "contoso/image-gallery/dev"})]
+        ("dev-windows", {"image-gallery:shard": "windows", "image-gallery:foundation": "contoso/image-gallery/dev"}),
+    ]
 
 
-@pytest.mark.parametrize("stack, shard, foundation, expected", [
-    ("dev", None, None, ("dev", StackPart())),
-    ("dev-linux", "linux", "dev", ("dev", StackPart("linux", "dev"))),
-    ("eu-linux", "linux", "contoso/image-gallery/prod-eu",
-     ("prod-eu", StackPart("linux", "contoso/image-gallery/prod-eu"))),
-])
+@pytest.mark.parametrize(
+    "stack, shard, foundation, expected",
+    [
+        ("dev", None, None, ("dev", StackPart())),
+        ("dev-linux", "linux", "dev", ("dev", StackPart("linux", "dev"))),
+        (
+            "eu-linux",
+            "linux",
+            "contoso/image-gallery/prod-eu",
+            ("prod-eu", StackPart("linux", "contoso/image-gallery/prod-eu")),
+        ),
+    ],
+)
 def test_a_stacks_config_says_its_part_and_the_catalogs_stack_name(stack, shard, foundation, expected):
     assert from_config(stack, shard, foundation) == expected
 
@@ -57,16 +66,23 @@ def test_everything_a_shard_takes_from_the_foundation_comes_from_a_main_stack_ou
     state = desired_state(catalog)
     foundation = {r.name for r in state if r.owner == MAIN}
     wires = [w for r in state if r.owner != MAIN for w in r.wires if w.source in foundation]
-    assert {(w.source, w.output) for w in wires} == {("gallery-rg", "name"), ("gallery-gallery", "name"),
-                                                      ("gallery-storage", "id")}
-    assert {foundation_export(w) for w in wires} == {("resourceGroupName", None), ("galleryName", None),
-                                                     ("storageAccountId", None)}
+    assert {(w.source, w.output) for w in wires} == {
+        ("gallery-rg", "name"),
+        ("gallery-gallery", "name"),
+        ("gallery-storage", "id"),
+    }
+    assert {foundation_export(w) for w in wires} == {
+        ("resourceGroupName", None),
+        ("galleryName", None),
+        ("storageAccountId", None),
+    }
     container = state.of_type(arm.CONTAINER)[0]
     assert foundation_export(Wire(("x",), container.name, "name")) == ("containers", "linux")
 
 
 def test_a_change_of_shards_alone_changes_no_resource(catalog):
     import dataclasses
+
     assert changed(dataclasses.replace(catalog, shards=()), catalog) == Selection(frozenset(), frozenset())
 
 
@@ -77,4 +93,5 @@ def test_a_shard_config_error_names_the_stack_file_and_the_fix():
     assert problem.text() == (
         "Pulumi.dev-linux.yaml: error: the stack of shard 'linux' needs image-gallery:foundation, the main stack it "
         "reads the resource group, storage account and gallery from; pulumi config set image-gallery:foundation "
-        "<main stack>, e.g. dev or org/image-gallery/dev")
+        "<main stack>, e.g. dev or org/image-gallery/dev"
+    )

@@ -3,6 +3,7 @@
 The mocks answer with another subscription than the desired state's placeholder, so an input that carries the
 subscription without being wired to the output it comes from (and would send the placeholder to Azure) fails here.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,7 @@ VALID.append(ROOT / "images.yaml")
 
 
 def _mock_plan(catalog, only=None) -> list[dict]:
-    run = run_program(lambda: program.declare(catalog, only), stack=catalog.stack,
-                      mocks=AzureMocks(SUBSCRIPTION))
+    run = run_program(lambda: program.declare(catalog, only), stack=catalog.stack, mocks=AzureMocks(SUBSCRIPTION))
     # Pulumi's Python mock monitor names the stack's type in its children's URNs; the engine does not
     # (resource.NewURN leaves out the root stack's type), and the desired state gives the engine's URN.
     return json.loads(json.dumps(records(run)).replace("pulumi:pulumi:Stack$", ""))
@@ -58,8 +58,10 @@ def test_a_selection_is_declared_as_its_desired_state():
     catalog = load_catalog(ROOT / "images.yaml", "dev")
     first, second = catalog.images[0], catalog.images[1]
     # One whole definition, and one version of another whose definition is not selected.
-    only = Selection(frozenset({first.name}),
-                     frozenset({(first.name, v.name) for v in first.versions} | {(second.name, second.versions[0].name)}))
+    only = Selection(
+        frozenset({first.name}),
+        frozenset({(first.name, v.name) for v in first.versions} | {(second.name, second.versions[0].name)}),
+    )
     desired = desired_state(catalog, only, subscription=SUBSCRIPTION).records()
     _assert_equal(_mock_plan(catalog, only), desired)
     lone = next(r for r in desired if r["name"] == f"gallery-{second.name}-{second.versions[0].name}")
@@ -76,21 +78,28 @@ def test_without_the_foundation_names_are_the_catalogs_and_ids_must_come_from_it
     _assert_equal(_mock_plan(catalog, only), desired.records())
     assert all(r["dependsOn"] in ([], [f"gallery-{snapshot.name}"]) for r in desired.records())
     # A VHD version takes the account's id, which only the foundation's stack knows.
-    with pytest.raises(Exception, match=f"gallery-{vhd.name}-.*storageProfile.osDiskImage.source.storageAccountId "
-                                        "is the id of gallery-storage, which this selection does not declare"):
+    with pytest.raises(
+        Exception,
+        match=f"gallery-{vhd.name}-.*storageProfile.osDiskImage.source.storageAccountId "
+        "is the id of gallery-storage, which this selection does not declare",
+    ):
         _mock_plan(catalog, Selection.images(catalog, [vhd.name]))
 
 
 def test_every_resource_has_its_arm_id_and_api_version():
     catalog = load_catalog(ROOT / "images.yaml", "dev")
     state = desired_state(catalog, subscription=SUBSCRIPTION)
-    gallery_id = (f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{catalog.resource_group}/providers/Microsoft.Compute"
-                  f"/galleries/{catalog.gallery.name}")
+    gallery_id = (
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{catalog.resource_group}/providers/Microsoft.Compute"
+        f"/galleries/{catalog.gallery.name}"
+    )
     image = catalog.images[0]
     version = image.versions[0]
     assert state.get("gallery-gallery").arm_id == gallery_id
-    assert state.get(f"gallery-{image.name}-{version.name}").arm_id == \
-        f"{gallery_id}/images/{image.name}/versions/{version.name}"
+    assert (
+        state.get(f"gallery-{image.name}-{version.name}").arm_id
+        == f"{gallery_id}/images/{image.name}/versions/{version.name}"
+    )
     for res in state:
         if res.type != arm.COMPONENT:
             assert res.arm_id and res.arm_id.startswith(f"/subscriptions/{SUBSCRIPTION}/"), res.name

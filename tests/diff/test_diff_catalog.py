@@ -3,6 +3,7 @@
 Every HEAD there changes one thing in base.yaml (its first line says what). The tests pin the exact
 findings, destructive first, as `LINE:COL severity kind: message`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -154,72 +155,144 @@ def test_every_head_here_is_covered():
     assert heads == set(CASES)
 
 
-@pytest.mark.parametrize("head, kind, expected", [
-    ("version-source-changed.yaml", "version.source-changed",
-     ["source: vhd linux-vhds/ubuntu-os-2026-02-02.vhd (ReadWrite) → vhd linux-vhds/ubuntu-os-2026-02-03.vhd (ReadWrite)"]),
-    ("version-regions.yaml", "version.regions-changed",
-     ["regions[eastus]: None → 1 × Standard_LRS", "regions[northeurope].replicas: 1 → 2"]),
-    ("version-region-removed.yaml", "version.regions-changed", ["regions[northeurope]: 1 × Standard_LRS → None"]),
-    ("version-region-storage.yaml", "version.region-storage-changed",
-     ["regions[northeurope].storageAccountType: Standard_LRS → Standard_ZRS"]),
-    ("version-excluded.yaml", "version.retired", ["excludeFromLatest: False → True"]),
-    ("definition-replaced.yaml", "definition.replaced", ["hyperVGeneration: V2 → V1"]),
-    ("definition-updated.yaml", "definition.updated", ["description: None → Ubuntu 22.04", "endOfLife: None → 2030-01-01"]),
-    ("definition-renamed-by-versions.yaml", "definition.renamed",
-     ["name: windows → windows-server", "identifier: {publisher=Contoso, offer=windows, sku=2022} → "
-                                        "{publisher=Contoso, offer=windows, sku=2022-g2}"]),
-    ("gallery-groups.yaml", "gallery.sharing-groups-on-existing",
-     ["sharing: private → groups", "sharedWith.subscriptions: None → 6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"]),
-    ("gallery-community.yaml", "gallery.sharing-made-public",
-     ["sharing: private → community", "community: None → {publicNamePrefix=contoso, "
-      "publisherUri=https://contoso.example, publisherContact=images@contoso.example, "
-      "eula=https://contoso.example/eula}"]),
-    ("gallery-access.yaml", "gallery.access-changed", ["access: None → 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f Reader"]),
-    ("storage-renamed.yaml", "storage.renamed", ["account: stdiffdev001 → stdiffdev002"]),
-])
+@pytest.mark.parametrize(
+    "head, kind, expected",
+    [
+        (
+            "version-source-changed.yaml",
+            "version.source-changed",
+            [
+                "source: vhd linux-vhds/ubuntu-os-2026-02-02.vhd (ReadWrite) → vhd linux-vhds/ubuntu-os-2026-02-03.vhd (ReadWrite)"
+            ],
+        ),
+        (
+            "version-regions.yaml",
+            "version.regions-changed",
+            ["regions[eastus]: None → 1 × Standard_LRS", "regions[northeurope].replicas: 1 → 2"],
+        ),
+        ("version-region-removed.yaml", "version.regions-changed", ["regions[northeurope]: 1 × Standard_LRS → None"]),
+        (
+            "version-region-storage.yaml",
+            "version.region-storage-changed",
+            ["regions[northeurope].storageAccountType: Standard_LRS → Standard_ZRS"],
+        ),
+        ("version-excluded.yaml", "version.retired", ["excludeFromLatest: False → True"]),
+        ("definition-replaced.yaml", "definition.replaced", ["hyperVGeneration: V2 → V1"]),
+        (
+            "definition-updated.yaml",
+            "definition.updated",
+            ["description: None → Ubuntu 22.04", "endOfLife: None → 2030-01-01"],
+        ),
+        (
+            "definition-renamed-by-versions.yaml",
+            "definition.renamed",
+            [
+                "name: windows → windows-server",
+                "identifier: {publisher=Contoso, offer=windows, sku=2022} → "
+                "{publisher=Contoso, offer=windows, sku=2022-g2}",
+            ],
+        ),
+        (
+            "gallery-groups.yaml",
+            "gallery.sharing-groups-on-existing",
+            ["sharing: private → groups", "sharedWith.subscriptions: None → 6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"],
+        ),
+        (
+            "gallery-community.yaml",
+            "gallery.sharing-made-public",
+            [
+                "sharing: private → community",
+                "community: None → {publicNamePrefix=contoso, "
+                "publisherUri=https://contoso.example, publisherContact=images@contoso.example, "
+                "eula=https://contoso.example/eula}",
+            ],
+        ),
+        (
+            "gallery-access.yaml",
+            "gallery.access-changed",
+            ["access: None → 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f Reader"],
+        ),
+        ("storage-renamed.yaml", "storage.renamed", ["account: stdiffdev001 → stdiffdev002"]),
+    ],
+)
 def test_details_say_before_and_after(head, kind, expected):
     assert details(head, kind) == expected
 
 
 def test_the_lifecycle_steps_are_named():
     # HEAD → BASE of version-added-excluded: nothing; version-excluded → base: 1.1.0 promoted back.
-    promoted = diff_catalogs(load_catalog(DIFF / "version-excluded.yaml"), load_catalog(DIFF / "base.yaml"),
-                             today=TODAY)
-    assert [(f.kind, [f"{d.property}: {d.before} → {d.after}" for d in f.details]) for f in promoted
-            if f.kind.startswith("version.")] == [
-        ("version.promoted", ["excludeFromLatest: True → False"])]
+    promoted = diff_catalogs(
+        load_catalog(DIFF / "version-excluded.yaml"), load_catalog(DIFF / "base.yaml"), today=TODAY
+    )
+    assert [
+        (f.kind, [f"{d.property}: {d.before} → {d.after}" for d in f.details])
+        for f in promoted
+        if f.kind.startswith("version.")
+    ] == [("version.promoted", ["excludeFromLatest: True → False"])]
     # 1.1.0 ends its life on 2999-01-01: removed the day after, it is the lifecycle's normal end.
-    removed = diff_catalogs(load_catalog(DIFF / "base.yaml"), load_catalog(DIFF / "version-removed.yaml"),
-                            today=dt.date(2999, 1, 2))
+    removed = diff_catalogs(
+        load_catalog(DIFF / "base.yaml"), load_catalog(DIFF / "version-removed.yaml"), today=dt.date(2999, 1, 2)
+    )
     assert [(f.kind, f.message) for f in removed if f.kind.startswith("version.")] == [
-        ("version.removed-after-end-of-life", "ubuntu 1.1.0 is deleted after its end of life 2999-01-01")]
+        ("version.removed-after-end-of-life", "ubuntu 1.1.0 is deleted after its end of life 2999-01-01")
+    ]
 
 
-@pytest.mark.parametrize("base, head, kind, severity, hint", [
-    ("gallery-community.yaml", "base.yaml", "gallery.sharing-community-to-private", "warning",
-     "everyone using its public name loses access to its images; the deploying identity needs Owner or Compute "
-     "Gallery Sharing Admin on the gallery"),
-    ("gallery-groups.yaml", "base.yaml", "gallery.sharing-groups-to-private", "warning",
-     "the subscriptions and tenants it was shared with lose access; the deploying identity needs Owner or Compute "
-     "Gallery Sharing Admin on the gallery"),
-    ("gallery-groups.yaml", "gallery-community.yaml", "gallery.sharing-groups-to-community", "warning",
-     "every image in it becomes usable by anyone in Azure; the deploying identity needs Owner or Compute Gallery "
-     "Sharing Admin on the gallery"),
-    ("gallery-community.yaml", "gallery-groups.yaml", "gallery.sharing-groups-on-existing", "blocking",
-     "create a new gallery with sharing: groups and publish the images there"),
-])
+@pytest.mark.parametrize(
+    "base, head, kind, severity, hint",
+    [
+        (
+            "gallery-community.yaml",
+            "base.yaml",
+            "gallery.sharing-community-to-private",
+            "warning",
+            "everyone using its public name loses access to its images; the deploying identity needs Owner or Compute "
+            "Gallery Sharing Admin on the gallery",
+        ),
+        (
+            "gallery-groups.yaml",
+            "base.yaml",
+            "gallery.sharing-groups-to-private",
+            "warning",
+            "the subscriptions and tenants it was shared with lose access; the deploying identity needs Owner or Compute "
+            "Gallery Sharing Admin on the gallery",
+        ),
+        (
+            "gallery-groups.yaml",
+            "gallery-community.yaml",
+            "gallery.sharing-groups-to-community",
+            "warning",
+            "every image in it becomes usable by anyone in Azure; the deploying identity needs Owner or Compute Gallery "
+            "Sharing Admin on the gallery",
+        ),
+        (
+            "gallery-community.yaml",
+            "gallery-groups.yaml",
+            "gallery.sharing-groups-on-existing",
+            "blocking",
+            "create a new gallery with sharing: groups and publish the images there",
+        ),
+    ],
+)
 def test_each_sharing_transition_says_what_azure_allows_and_who_loses_access(base, head, kind, severity, hint):
-    found = [f for f in diff_catalogs(load_catalog(DIFF / base), load_catalog(DIFF / head), today=TODAY)
-             if f.kind.startswith("gallery.sharing")]
+    found = [
+        f
+        for f in diff_catalogs(load_catalog(DIFF / base), load_catalog(DIFF / head), today=TODAY)
+        if f.kind.startswith("gallery.sharing")
+    ]
     assert [(f.kind, f.severity, f.hint) for f in found] == [(kind, severity, hint)]
 
 
 def test_a_version_past_its_end_of_life_is_retired():
     # 1.1.0 ends its life on 2999-01-01: deleting it is fine the day after, not the day before.
     assert [f.kind for f in findings("version-removed.yaml", today=dt.date(2999, 1, 2))] == [
-        "latest.lowered", "version.removed-after-end-of-life"]
+        "latest.lowered",
+        "version.removed-after-end-of-life",
+    ]
     assert [f.kind for f in findings("version-removed.yaml", today=dt.date(2999, 1, 1))] == [
-        "version.removed", "latest.lowered"]
+        "version.removed",
+        "latest.lowered",
+    ]
 
 
 def test_rename_hint_mentions_new_vhd_uploads():
@@ -229,19 +302,25 @@ def test_rename_hint_mentions_new_vhd_uploads():
 
 def test_a_changed_head_as_base_reverses_the_change():
     # BASE and HEAD swapped: the added version becomes a removed one that was never retired.
-    found = sort_findings(diff_catalogs(load_catalog(DIFF / "version-added.yaml"),
-                                        load_catalog(DIFF / "base.yaml"), today=TODAY))
-    assert [(f.kind, f.subject) for f in found] == [("version.removed", "ubuntu 1.2.0"),
-                                                    ("latest.lowered", "image ubuntu")]
+    found = sort_findings(
+        diff_catalogs(load_catalog(DIFF / "version-added.yaml"), load_catalog(DIFF / "base.yaml"), today=TODAY)
+    )
+    assert [(f.kind, f.subject) for f in found] == [
+        ("version.removed", "ubuntu 1.2.0"),
+        ("latest.lowered", "image ubuntu"),
+    ]
 
 
-@pytest.mark.parametrize("allow, still_blocking", [
-    ([], ["version.removed"]),  # the container is retained in Azure: it does not block
-    (["version.removed"], []),
-    (["delete"], []),
-    (["version"], []),
-    (["replace,refused"], ["version.removed"]),
-])
+@pytest.mark.parametrize(
+    "allow, still_blocking",
+    [
+        ([], ["version.removed"]),  # the container is retained in Azure: it does not block
+        (["version.removed"], []),
+        (["delete"], []),
+        (["version"], []),
+        (["replace,refused"], ["version.removed"]),
+    ],
+)
 def test_allow_by_kind_family_or_action(allow, still_blocking):
     found = apply_allow(findings("definition-removed.yaml"), parse_allow(allow))
     assert [f.kind for f in found if f.blocking] == still_blocking
@@ -275,20 +354,41 @@ def test_ten_thousand_versions_compare_in_linear_time():
     assert elapsed < 2.0, f"{elapsed:.2f}s for 10,000 versions: something is quadratic"
 
 
-@pytest.mark.parametrize("sku, kind, severity, message", [
-    ("Standard_GRS", "storage.sku-changed", "warning", "storage SKU Standard_LRS → Standard_GRS: Azure converts the "
-     "account in place (geo-redundancy and read access)"),
-    ("Premium_LRS", "storage.sku-refused", "blocking", "storage SKU Standard_LRS → Premium_LRS: Azure cannot convert "
-     "a Standard account to Premium: that takes a new storage account and a copy of every VHD"),
-    ("Standard_ZRS", "storage.sku-refused", "blocking", "storage SKU Standard_LRS → Standard_ZRS: zone redundancy "
-     "changes only through a conversion Azure runs on request (`az storage account migration start`), not a SKU "
-     "update; start it, and change the catalog once it is done"),
-])
+@pytest.mark.parametrize(
+    "sku, kind, severity, message",
+    [
+        (
+            "Standard_GRS",
+            "storage.sku-changed",
+            "warning",
+            "storage SKU Standard_LRS → Standard_GRS: Azure converts the "
+            "account in place (geo-redundancy and read access)",
+        ),
+        (
+            "Premium_LRS",
+            "storage.sku-refused",
+            "blocking",
+            "storage SKU Standard_LRS → Premium_LRS: Azure cannot convert "
+            "a Standard account to Premium: that takes a new storage account and a copy of every VHD",
+        ),
+        (
+            "Standard_ZRS",
+            "storage.sku-refused",
+            "blocking",
+            "storage SKU Standard_LRS → Standard_ZRS: zone redundancy "
+            "changes only through a conversion Azure runs on request (`az storage account migration start`), not a SKU "
+            "update; start it, and change the catalog once it is done",
+        ),
+    ],
+)
 def test_a_storage_sku_change_is_refused_where_azure_refuses_it(tmp_path, sku, kind, severity, message):
     text = (DIFF / "base.yaml").read_text()
     assert "  sku: " not in text.split("gallery:")[0]  # base uses the default SKU, Standard_LRS
     head = tmp_path / "head.yaml"
     head.write_text(text.replace("storage:\n", f"storage:\n  sku: {sku}\n", 1))
-    found = [f for f in diff_catalogs(load_catalog(DIFF / "base.yaml"), load_catalog(head), today=TODAY)
-             if f.kind.startswith("storage.")]
+    found = [
+        f
+        for f in diff_catalogs(load_catalog(DIFF / "base.yaml"), load_catalog(head), today=TODAY)
+        if f.kind.startswith("storage.")
+    ]
     assert [(f.kind, f.severity, f.message) for f in found] == [(kind, severity, message)]

@@ -3,6 +3,7 @@
 First on small hand-written records (each rule in isolation), then on the real offline plans of the
 BASE/HEAD pairs under tests/catalogs/diff/.
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -19,25 +20,45 @@ GALLERY = "azure-native:compute:Gallery"
 
 
 def record(rtype: str, name: str, inputs: dict, **options) -> dict:
-    rec = {"type": rtype, "name": name, "parent": "gallery", "custom": True, "inputs": inputs, "dependsOn": [],
-           "protect": False, "retainOnDelete": False, "replaceOnChanges": [], "customTimeouts": {}}
+    rec = {
+        "type": rtype,
+        "name": name,
+        "parent": "gallery",
+        "custom": True,
+        "inputs": inputs,
+        "dependsOn": [],
+        "protect": False,
+        "retainOnDelete": False,
+        "replaceOnChanges": [],
+        "customTimeouts": {},
+    }
     rec.update(options)
     return rec
 
 
 def version(**publishing) -> dict:
-    profile = {"excludeFromLatest": False, "replicaCount": 1, "replicationMode": "Full",
-               "storageAccountType": "Standard_LRS",
-               "targetRegions": [{"name": "westeurope", "regionalReplicaCount": 1, "storageAccountType": "Standard_LRS"}]}
+    profile = {
+        "excludeFromLatest": False,
+        "replicaCount": 1,
+        "replicationMode": "Full",
+        "storageAccountType": "Standard_LRS",
+        "targetRegions": [{"name": "westeurope", "regionalReplicaCount": 1, "storageAccountType": "Standard_LRS"}],
+    }
     profile.update(publishing)
-    return {"galleryName": "gal", "galleryImageName": "ubuntu", "galleryImageVersionName": "1.0.0",
-            "publishingProfile": profile, "storageProfile": {"source": {"id": "/images/a"}}}
+    return {
+        "galleryName": "gal",
+        "galleryImageName": "ubuntu",
+        "galleryImageVersionName": "1.0.0",
+        "publishingProfile": profile,
+        "storageProfile": {"source": {"id": "/images/a"}},
+    }
 
 
 def one(base: dict, head: dict) -> list[str]:
     (change,) = compare_plans([base], [head])
-    return [change.action] + [f"{p.path}: {p.before} → {p.after} [{p.effect}] {p.reason}".rstrip()
-                              for p in change.properties]
+    return [change.action] + [
+        f"{p.path}: {p.before} → {p.after} [{p.effect}] {p.reason}".rstrip() for p in change.properties
+    ]
 
 
 def test_identical_plans_have_no_changes():
@@ -46,8 +67,10 @@ def test_identical_plans_have_no_changes():
 
 
 def test_regions_are_keyed_by_name_so_adding_one_shifts_nothing():
-    regions = [{"name": "westeurope", "regionalReplicaCount": 1, "storageAccountType": "Standard_LRS"},
-               {"name": "eastus", "regionalReplicaCount": 2, "storageAccountType": "Standard_LRS"}]
+    regions = [
+        {"name": "westeurope", "regionalReplicaCount": 1, "storageAccountType": "Standard_LRS"},
+        {"name": "eastus", "regionalReplicaCount": 2, "storageAccountType": "Standard_LRS"},
+    ]
     assert one(record(VERSION, "v", version()), record(VERSION, "v", version(targetRegions=regions))) == [
         "update",
         "publishingProfile.targetRegions[eastus].regionalReplicaCount: None → 2 [update]",
@@ -68,64 +91,91 @@ def test_a_version_source_is_an_impossible_update():
 def test_replace_on_changes_turns_a_fixed_property_into_a_replacement():
     head = version()
     head["storageProfile"] = {"source": {"id": "/images/b"}}
-    assert one(record(VERSION, "v", version()), record(VERSION, "v", head, replaceOnChanges=["storageProfile"]))[:2] == [
-        "replace", "storageProfile.source.id: /images/a → /images/b [replace] in replaceOnChanges"]
+    assert one(record(VERSION, "v", version()), record(VERSION, "v", head, replaceOnChanges=["storageProfile"]))[
+        :2
+    ] == ["replace", "storageProfile.source.id: /images/a → /images/b [replace] in replaceOnChanges"]
 
 
 def test_a_region_storage_type_is_fixed_once_it_has_replicas():
     regions = [{"name": "westeurope", "regionalReplicaCount": 1, "storageAccountType": "Standard_ZRS"}]
     assert one(record(VERSION, "v", version()), record(VERSION, "v", version(targetRegions=regions))) == [
-        "refused", "publishingProfile.targetRegions[westeurope].storageAccountType: Standard_LRS → Standard_ZRS "
-                   "[refused] the storage type of a region that has replicas is fixed"]
+        "refused",
+        "publishingProfile.targetRegions[westeurope].storageAccountType: Standard_LRS → Standard_ZRS "
+        "[refused] the storage type of a region that has replicas is fixed",
+    ]
 
 
 def test_a_physical_name_change_is_a_replacement():
-    base = record("azure-native:storage:StorageAccount", "storage", {"accountName": "sta", "sku": {"name": "Standard_LRS"}},
-                  protect=True)
-    head = record("azure-native:storage:StorageAccount", "storage", {"accountName": "stb", "sku": {"name": "Standard_GRS"}},
-                  protect=True)
+    base = record(
+        "azure-native:storage:StorageAccount",
+        "storage",
+        {"accountName": "sta", "sku": {"name": "Standard_LRS"}},
+        protect=True,
+    )
+    head = record(
+        "azure-native:storage:StorageAccount",
+        "storage",
+        {"accountName": "stb", "sku": {"name": "Standard_GRS"}},
+        protect=True,
+    )
     (change,) = compare_plans([base], [head])
-    assert (change.action, change.note) == ("replace", "protected: Pulumi refuses to replace it until it is unprotected")
+    assert (change.action, change.note) == (
+        "replace",
+        "protected: Pulumi refuses to replace it until it is unprotected",
+    )
     assert [(p.path, p.effect) for p in change.properties] == [("accountName", "replace"), ("sku.name", "update")]
 
 
 def test_groups_sharing_on_an_existing_gallery_is_refused_and_description_is_not():
     base = record(GALLERY, "g", {"galleryName": "gal", "sharingProfile": {"permissions": "Private"}})
     head = record(GALLERY, "g", {"galleryName": "gal", "description": "d", "sharingProfile": {"permissions": "Groups"}})
-    assert one(base, head) == ["refused", "description: None → d [update]",
-                               "sharingProfile.permissions: Private → Groups [refused] Azure cannot switch an "
-                               "existing gallery to groups sharing"]
+    assert one(base, head) == [
+        "refused",
+        "description: None → d [update]",
+        "sharingProfile.permissions: Private → Groups [refused] Azure cannot switch an "
+        "existing gallery to groups sharing",
+    ]
 
 
 def test_definition_features_are_fixed_and_its_description_is_not():
     features = lambda v: [{"name": "SecurityType", "value": v}]  # noqa: E731
     base = record(IMAGE, "i", {"galleryImageName": "i", "features": features("TrustedLaunch"), "description": "a"})
-    head = record(IMAGE, "i", {"galleryImageName": "i", "features": features("TrustedLaunchSupported"),
-                               "description": "b"})
+    head = record(
+        IMAGE, "i", {"galleryImageName": "i", "features": features("TrustedLaunchSupported"), "description": "b"}
+    )
     assert [line.split(" [")[0] for line in one(base, head)] == [
-        "refused", "description: a → b", "features[SecurityType].value: TrustedLaunch → TrustedLaunchSupported"]
+        "refused",
+        "description: a → b",
+        "features[SecurityType].value: TrustedLaunch → TrustedLaunchSupported",
+    ]
 
 
 def test_security_type_standard_left_out_is_no_change():
     # Plans made before the program stopped sending `SecurityType: Standard` (and stacks deployed then)
     # have the entry; at API 2024-03-03 a definition without it is Standard: no change, nothing refused.
     others = [{"name": "IsAcceleratedNetworkSupported", "value": "False"}]
-    base = record(IMAGE, "i", {"galleryImageName": "i",
-                               "features": [{"name": "SecurityType", "value": "Standard"}, *others]})
+    base = record(
+        IMAGE, "i", {"galleryImageName": "i", "features": [{"name": "SecurityType", "value": "Standard"}, *others]}
+    )
     head = record(IMAGE, "i", {"galleryImageName": "i", "features": others})
     assert compare_plans([base], [head]) == []
     assert compare_plans([head], [base]) == []
-    trusted = record(IMAGE, "i", {"galleryImageName": "i",
-                                  "features": [{"name": "SecurityType", "value": "TrustedLaunch"}, *others]})
+    trusted = record(
+        IMAGE, "i", {"galleryImageName": "i", "features": [{"name": "SecurityType", "value": "TrustedLaunch"}, *others]}
+    )
     assert [line.split(" [")[0] for line in one(base, trusted)] == [
-        "refused", "features[SecurityType].value: None → TrustedLaunch"]
+        "refused",
+        "features[SecurityType].value: None → TrustedLaunch",
+    ]
 
 
 def test_options_and_parent_changes():
     base = record(VERSION, "v", version(), customTimeouts={"create": "1h"})
     assert one(base, record(VERSION, "v", version(), customTimeouts={"create": "2h"})) == [
-        "update", "options.customTimeouts: {'create': '1h'} → {'create': '2h'} [update] a Pulumi option: "
-                  "nothing changes in Azure"]
+        "update",
+        "options.customTimeouts: {'create': '1h'} → {'create': '2h'} [update] a Pulumi option: "
+        "nothing changes in Azure",
+    ]
     assert one(base, record(VERSION, "v", version(), customTimeouts={"create": "1h"}, parent="other"))[0] == "replace"
 
 
@@ -149,7 +199,11 @@ def test_components_and_engine_plumbing_are_not_compared():
 
 def test_flatten_keys_objects_by_name_or_lun_and_keeps_scalar_lists_whole():
     assert flatten({"a": {"b": [1, 2]}, "d": [{"lun": 0, "x": 1}], "e": [{"name": "n"}], "f": {}}) == {
-        "a.b": [1, 2], "d[0].x": 1, "e[n]": True, "f": {}}
+        "a.b": [1, 2],
+        "d[0].x": 1,
+        "e[n]": True,
+        "f": {},
+    }
 
 
 # The real offline plans (the Pulumi program under mocks) of the pairs under tests/catalogs/diff/.
@@ -160,17 +214,27 @@ def base_plan():
     return plan.run_plan(DIFF / "base.yaml")
 
 
-@pytest.mark.parametrize("head, expected", [
-    ("reformatted.yaml", []),
-    ("version-source-changed.yaml", [("refused", VERSION, "gallery-ubuntu-1.1.0")]),
-    ("version-removed.yaml", [("delete", VERSION, "gallery-ubuntu-1.1.0")]),
-    ("definition-replaced.yaml", [("refused", IMAGE, "gallery-windows")]),
-    ("gallery-renamed.yaml", [("replace", GALLERY, "gallery-gallery")]),
-    ("definition-renamed.yaml", [("delete", IMAGE, "gallery-ubuntu"), ("delete", VERSION, "gallery-ubuntu-1.0.0"),
-                                 ("delete", VERSION, "gallery-ubuntu-1.1.0"), ("create", IMAGE, "gallery-ubuntu-lts"),
-                                 ("create", VERSION, "gallery-ubuntu-lts-1.0.0"),
-                                 ("create", VERSION, "gallery-ubuntu-lts-1.1.0")]),
-])
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        ("reformatted.yaml", []),
+        ("version-source-changed.yaml", [("refused", VERSION, "gallery-ubuntu-1.1.0")]),
+        ("version-removed.yaml", [("delete", VERSION, "gallery-ubuntu-1.1.0")]),
+        ("definition-replaced.yaml", [("refused", IMAGE, "gallery-windows")]),
+        ("gallery-renamed.yaml", [("replace", GALLERY, "gallery-gallery")]),
+        (
+            "definition-renamed.yaml",
+            [
+                ("delete", IMAGE, "gallery-ubuntu"),
+                ("delete", VERSION, "gallery-ubuntu-1.0.0"),
+                ("delete", VERSION, "gallery-ubuntu-1.1.0"),
+                ("create", IMAGE, "gallery-ubuntu-lts"),
+                ("create", VERSION, "gallery-ubuntu-lts-1.0.0"),
+                ("create", VERSION, "gallery-ubuntu-lts-1.1.0"),
+            ],
+        ),
+    ],
+)
 def test_real_plans(base_plan, head, expected):
     changes = compare_plans(base_plan, plan.run_plan(DIFF / head))
     got = [(c.action, c.type, c.name) for c in changes]
@@ -182,13 +246,16 @@ def test_real_plans(base_plan, head, expected):
         assert got == expected
 
 
-@pytest.mark.parametrize("before, after, effect", [
-    ("Standard_LRS", "Standard_GRS", "update"),  # geo-redundancy: converted in place
-    ("Standard_ZRS", "Standard_RAGZRS", "update"),
-    ("Standard_ZRS", "Premium_LRS", "refused"),  # the performance tier never changes
-    ("Premium_LRS", "Standard_LRS", "refused"),
-    ("Standard_LRS", "Standard_ZRS", "refused"),  # zone redundancy: a conversion on request, not a SKU update
-])
+@pytest.mark.parametrize(
+    "before, after, effect",
+    [
+        ("Standard_LRS", "Standard_GRS", "update"),  # geo-redundancy: converted in place
+        ("Standard_ZRS", "Standard_RAGZRS", "update"),
+        ("Standard_ZRS", "Premium_LRS", "refused"),  # the performance tier never changes
+        ("Premium_LRS", "Standard_LRS", "refused"),
+        ("Standard_LRS", "Standard_ZRS", "refused"),  # zone redundancy: a conversion on request, not a SKU update
+    ],
+)
 def test_a_storage_sku_change_azure_refuses_is_refused(before, after, effect):
     base = record("azure-native:storage:StorageAccount", "storage", {"accountName": "sta", "sku": {"name": before}})
     head = record("azure-native:storage:StorageAccount", "storage", {"accountName": "sta", "sku": {"name": after}})

@@ -1,4 +1,5 @@
 """The resource-level diff plans only what the change reaches, and says exactly what full plans would say."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,12 @@ def test_a_version_change_plans_that_version_only(base):
     only = changed(base_catalog, load_catalog(DIFF / "version-excluded.yaml"))
     assert only == Selection(frozenset(), frozenset({("ubuntu", "1.1.0")}))
     part = {r["name"]: r for r in plan_catalog(base_catalog, only=only).resources}
-    assert part.keys() == {r["name"] for r in base_full} - {"gallery-ubuntu", "gallery-ubuntu-1.0.0",
-                                                            "gallery-windows", "gallery-windows-1.0.0"}
+    assert part.keys() == {r["name"] for r in base_full} - {
+        "gallery-ubuntu",
+        "gallery-ubuntu-1.0.0",
+        "gallery-windows",
+        "gallery-windows-1.0.0",
+    }
     assert part["gallery-ubuntu-1.1.0"]["inputs"]["galleryImageName"] == "ubuntu"
 
 

@@ -1,4 +1,5 @@
 """Writing: both files or neither, and YAML the project's loader reads back as written."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,23 +62,37 @@ def test_a_new_first_file_is_removed_when_the_second_fails(tmp_path, monkeypatch
 
 
 def test_text_yaml_would_retype_is_quoted_and_dates_stay_plain():
-    doc = {"identifier": {"publisher": "no", "offer": "1.10", "sku": "22_04"}, "version": "1.0.0",
-           "captured": dt.date(2026, 11, 2), "caching": "None", "on": "null"}
+    doc = {
+        "identifier": {"publisher": "no", "offer": "1.10", "sku": "22_04"},
+        "version": "1.0.0",
+        "captured": dt.date(2026, 11, 2),
+        "caching": "None",
+        "on": "null",
+    }
     text = write.render(doc, [], "header")
     assert 'identifier: {publisher: "no", offer: "1.10", sku: "22_04"}' in text
     assert "captured: 2026-11-02\n" in text
     loaded = load_yaml(text, "images.yaml").data
     assert loaded["identifier"] == {"publisher": "no", "offer": "1.10", "sku": "22_04"}
     assert (loaded["version"], loaded["captured"], loaded["caching"], loaded["on"]) == (
-        "1.0.0", "2026-11-02", "None", "null")
+        "1.0.0",
+        "2026-11-02",
+        "None",
+        "null",
+    )
 
 
 def test_notes_are_comments_before_what_they_concern():
-    doc = {"gallery": {"name": "g", "community": {"eula": "e"}},
-           "images": [{"name": "a", "versions": [{"version": "1.0.0"}, {"version": "1.0.1"}]}]}
-    notes = [Note((), "changes", "top"), Note(("gallery", "community"), "changes", "not published"),
-             Note(("images", 0, "versions", 1), "broken", "provisioning Failed"),
-             Note(("images", 0), "left-out", "version 0.9.01")]
+    doc = {
+        "gallery": {"name": "g", "community": {"eula": "e"}},
+        "images": [{"name": "a", "versions": [{"version": "1.0.0"}, {"version": "1.0.1"}]}],
+    }
+    notes = [
+        Note((), "changes", "top"),
+        Note(("gallery", "community"), "changes", "not published"),
+        Note(("images", 0, "versions", 1), "broken", "provisioning Failed"),
+        Note(("images", 0), "left-out", "version 0.9.01"),
+    ]
     assert write.render(doc, notes, "header").splitlines() == [
         "# yaml-language-server: $schema=gallery/catalog/schema/catalog.schema.json",
         "",
@@ -94,7 +109,8 @@ def test_notes_are_comments_before_what_they_concern():
         "    versions:",
         "      - version: 1.0.0",
         "      # broken: provisioning Failed",
-        "      - version: 1.0.1"]
+        "      - version: 1.0.1",
+    ]
 
 
 @settings(max_examples=300)

@@ -1,5 +1,6 @@
 """`gallery lifecycle` asks Azure Resource Graph (through azure-mgmt-resourcegraph, against the local endpoint)
 which VMs and scale sets use a version before it removes it, and keeps the ones in use unless --allow-in-use."""
+
 from __future__ import annotations
 
 import shutil
@@ -45,7 +46,10 @@ def test_the_query_names_every_form_of_the_definition_and_pages(azure):
     azure.page_size = 2
     found = machines_using(graph_client(resolve_target()), [WEB])
     assert [(m.name, m.kind, m.image, m.version) for m in found.machines] == [
-        ("vm-a", "VM", "web", "1.0.0"), ("vm-b", "VM", "web", "1.0.0"), ("ss-c", "scale set", "web", None)]
+        ("vm-a", "VM", "web", "1.0.0"),
+        ("vm-b", "VM", "web", "1.0.0"),
+        ("ss-c", "scale set", "web", None),
+    ]
     posts = azure.calls("POST", "/providers/Microsoft.ResourceGraph/resources")
     assert len(posts) == 2 and all(r.query == {"api-version": RESOURCE_GRAPH_API_VERSION} for r in posts)
     assert [r.body["options"].get("$skipToken") for r in posts] == [None, "2"]
@@ -56,7 +60,8 @@ def test_the_query_names_every_form_of_the_definition_and_pages(azure):
 def test_the_query_text():
     assert query_text([WEB, "/SharedGalleries/u-1/images/web"]).splitlines()[4] == (
         "| where ref in ('/sharedgalleries/u-1/images/web', '" + WEB.lower() + "') or ref startswith "
-        "'/sharedgalleries/u-1/images/web/versions/' or ref startswith '" + WEB.lower() + "/versions/'")
+        "'/sharedgalleries/u-1/images/web/versions/' or ref startswith '" + WEB.lower() + "/versions/'"
+    )
 
 
 def test_describe_names_the_first_three_and_counts_the_rest():
@@ -76,7 +81,8 @@ def test_a_version_in_use_is_kept_and_named(life, azure, capsys):
         "  nothing to do",
         "  kept: web 1.0.0 is used by 1 VM and 1 scale set: vm-a, ss-b (Azure Resource Graph, every subscription "
         "this identity can read); the policy would remove it (endOfLife 2027-03-01 + removeAfterDays 30 has "
-        "passed); --allow-in-use removes it anyway"]
+        "passed); --allow-in-use removes it anyway",
+    ]
     assert life.read_text() == before
 
 
@@ -88,7 +94,9 @@ def test_allow_in_use_removes_it_and_says_who_used_it(life, azure, capsys):
         "  remove: web 1.0.0 (endOfLife 2027-03-01 + removeAfterDays 30 has passed; used by 1 VM: vm-a, removed "
         "anyway: --allow-in-use)",
         "  (the versions removed were looked up in Azure Resource Graph, every subscription this identity can read: "
-        "no VM or scale set uses them, but where said)", f"{life}: 1 change written"]
+        "no VM or scale set uses them, but where said)",
+        f"{life}: 1 change written",
+    ]
     assert load_catalog(life).image("web").version("1.0.0") is None
 
 
@@ -98,7 +106,9 @@ def test_a_version_nobody_uses_is_removed(life, azure, capsys):
     assert code == 0 and out.splitlines()[1:] == [
         "  remove: web 1.0.0 (endOfLife 2027-03-01 + removeAfterDays 30 has passed)",
         "  (the versions removed were looked up in Azure Resource Graph, every subscription this identity can read: "
-        "no VM or scale set uses them)", f"{life}: 1 change written"]
+        "no VM or scale set uses them)",
+        f"{life}: 1 change written",
+    ]
     assert len(azure.calls("POST", "ResourceGraph")) == 1
 
 
@@ -112,6 +122,8 @@ def test_resource_graph_refusing_stops_the_removal(life, azure, capsys):
     before = life.read_text()
     code, _, err = run(capsys, "lifecycle", life, "--today", "2027-04-01", "--apply")
     assert code == 1
-    assert err.startswith("error: cannot ask Azure Resource Graph which VMs and scale sets use the images: Azure "
-                          "refused the caller (AuthorizationFailed: The client does not have authorization)")
+    assert err.startswith(
+        "error: cannot ask Azure Resource Graph which VMs and scale sets use the images: Azure "
+        "refused the caller (AuthorizationFailed: The client does not have authorization)"
+    )
     assert life.read_text() == before

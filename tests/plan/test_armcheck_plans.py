@@ -1,4 +1,5 @@
 """The plans of the example catalog and of every valid test catalog pass armcheck (Azure's REST API specs)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -15,9 +16,13 @@ ARMCHECK = SHARED / "armcheck" / "armcheck.py"
 pytestmark = pytest.mark.skipif(
     not ARMCHECK.exists(),
     reason=f"armcheck (Azure's REST API specs) is not beside this clone at {ARMCHECK}: "
-           "CI and the developers' machines have it; a clone from the public repository does not")
-CATALOG_FILES = [ROOT / "images.yaml", *sorted((CATALOGS / "valid").glob("*.yaml")),
-                 *sorted((CATALOGS / "program").glob("*.yaml"))]
+    "CI and the developers' machines have it; a clone from the public repository does not",
+)
+CATALOG_FILES = [
+    ROOT / "images.yaml",
+    *sorted((CATALOGS / "valid").glob("*.yaml")),
+    *sorted((CATALOGS / "program").glob("*.yaml")),
+]
 
 
 def _valid(path) -> bool:
@@ -41,8 +46,11 @@ def armcheck():
     return module
 
 
-@pytest.mark.parametrize("catalog, stack", [(c, s) for c in CATALOG_FILES for s in ("dev", "prod")]
-                         + [(c, "dev") for c in DIFF_CATALOGS], ids=lambda x: getattr(x, "name", x))
+@pytest.mark.parametrize(
+    "catalog, stack",
+    [(c, s) for c in CATALOG_FILES for s in ("dev", "prod")] + [(c, "dev") for c in DIFF_CATALOGS],
+    ids=lambda x: getattr(x, "name", x),
+)
 def test_plan_passes_armcheck(armcheck, catalog, stack):
     records = run_plan(catalog, stack)
     report = armcheck.check(records)
@@ -52,8 +60,10 @@ def test_plan_passes_armcheck(armcheck, catalog, stack):
     assert report["warnings"] == 0, report["findings"]
     # Everything Azure receives is checked; only our component and the sharing resources are not ARM PUTs
     # (their calls are checked against Azure's examples in tests/components/test_sharing.py).
-    assert set(report["skipped_types"]) <= {"gallery:index:ImageGallery",
-                                            "pulumi-python:dynamic/gallery:GallerySharing",
-                                            "pulumi-python:dynamic/gallery:GalleryCommunity",
-                                            "pulumi-python:dynamic/gallery:GallerySharingGuard"}
+    assert set(report["skipped_types"]) <= {
+        "gallery:index:ImageGallery",
+        "pulumi-python:dynamic/gallery:GallerySharing",
+        "pulumi-python:dynamic/gallery:GalleryCommunity",
+        "pulumi-python:dynamic/gallery:GallerySharingGuard",
+    }
     assert report["checked"] == sum(1 for r in records if r["type"].startswith("azure-native:"))

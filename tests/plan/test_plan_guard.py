@@ -6,6 +6,7 @@ A change that means to change what is planned records it again, and the diff of 
 
     .venv/bin/python -m tests.plan.test_plan_guard --record
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,8 +23,11 @@ from tests.fixtures.paths import CATALOGS, ROOT
 
 RECORDING = ROOT / "tests" / "plan" / "guard.json.gz"
 # Every valid test catalog but the sharded ones (tests/catalogs/shards/), which did not exist then.
-CATALOG_FILES = sorted(p.relative_to(ROOT).as_posix() for p in CATALOGS.rglob("*.yaml")
-                       if not {"invalid", "shards"} & set(p.parts) and p.name != "invalid.yaml") + ["images.yaml"]
+CATALOG_FILES = sorted(
+    p.relative_to(ROOT).as_posix()
+    for p in CATALOGS.rglob("*.yaml")
+    if not {"invalid", "shards"} & set(p.parts) and p.name != "invalid.yaml"
+) + ["images.yaml"]
 CASES = [(path, stack) for path in CATALOG_FILES for stack in ("dev", "prod")]
 
 
@@ -60,6 +64,7 @@ def test_a_catalog_without_shards_plans_exactly_as_recorded(path, stack, recordi
 
 def record() -> None:
     import os
+
     os.chdir(ROOT)
     plans = {f"{path} {stack}": planned(path, stack) for path, stack in CASES}
     RECORDING.write_bytes(gzip.compress(json.dumps(plans, sort_keys=True, indent=0).encode(), 9, mtime=0))

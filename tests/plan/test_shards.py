@@ -5,6 +5,7 @@ Every valid test catalog is split (tests/catalogs/shards/ by their own `shards:`
 a family, a list of names, a name pattern), each stack planned under the mock engine as `pulumi up` of that stack
 would run the program (its config, and a StackReference to the main stack answered with the main stack's outputs).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -77,8 +78,7 @@ def test_the_union_of_the_stacks_plans_is_the_single_stack_plan(path):
     assert sorted(seen) == sorted(k for k in single if k[0] != COMPONENT)
 
 
-@pytest.mark.parametrize("path", [CATALOGS / "shards" / "example.yaml", ROOT / "images.yaml"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [CATALOGS / "shards" / "example.yaml", ROOT / "images.yaml"], ids=lambda p: p.name)
 def test_each_stack_declares_its_part_of_the_desired_state(path):
     catalog = sharded(load_catalog(path, "prod"))
     for owner, recs in stack_plans(catalog).items():
@@ -92,11 +92,16 @@ def test_a_shard_reads_the_foundations_ids_from_the_main_stack_never_a_hard_code
     catalog = load_catalog(CATALOGS / "shards" / "example.yaml", "dev")
     main, linux = plan_catalog(catalog), plan_catalog(catalog, part=StackPart.of("dev", "linux"))
     version = next(r for r in linux.resources if r["name"] == "gallery-ubuntu-22.04-gen2-1.1.0")
-    for disk in (version["inputs"]["storageProfile"]["osDiskImage"],
-                 *version["inputs"]["storageProfile"]["dataDiskImages"]):
+    for disk in (
+        version["inputs"]["storageProfile"]["osDiskImage"],
+        *version["inputs"]["storageProfile"]["dataDiskImages"],
+    ):
         assert disk["source"]["storageAccountId"] == main.outputs["storageAccountId"]
-    assert {r["type"] for r in linux.resources} == {COMPONENT, "azure-native:compute:GalleryImage",
-                                                   "azure-native:compute:GalleryImageVersion"}
+    assert {r["type"] for r in linux.resources} == {
+        COMPONENT,
+        "azure-native:compute:GalleryImage",
+        "azure-native:compute:GalleryImageVersion",
+    }
     assert version["dependsOn"] == ["gallery-ubuntu-22.04-gen2"]  # the rest comes through the StackReference
 
 
@@ -109,9 +114,16 @@ def test_the_stack_reference_names_the_configured_main_stack_and_the_plan_says_w
     assert plan.outputs["galleryName"] == "gal_platform_prod"
     assert set(plan.outputs["latestVersions"]) == {"windows-2022-datacenter", "windows-2025-datacenter"}
     # Declared under the harness's recording mocks: the reference is read with the name the config gives.
-    pulumi_mocks.mocks.references = {"contoso/image-gallery/prod": {"resourceGroupName": "rg", "galleryName": "g",
-                                                                   "galleryId": "/g", "storageAccountName": "s",
-                                                                   "storageAccountId": "/s", "containers": {}}}
+    pulumi_mocks.mocks.references = {
+        "contoso/image-gallery/prod": {
+            "resourceGroupName": "rg",
+            "galleryName": "g",
+            "galleryId": "/g",
+            "storageAccountName": "s",
+            "storageAccountId": "/s",
+            "containers": {},
+        }
+    }
     run = pulumi_mocks.run(lambda: program.declare_part(catalog, part, "prod-windows"), stack="prod-windows")
     reads = [a for a in pulumi_mocks.mocks.created if a.typ == "pulumi:pulumi:StackReference"]
     assert [(a.name, a.inputs["name"]) for a in reads] == [("gallery-foundation", "contoso/image-gallery/prod")]
@@ -122,17 +134,23 @@ def test_the_stack_reference_names_the_configured_main_stack_and_the_plan_says_w
     assert run.outputs["galleryId"] == "/g" and "communityPublicNames" not in run.outputs
 
 
-@pytest.mark.parametrize("config, message", [
-    ({"image-gallery:shard": "linux"}, "the stack of shard 'linux' needs image-gallery:foundation"),
-    ({"image-gallery:foundation": "dev"}, "image-gallery:foundation is set, but not image-gallery:shard"),
-    ({"image-gallery:shard": "mac", "image-gallery:foundation": "dev"},
-     "image-gallery:shard is 'mac', but the catalog has no such shard; its shards: linux, windows"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({"image-gallery:shard": "linux"}, "the stack of shard 'linux' needs image-gallery:foundation"),
+        ({"image-gallery:foundation": "dev"}, "image-gallery:foundation is set, but not image-gallery:shard"),
+        (
+            {"image-gallery:shard": "mac", "image-gallery:foundation": "dev"},
+            "image-gallery:shard is 'mac', but the catalog has no such shard; its shards: linux, windows",
+        ),
+    ],
+)
 def test_a_stack_config_that_does_not_fit_stops_the_program(config, message):
     catalog = load_catalog(CATALOGS / "shards" / "example.yaml", "dev")
 
     def run():
         import pulumi
+
         environment, part = program.part(pulumi.Config(), pulumi.get_stack())
         program.declare_part(catalog, part, pulumi.get_stack())
 
@@ -142,8 +160,10 @@ def test_a_stack_config_that_does_not_fit_stops_the_program(config, message):
 
 def test_a_shards_stack_without_its_config_is_refused_rather_than_declaring_the_foundation_again():
     catalog = load_catalog(CATALOGS / "shards" / "example.yaml", "dev")
-    with pytest.raises(Exception, match="the stack dev-linux is named like shard 'linux''s stack, but its config "
-                                        "has no image-gallery:shard"):
+    with pytest.raises(
+        Exception,
+        match="the stack dev-linux is named like shard 'linux''s stack, but its config has no image-gallery:shard",
+    ):
         run_program(lambda: program.declare_part(catalog, StackPart(), "dev-linux"), stack="dev-linux")
 
 
@@ -153,10 +173,14 @@ def test_without_shards_the_main_stack_declares_the_whole_catalog_as_before():
     assert plan_catalog(catalog).resources == records(run)
 
 
-@pytest.mark.parametrize("path", [CATALOGS / "shards" / "example.yaml", ROOT / "images.yaml",
-                                  CATALOGS / "program" / "community.yaml"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [CATALOGS / "shards" / "example.yaml", ROOT / "images.yaml", CATALOGS / "program" / "community.yaml"],
+    ids=lambda p: p.name,
+)
 def test_a_shard_is_answered_with_what_the_main_stack_exports(path):
     from gallery.desired.shards import FOUNDATION_OUTPUTS, foundation_outputs
+
     catalog = sharded(load_catalog(path, "dev"))
     main = plan_catalog(catalog)
     answered = foundation_outputs(desired_state(catalog, Selection(frozenset(), frozenset())))
@@ -168,12 +192,14 @@ def test_the_root_program_declares_a_shards_part_from_the_stacks_config(pulumi_m
     """__main__.py itself, as `pulumi up` of the stack dev-linux runs it, against the plan of that stack."""
     import runpy
     from gallery.desired.shards import foundation_outputs
+
     path = CATALOGS / "shards" / "example.yaml"
     catalog = load_catalog(path, "dev")
     main = desired_state(catalog, Selection(frozenset(), frozenset()))
     pulumi_mocks.mocks.references = {"dev": foundation_outputs(main)}
     config = {"image-gallery:catalog": str(path), "image-gallery:shard": "linux", "image-gallery:foundation": "dev"}
-    run = pulumi_mocks.run(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"), stack="dev-linux",
-                           config=config)
+    run = pulumi_mocks.run(
+        lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"), stack="dev-linux", config=config
+    )
     planned = plan_catalog(catalog, part=StackPart.of("dev", "linux"))
     assert records(run) == planned.resources and run.outputs == planned.outputs

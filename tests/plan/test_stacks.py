@@ -1,4 +1,5 @@
 """`gallery plan --shard NAME` and `--all-shards --jobs N`: each stack's plan, the stacks in processes of their own."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ def test_stacks_planned_in_processes_are_the_stacks_planned_here_from_the_whole_
 def test_a_shards_process_gets_only_its_definitions_and_the_main_stack_all_of_them():
     catalog = load_catalog(EXAMPLE, "dev")
     assert [i.name for i in part_catalog(catalog, StackPart.of("dev", "windows")).images] == [
-        "windows-2022-datacenter", "windows-2025-datacenter"]
+        "windows-2022-datacenter",
+        "windows-2025-datacenter",
+    ]
     assert part_catalog(catalog, StackPart()) is catalog
 
 
@@ -38,7 +41,8 @@ def test_cli_one_shard_names_the_main_stack_it_reads(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[:2] == [
         "Previewing update (prod-windows) of project image-gallery, offline: Pulumi's mock engine, nothing reaches Azure",
-        "Reads the main stack prod (resource group, storage account, gallery) through a StackReference"]
+        "Reads the main stack prod (resource group, storage account, gallery) through a StackReference",
+    ]
     assert lines[-1] == "    + 6 to create"
 
 
@@ -46,7 +50,10 @@ def test_cli_all_shards_json_has_one_plan_per_stack_main_first(capsys):
     assert main(["plan", str(EXAMPLE), "--all-shards", "--jobs", "2", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [(s["stack"], s["shard"], s["foundation"], len(s["resources"])) for s in doc["stacks"]] == [
-        ("dev", "main", None, 10), ("dev-linux", "linux", "dev", 6), ("dev-windows", "windows", "dev", 5)]
+        ("dev", "main", None, 10),
+        ("dev-linux", "linux", "dev", 6),
+        ("dev-windows", "windows", "dev", 5),
+    ]
 
 
 def test_cli_all_shards_of_a_catalog_without_shards_is_its_one_stack(capsys):
@@ -60,10 +67,16 @@ def test_cli_a_shard_the_catalog_lacks_is_a_user_error(capsys):
     assert capsys.readouterr().err == "--shard: error: the catalog has no shard 'mac'; its shards: linux, windows\n"
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--all-shards", "--jobs", "0"], "argument --jobs: '0' is not a number of jobs: give a whole number from 1 to 32"),
-    (["--all-shards", "--shard", "linux"], "argument --shard: not allowed with argument --all-shards"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["--all-shards", "--jobs", "0"],
+            "argument --jobs: '0' is not a number of jobs: give a whole number from 1 to 32",
+        ),
+        (["--all-shards", "--shard", "linux"], "argument --shard: not allowed with argument --all-shards"),
+    ],
+)
 def test_cli_wrong_arguments_are_a_usage_error(argv, message, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["plan", str(EXAMPLE), *argv])

@@ -1,4 +1,5 @@
 """The pack as the engine meets it: its entry point served over gRPC, enforcement levels, previews, blocking changes."""
+
 from __future__ import annotations
 
 import copy
@@ -46,16 +47,19 @@ def test_the_entry_point_serves_every_policy_with_its_level():
     levels = {p.name: p.enforcementLevel for p in info.policies}
     advisory = {s.name for s in scope.RESOURCE + scope.STACK if s.advisory}
     assert info.name == "image-gallery"
-    assert set(levels) == {s.name for s in scope.RESOURCE + scope.STACK} | {"version-values", "vhd-storage-account",
-                                                                            "blocking-changes"}
-    assert {n for n, level in levels.items() if level == 0} == advisory == {"latest-exists",
-                                                                           "version-end-of-life-past"}
+    assert set(levels) == {s.name for s in scope.RESOURCE + scope.STACK} | {
+        "version-values",
+        "vhd-storage-account",
+        "blocking-changes",
+    }
+    assert {n for n, level in levels.items() if level == 0} == advisory == {"latest-exists", "version-end-of-life-past"}
 
 
 def test_the_pack_declares_its_version_and_pins():
     assert yaml.safe_load((POLICY / "PulumiPolicy.yaml").read_text())["version"] == gallery.__version__
-    pin = next(line for line in (ROOT / "requirements-dev.txt").read_text().splitlines()
-               if line.startswith("pulumi-policy=="))
+    pin = next(
+        line for line in (ROOT / "requirements-dev.txt").read_text().splitlines() if line.startswith("pulumi-policy==")
+    )
     assert (POLICY / "requirements.txt").read_text().splitlines()[-2:] == ["-r ../requirements.txt", pin]
 
 
@@ -66,8 +70,11 @@ def test_enforcement_levels_are_configured_per_policy(minimal):
     definition["inputs"]["architecture"] = "Arm64"
     [d] = Pack().analyze(records)
     assert (d.policy, d.level, d.name, d.message) == (
-        "generation-requirements", "mandatory", "gallery-app",
-        "Arm64 images need hyperVGeneration V2 [architecture.needs-gen2]")
+        "generation-requirements",
+        "mandatory",
+        "gallery-app",
+        "Arm64 images need hyperVGeneration V2 [architecture.needs-gen2]",
+    )
     [d] = Pack({"generation-requirements": {"enforcementLevel": EnforcementLevel.ADVISORY}}).analyze(records)
     assert d.level == "advisory"
     assert Pack({"generation-requirements": {"enforcementLevel": EnforcementLevel.DISABLED}}).analyze(records) == []
@@ -80,8 +87,10 @@ def test_a_value_not_known_in_a_preview_leaves_the_resource_unjudged(minimal):
     version["inputs"]["publishingProfile"]["targetRegions"] = [{"name": "northeurope"}]
     pack = Pack()
     assert pack.analyze([version]) == []
-    assert ("home-region-replicated", "location is not known before the resource it comes from exists") in \
-        pack.not_applicable
+    assert (
+        "home-region-replicated",
+        "location is not known before the resource it comes from exists",
+    ) in pack.not_applicable
     version["inputs"]["location"] = "westeurope"
     assert [d.rule for d in Pack().analyze([version])] == ["region.home-missing"]
 
@@ -95,8 +104,10 @@ def test_stack_policies_read_names_from_ids_and_links_from_property_dependencies
     assert [(d.policy, d.name) for d in Pack().analyze_stack(records)] == expected
     # What a preview may show instead: outputs (names only in the ARM id), or a definition's name not known yet.
     as_outputs = {k: v for k, v in definition["inputs"].items() if k not in ("resourceGroupName", "galleryName")}
-    definition["inputs"] = {**as_outputs, "id": "/subscriptions/s/resourceGroups/rg-min-dev/providers/"
-                                                "Microsoft.Compute/galleries/gal_min_dev/images/app"}
+    definition["inputs"] = {
+        **as_outputs,
+        "id": "/subscriptions/s/resourceGroups/rg-min-dev/providers/Microsoft.Compute/galleries/gal_min_dev/images/app",
+    }
     assert [(d.policy, d.name) for d in Pack().analyze_stack(records)] == expected
     version["inputs"]["galleryImageName"] = UNKNOWN
     links = {version["urn"]: {"galleryImageName": [definition["urn"]]}}
@@ -106,25 +117,37 @@ def test_stack_policies_read_names_from_ids_and_links_from_property_dependencies
 
 def test_blocking_changes_against_a_stack_export(tmp_path):
     base = plan_catalog(load_catalog(CATALOGS / "diff" / "base.yaml", "dev")).resources
-    export = {"version": 3, "deployment": {"resources": [
-        {"urn": r["urn"], "type": r["type"], "custom": r["custom"], "inputs": r["inputs"]} for r in base]}}
+    export = {
+        "version": 3,
+        "deployment": {
+            "resources": [
+                {"urn": r["urn"], "type": r["type"], "custom": r["custom"], "inputs": r["inputs"]} for r in base
+            ]
+        },
+    }
     (tmp_path / "state.json").write_text(json.dumps(export))
     head = plan_catalog(load_catalog(CATALOGS / "diff" / "version-source-changed.yaml", "dev")).resources
     config = {"blocking-changes": {"baseline": str(tmp_path / "state.json")}}
     assert [(d.policy, d.level, d.name, d.rule) for d in Pack(config).analyze_stack(head)] == [
-        ("blocking-changes", "mandatory", "gallery-ubuntu-1.1.0", "version.source-changed")]
+        ("blocking-changes", "mandatory", "gallery-ubuntu-1.1.0", "version.source-changed")
+    ]
     allowed = {"blocking-changes": {**config["blocking-changes"], "allow": ["version.source-changed"]}}
     assert Pack(allowed).analyze_stack(head) == []
     assert Pack(config).analyze_stack(base) == []
     unconfigured = Pack()
     assert unconfigured.analyze_stack(head) == []
-    assert ("blocking-changes", "no baseline: set this policy's `baseline` to a `pulumi stack export` file") in \
-        unconfigured.not_applicable
+    assert (
+        "blocking-changes",
+        "no baseline: set this policy's `baseline` to a `pulumi stack export` file",
+    ) in unconfigured.not_applicable
 
 
 def test_the_readme_names_every_policy():
     section = (ROOT / "README.md").read_text("utf-8").split("## The rules for programs of their own")[1]
     section = section.split("\n## ")[0]
-    names = {s.name for s in scope.RESOURCE + scope.STACK} | {"version-values", "vhd-storage-account",
-                                                               "blocking-changes"}
+    names = {s.name for s in scope.RESOURCE + scope.STACK} | {
+        "version-values",
+        "vhd-storage-account",
+        "blocking-changes",
+    }
     assert sorted(n for n in names if f"`{n}`" not in section) == []

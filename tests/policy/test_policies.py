@@ -5,6 +5,7 @@ sends, so they are what an app team's program declaring the same resources sends
 rules that only warn say what `gallery validate` warns about); every Azure-rule error `gallery validate` finds in an
 invalid catalog about a gallery, definition or version is found by the pack on that very resource.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,7 @@ from tests.fixtures.policypack import Pack
 from tests.fixtures.rawcatalogs import INVALID, VALID, findings, model_without_rules
 
 # Which one of two duplicates is named depends on the order the engine lists them in; the pair is the finding.
-EITHER_OF_A_PAIR = {"definition.duplicate", "definition.duplicate-identifier", "version.duplicate",
-                    "vhd.shared-blob"}
+EITHER_OF_A_PAIR = {"definition.duplicate", "definition.duplicate-identifier", "version.duplicate", "vhd.shared-blob"}
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: str(p.relative_to(ROOT)))
@@ -40,11 +40,15 @@ def test_every_azure_rule_error_of_an_invalid_catalog_is_found_by_the_pack(path)
     found = Pack().all(plan_catalog(catalog).resources)
     got = {(d.rule, d.name) for d in found}
     rules = {d.rule for d in found}
-    missed = {(rule, name) for rule, name in expected
-              if not ((rule, name) in got or ((name is None or rule in EITHER_OF_A_PAIR) and rule in rules))}
+    missed = {
+        (rule, name)
+        for rule, name in expected
+        if not ((rule, name) in got or ((name is None or rule in EITHER_OF_A_PAIR) and rule in rules))
+    }
     assert missed == set()
-    assert all(d.level == "mandatory" for d in found if d.rule not in ("version.past-end-of-life",
-                                                                       "definition.no-latest"))
+    assert all(
+        d.level == "mandatory" for d in found if d.rule not in ("version.past-end-of-life", "definition.no-latest")
+    )
 
 
 def test_the_invalid_catalogs_hold_errors_of_every_scope():
@@ -52,5 +56,12 @@ def test_the_invalid_catalogs_hold_errors_of_every_scope():
     built = [m for m in MODELS.values() if m is not None]
     rules = {rule for m in built for rule, _ in findings(m, scope.RESOURCE + scope.STACK)}
     assert len(built) >= 30
-    assert {"security.needs-gen2", "region.home-missing", "replication.shallow", "version.end-of-life",
-            "architecture.arm64-managed-image", "security.shared-gallery", "definition.duplicate"} <= rules
+    assert {
+        "security.needs-gen2",
+        "region.home-missing",
+        "replication.shallow",
+        "version.end-of-life",
+        "architecture.arm64-managed-image",
+        "security.shared-gallery",
+        "definition.duplicate",
+    } <= rules

@@ -4,6 +4,7 @@ The inputs travel as the engine sends them (a protobuf Struct, read back by pulu
 the component the provider constructs registers exactly what the Python program registers, with the program's
 stack outputs as its outputs.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,6 +42,7 @@ def _construct(pulumi_mocks, inputs: dict, stack: str = "dev"):
         result = GalleryProvider().construct("gallery", TYPE, received, pulumi.ResourceOptions())
         for key, value in result.state.items():
             pulumi.export(key, value)
+
     return pulumi_mocks.run(run, stack=stack)
 
 
@@ -56,10 +58,14 @@ def test_the_provider_constructs_what_the_program_declares(pulumi_mocks, path):
 def test_the_stack_name_defaults_to_the_programs_and_a_path_is_read_by_the_provider(pulumi_mocks):
     run = _construct(pulumi_mocks, {"catalogPath": str(EXAMPLE)}, stack="staging")
     assert run.outputs["resourceGroupName"] == "rg-images-staging"
-    assert run.outputs["latestVersions"] == {"legacy-erp-app-known-good": "1.0.0", "ubuntu-22.04-gen2": "1.1.0",
-                                             "windows-2022-datacenter": "2026.11.0"}
+    assert run.outputs["latestVersions"] == {
+        "legacy-erp-app-known-good": "1.0.0",
+        "ubuntu-22.04-gen2": "1.1.0",
+        "windows-2022-datacenter": "2026.11.0",
+    }
     assert run.outputs["versionIds"]["ubuntu-22.04-gen2"]["1.1.0"].endswith(
-        "/galleries/gal_platform_staging/images/ubuntu-22.04-gen2/versions/1.1.0")
+        "/galleries/gal_platform_staging/images/ubuntu-22.04-gen2/versions/1.1.0"
+    )
     given = _construct(pulumi_mocks, {"catalogPath": str(EXAMPLE), "stack": "prod"}, stack="staging")
     assert given.outputs["resourceGroupName"] == "rg-images-prod"
 
@@ -75,19 +81,29 @@ def test_inputs_that_cannot_be_a_catalog_are_refused_by_name():
     assert _refusal({}) == one_of
     assert _refusal({"catalog": "a: 1", "catalogPath": str(EXAMPLE)}) == one_of
     assert _refusal({"catalogPath": "images.yaml"}) == (
-        "catalogPath", "'images.yaml' is not an absolute path: the component runs in a process of its own, not in "
-                       "the program's directory; pass the file's text as catalog instead")
+        "catalogPath",
+        "'images.yaml' is not an absolute path: the component runs in a process of its own, not in "
+        "the program's directory; pass the file's text as catalog instead",
+    )
     assert _refusal({"catalog": pulumi.Output.from_input("x")}) == (
-        "catalog", "must be known when the component is constructed (plain text, not another resource's output): "
-                   "the catalog decides which resources exist")
+        "catalog",
+        "must be known when the component is constructed (plain text, not another resource's output): "
+        "the catalog decides which resources exist",
+    )
     path, reason = _refusal({"catalog": (CATALOGS / "invalid" / "generation-v1.yaml").read_text(), "stack": "dev"})
-    assert (path, reason.splitlines()[:2]) == ("catalog", [
-        "the catalog is invalid:",
-        "catalog:13:19: error: images[0].securityType: securityType TrustedLaunchSupported needs hyperVGeneration V2; "
-        "use hyperVGeneration: V2, or securityType: Standard"])
+    assert (path, reason.splitlines()[:2]) == (
+        "catalog",
+        [
+            "the catalog is invalid:",
+            "catalog:13:19: error: images[0].securityType: securityType TrustedLaunchSupported needs hyperVGeneration V2; "
+            "use hyperVGeneration: V2, or securityType: Standard",
+        ],
+    )
 
 
 def test_only_the_image_gallery_is_constructed(pulumi_mocks):
-    with pytest.raises(ValueError, match="^unknown resource type gallery:index:Other: this package has only "
-                                         "gallery:index:ImageGallery$"):
+    with pytest.raises(
+        ValueError,
+        match="^unknown resource type gallery:index:Other: this package has only gallery:index:ImageGallery$",
+    ):
         GalleryProvider().construct("x", "gallery:index:Other", {}, None)

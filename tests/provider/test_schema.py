@@ -1,4 +1,5 @@
 """The package schema: checked in, served by the entry point as Pulumi runs it, and changed only on purpose."""
+
 from __future__ import annotations
 
 import json
@@ -34,10 +35,20 @@ def test_the_outputs_are_the_stack_outputs_with_their_types():
     assert set(schema.OUTPUTS) == {f.name for f in fields(GalleryOutputs)}
     props = resource["properties"]
     assert {k: v["type"] for k, v in props.items()} == {
-        "resourceGroupName": "string", "galleryName": "string", "galleryId": "string", "storageAccountName": "string",
-        "storageAccountId": "string", "containers": "object", "definitionIds": "object", "versionIds": "object",
-        "latestVersions": "object", "latestVersionIds": "object", "latestVersionsByRegion": "object", "communitySharingEnabled": "boolean",
-        "communityPublicNames": "array"}
+        "resourceGroupName": "string",
+        "galleryName": "string",
+        "galleryId": "string",
+        "storageAccountName": "string",
+        "storageAccountId": "string",
+        "containers": "object",
+        "definitionIds": "object",
+        "versionIds": "object",
+        "latestVersions": "object",
+        "latestVersionIds": "object",
+        "latestVersionsByRegion": "object",
+        "communitySharingEnabled": "boolean",
+        "communityPublicNames": "array",
+    }
     assert props["versionIds"]["additionalProperties"] == {"type": "object", "additionalProperties": {"type": "string"}}
     assert set(resource["inputProperties"]) == {"catalog", "catalogPath", "stack"}
     assert resource["isComponent"] is True and resource["requiredInputs"] == []
@@ -52,8 +63,9 @@ def test_the_plugin_runs_on_python_from_this_directory():
 @pytest.fixture
 def served():
     """provider/__main__.py started as the engine starts a plugin (its address as the argument): the port it serves."""
-    proc = subprocess.Popen([sys.executable, str(PROVIDER), "127.0.0.1:1"], cwd=PROVIDER, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(PROVIDER), "127.0.0.1:1"], cwd=PROVIDER, stdout=subprocess.PIPE, text=True
+    )
     try:
         yield int(proc.stdout.readline())
     finally:

@@ -1,4 +1,5 @@
 """The review diff's blocking rules on raw resources: each diff test catalog against the base, as gallery diff does."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,20 +30,26 @@ def _resources(path):
 @pytest.mark.parametrize("head", HEADS, ids=lambda p: p.stem)
 def test_the_blocking_findings_of_gallery_diff_are_found_on_raw_resources(head):
     base, new = load_catalog(DIFF / "base.yaml", "dev"), load_catalog(head, "dev")
-    expected = sorted(f.kind for f in diff_catalogs(base, new, today=TODAY)
-                      if f.blocking and not f.kind.startswith(NOT_GALLERY))
+    expected = sorted(
+        f.kind for f in diff_catalogs(base, new, today=TODAY) if f.blocking and not f.kind.startswith(NOT_GALLERY)
+    )
     found = blocking(_resources(DIFF / "base.yaml"), _resources(head), today=TODAY)
     assert sorted(v.rule for v in found) == expected
     assert all(v.urn and v.urn.startswith("urn:pulumi:dev::image-gallery::") for v in found)
 
 
 def test_a_refused_region_removal_is_reported_at_its_version_with_the_diffs_words():
-    found = blocking(_resources(DIFF / "base.yaml"), _resources(DIFF / "version-region-removal-refused.yaml"),
-                     today=TODAY)
-    assert [(v.urn.rsplit("::", 1)[1], v.text()) for v in found] == [(
-        "gallery-ubuntu-1.1.0", "ubuntu 1.1.0: northeurope cannot be removed while allowDeletionOfReplicatedLocations "
-        "is false (Azure refuses); set allowDeletionOfReplicatedLocations: true on the version "
-        "[version.region-removal-refused]")]
+    found = blocking(
+        _resources(DIFF / "base.yaml"), _resources(DIFF / "version-region-removal-refused.yaml"), today=TODAY
+    )
+    assert [(v.urn.rsplit("::", 1)[1], v.text()) for v in found] == [
+        (
+            "gallery-ubuntu-1.1.0",
+            "ubuntu 1.1.0: northeurope cannot be removed while allowDeletionOfReplicatedLocations "
+            "is false (Azure refuses); set allowDeletionOfReplicatedLocations: true on the version "
+            "[version.region-removal-refused]",
+        )
+    ]
 
 
 def test_allowed_kinds_do_not_block_and_unknown_ones_are_refused():
@@ -61,9 +68,17 @@ def test_a_gallery_gone_from_the_stack_takes_its_published_versions_with_it():
 
 def test_the_baseline_is_a_stack_export_or_plan_records():
     records = desired_state(load_catalog(DIFF / "base.yaml", "dev")).records()
-    export = {"version": 3, "deployment": {"resources": [
-        {"urn": r["urn"], "type": r["type"], "inputs": r["inputs"], "outputs": {"id": "x"}} for r in records]}}
+    export = {
+        "version": 3,
+        "deployment": {
+            "resources": [
+                {"urn": r["urn"], "type": r["type"], "inputs": r["inputs"], "outputs": {"id": "x"}} for r in records
+            ]
+        },
+    }
     from_export, from_plan = read_baseline(json.dumps(export)), read_baseline(json.dumps({"resources": records}))
-    assert [(r.type, r.name, r.urn, r.inputs) for r in from_export] == \
-        [(r.type, r.name, r.urn, r.inputs) for r in from_plan] == [(r["type"], r["name"], r["urn"], r["inputs"])
-                                                                   for r in records]
+    assert (
+        [(r.type, r.name, r.urn, r.inputs) for r in from_export]
+        == [(r.type, r.name, r.urn, r.inputs) for r in from_plan]
+        == [(r["type"], r["name"], r["urn"], r["inputs"]) for r in records]
+    )

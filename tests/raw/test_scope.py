@@ -1,4 +1,5 @@
 """Every rule of the catalog is placed: judged from one resource, from the stack, or said to be about something else."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """One stack through Pulumi's Automation API (gallery.stacks.automation), against a stand-in for `pulumi.automation`
 that records what is asked of it: the Pulumi CLI it drives is not installed here, and the last test shows what a
 stack then reports."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -66,22 +67,40 @@ class FakeAutomation:
         return self.stacks[stack_name]
 
 
-SHARD = StackJob("dev-linux", StackPart("linux", "dev"), "/project", "up", refresh=True,
-                 config={"image-gallery:shard": "linux", "image-gallery:foundation": "dev"}, config_from="dev")
+SHARD = StackJob(
+    "dev-linux",
+    StackPart("linux", "dev"),
+    "/project",
+    "up",
+    refresh=True,
+    config={"image-gallery:shard": "linux", "image-gallery:foundation": "dev"},
+    config_from="dev",
+)
 
 
 def test_a_shards_stack_gets_the_main_stacks_config_then_its_part_then_up():
-    auto = FakeAutomation({"azure-native:subscriptionId": ConfigValue("sub"), "image-gallery:catalog":
-                           ConfigValue("images.yaml"), "image-gallery:token": ConfigValue("s3cr3t", secret=True)})
+    auto = FakeAutomation(
+        {
+            "azure-native:subscriptionId": ConfigValue("sub"),
+            "image-gallery:catalog": ConfigValue("images.yaml"),
+            "image-gallery:token": ConfigValue("s3cr3t", secret=True),
+        }
+    )
     result = run_stack(SHARD, auto)
     assert auto.opened == [("create_or_select", "dev-linux", "/project"), ("select", "dev", "/project")]
     assert auto.stacks["dev-linux"].calls == [
-        ("set_all_config", {"azure-native:subscriptionId": ConfigValue("sub"),
-                            "image-gallery:catalog": ConfigValue("images.yaml"),
-                            "image-gallery:token": ConfigValue("s3cr3t", secret=True),  # a secret stays one
-                            "image-gallery:shard": ConfigValue("linux"),
-                            "image-gallery:foundation": ConfigValue("dev")}),
-        ("up", True)]
+        (
+            "set_all_config",
+            {
+                "azure-native:subscriptionId": ConfigValue("sub"),
+                "image-gallery:catalog": ConfigValue("images.yaml"),
+                "image-gallery:token": ConfigValue("s3cr3t", secret=True),  # a secret stays one
+                "image-gallery:shard": ConfigValue("linux"),
+                "image-gallery:foundation": ConfigValue("dev"),
+            },
+        ),
+        ("up", True),
+    ]
     assert (result.status, result.summary, result.output) == (SUCCEEDED, "2 create, 5 same", "Updating (dev-linux)")
 
 
@@ -102,11 +121,14 @@ def test_without_the_pulumi_cli_the_real_automation_api_fails_the_stack_and_says
     (tmp_path / "Pulumi.yaml").write_text("name: image-gallery\nruntime: python\n")
     result = run_stack(StackJob("dev", StackPart(), str(tmp_path), "preview"))  # pulumi.automation itself
     assert result.status == FAILED
-    assert result.summary == ("the Pulumi CLI cannot be run (No such file or directory): install it, "
-                              "https://www.pulumi.com/docs/install/")
+    assert result.summary == (
+        "the Pulumi CLI cannot be run (No such file or directory): install it, https://www.pulumi.com/docs/install/"
+    )
 
 
-@pytest.mark.parametrize("changes, text", [({}, "no changes"), (None, "no changes"),
-                                           ({"update": 1, "create": 2, "delete": 0}, "2 create, 1 update")])
+@pytest.mark.parametrize(
+    "changes, text",
+    [({}, "no changes"), (None, "no changes"), ({"update": 1, "create": 2, "delete": 0}, "2 create, 1 update")],
+)
 def test_counts(changes, text):
     assert counts(changes) == text

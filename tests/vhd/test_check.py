@@ -1,4 +1,5 @@
 """`vhd check` as a library call: verdicts in the order found, an unreadable file as CatalogError."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,10 +19,13 @@ def test_check_files_gives_the_accepted_lines_and_every_problem_file_by_file():
     with open("disk.raw", "wb") as f:
         f.truncate(MIB)
     checked = check_files(["missing.vhd", "good.vhd", "disk.raw"])
-    assert checked.accepted == ("good.vhd: ok: fixed VHD, 1048576 bytes (1.0 MiB) + 512-byte footer, Azure will "
-                                "accept it",)
+    assert checked.accepted == (
+        "good.vhd: ok: fixed VHD, 1048576 bytes (1.0 MiB) + 512-byte footer, Azure will accept it",
+    )
     assert [(p.file, p.message.split(":")[0]) for p in checked.problems] == [
-        ("missing.vhd", "no such file"), ("disk.raw", "has no VHD footer")]
+        ("missing.vhd", "no such file"),
+        ("disk.raw", "has no VHD footer"),
+    ]
 
 
 def test_inspect_file_names_a_directory():

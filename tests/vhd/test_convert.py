@@ -1,4 +1,5 @@
 """`vhd convert` as a library call: a raw image becomes a fixed VHD; anything else is refused as CatalogError."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,10 @@ def test_convert_writes_the_fixed_vhd_and_says_so():
         f.truncate(MIB + 1)
     done = convert("disk.raw", "disk.vhd")
     assert (done.raw_size, done.size, vhd.inspect("disk.vhd").ok) == (MIB + 1, 2 * MIB, True)
-    assert done.summary() == "disk.vhd: wrote a fixed VHD of 2097152 bytes (from 1048577 bytes of disk.raw) + " \
-                             "512-byte footer"
+    assert (
+        done.summary() == "disk.vhd: wrote a fixed VHD of 2097152 bytes (from 1048577 bytes of disk.raw) + "
+        "512-byte footer"
+    )
 
 
 def test_convert_takes_only_a_raw_image():
@@ -34,4 +37,5 @@ def test_convert_takes_only_a_raw_image():
     with pytest.raises(CatalogError) as refused:
         convert("good.vhd", "out.vhd")
     assert [p.text() for p in refused.value.problems] == [
-        "good.vhd: error: is already a fixed VHD that Azure accepts: nothing to convert"]
+        "good.vhd: error: is already a fixed VHD that Azure accepts: nothing to convert"
+    ]

@@ -1,4 +1,5 @@
 """The upload command's run: everything it refuses is refused before storage is asked anything."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,9 @@ def offline(tmp_path, monkeypatch):
 
 
 def request(**changes) -> UploadRequest:
-    return UploadRequest(**{"file": "d.vhd", "image": "ubuntu-test", "catalog": "images.yaml", "stack": "dev",
-                            **changes})
+    return UploadRequest(
+        **{"file": "d.vhd", "image": "ubuntu-test", "catalog": "images.yaml", "stack": "dev", **changes}
+    )
 
 
 def test_a_file_azure_would_reject_is_rejected_with_its_problems_in_order(offline):
@@ -37,15 +39,26 @@ def test_a_file_azure_would_reject_is_rejected_with_its_problems_in_order(offlin
     assert [p.rule for p in rejected.value.problems] == ["vhd.raw"]
 
 
-@pytest.mark.parametrize("changes, text", [
-    ({"image": "ubuntu-tset"}, "images.yaml: error: has no image named 'ubuntu-tset'; did you mean 'ubuntu-test'?"),
-    ({"add_version": "1.1.0", "data_disk": 0}, "images.yaml: error: --add-version goes with the OS disk; upload the "
-     "data disks first (--data-disk LUN), then the OS disk with --add-version: the version gets them all"),
-    ({"add_version": "1.1"}, "images.yaml: error: --add-version '1.1' is not Major.Minor.Patch; e.g. --add-version "
-     "1.2.0"),
-    ({"add_version": "1.0.0"}, "images.yaml: error: image ubuntu-test already has version 1.0.0; versions cannot "
-     "be republished: choose the next version number"),
-])
+@pytest.mark.parametrize(
+    "changes, text",
+    [
+        ({"image": "ubuntu-tset"}, "images.yaml: error: has no image named 'ubuntu-tset'; did you mean 'ubuntu-test'?"),
+        (
+            {"add_version": "1.1.0", "data_disk": 0},
+            "images.yaml: error: --add-version goes with the OS disk; upload the "
+            "data disks first (--data-disk LUN), then the OS disk with --add-version: the version gets them all",
+        ),
+        (
+            {"add_version": "1.1"},
+            "images.yaml: error: --add-version '1.1' is not Major.Minor.Patch; e.g. --add-version 1.2.0",
+        ),
+        (
+            {"add_version": "1.0.0"},
+            "images.yaml: error: image ubuntu-test already has version 1.0.0; versions cannot "
+            "be republished: choose the next version number",
+        ),
+    ],
+)
 def test_what_the_catalog_refuses_is_said_before_anything_is_sent(offline, changes, text):
     with pytest.raises(CatalogError) as refused:
         upload_file(request(**changes))
